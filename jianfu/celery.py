@@ -1,0 +1,12 @@
+"""The Celery application. Without REDIS_URL the settings make every task run
+eagerly in-process, so the portal works with no broker at all."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jianfu.settings.dev")
+
+app = Celery("jianfu")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,3 @@
+"""Bureau pages for the school and supervisor register (import and export)."""
+
+urlpatterns: list = []

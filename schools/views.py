@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import cache_control
+
+from jianfu.scoping import get_visible_school
+from supervision.items import SUPERVISION_ITEMS
+from supervision.models import Supervisor
+from supervision.selectors import current_district_of_school, current_supervisors_of_school
+
+from .models import School
+
+
+def public_sign(request: HttpRequest, code: str) -> HttpResponse:
+    """The page a school's gate sign (挂牌) points to. Public by design: it
+    names only the school and its responsible supervisors' work contacts."""
+    school = get_object_or_404(School, code=code, active=True)
+    context = {
+        "school": school,
+        "district": current_district_of_school(school=school),
+        "supervisors": current_supervisors_of_school(school=school),
+        "items": SUPERVISION_ITEMS,
+    }
+    return render(request, "schools/public_sign.html", context)
+
+
+@cache_control(private=True, max_age=3600)
+def supervisor_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A supervisor's photo, shown on public signs: only active supervisors'
+    photos are served, never the upload folder itself."""
+    supervisor = get_object_or_404(Supervisor, pk=pk, active=True)
+    if not supervisor.photo:
+        raise Http404
+    response = FileResponse(supervisor.photo.open("rb"), content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A school's internal page: its register entry, district and supervisors."""
+    school = get_visible_school(request.user, pk=pk)
+    context = {
+        "school": school,
+        "enrolments": list(school.enrolments.order_by("grade")),
+        "district": current_district_of_school(school=school),
+        "supervisors": current_supervisors_of_school(school=school),
+        "accounts": list(school.accounts.filter(is_active=True).order_by("username"))
+        if request.user.is_bureau  # type: ignore[union-attr]
+        else [],
+    }
+    return render(request, "schools/school_detail.html", context)
