@@ -6,8 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 
 from jianfu.scoping import get_visible_school
-from supervision.items import SUPERVISION_ITEMS
-from supervision.models import Supervisor
+from supervision.models import SupervisionItem, Supervisor
 from supervision.selectors import current_district_of_school, current_supervisors_of_school
 
 from .models import School
@@ -21,7 +20,7 @@ def public_sign(request: HttpRequest, code: str) -> HttpResponse:
         "school": school,
         "district": current_district_of_school(school=school),
         "supervisors": current_supervisors_of_school(school=school),
-        "items": SUPERVISION_ITEMS,
+        "items": list(SupervisionItem.objects.filter(parent=None, active=True)),
     }
     return render(request, "schools/public_sign.html", context)
 

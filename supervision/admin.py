@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from jianfu.admin_mixins import SchoolScopedAdminMixin
 from jianfu.uploads import reencode_image
 
-from .models import DistrictMembership, Supervisor, SupervisorAssignment, SupervisoryDistrict
+from .models import DistrictMembership, SupervisionItem, Supervisor, SupervisorAssignment, SupervisoryDistrict
 from .selectors import district_loads, overloaded_supervisors
 
 
@@ -131,3 +131,12 @@ class SupervisorAssignmentAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         warn_about_loads(request)
+
+
+@admin.register(SupervisionItem)
+class SupervisionItemAdmin(admin.ModelAdmin):
+    list_display = ("code", "title", "parent", "order", "active")
+    list_filter = ("active", "parent")
+    search_fields = ("code", "title", "guidance")
+    list_editable = ("order", "active")
+    autocomplete_fields = ("parent",)
