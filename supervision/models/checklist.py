@@ -44,3 +44,18 @@ class SupervisionItem(models.Model):
     @property
     def is_top_level(self) -> bool:
         return self.parent_id is None
+
+
+class ItemResult(models.TextChoices):
+    """The result of one checklist item, on a visit or in a self-check."""
+
+    COMPLIANT = "compliant", _("Compliant")
+    MOSTLY = "mostly", _("Mostly compliant")
+    NON_COMPLIANT = "non_compliant", _("Non-compliant")
+    NOT_APPLICABLE = "na", _("Not applicable")
+
+    @classmethod
+    def rank(cls, value: str) -> int | None:
+        """Higher is better; None for not applicable. Lets a self-check be
+        compared with a visit ("the school rated itself better")."""
+        return {cls.COMPLIANT: 2, cls.MOSTLY: 1, cls.NON_COMPLIANT: 0}.get(cls(value))
