@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -67,6 +68,8 @@ _WRAP = Alignment(vertical="center", wrap_text=True)
 
 
 def _cell(ws: Worksheet, value: Any, number_format: str | None = None) -> Any:
+    if isinstance(value, Promise):  # a lazy translation
+        value = str(value)
     value = neutralise(value)
     if isinstance(value, decimal.Decimal):
         value = float(value)
@@ -90,10 +93,12 @@ def write_workbook(sheets: Sequence[Sheet], out: IO[bytes] | None = None) -> byt
         ws = wb.create_sheet(title=spec.title[:31])
         for i, col in enumerate(spec.columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = col.width
-        for note in spec.notes:
-            ws.append([neutralise(note)])
+        # Sheet properties must be set before the first row: write-only
+        # mode streams the sheet's header out with the first append.
         header_row = len(spec.notes) + 1
         ws.freeze_panes = f"A{header_row + 1}"
+        for note in spec.notes:
+            ws.append([neutralise(note)])
         header = []
         for col in spec.columns:
             cell = WriteOnlyCell(ws, value=neutralise(col.header))

@@ -10,3 +10,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tasks run in-process in tests, even when REDIS_URL points at a real Redis
+# (the cache still uses it); the tests about workers switch eager mode off and
+# start a real Celery worker (tests/reports/test_worker.py).
+CELERY_TASK_ALWAYS_EAGER = True
