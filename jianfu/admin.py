@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import LoginFailure, User
+from .models import AuditEvent, LoginFailure, User
 
 
 @admin.register(User)
@@ -34,4 +34,25 @@ class LoginFailureAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: LoginFailure | None = None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: bureau staff with the view permission read the trail; no one
+    adds, changes or deletes entries through the portal."""
+
+    list_display = ("at", "username", "ip_address", "action", "object_type", "object_repr")
+    list_filter = ("action", "object_type")
+    search_fields = ("username", "object_repr", "object_id", "note", "ip_address")
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False

@@ -11,7 +11,11 @@ class JianfuConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from jianfu import audit, signals
         from jianfu.roles import ensure_bureau_groups
+
+        audit.connect()
+        signals.connect()
 
         # Permissions are created app by app in post_migrate, so the section
         # groups are topped up after every app's (the function is idempotent).

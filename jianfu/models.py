@@ -24,6 +24,11 @@ class User(AbstractUser):
         related_name="accounts",
         help_text=_("Required for school accounts: the one school the account acts for."),
     )
+    # Base32 TOTP secret; kept out of the audit trail (see jianfu.audit).
+    totp_secret = models.CharField(_("authenticator secret"), max_length=64, blank=True, editable=False)
+    totp_confirmed_at = models.DateTimeField(_("authenticator enrolled"), null=True, blank=True, editable=False)
+    # The last time step accepted: a code is good once (no replay).
+    totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -67,3 +72,59 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} @ {self.ip_address} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")
+    TRANSITION = "transition", _("State change")
+    READ_IDENTITY = "read_identity", _("Viewed a complainant's identity")
+    LOGIN = "login", _("Signed in")
+    LOGOUT = "logout", _("Signed out")
+    LOGIN_FAILED = "login_failed", _("Failed sign-in")
+    EXPORT = "export", _("Exported")
+
+
+class AuditEvent(models.Model):
+    """One entry of the audit trail. Written by :mod:`jianfu.audit`, never
+    changed: the admin is read-only, and on PostgreSQL a trigger refuses any
+    UPDATE, and any DELETE of an entry younger than the retention floor."""
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        "User", verbose_name=_("user"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_repr}"
+
+
+class UserSession(models.Model):
+    """Which sessions belong to which account, so that deactivating an
+    account can end every one of its sessions at once."""
+
+    user = models.ForeignKey("User", on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("user session")
+        verbose_name_plural = _("user sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.session_key[:6]}"

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from jianfu import views
+from jianfu import twofactor, views
 from schools import views as school_views
 from supervision import views as supervision_views
 
@@ -16,6 +16,15 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/2fa/", twofactor.manage, name="twofactor_manage"),
+    path("accounts/2fa/verify/", twofactor.verify, name="twofactor_verify"),
+    path("accounts/2fa/setup/", twofactor.setup, name="twofactor_setup"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(success_url="/accounts/password/done/"),
+        name="password_change",
+    ),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("bureau/", views.bureau_overview, name="bureau_overview"),
     path("bureau/", include("schools.urls_bureau")),

@@ -46,6 +46,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "jianfu.sessions.SessionLifetimeMiddleware",
+    "jianfu.twofactor.TwoFactorMiddleware",
+    "jianfu.audit.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -169,7 +172,18 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 60 * 60)
+# A session ends after SESSION_IDLE_TIMEOUT seconds without a request and, in
+# any case, SESSION_ABSOLUTE_LIFETIME seconds after sign-in.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_ABSOLUTE_LIFETIME", 12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+# Bureau staff must confirm sign-in with a TOTP code (authenticator app);
+# everyone else may turn it on. The development settings switch the duty off
+# so that the demo accounts sign in with their password alone.
+TOTP_REQUIRED_FOR_BUREAU = env_bool("TOTP_REQUIRED_FOR_BUREAU", True)
+TOTP_ISSUER = env_str("TOTP_ISSUER", "减负督导")
+# The audit trail is kept this many days (MLPS level 3 asks for six months).
+AUDIT_RETENTION_DAYS = max(184, env_int("AUDIT_RETENTION_DAYS", 400))
 CSRF_COOKIE_HTTPONLY = False  # the offline visit form reads it to submit queued drafts
 
 # --- Portal rules (DOMAIN.md) ------------------------------------------------------

@@ -14,3 +14,5 @@ STORAGES = {
 # (the cache still uses it); the tests about workers switch eager mode off and
 # start a real Celery worker (tests/reports/test_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
+# Tests sign in with force_login; the two-factor tests switch the duty on.
+TOTP_REQUIRED_FOR_BUREAU = False
