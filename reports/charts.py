@@ -66,7 +66,7 @@ def bar_chart(
         cx = left + gi * group_w + group_w / 2
         parts.append(
             f'<text x="{cx:.1f}" y="{top + plot_h + 12}" text-anchor="end" '
-            f'transform="rotate(-35 {cx:.1f} {top + plot_h + 12})">{escape(str(label))[:16]}</text>'
+            f'transform="rotate(-35 {cx:.1f} {top + plot_h + 12})">{escape(str(label)[:16])}</text>'
         )
     if len(series) > 1:
         for si, s in enumerate(series):
