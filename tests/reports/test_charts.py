@@ -6,9 +6,7 @@ from reports.charts import Series, bar_chart
 
 
 def test_bar_chart_is_valid_svg_with_escaped_labels() -> None:
-    svg = bar_chart(
-        ["第1责任区", "<b>x</b>"], [Series("覆盖率", [0.5, 1.0])], title="走访覆盖率", percent=True
-    )
+    svg = bar_chart(["第1责任区", "<b>x</b>"], [Series("覆盖率", [0.5, 1.0])], title="走访覆盖率", percent=True)
     root = ET.fromstring(svg)  # noqa: S314 (our own output)
     assert root.tag.endswith("svg")
     texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]

@@ -1,0 +1,1 @@
+"""Semester scoring: indicators, weights per semester, vetoes, rankings."""

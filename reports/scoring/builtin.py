@@ -1,0 +1,1 @@
+"""The indicators and veto kinds of the features that exist in the portal."""

@@ -1,0 +1,71 @@
+"""Indicators: each is one small class that scores every school of a semester
+from 0 (worst) to 1 (best) and says why, with the records behind the score.
+
+An indicator computes all schools at once with a fixed number of aggregate
+queries. One whose data does not exist for the semester (no visits logged
+yet, say) reports itself unavailable: the scheme leaves it out of the total
+visibly, and its weight is not redistributed silently but shown as excluded.
+New indicators register with ``@indicator``; nothing else needs editing."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.utils.functional import Promise
+
+from schools.models import Semester
+
+
+@dataclass
+class Evidence:
+    """One record behind a score: what it is, and where to find it."""
+
+    label: str
+    url: str = ""
+
+
+@dataclass
+class IndicatorResult:
+    value: float  # 0..1, 1 is best
+    detail: str  # one line in Chinese: how the value came about
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+class Indicator:
+    key: ClassVar[str]
+    verbose_name: ClassVar[str | Promise]
+    description: ClassVar[str | Promise] = ""
+    default_weight: ClassVar[float] = 10.0
+
+    def available(self, semester: Semester) -> bool:
+        """Whether the data this indicator reads exists for the semester."""
+        return True
+
+    def compute(
+        self, semester: Semester, school_ids: Iterable[int], params: dict[str, Any]
+    ) -> dict[int, IndicatorResult]:
+        raise NotImplementedError
+
+
+INDICATORS: dict[str, Indicator] = {}
+
+
+def indicator(cls: type[Indicator]) -> type[Indicator]:
+    INDICATORS[cls.key] = cls()
+    return cls
+
+
+def semester_bounds(semester: Semester) -> tuple[datetime.date, datetime.date]:
+    return semester.start_date, semester.end_date
+
+
+def load_indicators() -> dict[str, Indicator]:
+    """Import every app's indicator module so they register."""
+    from importlib import import_module
+
+    for module in ("reports.scoring.builtin",):
+        import_module(module)
+    return INDICATORS

@@ -1,0 +1,133 @@
+"""The scoring engine on small hand-computed cases. The indicators here are
+defined by the test (scores read from the school's name) so that the sums are
+easy to check by hand; the real indicators have their own tests."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from reports.models import SchemeWeight, ScoringScheme, VetoRule
+from reports.scoring.engine import scores_compute
+from reports.scoring.indicators import INDICATORS, Indicator, IndicatorResult
+from reports.scoring.vetoes import VETO_KINDS
+from tests.factories import DistrictMembershipFactory, SchoolFactory, SemesterFactory
+
+pytestmark = pytest.mark.django_db
+
+VALUES = {"甲": (1.0, 0.5), "乙": (0.5, 1.0), "丙": (0.0, 0.0), "丁": (1.0, 0.5)}
+
+
+class FirstTest(Indicator):
+    key = "test_first"
+    verbose_name = "测试指标一"
+
+    def compute(self, semester, school_ids, params):  # type: ignore[no-untyped-def]
+        from schools.models import School
+
+        return {
+            s.pk: IndicatorResult(VALUES[s.name[0]][0], f"{s.name} 一")
+            for s in School.objects.filter(pk__in=school_ids)
+        }
+
+
+class SecondTest(Indicator):
+    key = "test_second"
+    verbose_name = "测试指标二"
+
+    def compute(self, semester, school_ids, params):  # type: ignore[no-untyped-def]
+        from schools.models import School
+
+        return {
+            s.pk: IndicatorResult(VALUES[s.name[0]][1], f"{s.name} 二")
+            for s in School.objects.filter(pk__in=school_ids)
+        }
+
+
+class NoData(Indicator):
+    key = "test_nodata"
+    verbose_name = "无数据指标"
+
+    def available(self, semester):  # type: ignore[no-untyped-def]
+        return False
+
+
+@pytest.fixture
+def scheme(monkeypatch):  # type: ignore[no-untyped-def]
+    for cls in (FirstTest, SecondTest, NoData):
+        monkeypatch.setitem(INDICATORS, cls.key, cls())
+    monkeypatch.setitem(VETO_KINDS, "test_veto", ("测试否决", lambda sem, ids, p: {p["school"]: "有偿家教查实"}))
+    semester = SemesterFactory()
+    scheme = ScoringScheme.objects.create(semester=semester)
+    SchemeWeight.objects.create(scheme=scheme, indicator="test_first", weight=Decimal("60"))
+    SchemeWeight.objects.create(scheme=scheme, indicator="test_second", weight=Decimal("40"))
+    SchemeWeight.objects.create(scheme=scheme, indicator="test_nodata", weight=Decimal("25"))
+    return scheme
+
+
+def test_totals_ranks_and_excluded_indicator(scheme) -> None:  # type: ignore[no-untyped-def]
+    a = SchoolFactory(name="甲小学")
+    b = SchoolFactory(name="乙小学")
+    c = SchoolFactory(name="丙中学", school_type="junior")
+    d = SchoolFactory(name="丁小学")
+    DistrictMembershipFactory(school=a)
+    run = scores_compute(scheme=scheme)
+    scores = {s.school_id: s for s in run.scores.all()}
+    # 甲: 60×1 + 40×0.5 = 80; 乙: 30 + 40 = 70; 丙: 0; 丁 ties with 甲.
+    assert scores[a.pk].total == Decimal("80.00") and scores[d.pk].total == Decimal("80.00")
+    assert scores[b.pk].total == Decimal("70.00") and scores[c.pk].total == Decimal("0.00")
+    assert scores[a.pk].max_total == Decimal("100")  # the no-data indicator's 25 points are not counted
+    assert (scores[a.pk].rank, scores[d.pk].rank, scores[b.pk].rank, scores[c.pk].rank) == (1, 1, 3, 4)
+    assert scores[c.pk].rank_in_type == 1  # the only junior school
+    assert scores[b.pk].rank_in_type == 3
+    assert run.excluded == {"test_nodata": "本学期无数据"}
+    assert scores[a.pk].rank_in_district == 1 and scores[b.pk].rank_in_district is None
+
+
+def test_score_explains_itself(scheme) -> None:  # type: ignore[no-untyped-def]
+    b = SchoolFactory(name="乙小学")
+    score = scores_compute(scheme=scheme).scores.get(school=b)
+    first, second, nodata = score.breakdown
+    assert (first["indicator"], first["points"], first["lost"], first["detail"]) == (
+        "test_first",
+        "30.00",
+        "30.00",
+        "乙小学 一",
+    )
+    assert (second["points"], second["lost"]) == ("40.00", "0.00")
+    assert nodata == {"indicator": "test_nodata", "name": "无数据指标", "excluded": "本学期无数据"}
+
+
+def test_vetoed_school_ranks_after_all_others_with_reason(scheme) -> None:  # type: ignore[no-untyped-def]
+    a = SchoolFactory(name="甲小学")
+    c = SchoolFactory(name="丙中学")
+    VetoRule.objects.create(name="有偿家教", kind="test_veto", params={"school": a.pk})
+    run = scores_compute(scheme=scheme)
+    scores = {s.school_id: s for s in run.scores.all()}
+    assert scores[a.pk].vetoed and scores[a.pk].rank == 2
+    assert scores[c.pk].rank == 1
+    assert scores[a.pk].veto_reason == "有偿家教：有偿家教查实"
+    assert scores[a.pk].total == Decimal("80.00")  # the score itself stays visible
+
+
+def test_run_keeps_the_weights_it_used(scheme) -> None:  # type: ignore[no-untyped-def]
+    SchoolFactory(name="甲小学")
+    run = scores_compute(scheme=scheme)
+    SchemeWeight.objects.filter(indicator="test_first").update(weight=Decimal("10"))
+    assert run.weights == {"test_first": "60.00", "test_second": "40.00"}
+
+
+def test_query_count_does_not_grow_with_schools(scheme, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for name in "甲乙":
+        SchoolFactory(name=f"{name}小学{name}")
+    with CaptureQueriesContext(connection) as few:
+        scores_compute(scheme=scheme)
+    for i in range(30):
+        SchoolFactory(name=f"丙{i}")
+    with CaptureQueriesContext(connection) as many:
+        scores_compute(scheme=scheme)
+    assert len(many) == len(few)
