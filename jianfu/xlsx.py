@@ -67,22 +67,79 @@ _HEADER_FILL = PatternFill("solid", fgColor="2F5597")
 _WRAP = Alignment(vertical="center", wrap_text=True)
 
 
-def _cell(ws: Worksheet, value: Any, number_format: str | None = None) -> Any:
+def _plain(value: Any) -> Any:
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
     if isinstance(value, Promise):  # a lazy translation
-        value = str(value)
-    value = neutralise(value)
+        return neutralise(str(value))
     if isinstance(value, decimal.Decimal):
-        value = float(value)
-    if number_format is None and not isinstance(value, datetime.date | datetime.datetime):
-        return value
+        return float(value)
+    return value
+
+
+def _dated(ws: Worksheet, value: datetime.date) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
-    if number_format:
-        cell.number_format = number_format
-    elif isinstance(value, datetime.datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm"
-    else:
-        cell.number_format = "yyyy-mm-dd"
+    cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(value, datetime.datetime) else "yyyy-mm-dd"
     return cell
+
+
+def _fix_style(cell: Any) -> Any:
+    """Freeze a template cell's style id. openpyxl looks the id up in the
+    workbook's style table for every cell it writes; for a reused cell whose
+    style never changes, once is enough."""
+    style_id = cell.style_id
+    cell.__class__ = type("FixedStyleCell", (type(cell),), {"__slots__": (), "style_id": style_id})
+    return cell
+
+
+class _RowWriter:
+    """Turns a row of values into what ``ws.append`` takes.
+
+    A write-only sheet serialises a row as soon as it is appended, so one
+    styled cell per formatted column can be reused for every row: only its
+    value changes. That keeps number formats nearly free (a new styled cell
+    per value would cost more than writing the value itself)."""
+
+    def __init__(self, ws: Worksheet, formats: Sequence[str | None]) -> None:
+        self.ws = ws
+        self.templates: list[WriteOnlyCell | None] = []
+        for number_format in formats:
+            if number_format:
+                cell = WriteOnlyCell(ws)
+                cell.number_format = number_format
+                self.templates.append(_fix_style(cell))
+            else:
+                self.templates.append(None)
+        self.width = len(self.templates)
+
+    def __call__(self, row: Sequence[Any]) -> list[Any]:
+        # The hot loop of every export: plain type checks, strings and
+        # numbers first, everything else through _plain.
+        out = list(row)
+        templates = self.templates
+        for i, value in enumerate(out):
+            kind = type(value)
+            if kind is str:
+                if value.startswith(FORMULA_PREFIXES):
+                    out[i] = "'" + value
+                continue
+            if value is None:
+                continue
+            if kind is not int and kind is not float:
+                value = _plain(value)
+                if isinstance(value, datetime.date):
+                    out[i] = _dated(self.ws, value)
+                    continue
+                if isinstance(value, str):
+                    out[i] = value
+                    continue
+            template = templates[i] if i < self.width else None
+            if template is not None and kind is not bool:
+                template.value = value
+                out[i] = template
+            else:
+                out[i] = value
+        return out
 
 
 def write_workbook(sheets: Sequence[Sheet], out: IO[bytes] | None = None) -> bytes:
@@ -107,9 +164,9 @@ def write_workbook(sheets: Sequence[Sheet], out: IO[bytes] | None = None) -> byt
             cell.alignment = _WRAP
             header.append(cell)
         ws.append(header)
-        formats = [c.number_format for c in spec.columns]
+        convert = _RowWriter(ws, [c.number_format for c in spec.columns])
         for row in spec.rows:
-            ws.append([_cell(ws, v, formats[i] if i < len(formats) else None) for i, v in enumerate(row)])
+            ws.append(convert(row))
     buffer = io.BytesIO()
     wb.save(buffer)
     data = buffer.getvalue()

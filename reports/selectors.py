@@ -4,8 +4,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from schools.models import Semester
+
 from .exporters import EXPORTERS, Exporter, load_all
-from .models import ReportJob
+from .models import ReportJob, SchoolScore, ScoreRun
 
 
 def exporters_for(user: Any) -> list[Exporter]:
@@ -22,3 +24,11 @@ def jobs_visible_to(user: Any) -> QuerySet[ReportJob]:
     if user.is_bureau:
         return qs
     return qs.filter(requested_by=user)
+
+
+def latest_run(*, semester: Semester) -> ScoreRun | None:
+    return ScoreRun.objects.filter(scheme__semester=semester).order_by("-computed_at", "-pk").first()
+
+
+def scores_of_run(*, run: ScoreRun) -> QuerySet[SchoolScore]:
+    return run.scores.order_by("rank", "school__code")

@@ -40,3 +40,29 @@ def test_roster_workbook_cell_by_cell(world) -> None:  # type: ignore[no-untyped
     sups = wb["督学"]
     assert [r[1] for r in sups.iter_rows(min_row=3, values_only=True)] == ["督学甲", "督学乙"]
     assert ws.column_dimensions["C"].width == 26
+
+
+def test_number_formats_dates_and_types_survive_the_fast_path() -> None:
+    import datetime
+    from decimal import Decimal
+
+    rows = [
+        [1, 0.5, Decimal("80.25"), datetime.date(2026, 11, 24), True, None, "=x"],
+        [2, 0.25, Decimal("70"), datetime.datetime(2026, 11, 24, 8, 30), False, "文本", "-1"],
+    ]
+    columns = [
+        Column("名次"),
+        Column("比例", number_format="0.0%"),
+        Column("得分", number_format="0.00"),
+        Column("日期"),
+        Column("是否"),
+        Column("空"),
+        Column("文本"),
+    ]
+    ws = load_workbook(io.BytesIO(write_workbook([Sheet("s", columns, rows)]))).active
+    assert [c.value for c in ws[2]] == [1, 0.5, 80.25, datetime.datetime(2026, 11, 24), True, None, "'=x"]
+    assert ws["B2"].number_format == "0.0%" and ws["B3"].number_format == "0.0%"
+    assert ws["C2"].number_format == "0.00" and ws["C3"].value == 70
+    assert ws["A2"].number_format == "General"
+    assert ws["D2"].number_format == "yyyy-mm-dd" and ws["D3"].number_format == "yyyy-mm-dd hh:mm"
+    assert ws["G3"].value == "'-1"
