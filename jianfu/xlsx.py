@@ -27,6 +27,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -77,8 +78,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _dated(ws: Worksheet, value: datetime.date) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
+def _dated(ws: Worksheet, value: datetime.date) -> Cell:
+    cell = WriteOnlyCell(ws, value=value)  # type: ignore[arg-type]  # openpyxl's stubs omit date
     cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(value, datetime.datetime) else "yyyy-mm-dd"
     return cell
 
@@ -102,7 +103,7 @@ class _RowWriter:
 
     def __init__(self, ws: Worksheet, formats: Sequence[str | None]) -> None:
         self.ws = ws
-        self.templates: list[WriteOnlyCell | None] = []
+        self.templates: list[Cell | None] = []
         for number_format in formats:
             if number_format:
                 cell = WriteOnlyCell(ws)
