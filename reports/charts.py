@@ -40,6 +40,8 @@ def bar_chart(
     left, right, top, bottom = 44, 12, 28 if title else 12, 56
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max_value if max_value is not None else max([v for s in series for v in s.values] + [0]) or 1
+    if not percent and max_value is None:
+        peak = -(-peak // 4) * 4  # counts: round up so that the four gridlines fall on whole numbers
     n = max(len(labels), 1)
     group_w = plot_w / n
     bar_w = max(2.0, group_w * 0.8 / max(len(series), 1))

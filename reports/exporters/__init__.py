@@ -7,4 +7,4 @@ __all__ = ["EXPORTERS", "ExcelExporter", "Exporter", "PdfExporter", "Progress", 
 
 
 def load_all() -> None:
-    from . import rankings, register_lists  # noqa: F401
+    from . import notices, rankings, register_lists  # noqa: F401

@@ -85,9 +85,11 @@ class PdfExporter(Exporter):
         raise NotImplementedError
 
     def render(self, params: dict[str, Any], *, user: Any, progress: Progress = _no_progress) -> tuple[str, str, bytes]:
+        from django.conf import settings
+
         from reports.pdf import render_pdf
 
-        context = self.context(params, user=user, progress=progress)
+        context = {"bureau_name": settings.BUREAU_NAME, **self.context(params, user=user, progress=progress)}
         progress(60, "")
         data = render_pdf(self.template_name, context)
         return self.filename(params), self.mimetype, data

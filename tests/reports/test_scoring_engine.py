@@ -8,62 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from reports.models import SchemeWeight, ScoringScheme, VetoRule
+from reports.models import SchemeWeight, VetoRule
 from reports.scoring.engine import scores_compute
-from reports.scoring.indicators import INDICATORS, Indicator, IndicatorResult
-from reports.scoring.vetoes import VETO_KINDS
-from tests.factories import DistrictMembershipFactory, SchoolFactory, SemesterFactory
+from tests.factories import DistrictMembershipFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
-
-VALUES = {"甲": (1.0, 0.5), "乙": (0.5, 1.0), "丙": (0.0, 0.0), "丁": (1.0, 0.5)}
-
-
-class FirstTest(Indicator):
-    key = "test_first"
-    verbose_name = "测试指标一"
-
-    def compute(self, semester, school_ids, params):  # type: ignore[no-untyped-def]
-        from schools.models import School
-
-        return {
-            s.pk: IndicatorResult(VALUES[s.name[0]][0], f"{s.name} 一")
-            for s in School.objects.filter(pk__in=school_ids)
-        }
-
-
-class SecondTest(Indicator):
-    key = "test_second"
-    verbose_name = "测试指标二"
-
-    def compute(self, semester, school_ids, params):  # type: ignore[no-untyped-def]
-        from schools.models import School
-
-        return {
-            s.pk: IndicatorResult(VALUES[s.name[0]][1], f"{s.name} 二")
-            for s in School.objects.filter(pk__in=school_ids)
-        }
-
-
-class NoData(Indicator):
-    key = "test_nodata"
-    verbose_name = "无数据指标"
-
-    def available(self, semester):  # type: ignore[no-untyped-def]
-        return False
-
-
-@pytest.fixture
-def scheme(monkeypatch):  # type: ignore[no-untyped-def]
-    for cls in (FirstTest, SecondTest, NoData):
-        monkeypatch.setitem(INDICATORS, cls.key, cls())
-    monkeypatch.setitem(VETO_KINDS, "test_veto", ("测试否决", lambda sem, ids, p: {p["school"]: "有偿家教查实"}))
-    semester = SemesterFactory()
-    scheme = ScoringScheme.objects.create(semester=semester)
-    SchemeWeight.objects.create(scheme=scheme, indicator="test_first", weight=Decimal("60"))
-    SchemeWeight.objects.create(scheme=scheme, indicator="test_second", weight=Decimal("40"))
-    SchemeWeight.objects.create(scheme=scheme, indicator="test_nodata", weight=Decimal("25"))
-    return scheme
 
 
 def test_totals_ranks_and_excluded_indicator(scheme) -> None:  # type: ignore[no-untyped-def]
