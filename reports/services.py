@@ -150,3 +150,29 @@ def jobs_sweep(*, older_than: datetime.timedelta = datetime.timedelta(seconds=60
     for job_id in ids:
         enqueue(job_id)
     return ids
+
+
+SEMESTER_END_REPORTS = ("ranking_xlsx", "semester_notice_pdf")
+
+
+def semester_reports_draft(*, today: datetime.date | None = None) -> list[ReportJob]:
+    """At a semester's end, draft its ranking and notice once (the scheduler
+    is the requester). Runs daily; a semester that ended in the last week and
+    has no drafts yet gets them, so a missed day is caught up."""
+    from schools.models import Semester
+
+    today = today or timezone.localdate()
+    created: list[ReportJob] = []
+    ended = Semester.objects.filter(end_date__lt=today, end_date__gte=today - datetime.timedelta(days=7))
+    for semester in ended:
+        if not hasattr(semester, "scoring_scheme"):
+            continue
+        for kind in SEMESTER_END_REPORTS:
+            exists = ReportJob.objects.filter(kind=kind, requested_by=None, params__semester=semester.pk).exists()
+            if not exists:
+                job = ReportJob.objects.create(
+                    kind=kind, params={"semester": semester.pk, "document_number": ""}, requested_by=None
+                )
+                transaction.on_commit(lambda job_id=job.pk: enqueue(job_id))
+                created.append(job)
+    return created

@@ -13,3 +13,8 @@ def run_report_job(job_id: int) -> bool:
 @shared_task(name="reports.sweep_report_jobs", ignore_result=True)
 def sweep_report_jobs() -> int:
     return len(services.jobs_sweep())
+
+
+@shared_task(name="reports.draft_semester_reports", ignore_result=True)
+def draft_semester_reports() -> int:
+    return len(services.semester_reports_draft())

@@ -152,6 +152,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sweep-report-jobs": {"task": "reports.sweep_report_jobs", "schedule": 60.0},
+    "draft-semester-reports": {"task": "reports.draft_semester_reports", "schedule": 6 * 60 * 60.0},
 }
 # How long a running report job may go without reporting progress before the
 # sweeper assumes its worker died and queues it again.

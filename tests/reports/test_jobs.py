@@ -169,3 +169,19 @@ def test_history_query_count_is_fixed(world, django_assert_max_num_queries) -> N
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("reports:list"))
     assert len(many) == len(few)
+
+
+def test_semester_end_drafts_ranking_and_notice_once(scheme, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from tests.factories import SchoolFactory
+
+    SchoolFactory(name="甲小学")
+    end = scheme.semester.end_date
+    assert services.semester_reports_draft(today=end) == []  # not over yet
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs = services.semester_reports_draft(today=end + dt.timedelta(days=1))
+    assert sorted(j.kind for j in jobs) == ["ranking_xlsx", "semester_notice_pdf"]
+    assert all(ReportJob.objects.get(pk=j.pk).status == JobStatus.DONE for j in jobs)
+    assert services.semester_reports_draft(today=end + dt.timedelta(days=2)) == []
+    assert services.semester_reports_draft(today=end + dt.timedelta(days=30)) == []
