@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -173,6 +174,6 @@ def semester_reports_draft(*, today: datetime.date | None = None) -> list[Report
                 job = ReportJob.objects.create(
                     kind=kind, params={"semester": semester.pk, "document_number": ""}, requested_by=None
                 )
-                transaction.on_commit(lambda job_id=job.pk: enqueue(job_id))
+                transaction.on_commit(partial(enqueue, job.pk))
                 created.append(job)
     return created
