@@ -6,6 +6,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.report_list, name="list"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("request/<slug:kind>/", views.report_request, name="request"),
     path("jobs/<int:pk>/", views.job_detail, name="job"),
     path("jobs/<int:pk>/status/", views.job_status, name="job_status"),

@@ -68,3 +68,16 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=job.mimetype)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    from schools.models import Semester
+
+    from .dashboard import panels_for
+
+    semesters = list(Semester.objects.select_related("school_year").order_by("-start_date"))
+    chosen = request.GET.get("semester")
+    semester = next((s for s in semesters if str(s.pk) == chosen), None) or Semester.objects.current()
+    panels = panels_for(request.user, semester) if semester else []
+    return render(request, "reports/dashboard.html", {"panels": panels, "semester": semester, "semesters": semesters})

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from reports.scoring.engine import scores_compute
+from tests.factories import DistrictMembershipFactory, SchoolFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def panel(response, key: str) -> dict:  # type: ignore[no-untyped-def]
+    html = response.content.decode()
+    start = html.index(f'<script id="{key}" type="application/json">') + len(
+        f'<script id="{key}" type="application/json">'
+    )
+    return json.loads(html[start : html.index("</script>", start)])
+
+
+@pytest.fixture
+def scored(scheme, world):  # type: ignore[no-untyped-def]
+    world.school_a.name = "甲小学"
+    world.school_a.save()
+    world.school_b.name = "乙小学"
+    world.school_b.save()
+    extra = SchoolFactory(name="丙小学")
+    DistrictMembershipFactory(school=extra, district=world.district_y)
+    scores_compute(scheme=scheme)
+    return scheme
+
+
+def test_bureau_sees_every_school(world, scored) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(world.bureau)
+    response = client.get(reverse("reports:dashboard"), {"semester": scored.semester.pk})
+    option = panel(response, "scores")
+    assert set(option["yAxis"]["data"]) == {"甲小学", "乙小学", "丙小学"}
+
+
+def test_supervisor_sees_only_their_districts(world, scored) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(world.supervisor_y)
+    option = panel(client.get(reverse("reports:dashboard"), {"semester": scored.semester.pk}), "scores")
+    assert set(option["yAxis"]["data"]) == {"乙小学", "丙小学"}
+
+
+def test_principal_sees_own_school_against_average(world, scored) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(world.principal_a)
+    response = client.get(reverse("reports:dashboard"), {"semester": scored.semester.pk})
+    option = panel(response, "scores")
+    # 甲 80, 乙 70, 丙 0: the area's average is 50.
+    assert option["series"][0]["data"] == [80.0, 50.0]
+    html = response.content.decode()
+    assert "乙小学" not in html and "丙小学" not in html
+
+
+def test_dashboard_page_needs_sign_in() -> None:
+    assert Client().get(reverse("reports:dashboard")).status_code == 302
