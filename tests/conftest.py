@@ -159,3 +159,14 @@ def real_worker(transactional_db: None, tmp_path):  # type: ignore[no-untyped-de
         worker.stop()
         app.conf.task_always_eager = previous
         print((tmp_path / "worker.log").read_text(errors="replace")[-3000:])
+
+
+@pytest.fixture
+def worker_if_available(request):  # type: ignore[no-untyped-def]
+    """A real Celery worker where Redis and PostgreSQL are configured (CI),
+    in-process eager tasks elsewhere."""
+    from django.conf import settings
+
+    if settings.REDIS_URL and connection.vendor == "postgresql":
+        return request.getfixturevalue("real_worker")
+    return None

@@ -1,0 +1,27 @@
+"""The dashboard draws its charts with the vendored ECharts under the strict
+Content Security Policy (no inline script, no eval)."""
+
+from __future__ import annotations
+
+import pytest
+
+from reports.models import ScoringScheme
+from reports.scoring.engine import scores_compute
+from tests.browser.conftest import TABLET, sign_in
+from tests.factories import PASSWORD, SemesterFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_charts_render_without_csp_violations(world, new_page) -> None:  # type: ignore[no-untyped-def]
+    scores_compute(scheme=ScoringScheme.objects.create(semester=SemesterFactory()))
+    page = new_page(viewport=TABLET)
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in(page, world.bureau.username, PASSWORD)
+    page.goto("/reports/dashboard/")
+    chart = page.get_by_test_id("chart-scores")
+    chart.locator("svg").first.wait_for()
+    assert chart.get_attribute("data-rendered") == "1"
+    assert errors == []
