@@ -4,6 +4,7 @@ end, and download the PDF."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -33,6 +34,6 @@ def test_request_notice_watch_progress_and_download(world, worker_if_available, 
         download_button.click()
     download = info.value
     assert download.suggested_filename.startswith("学期通报") and download.suggested_filename.endswith(".pdf")
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(open(download.path(), "rb").read())).pages)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(download.path()).read_bytes())).pages)
     assert "示教督〔2026〕9号" in text and "减负工作督查情况的通报" in text
     assert ReportJob.objects.get().attempts == 1
