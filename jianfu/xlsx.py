@@ -228,7 +228,7 @@ def read_rows(upload: IO[bytes], *, headers: Sequence[str], required: Sequence[s
         if index is None:
             raise ValidationError(
                 _("The header row was not found. The first sheet must have the columns: %(cols)s.")
-                % {"cols": "、".join(needed)}
+                % {"cols": "、".join(h for h in (required or headers) if h in needed)}
             )
         return result
     finally:
