@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import json
 import uuid
 from typing import Any
 
@@ -269,10 +270,16 @@ OFFLINE_ASSETS = (
 )
 
 
-@functools.cache
 def _offline_assets_version() -> str:
     """A hash of the offline assets' contents: a new release changes the
-    service worker's bytes, so browsers install it and refresh their copies."""
+    service worker's bytes, so browsers install it and refresh their copies.
+    Computed once per process, except in development where files change."""
+    if settings.DEBUG:
+        return _assets_hash()
+    return _cached_assets_hash()
+
+
+def _assets_hash() -> str:
     digest = hashlib.sha256()
     for name in OFFLINE_ASSETS:
         digest.update(static(name).encode())
@@ -283,18 +290,30 @@ def _offline_assets_version() -> str:
     return digest.hexdigest()[:16]
 
 
+_cached_assets_hash = functools.cache(_assets_hash)
+
+
+def _js_literal(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 @never_cache
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, served from the site root so that its scope covers
     the supervisor's pages. Public: it holds no data, only the list of
     static files to keep and the rules for caching the visit pages."""
+    # JSON-encoded (with <, > and & escaped) so that the strings are valid
+    # JavaScript literals whatever the translation holds.
     context = {
         "version": _offline_assets_version(),
-        "assets": [static(name) for name in OFFLINE_ASSETS],
-        "offline_title": _("No connection"),
-        "offline_text": _(
-            "There is no connection and this page was not saved for offline use. "
-            "Open “My schools” while online once to keep the visit forms on this tablet."
+        "assets_json": _js_literal([static(name) for name in OFFLINE_ASSETS]),
+        "offline_title_json": _js_literal(_("No connection")),
+        "offline_text_json": _js_literal(
+            _(
+                "There is no connection and this page was not saved for offline use. "
+                "Open “My schools” while online once to keep the visit forms on this tablet."
+            )
         ),
     }
     response = render(request, "supervision/sw.js", context, content_type="application/javascript; charset=utf-8")

@@ -13,13 +13,11 @@
 
 var STATIC_CACHE = "jianfu-static-{{ version }}";
 var PAGES_CACHE = "jianfu-pages-v1";
-var STATIC_ASSETS = [{% for url in assets %}
-  "{{ url|escapejs }}",{% endfor %}
-];
+var STATIC_ASSETS = {{ assets_json|safe }};
 var OFFLINE_PAGES = /^\/supervisor\/(schools\/\d+\/visit\/)?$/;
 var NETWORK_TIMEOUT_MS = 4000;
 var OFFLINE_HTML = "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
-  "<title>{{ offline_title|escapejs }}</title><p style='font:18px sans-serif;padding:2em'>{{ offline_text|escapejs }}</p>";
+  "<title>" + {{ offline_title_json|safe }} + "</title><p style='font:18px sans-serif;padding:2em'>" + {{ offline_text_json|safe }} + "</p>";
 
 self.addEventListener("install", function (event) {
   event.waitUntil(

@@ -96,4 +96,5 @@ def photo_upload(name: str = "IMG_0001.jpg", **kwargs: Any) -> SimpleUploadedFil
 
 
 def pdf_upload(name: str = "plan.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf")
+    content = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    return SimpleUploadedFile(name, content, content_type="application/pdf")

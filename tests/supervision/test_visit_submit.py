@@ -142,7 +142,9 @@ def test_oversized_or_fake_photo_is_refused(world, settings) -> None:  # type: i
     assert Visit.objects.count() == 0 and VisitPhoto.objects.count() == 0
 
 
-def test_non_compliant_item_raises_a_demand_and_mails_the_principal(world, mailoutbox, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_non_compliant_item_raises_a_demand_and_mails_the_principal(  # type: ignore[no-untyped-def]
+    world, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
     world.principal_a.email = "principal-a@example.cn"
     world.principal_a.save()
     deadline = TODAY() + datetime.timedelta(days=14)
