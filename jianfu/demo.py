@@ -21,6 +21,7 @@ from django.db import transaction
 from jianfu.models import User
 from jianfu.roles import SECTION_SUPERVISION_OFFICE, Role
 from schools.models import GradeEnrolment, Ownership, School, SchoolType, SchoolYear, Semester, Term
+from supervision.demo_visits import build_visits_demo
 from supervision.models import (
     DistrictMembership,
     Supervisor,
@@ -246,4 +247,5 @@ def build_demo(today: datetime.date | None = None) -> DemoSummary:
     bureau.groups.add(Group.objects.get(name=SECTION_SUPERVISION_OFFICE))
     accounts.insert(0, ("bureau", "督导室（局机关）"))
 
+    build_visits_demo(rng, today=today)
     return DemoSummary(schools=len(schools), districts=len(districts), supervisors=len(supervisors), accounts=accounts)
