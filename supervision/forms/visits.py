@@ -122,6 +122,13 @@ def _date_widget() -> forms.DateInput:
     )
 
 
+def _demand_label(rectification: Any) -> str:
+    return str(_("%(title)s (deadline %(deadline)s)")) % {
+        "title": rectification.title,
+        "deadline": rectification.deadline.isoformat(),
+    }
+
+
 class VisitForm(ItemFieldsMixin, forms.Form):
     """A new visit, as posted by the tablet (or by the plain form)."""
 
@@ -167,6 +174,7 @@ class VisitForm(ItemFieldsMixin, forms.Form):
         self.fields["date"].widget = _date_widget()
         self.fields["supervisors"].queryset = supervisors  # type: ignore[attr-defined]
         self.fields["checks"].queryset = open_rectifications  # type: ignore[attr-defined]
+        self.fields["checks"].label_from_instance = _demand_label  # type: ignore[attr-defined]
         rows = [ItemRow(i, i.code, i.title, i.parent_id is None, i.guidance) for i in items]
         self.add_item_fields(rows, default_deadline)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterator
 
 import pytest
 
@@ -18,6 +19,17 @@ from tests.factories import PASSWORD
 from tests.supervision.factories import has_gps, jpeg_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def eager_celery() -> Iterator[None]:
+    """E-mail tasks run in the live server's thread, not through a broker."""
+    from jianfu.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
 
 
 def ensure_checklist() -> None:
@@ -39,8 +51,11 @@ def click_choice(page, name: str, value: str) -> None:  # type: ignore[no-untype
     page.locator(f'input[name="{name}"][value="{value}"] + label').click()
 
 
-def test_offline_visit_is_submitted_once_then_rectified(world, new_page) -> None:  # type: ignore[no-untyped-def]
+def test_offline_visit_is_submitted_once_then_rectified(world, new_page, mailoutbox) -> None:  # type: ignore[no-untyped-def]
     ensure_checklist()
+    for user, address in ((world.principal_a, "principal@school-a.cn"), (world.supervisor_x, "dux@bureau.cn")):
+        user.email = address
+        user.save()
     item_41 = SupervisionItem.objects.get(code="4.1")
     item_43 = SupervisionItem.objects.get(code="4.3")
     school = world.school_a
@@ -107,6 +122,7 @@ def test_offline_visit_is_submitted_once_then_rectified(world, new_page) -> None
 
     demand = Rectification.objects.get()
     assert demand.visit == visit and demand.status == RectificationStatus.OPEN
+    assert [m.to for m in mailoutbox] == [["principal@school-a.cn"]]
 
     # The principal answers the demand with a plan and a photo as evidence.
     principal = new_page(viewport=TABLET)
@@ -122,6 +138,7 @@ def test_offline_visit_is_submitted_once_then_rectified(world, new_page) -> None
     principal.wait_for_selector(f"[data-testid=status-{demand.pk}][data-status=answered]")
     demand.refresh_from_db()
     assert demand.status == RectificationStatus.ANSWERED
+    assert [m.to for m in mailoutbox][-1] == ["dux@bureau.cn"]
 
     # The supervisor verifies and accepts: the demand is closed.
     sup.goto(f"/rectifications/{demand.pk}/")
