@@ -76,11 +76,16 @@
     (draft.fields || []).forEach(function (pair) { body.append(pair[0], pair[1]); });
     body.set("client_id", draft.client_id);
     (draft.photos || []).forEach(function (p) { body.append("photos", p.blob, p.name || "photo.jpg"); });
+    // A weak network can hang an upload: give up after two minutes and keep
+    // the draft queued (if the server did take it, the retry finds the visit).
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller ? window.setTimeout(function () { controller.abort(); }, 120 * 1000) : null;
     return fetch(draft.url, {
       method: "POST",
       body: body,
       credentials: "same-origin",
       headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" },
+      signal: controller ? controller.signal : undefined,
     }).then(function (resp) {
       var json = (resp.headers.get("Content-Type") || "").indexOf("application/json") !== -1;
       if (resp.redirected || resp.status === 403 || (resp.ok && !json)) {
@@ -109,6 +114,7 @@
     }, function () {
       return { state: "offline" };
     }).finally(function () {
+      if (timer) { window.clearTimeout(timer); }
       sending.delete(draft.client_id);
     });
   }

@@ -21,6 +21,8 @@
   var maxBytes = Number(form.dataset.maxPhotoMb || 15) * 1024 * 1024;
   var SKIP = { csrfmiddlewaretoken: 1, client_id: 1, photos: 1 };
   var draft = null;
+  var dirty = false; // typed into since the page opened
+  var sentElsewhere = {}; // client id -> visit URL, sent by offline.js before this page was ready
   var saveTimer = null;
   var objectUrls = [];
 
@@ -209,6 +211,10 @@
   }
 
   function start(existing) {
+    if (existing && sentElsewhere[existing.client_id]) {
+      window.location.assign(sentElsewhere[existing.client_id]);
+      return;
+    }
     if (existing) {
       draft = existing;
       apply(draft.fields || []);
@@ -227,13 +233,15 @@
     form.dataset.ready = "1";
   }
 
-  form.addEventListener("input", function () { save(false); });
+  form.addEventListener("input", function () { dirty = true; save(false); });
   form.addEventListener("change", function (event) {
     if (event.target === photoInput) { return; }
+    dirty = true;
     toggleDemands();
     save(false);
   });
   photoInput.addEventListener("change", function () {
+    dirty = true;
     var files = Array.prototype.slice.call(photoInput.files || []);
     photoInput.value = "";
     var problems = [];
@@ -247,7 +255,14 @@
   });
   form.addEventListener("submit", submit);
   document.addEventListener("jianfu:sent", function (event) {
-    if (draft && event.detail.draft.client_id === draft.client_id) {
+    var sent = event.detail.draft;
+    if (!draft) {
+      sentElsewhere[sent.client_id] = event.detail.url;
+    } else if (sent.client_id === draft.client_id ||
+               (String(sent.school) === String(schoolId) && !dirty && draft.status === "editing")) {
+      // This page's draft, or a queued visit of this school sent while the
+      // page had only opened a fresh draft: show the visit that was made.
+      if (sent.client_id !== draft.client_id) { O.deleteDraft(draft.client_id); }
       handleResult({ state: "sent", url: event.detail.url });
     }
   });

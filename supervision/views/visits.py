@@ -90,7 +90,16 @@ def visit_new(request: HttpRequest, school_pk: int) -> HttpResponse:
             if existing is not None:
                 return _visit_done(request, existing, created=False)
 
-    school = get_visible_school(request.user, pk=school_pk, active=True)
+    try:
+        school = get_visible_school(request.user, pk=school_pk, active=True)
+    except Http404:
+        if request.method == "POST" and _wants_json(request):
+            # The tablet keeps the draft and shows why (the school may have
+            # left the supervisor's district since the form was opened).
+            return JsonResponse(
+                {"ok": False, "errors": {"__all__": [_("You are not responsible for this school.")]}}, status=404
+            )
+        raise
     form_kwargs: dict[str, Any] = {
         "items": checklist_items(),
         "supervisors": supervisors_for_visit(school=school),

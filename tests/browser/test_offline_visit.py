@@ -148,3 +148,33 @@ def test_offline_visit_is_submitted_once_then_rectified(world, new_page, mailout
     demand.refresh_from_db()
     assert demand.status == RectificationStatus.ACCEPTED
     assert [e.action for e in demand.events.all()] == ["raised", "answered", "accepted"]
+
+
+def test_visit_queued_offline_is_sent_when_a_page_opens_later(world, new_page) -> None:  # type: ignore[no-untyped-def]
+    """The tab that queued the visit is gone; the next supervisor page opened
+    online sends it, once, and says so."""
+    ensure_checklist()
+    item_41 = SupervisionItem.objects.get(code="4.1")
+    sup = new_page(viewport=TABLET)
+    sign_in(sup, world.supervisor_x.username, PASSWORD)
+    sup.goto(f"/supervisor/schools/{world.school_a.pk}/visit/")
+    sup.wait_for_selector("#visit-form[data-ready='1']")
+    click_choice(sup, "methods", "documents")
+    click_choice(sup, f"result_{item_41.pk}", "compliant")
+    context = sup.context
+    context.set_offline(True)
+    sup.get_by_test_id("submit-visit").click()
+    sup.wait_for_selector("#draft-status[data-state='warning']")
+    sup.close()
+    context.set_offline(False)
+    assert Visit.objects.count() == 0
+
+    home = context.new_page()
+    home.goto("/supervisor/")
+    home.wait_for_selector("[data-testid=offline-queue]:not([hidden])")
+    assert world.school_a.name in home.get_by_test_id("offline-queue").inner_text()
+    assert Visit.objects.count() == 1
+    home.reload()
+    home.wait_for_timeout(500)
+    assert Visit.objects.count() == 1
+    assert home.get_by_test_id(f"state-{world.school_a.pk}").get_attribute("data-state") == "visited"
