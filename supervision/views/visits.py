@@ -30,7 +30,7 @@ from jianfu.scoping import get_visible_school, schools_visible_to, supervisor_of
 from supervision.errors import SupervisionError
 from supervision.forms.rectifications import RaiseForm
 from supervision.forms.visits import VisitAmendForm, VisitForm
-from supervision.models import ItemResult, VisitItemResult, VisitPhoto
+from supervision.models import ItemResult, SupervisionItem, VisitItemResult, VisitPhoto
 from supervision.selectors.rectifications import open_rectifications_of_school, user_responsible_for_school
 from supervision.selectors.visits import checklist_items, visit_detail, visit_list, visits_visible_to
 from supervision.services.rectifications import rectification_raise
@@ -68,6 +68,20 @@ def _errors_json(errors: dict[str, list[str]]) -> JsonResponse:
     return JsonResponse({"ok": False, "errors": errors}, status=400)
 
 
+def _checklist_for(data: Any) -> list[SupervisionItem]:
+    """The active checklist, plus any retired item the posted draft rated: a
+    form kept offline may predate the retirement, and what was typed on it
+    must not be dropped."""
+    items = checklist_items()
+    if data is None:
+        return items
+    rated = {int(k[7:]) for k, v in data.items() if k.startswith("result_") and k[7:].isdigit() and v}
+    missing = rated - {i.pk for i in items}
+    if missing:
+        items += list(SupervisionItem.objects.filter(pk__in=missing).order_by("order", "code"))
+    return items
+
+
 @supervisor_required
 def visit_new(request: HttpRequest, school_pk: int) -> HttpResponse:
     """The visit form of one school. GET renders it (the service worker keeps
@@ -101,7 +115,7 @@ def visit_new(request: HttpRequest, school_pk: int) -> HttpResponse:
             )
         raise
     form_kwargs: dict[str, Any] = {
-        "items": checklist_items(),
+        "items": _checklist_for(request.POST if request.method == "POST" else None),
         "supervisors": supervisors_for_visit(school=school),
         "open_rectifications": open_rectifications_of_school(school_id=school.pk),
         "default_deadline": _default_deadline(),

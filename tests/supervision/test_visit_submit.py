@@ -109,6 +109,13 @@ def test_visit_keeps_item_wording_after_the_item_is_reworded(world) -> None:  # 
     assert "新表述" not in page.content.decode()
 
 
+def test_result_for_an_item_retired_after_the_form_was_cached_is_kept(world) -> None:  # type: ignore[no-untyped-def]
+    data = visit_payload(results={"4.1": "compliant", "4.6": "mostly"})
+    SupervisionItem.objects.filter(code="4.6").update(active=False)
+    assert login(world.supervisor_x).post(url(world.school_a), data, **JSON).status_code == 201
+    assert sorted(Visit.objects.get().results.values_list("item_code", flat=True)) == ["4.1", "4.6"]
+
+
 def test_photo_is_reencoded_without_gps_and_with_a_generated_name(world) -> None:  # type: ignore[no-untyped-def]
     data = visit_payload()
     data["photos"] = [photo_upload("张三家-定位.jpg", gps=True)]
