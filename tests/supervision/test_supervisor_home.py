@@ -98,3 +98,18 @@ def test_home_query_count_does_not_grow(world, django_assert_num_queries) -> Non
     with CaptureQueriesContext(connection) as many:
         assert client.get(reverse("supervisor_home")).status_code == 200
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("bureau", 404), ("principal_a", 404), ("supervisor_x", 200), ("supervisor_y", 200)]
+)
+def test_home_is_the_supervisors_own(world, persona, status) -> None:  # type: ignore[no-untyped-def]
+    response = login(getattr(world, persona)).get(reverse("supervisor_home"))
+    assert response.status_code == status
+    if persona == "supervisor_y":
+        assert world.school_a.name not in response.content.decode()
+
+
+def test_home_anonymous_goes_to_sign_in(world, client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get(reverse("supervisor_home"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
