@@ -22,6 +22,7 @@ from jianfu.models import User
 from jianfu.roles import SECTION_SUPERVISION_OFFICE, Role
 from schools.demo_register import build_register_import_demo
 from schools.models import GradeEnrolment, Ownership, School, SchoolType, SchoolYear, Semester, Term
+from supervision.demo_visits import build_visits_demo
 from supervision.models import (
     DistrictMembership,
     Supervisor,
@@ -248,4 +249,5 @@ def build_demo(today: datetime.date | None = None) -> DemoSummary:
     accounts.insert(0, ("bureau", "督导室（局机关）"))
 
     build_register_import_demo(today=today)
+    build_visits_demo(rng, today=today)
     return DemoSummary(schools=len(schools), districts=len(districts), supervisors=len(supervisors), accounts=accounts)

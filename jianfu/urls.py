@@ -34,4 +34,5 @@ urlpatterns = [
     path("supervisor-photo/<int:pk>/", school_views.supervisor_photo, name="supervisor_photo"),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
+    path("", include("supervision.urls")),
 ]

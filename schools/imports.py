@@ -39,7 +39,7 @@ from supervision.models import (
     SupervisorKind,
     SupervisoryDistrict,
 )
-from supervision.services import district_membership_move, supervisor_assignments_set
+from supervision.services.register import district_membership_move, supervisor_assignments_set
 
 from .models import EducationGroup, GradeEnrolment, Ownership, School, SchoolType
 from .models.register import GRADES_BY_TYPE

@@ -11,7 +11,21 @@ from django.utils.translation import gettext_lazy as _
 from jianfu.admin_mixins import SchoolScopedAdminMixin
 from jianfu.uploads import reencode_image
 
-from .models import DistrictMembership, SupervisionItem, Supervisor, SupervisorAssignment, SupervisoryDistrict
+from .models import (
+    DistrictMembership,
+    OverdueDigest,
+    Rectification,
+    RectificationAnswer,
+    RectificationEvent,
+    SupervisionItem,
+    Supervisor,
+    SupervisorAssignment,
+    SupervisoryDistrict,
+    Visit,
+    VisitAmendment,
+    VisitItemResult,
+    VisitPhoto,
+)
 from .selectors import district_loads, overloaded_supervisors
 
 
@@ -140,3 +154,161 @@ class SupervisionItemAdmin(admin.ModelAdmin):
     search_fields = ("code", "title", "guidance")
     list_editable = ("order", "active")
     autocomplete_fields = ("parent",)
+
+
+# --- Visits and rectifications (issue 3) ------------------------------------------------
+# Submitted visits are locked and demands move only through their services, so
+# the admin shows them read-only: searchable, filterable and scoped.
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class VisitItemResultInline(ReadOnlyInline):
+    model = VisitItemResult
+    fields = ("item_code", "item_title", "result", "note")
+    readonly_fields = fields
+
+
+class VisitPhotoInline(ReadOnlyInline):
+    model = VisitPhoto
+    fields = ("uploaded_at", "size", "width", "height")
+    readonly_fields = fields
+
+
+class VisitAmendmentInline(ReadOnlyInline):
+    model = VisitAmendment
+    fields = ("at", "by", "reason", "changes")
+    readonly_fields = fields
+
+
+class DistrictOfSchoolFilter(admin.SimpleListFilter):
+    """The district the row's school belongs to today."""
+
+    title = _("district")
+    parameter_name = "district"
+    school_path = "school"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[Any, Any]]:
+        return [(d.pk, d.name) for d in SupervisoryDistrict.objects.order_by("number")]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if not self.value():
+            return queryset
+        schools = DistrictMembership.objects.active_on().filter(district_id=self.value()).values("school_id")
+        return queryset.filter(**{f"{self.school_path}__in": schools})
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        overdue = Rectification.objects.overdue().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=overdue)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=overdue)
+        return queryset
+
+
+@admin.register(Visit)
+class VisitAdmin(SchoolScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("date", "school", "kind", "mode", "submitted_by", "submitted_at")
+    list_filter = ("kind", "mode", DistrictOfSchoolFilter, "date")
+    search_fields = ("school__name", "school__code", "findings", "supervisors__name", "submitted_by__full_name")
+    date_hierarchy = "date"
+    list_select_related = ("school", "submitted_by")
+    readonly_fields = (
+        "client_id",
+        "school",
+        "date",
+        "kind",
+        "mode",
+        "methods",
+        "supervisors",
+        "findings",
+        "checked_rectifications",
+        "submitted_by",
+        "submitted_at",
+        "updated_at",
+    )
+    fields = readonly_fields
+    inlines = [VisitItemResultInline, VisitPhotoInline, VisitAmendmentInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class RectificationEventInline(ReadOnlyInline):
+    model = RectificationEvent
+    fields = ("at", "action", "from_status", "to_status", "by", "note", "visit")
+    readonly_fields = fields
+
+
+class RectificationAnswerInline(ReadOnlyInline):
+    model = RectificationAnswer
+    fields = ("at", "by", "plan")
+    readonly_fields = fields
+
+
+@admin.register(Rectification)
+class RectificationAdmin(SchoolScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "school", "status", "deadline", "is_overdue_display", "raised_by", "raised_at")
+    list_filter = ("status", OverdueFilter, DistrictOfSchoolFilter, "deadline")
+    search_fields = ("title", "description", "source_note", "school__name", "school__code")
+    date_hierarchy = "deadline"
+    list_select_related = ("school", "raised_by")
+    readonly_fields = (
+        "school",
+        "visit",
+        "visit_item",
+        "title",
+        "description",
+        "deadline",
+        "status",
+        "source_note",
+        "raised_by",
+        "raised_at",
+        "closed_by",
+        "closed_at",
+    )
+    fields = readonly_fields
+    inlines = [RectificationAnswerInline, RectificationEventInline]
+
+    @admin.display(boolean=True, description=_("overdue"))
+    def is_overdue_display(self, obj: Rectification) -> bool:
+        return obj.is_overdue
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(OverdueDigest)
+class OverdueDigestAdmin(admin.ModelAdmin):
+    list_display = ("day", "sent_at", "rectification_count", "recipient_count")
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from jianfu.env import env_bool, env_int, env_list, env_str, parse_database_url
@@ -202,4 +203,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint logs every layout step at INFO.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+}
+
+# --- Inspection visits and rectification (issue 3) ----------------------------------
+# Every school is visited at least once a calendar month. A school not visited
+# yet this month is "due"; it is "overdue" once this day of the month has
+# passed, or at once if it was not visited in the previous month either.
+VISIT_MONTHLY_DUE_DAY = env_int("VISIT_MONTHLY_DUE_DAY", 20)
+VISIT_MAX_PHOTOS = env_int("VISIT_MAX_PHOTOS", 12)
+VISIT_PHOTO_MAX_MB = env_int("VISIT_PHOTO_MAX_MB", 15)
+# Default time given to a school to rectify, in days (the supervisor may set another deadline).
+RECTIFICATION_DEFAULT_DAYS = env_int("RECTIFICATION_DEFAULT_DAYS", 30)
+RECTIFICATION_EVIDENCE_MAX_FILES = env_int("RECTIFICATION_EVIDENCE_MAX_FILES", 10)
+RECTIFICATION_EVIDENCE_MAX_MB = env_int("RECTIFICATION_EVIDENCE_MAX_MB", 15)
+# Links in e-mails point here.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+OVERDUE_DIGEST_HOUR = env_int("OVERDUE_DIGEST_HOUR", 7)
+CELERY_BEAT_SCHEDULE["send-overdue-rectifications"] = {
+    "task": "supervision.tasks.send_overdue_rectifications",
+    "schedule": crontab(hour=OVERDUE_DIGEST_HOUR, minute=30),
 }

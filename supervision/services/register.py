@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from .models import DistrictMembership, Supervisor, SupervisorAssignment, SupervisoryDistrict
+from supervision.models import DistrictMembership, Supervisor, SupervisorAssignment, SupervisoryDistrict
 
 if TYPE_CHECKING:
     from schools.models import School

@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from jianfu.scoping import districts_visible_to, schools_visible_to
 from schools.models import School
-
-from .models import DistrictMembership, Supervisor, SupervisorAssignment, SupervisoryDistrict
-from .models.dated import active_on_q
+from supervision.models import DistrictMembership, Supervisor, SupervisorAssignment, SupervisoryDistrict
+from supervision.models.dated import active_on_q
 
 
 def current_supervisors_of_school(*, school: School, on: datetime.date | None = None) -> list[Supervisor]:

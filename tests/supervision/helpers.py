@@ -1,0 +1,52 @@
+"""Helpers shared by the visit and rectification tests."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from django.test import Client
+from django.utils import timezone
+
+from supervision.models import ItemResult, SupervisionItem
+
+
+def login(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def visit_payload(
+    *,
+    client_id: uuid.UUID | str | None = None,
+    date: datetime.date | None = None,
+    results: dict[str, str] | None = None,
+    demands: dict[str, tuple[str, datetime.date]] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The POST data of the visit form: ``results`` maps item codes to
+    results, ``demands`` maps item codes to (what to correct, deadline)."""
+    data: dict[str, Any] = {
+        "client_id": str(client_id or uuid.uuid4()),
+        "date": (date or timezone.localdate()).isoformat(),
+        "kind": "routine",
+        "mode": "announced",
+        "methods": ["patrol", "documents"],
+        "findings": "查阅了作业公示记录，巡查了课后服务。",
+    }
+    codes = {**(results or {"4.1": ItemResult.COMPLIANT})}
+    items = {i.code: i.pk for i in SupervisionItem.objects.filter(code__in=list(codes) + list(demands or {}))}
+    for code, result in codes.items():
+        data[f"result_{items[code]}"] = result
+        data[f"note_{items[code]}"] = f"{code} 备注"
+    for code, (text, deadline) in (demands or {}).items():
+        data[f"demand_{items[code]}"] = "on"
+        data[f"demand_text_{items[code]}"] = text
+        data[f"deadline_{items[code]}"] = deadline.isoformat()
+    data.update(extra)
+    return data
+
+
+JSON = {"HTTP_ACCEPT": "application/json"}
