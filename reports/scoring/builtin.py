@@ -1,1 +1,4 @@
-"""The indicators and veto kinds of the features that exist in the portal."""
+"""The indicators, veto kinds, notice sections, ranking sheets and dashboard
+panels of the features that exist in the portal: one module per feature."""
+
+from . import visits  # noqa: F401
