@@ -181,3 +181,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Pledges and self-checks (issue 5) -----------------------------------------
+# Size caps of a pledge's scanned signed copy and of one self-check evidence
+# file (PDF or image), and how many evidence files one item may carry.
+PLEDGE_SCAN_MAX_MB = env_int("PLEDGE_SCAN_MAX_MB", 10)
+SELFCHECK_EVIDENCE_MAX_MB = env_int("SELFCHECK_EVIDENCE_MAX_MB", 10)
+SELFCHECK_EVIDENCE_MAX_FILES = env_int("SELFCHECK_EVIDENCE_MAX_FILES", 10)
