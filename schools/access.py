@@ -11,7 +11,8 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from jianfu.scoping import get_visible_school
 from schools.models import School
@@ -24,12 +25,12 @@ def school_for_filings(user: Any, pk: int) -> School:
     return get_visible_school(user, pk=pk)
 
 
-def filing_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def filing_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Decorates a view taking ``school_pk``: anonymous users go to sign in,
     the view receives the checked school as ``school``."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, school_pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, school_pk: int, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         school = school_for_filings(request.user, school_pk)

@@ -158,7 +158,7 @@ class SchoolPledge(models.Model):
         return self.scan_content_type == "application/pdf"
 
     def clean(self) -> None:
-        if self.text_id and self.school_year_id and self.text.school_year_id != self.school_year_id:
+        if self.text is not None and self.school_year_id and self.text.school_year_id != self.school_year_id:
             raise ValidationError({"text": _("The pledge text belongs to another school year.")})
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -201,7 +201,7 @@ def _apply(
 
 
 @filing_view
-def pledge_scan(request: HttpRequest, school: School, pk: int) -> HttpResponse:
+def pledge_scan(request: HttpRequest, school: School, pk: int) -> FileResponse:
     """The signed copy, for the school and the bureau only."""
     pledge = get_object_or_404(SchoolPledge.objects.select_related("school_year"), pk=pk, school=school)
     if not pledge.scan:

@@ -295,6 +295,7 @@ def selfcheck_latest_results(
     return {
         (school_id, item_id): SelfAssessment(result=result, submitted_at=at, selfcheck_id=sc_id, status=status)
         for school_id, item_id, result, at, sc_id, status in rows
+        if at is not None  # always set on a standing self-check
     }
 
 

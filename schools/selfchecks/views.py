@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -229,7 +229,7 @@ def selfcheck_review(request: HttpRequest, school: School, round_pk: int) -> Htt
 
 
 @filing_view
-def selfcheck_evidence(request: HttpRequest, school: School, round_pk: int, pk: int) -> HttpResponse:
+def selfcheck_evidence(request: HttpRequest, school: School, round_pk: int, pk: int) -> FileResponse:
     """An evidence file, for the school and the bureau only."""
     evidence = get_object_or_404(
         SelfCheckEvidence.objects.select_related("item_result"),
