@@ -246,4 +246,8 @@ def build_demo(today: datetime.date | None = None) -> DemoSummary:
     bureau.groups.add(Group.objects.get(name=SECTION_SUPERVISION_OFFICE))
     accounts.insert(0, ("bureau", "督导室（局机关）"))
 
+    from schools.demo_filings import build_filings_demo
+
+    build_filings_demo(rng, today=today, schools=schools, bureau=bureau)
+
     return DemoSummary(schools=len(schools), districts=len(districts), supervisors=len(supervisors), accounts=accounts)

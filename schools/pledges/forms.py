@@ -25,8 +25,13 @@ class PledgeTextForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 14})}
 
 
+class TextVersionField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"v{obj.version} · {obj.title}"
+
+
 class SignatureForm(forms.Form):
-    text = forms.ModelChoiceField(label=_("Text version signed"), queryset=PledgeText.objects.none(), empty_label=None)
+    text = TextVersionField(label=_("Text version signed"), queryset=PledgeText.objects.none(), empty_label=None)
     signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
     principal_signatory = forms.CharField(label=_("Signed for the school by"), max_length=50)
     bureau_signatory = forms.CharField(label=_("Signed for the bureau by"), max_length=50, required=False)
