@@ -61,7 +61,9 @@ def _check_pdf(data: bytes) -> None:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
-            raise ValidationError(_("The PDF is protected by a password. Please upload it without the password."))
+            raise ValidationError(
+                _("The PDF is protected by a password. Please upload it without the password."), code="pdf_encrypted"
+            )
         pages = len(reader.pages)
     except ValidationError:
         raise
@@ -69,9 +71,9 @@ def _check_pdf(data: bytes) -> None:
     # them means "not a PDF we can keep".
     except Exception as exc:
         logger.info("refused PDF upload: %s", exc)
-        raise ValidationError(_("The file is not a readable PDF.")) from exc
+        raise ValidationError(_("The file is not a readable PDF."), code="pdf_unreadable") from exc
     if pages < 1:
-        raise ValidationError(_("The PDF has no pages."))
+        raise ValidationError(_("The PDF has no pages."), code="pdf_empty")
 
 
 def check_document(upload: UploadedFile, *, max_bytes: int) -> CheckedDocument:
@@ -79,9 +81,9 @@ def check_document(upload: UploadedFile, *, max_bytes: int) -> CheckedDocument:
     with a message for the user when the file is refused."""
     limit_mb = max_bytes // (1024 * 1024)
     if upload.size is None or upload.size > max_bytes:
-        raise ValidationError(_("The file is too large (at most %(mb)s MB).") % {"mb": limit_mb})
+        raise ValidationError(_("The file is too large (at most %(mb)s MB).") % {"mb": limit_mb}, code="too_large")
     if upload.size == 0:
-        raise ValidationError(_("The file is empty."))
+        raise ValidationError(_("The file is empty."), code="empty")
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
@@ -89,7 +91,7 @@ def check_document(upload: UploadedFile, *, max_bytes: int) -> CheckedDocument:
     if head.startswith(PDF_MAGIC):
         data = upload.read(max_bytes + 1)
         if len(data) > max_bytes:
-            raise ValidationError(_("The file is too large (at most %(mb)s MB).") % {"mb": limit_mb})
+            raise ValidationError(_("The file is too large (at most %(mb)s MB).") % {"mb": limit_mb}, code="too_large")
         _check_pdf(data)
         return CheckedDocument(
             content=ContentFile(data, name=f"{uuid.uuid4().hex}.pdf"),
@@ -100,7 +102,9 @@ def check_document(upload: UploadedFile, *, max_bytes: int) -> CheckedDocument:
     if _is_image(head):
         image = reencode_image(upload, max_bytes=max_bytes)
         return CheckedDocument(content=image, content_type="image/jpeg", original_name=original, size=image.size)
-    raise ValidationError(_("Only PDF files and images (JPEG, PNG, WebP, GIF, BMP) are accepted."))
+    raise ValidationError(
+        _("Only PDF files and images (JPEG, PNG, WebP, GIF, BMP) are accepted."), code="unsupported_type"
+    )
 
 
 def document_response(file: FieldFile, *, content_type: str, filename: str) -> FileResponse:

@@ -100,7 +100,8 @@ def pledge_record_signature(
     if pledge.is_signed:
         raise PledgeError(
             _("This school's pledge for %(year)s was already recorded as signed on %(date)s.")
-            % {"year": school_year, "date": pledge.signed_on}
+            % {"year": school_year, "date": pledge.signed_on},
+            code="already_signed",
         )
     pledge.text = text
     pledge.signed_on = signed_on

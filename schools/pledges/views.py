@@ -3,6 +3,8 @@ pledge file; the signed copy's download."""
 
 from __future__ import annotations
 
+import logging
+from smtplib import SMTPException
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +22,8 @@ from schools.models import School, SchoolPledge, SchoolYear
 
 from . import selectors, services
 from .forms import CommitmentForm, PledgeTextForm, ScanForm, SignatureForm, TeacherPledgeForm
+
+logger = logging.getLogger(__name__)
 
 
 def _school_year(request: HttpRequest) -> SchoolYear:
@@ -72,7 +76,14 @@ def pledge_remind(request: HttpRequest) -> HttpResponse:
     def link_for(school: School) -> str:
         return request.build_absolute_uri(reverse("school_pledge", args=[school.pk]) + f"?year={year.pk}")
 
-    outcome = services.pledge_remind_unsigned(school_year=year, by=request.user, link_for=link_for, schools=schools)
+    try:
+        outcome = services.pledge_remind_unsigned(school_year=year, by=request.user, link_for=link_for, schools=schools)
+    except (SMTPException, OSError):
+        logger.exception("pledge reminders could not be sent")
+        messages.error(
+            request, _("The mail server could not be reached; no reminder was sent. Please try again later.")
+        )
+        return HttpResponseRedirect(reverse("pledge_overview") + f"?year={year.pk}&show=unsigned")
     if outcome.reminded:
         messages.success(request, _("Reminder sent to %(n)s schools: %(names)s.") % _names(outcome.reminded))
     if outcome.without_address:

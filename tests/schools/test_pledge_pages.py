@@ -254,3 +254,15 @@ def test_bureau_publishes_a_new_text_version_from_the_page(world, text) -> None:
     assert response.status_code == 302
     versions = list(text.school_year.pledge_texts.order_by("version").values_list("version", "title"))
     assert versions == [(1, "减负责任书"), (2, "减负责任书（修订）")]
+
+
+def test_mail_server_failure_is_a_message_and_logs_nothing_as_sent(world, text) -> None:  # type: ignore[no-untyped-def]
+    from unittest import mock
+
+    world.principal_b.email = "b@school.test"
+    world.principal_b.save()
+    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=OSError("refused")):
+        response = login(world.bureau).post(reverse("pledge_remind"), {"year": text.school_year_id}, follow=True)
+    assert response.status_code == 200
+    assert not PledgeReminder.objects.exists()
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]

@@ -276,3 +276,23 @@ def test_round_creation_checks_its_inputs(world) -> None:  # type: ignore[no-unt
         selfcheck_round_create(**{**common, "closes_on": today - datetime.timedelta(days=1)}, by=world.bureau)
     with pytest.raises(ValidationError):
         selfcheck_round_create(**{**common, "period_kind": "semester"}, by=world.bureau)
+
+
+def test_semester_round(world) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import SemesterFactory
+
+    semester = SemesterFactory()
+    today = timezone.localdate()
+    created = selfcheck_round_create(
+        title="学期自查",
+        period_kind="semester",
+        semester=semester,
+        month=today,  # ignored for a semester round
+        opens_on=today,
+        closes_on=today,
+        items=checklist_items(1),
+        schools=[world.school_a],
+        by=world.bureau,
+    )
+    assert created.semester == semester and created.month is None
+    assert created.period_label == str(semester)
