@@ -120,6 +120,11 @@ class SelfCheckRoundAdmin(admin.ModelAdmin):
     filter_horizontal = ("items", "schools")
     readonly_fields = ("created_by", "created_at")
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
 
 class ResultInline(admin.TabularInline):
     model = SelfCheckItemResult
