@@ -250,4 +250,8 @@ def build_demo(today: datetime.date | None = None) -> DemoSummary:
 
     build_register_import_demo(today=today)
     build_visits_demo(rng, today=today)
+    from schools.demo_filings import build_filings_demo
+
+    build_filings_demo(rng, today=today, schools=schools, bureau=bureau)
+
     return DemoSummary(schools=len(schools), districts=len(districts), supervisors=len(supervisors), accounts=accounts)

@@ -28,6 +28,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("bureau/", views.bureau_overview, name="bureau_overview"),
     path("bureau/", include("schools.urls_bureau")),
+    path("", include("schools.pledges.urls")),
+    path("", include("schools.selfchecks.urls")),
     path("supervisor/", supervision_views.supervisor_home, name="supervisor_home"),
     path("school/<int:pk>/", school_views.school_detail, name="school_detail"),
     path("schools/<str:code>/", school_views.public_sign, name="public_sign"),

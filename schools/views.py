@@ -10,6 +10,7 @@ from supervision.models import SupervisionItem, Supervisor
 from supervision.selectors import current_district_of_school, current_supervisors_of_school
 
 from .models import School
+from .pledges.selectors import public_commitment
 
 
 def public_sign(request: HttpRequest, code: str) -> HttpResponse:
@@ -21,6 +22,7 @@ def public_sign(request: HttpRequest, code: str) -> HttpResponse:
         "district": current_district_of_school(school=school),
         "supervisors": current_supervisors_of_school(school=school),
         "items": list(SupervisionItem.objects.filter(parent=None, active=True)),
+        "commitment": public_commitment(school=school),
     }
     return render(request, "schools/public_sign.html", context)
 

@@ -35,6 +35,20 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     ]
 
 
+@pytest.fixture(autouse=True)
+def _checklist_after_flush(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (the browser ones among them) empty every table
+    afterwards, including the checklist a data migration seeded: put it back
+    for them, as a fresh database would have it."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    from supervision.checklist_seed import seed_checklist
+    from supervision.models import SupervisionItem
+
+    seed_checklist(SupervisionItem)
+
+
 @dataclass
 class World:
     school_a: object

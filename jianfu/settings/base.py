@@ -223,3 +223,10 @@ CELERY_BEAT_SCHEDULE["send-overdue-rectifications"] = {
     "task": "supervision.tasks.send_overdue_rectifications",
     "schedule": crontab(hour=OVERDUE_DIGEST_HOUR, minute=30),
 }
+
+# --- Pledges and self-checks (issue 5) -----------------------------------------
+# Size caps of a pledge's scanned signed copy and of one self-check evidence
+# file (PDF or image), and how many evidence files one item may carry.
+PLEDGE_SCAN_MAX_MB = env_int("PLEDGE_SCAN_MAX_MB", 10)
+SELFCHECK_EVIDENCE_MAX_MB = env_int("SELFCHECK_EVIDENCE_MAX_MB", 10)
+SELFCHECK_EVIDENCE_MAX_FILES = env_int("SELFCHECK_EVIDENCE_MAX_FILES", 10)

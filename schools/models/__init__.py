@@ -1,6 +1,18 @@
 from .calendar import SchoolYear, Semester, Term
 from .import_batches import ImportBatch, ImportKind, ImportStatus
+from .pledges import PledgeReminder, PledgeText, SchoolPledge
 from .register import EducationGroup, GradeEnrolment, Ownership, School, SchoolType
+from .selfchecks import (
+    PeriodKind,
+    RoundState,
+    SelfCheck,
+    SelfCheckAction,
+    SelfCheckEvent,
+    SelfCheckEvidence,
+    SelfCheckItemResult,
+    SelfCheckRound,
+    SelfCheckStatus,
+)
 
 __all__ = [
     "EducationGroup",
@@ -9,9 +21,21 @@ __all__ = [
     "ImportKind",
     "ImportStatus",
     "Ownership",
+    "PeriodKind",
+    "PledgeReminder",
+    "PledgeText",
+    "RoundState",
     "School",
+    "SchoolPledge",
     "SchoolType",
     "SchoolYear",
+    "SelfCheck",
+    "SelfCheckAction",
+    "SelfCheckEvent",
+    "SelfCheckEvidence",
+    "SelfCheckItemResult",
+    "SelfCheckRound",
+    "SelfCheckStatus",
     "Semester",
     "Term",
 ]

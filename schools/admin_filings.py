@@ -1,0 +1,172 @@
+"""Admin pages for pledges and self-checks. Mostly for finding and reading:
+signatures, signed copies, answers and reviews go through the portal's pages
+and their services, which check state and record who did what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from jianfu.admin_mixins import SchoolScopedAdminMixin
+
+from .models import (
+    PledgeReminder,
+    PledgeText,
+    SchoolPledge,
+    SelfCheck,
+    SelfCheckEvent,
+    SelfCheckItemResult,
+    SelfCheckRound,
+)
+from .pledges.services import pledge_text_publish
+
+
+@admin.register(PledgeText)
+class PledgeTextAdmin(admin.ModelAdmin):
+    list_display = ("school_year", "version", "title", "bureau_signatory", "created_at", "created_by")
+    list_filter = ("school_year",)
+    search_fields = ("title", "body")
+    fields = ("school_year", "title", "body", "bureau_signatory", "version", "created_by", "created_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A published version is never edited: schools signed exactly that text.
+        if obj is not None:
+            return self.fields
+        return ("version", "created_by", "created_at")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            return
+        published = pledge_text_publish(
+            school_year=obj.school_year,
+            title=obj.title,
+            body=obj.body,
+            bureau_signatory=obj.bureau_signatory,
+            by=request.user,
+        )
+        obj.pk = published.pk
+        obj.version = published.version
+
+
+class SignedFilter(admin.SimpleListFilter):
+    title = _("signed")
+    parameter_name = "signed"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("Signed")), ("no", _("Not signed"))]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value() == "yes":
+            return queryset.filter(signed_on__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(signed_on__isnull=True)
+        return queryset
+
+
+@admin.register(SchoolPledge)
+class SchoolPledgeAdmin(SchoolScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("school", "school_year", "signed_on", "text", "teacher_pledge_count", "teacher_count")
+    list_filter = ("school_year", SignedFilter)
+    search_fields = ("school__name", "school__code", "principal_signatory", "bureau_signatory")
+    list_select_related = ("school", "school_year", "text")
+    readonly_fields = (
+        "school",
+        "school_year",
+        "text",
+        "signed_on",
+        "principal_signatory",
+        "bureau_signatory",
+        "signature_recorded_by",
+        "signature_recorded_at",
+        "scan_content_type",
+        "scan_uploaded_by",
+        "scan_uploaded_at",
+        "teacher_count",
+        "teacher_pledge_count",
+        "teacher_pledges_updated_at",
+        "commitment",
+        "commitment_updated_by",
+        "commitment_updated_at",
+    )
+    exclude = ("scan",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(PledgeReminder)
+class PledgeReminderAdmin(SchoolScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("school", "school_year", "sent_at", "sent_by")
+    list_filter = ("school_year",)
+    search_fields = ("school__name", "recipients")
+    list_select_related = ("school", "school_year", "sent_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SelfCheckRound)
+class SelfCheckRoundAdmin(admin.ModelAdmin):
+    list_display = ("title", "period_kind", "month", "semester", "opens_on", "closes_on")
+    list_filter = ("period_kind", "semester")
+    search_fields = ("title",)
+    date_hierarchy = "opens_on"
+    filter_horizontal = ("items", "schools")
+    readonly_fields = ("created_by", "created_at")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class ResultInline(admin.TabularInline):
+    model = SelfCheckItemResult
+    extra = 0
+    fields = ("item_code", "item_title", "result", "explanation")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = SelfCheckEvent
+    extra = 0
+    fields = ("at", "action", "from_status", "to_status", "by", "comment")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SelfCheck)
+class SelfCheckAdmin(SchoolScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("school", "round", "status", "first_submitted_at", "submitted_at", "reviewed_at")
+    list_filter = ("status", "round")
+    search_fields = ("school__name", "school__code", "round__title")
+    list_select_related = ("school", "round")
+    fields = (
+        "round",
+        "school",
+        "status",
+        "first_submitted_at",
+        "submitted_at",
+        "submitted_by",
+        "reviewed_at",
+        "reviewed_by",
+        "review_comment",
+    )
+    readonly_fields = fields
+    inlines = [ResultInline, EventInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
