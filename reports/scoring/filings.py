@@ -1,0 +1,145 @@
+"""What pledges and self-checks bring to scores and the notice."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from reports.models import ScoreRun
+from reports.notice import Section, notice_section
+from schools.models import SchoolPledge, Semester
+from schools.models.selfchecks import SelfCheck, SelfCheckRound
+
+from .indicators import Evidence, Indicator, IndicatorResult, indicator
+
+TIMING_VALUE = {"on_time": 1.0, "late": 0.5, "missing": 0.0}
+
+
+@indicator
+class PledgeSigned(Indicator):
+    key = "pledge_signed"
+    verbose_name = gettext_lazy("Responsibility pledge signed")
+    description = gettext_lazy("The school year's pledge signed, with the signed copy on file.")
+    default_weight = 5
+
+    def available(self, semester: Semester) -> bool:
+        return SchoolPledge.objects.filter(school_year_id=semester.school_year_id).exists()
+
+    def compute(
+        self, semester: Semester, school_ids: Iterable[int], params: dict[str, Any]
+    ) -> dict[int, IndicatorResult]:
+        ids = list(school_ids)
+        pledges = {
+            p.school_id: p
+            for p in SchoolPledge.objects.filter(school_year_id=semester.school_year_id, school_id__in=ids).only(
+                "school_id", "signed_on", "scan"
+            )
+        }
+        out = {}
+        for school_id in ids:
+            pledge = pledges.get(school_id)
+            url = reverse("school_pledge", args=[school_id])
+            if pledge is None or pledge.signed_on is None:
+                out[school_id] = IndicatorResult(0.0, _("not signed"), [Evidence(_("Pledge"), url)])
+            elif not pledge.scan:
+                out[school_id] = IndicatorResult(
+                    0.5,
+                    _("signed on %(day)s, signed copy missing") % {"day": pledge.signed_on},
+                    [Evidence(_("Pledge"), url)],
+                )
+            else:
+                out[school_id] = IndicatorResult(1.0, _("signed on %(day)s") % {"day": pledge.signed_on})
+        return out
+
+
+def _rounds(semester: Semester) -> Any:
+    """Rounds that closed within the semester (and by today)."""
+    today = timezone.localdate()
+    return SelfCheckRound.objects.filter(
+        closes_on__gte=semester.start_date, closes_on__lte=min(semester.end_date, today)
+    )
+
+
+@indicator
+class SelfCheckTimeliness(Indicator):
+    key = "selfcheck_timeliness"
+    verbose_name = gettext_lazy("Self-checks on time")
+    description = gettext_lazy("Self-check rounds closed this semester: on time counts 1, late 0.5, missing 0.")
+    default_weight = 10
+
+    def available(self, semester: Semester) -> bool:
+        return _rounds(semester).exists()
+
+    def compute(
+        self, semester: Semester, school_ids: Iterable[int], params: dict[str, Any]
+    ) -> dict[int, IndicatorResult]:
+        ids = list(school_ids)
+        rounds = {r.pk: r for r in _rounds(semester).only("pk", "title", "closes_on")}
+        expected: dict[int, list[int]] = defaultdict(list)
+        for round_id, school_id in SelfCheckRound.schools.through.objects.filter(
+            selfcheckround_id__in=list(rounds), school_id__in=ids
+        ).values_list("selfcheckround_id", "school_id"):
+            expected[school_id].append(round_id)
+        first: dict[tuple[int, int], Any] = {
+            (round_id, school_id): day
+            for round_id, school_id, day in SelfCheck.objects.filter(round_id__in=list(rounds), school_id__in=ids)
+            .exclude(first_submitted_on=None)
+            .values_list("round_id", "school_id", "first_submitted_on")
+        }
+        out = {}
+        for school_id in ids:
+            if not expected[school_id]:
+                out[school_id] = IndicatorResult(1.0, _("no self-check round was due"))
+                continue
+            values, evidence = [], []
+            counts = {"on_time": 0, "late": 0, "missing": 0}
+            for round_id in expected[school_id]:
+                day = first.get((round_id, school_id))
+                timing = "missing" if day is None else ("on_time" if day <= rounds[round_id].closes_on else "late")
+                counts[timing] += 1
+                values.append(TIMING_VALUE[timing])
+                if timing != "on_time":
+                    evidence.append(
+                        Evidence(
+                            f"{rounds[round_id].title}（{_('late') if timing == 'late' else _('missing')}）",
+                            reverse("selfcheck_page", args=[school_id, round_id]),
+                        )
+                    )
+            out[school_id] = IndicatorResult(
+                sum(values) / len(values),
+                _("%(on_time)s on time, %(late)s late, %(missing)s missing") % counts,
+                evidence,
+            )
+        return out
+
+
+@notice_section(30)
+def filings_section(semester: Semester, run: ScoreRun, params: dict[str, Any]) -> Section | None:
+    year_pledges = SchoolPledge.objects.filter(school_year_id=semester.school_year_id)
+    rounds = list(_rounds(semester))
+    if not year_pledges.exists() and not rounds:
+        return None
+    from schools.models import School
+
+    schools = School.objects.filter(active=True).count()
+    signed = year_pledges.exclude(signed_on=None).count()
+    paragraphs = [
+        _("%(signed)s of %(n)s schools have signed this school year's responsibility pledge.")
+        % {"signed": signed, "n": schools}
+    ]
+    if rounds:
+        expected = SelfCheckRound.schools.through.objects.filter(selfcheckround__in=rounds).count()
+        submitted = SelfCheck.objects.filter(round__in=rounds).exclude(first_submitted_on=None)
+        on_time = submitted.filter(first_submitted_on__lte=F("round__closes_on")).count()
+        paragraphs.append(
+            _("%(rounds)s self-check rounds: %(submitted)s of %(expected)s self-checks submitted, %(on_time)s on time.")
+            % {"rounds": len(rounds), "submitted": submitted.count(), "expected": expected, "on_time": on_time}
+        )
+    return Section(title=_("Pledges and self-checks"), paragraphs=paragraphs, summary=" ".join(paragraphs))
