@@ -1,0 +1,173 @@
+"""Every URL of the portal, tried by every persona with the other school's
+and the other district's objects: nothing leaks.
+
+``FOREIGN`` builds, for each named URL with arguments, an address that points
+at objects of school B (district Y). Principal A and supervisor X must get a
+404 for each (the object does not exist for them), anonymous users a redirect
+to sign-in or a 404, and no response may carry school B's name. A URL added
+to the portal without an entry here fails ``test_every_url_is_swept``."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from reports.models import ReportJob
+from schools.models import ImportBatch, ImportKind, SchoolPledge
+from schools.models.selfchecks import SelfCheck, SelfCheckEvidence, SelfCheckItemResult
+from supervision.models import ItemResult
+from supervision.models.rectifications import RectificationAnswer, RectificationEvidence
+from supervision.models.visits import VisitPhoto
+from tests.schools.filing_factories import PledgeTextFactory, SelfCheckRoundFactory, checklist_items
+from tests.supervision.factories import RectificationFactory, VisitFactory, VisitItemResultFactory, item
+
+pytestmark = pytest.mark.django_db
+
+# URLs that take no object of a school, or are public by design.
+PUBLIC = {"public_sign", "supervisor_photo", "healthz", "login", "set_language", "service_worker"}
+NO_OBJECT = {
+    "home",
+    "logout",
+    "twofactor_manage",
+    "twofactor_verify",
+    "twofactor_setup",
+    "password_change",
+    "password_change_done",
+    "bureau_overview",
+    "register_index",
+    "pledge_overview",
+    "pledge_remind",
+    "pledge_texts",
+    "selfcheck_rounds",
+    "selfcheck_round_new",
+    "supervisor_home",
+    "reports:list",
+    "reports:dashboard",
+    "visit_list",
+    "rectification_list",
+    "bureau_coverage",
+}
+BUREAU_ONLY_KINDS = {"register_template", "register_export", "register_import", "reports:request"}
+
+
+def _named_urls() -> Iterator[tuple[str, str]]:
+    def walk(patterns: list[Any], prefix: str = "", ns: str | None = None) -> Iterator[tuple[str, str]]:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if str(p.pattern).startswith("admin/") or str(p.pattern).startswith("i18n/"):
+                    continue
+                yield from walk(p.url_patterns, prefix + str(p.pattern), p.namespace or ns)
+            elif isinstance(p, URLPattern) and p.name:
+                yield (f"{ns}:{p.name}" if ns else p.name), prefix + str(p.pattern)
+
+    yield from walk(get_resolver().url_patterns)
+
+
+def foreign_objects(world: Any) -> dict[str, str]:
+    """For each URL with arguments: an address of school B's object."""
+    b = world.school_b
+    today = timezone.localdate()
+    visit = VisitFactory(school=b, submitted_by=world.supervisor_y, date=today)
+    result = VisitItemResultFactory(visit=visit, item=item("4.1"), result=ItemResult.NON_COMPLIANT)
+    photo = VisitPhoto.objects.create(visit=visit, image=ContentFile(b"\xff\xd8\xff", name="b.jpg"))
+    rect = RectificationFactory(school=b, visit=visit, raised_by=world.supervisor_y)
+    answer = RectificationAnswer.objects.create(rectification=rect, plan="整改方案", by=world.principal_b)
+    evidence = RectificationEvidence.objects.create(
+        answer=answer, file=ContentFile(b"%PDF-1.4", name="b.pdf"), kind="pdf"
+    )
+    text = PledgeTextFactory()
+    pledge = SchoolPledge.objects.create(school=b, school_year=text.school_year, text=text, signed_on=today)
+    pledge.scan.save("scan.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    round_ = SelfCheckRoundFactory(schools=[b], closes_on=today + datetime.timedelta(days=3))
+    selfcheck = SelfCheck.objects.create(round=round_, school=b)
+    first_item = checklist_items(1)[0]
+    item_result = SelfCheckItemResult.objects.create(
+        selfcheck=selfcheck, item=first_item, item_code=first_item.code, item_title=first_item.title
+    )
+    sc_evidence = SelfCheckEvidence.objects.create(
+        item_result=item_result, file=ContentFile(b"%PDF-1.4", name="e.pdf"), content_type="application/pdf"
+    )
+    job = ReportJob.objects.create(kind="district_roster_xlsx", requested_by=world.bureau)
+    batch = ImportBatch.objects.create(kind=ImportKind.SCHOOLS, created_by=world.bureau)
+    builders: dict[str, Callable[[], str]] = {
+        "school_detail": lambda: reverse("school_detail", args=[b.pk]),
+        "school_pledge": lambda: reverse("school_pledge", args=[b.pk]),
+        "pledge_scan": lambda: reverse("pledge_scan", args=[b.pk, pledge.pk]),
+        "selfcheck_round_detail": lambda: reverse("selfcheck_round_detail", args=[round_.pk]),
+        "school_selfchecks": lambda: reverse("school_selfchecks", args=[b.pk]),
+        "selfcheck_page": lambda: reverse("selfcheck_page", args=[b.pk, round_.pk]),
+        "selfcheck_review": lambda: reverse("selfcheck_review", args=[b.pk, round_.pk]),
+        "selfcheck_evidence": lambda: reverse("selfcheck_evidence", args=[b.pk, round_.pk, sc_evidence.pk]),
+        "visit_new": lambda: reverse("visit_new", args=[b.pk]),
+        "visit_detail": lambda: reverse("visit_detail", args=[visit.pk]),
+        "visit_amend": lambda: reverse("visit_amend", args=[visit.pk]),
+        "visit_raise_demand": lambda: reverse("visit_raise_demand", args=[visit.pk, result.pk]),
+        "visit_photo": lambda: reverse("visit_photo", args=[visit.pk, photo.pk]),
+        "rectification_detail": lambda: reverse("rectification_detail", args=[rect.pk]),
+        "rectification_answer": lambda: reverse("rectification_answer", args=[rect.pk]),
+        "rectification_review": lambda: reverse("rectification_review", args=[rect.pk]),
+        "rectification_evidence": lambda: reverse("rectification_evidence", args=[rect.pk, evidence.pk]),
+        "reports:job": lambda: reverse("reports:job", args=[job.pk]),
+        "reports:job_status": lambda: reverse("reports:job_status", args=[job.pk]),
+        "reports:job_download": lambda: reverse("reports:job_download", args=[job.pk]),
+        "register_import_batch": lambda: reverse("register_import_batch", args=[batch.pk]),
+        "register_import_confirm": lambda: reverse("register_import_confirm", args=[batch.pk]),
+        "register_import_cancel": lambda: reverse("register_import_cancel", args=[batch.pk]),
+        "register_template": lambda: reverse("register_template", args=["schools"]),
+        "register_export": lambda: reverse("register_export", args=["schools"]),
+        "register_import": lambda: reverse("register_import", args=["schools"]),
+        "reports:request": lambda: reverse("reports:request", args=["district_roster_xlsx"]),
+    }
+    return {name: build() for name, build in builders.items()}
+
+
+def test_every_url_is_swept(world) -> None:  # type: ignore[no-untyped-def]
+    known = set(foreign_objects(world)) | PUBLIC | NO_OBJECT
+    missing = sorted(name for name, _ in _named_urls() if name not in known)
+    assert missing == [], f"add these URLs to the security sweep: {missing}"
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("persona", ["principal_a", "supervisor_x", "anonymous"])
+def test_outsiders_get_nothing_of_school_b(world, persona) -> None:  # type: ignore[no-untyped-def]
+    client = _client(None if persona == "anonymous" else getattr(world, persona))
+    leaks = []
+    for name, url in foreign_objects(world).items():
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            body = response.content.decode(errors="replace") if not response.streaming else ""
+            ok = (
+                response.status_code == 404
+                or (
+                    persona == "anonymous"
+                    and response.status_code == 302
+                    and "/accounts/login/" in response["Location"]
+                )
+                or response.status_code == 405
+            )
+            if not ok or world.school_b.name in body:
+                leaks.append((name, method, response.status_code))
+    assert leaks == []
+
+
+@pytest.mark.parametrize("persona", ["principal_a", "supervisor_x"])
+def test_own_lists_never_name_school_b(world, persona) -> None:  # type: ignore[no-untyped-def]
+    foreign_objects(world)
+    client = _client(getattr(world, persona))
+    for name in sorted(NO_OBJECT - {"logout", "pledge_remind"}):
+        response = client.get(reverse(name))
+        if response.status_code == 200 and not response.streaming:
+            assert world.school_b.name not in response.content.decode(), name
