@@ -178,4 +178,3 @@ def test_without_semesters_the_period_is_four_weeks(db) -> None:  # type: ignore
     from schools.selectors import default_period
 
     assert default_period(datetime.date(2026, 10, 8)) == (datetime.date(2026, 9, 11), datetime.date(2026, 10, 8))
-
