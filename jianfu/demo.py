@@ -20,6 +20,7 @@ from django.db import transaction
 
 from jianfu.models import User
 from jianfu.roles import SECTION_SUPERVISION_OFFICE, Role
+from schools.demo_records import build_records_demo
 from schools.models import GradeEnrolment, Ownership, School, SchoolType, SchoolYear, Semester, Term
 from supervision.models import (
     DistrictMembership,
@@ -245,5 +246,7 @@ def build_demo(today: datetime.date | None = None) -> DemoSummary:
     bureau = _user("bureau", role=Role.BUREAU, full_name="督导室 陈主任", staff=True)
     bureau.groups.add(Group.objects.get(name=SECTION_SUPERVISION_OFFICE))
     accounts.insert(0, ("bureau", "督导室（局机关）"))
+
+    build_records_demo(rng, today=today)
 
     return DemoSummary(schools=len(schools), districts=len(districts), supervisors=len(supervisors), accounts=accounts)

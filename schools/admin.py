@@ -52,3 +52,6 @@ class SemesterAdmin(admin.ModelAdmin):
     list_display = ("__str__", "start_date", "end_date")
     list_filter = ("school_year", "term")
     date_hierarchy = "start_date"
+
+
+from . import admin_records  # noqa: E402, F401  (registers the records' admin pages)
