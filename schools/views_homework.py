@@ -225,7 +225,9 @@ def homework_compliance_page(request: HttpRequest) -> HttpResponse:
         district = districts_visible_to(user).filter(pk=_int_or_404(request.GET["district"])).first()
         if district is None:
             raise Http404
-    report = homework_compliance(user=user, date_from=date_from, date_to=date_to, district=district, school=school)
+    report = homework_compliance(
+        user=user, date_from=date_from, date_to=date_to, district=district, school=school, class_limit=30
+    )
     context = {
         "report": report,
         "district": district,
