@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import AfterSchoolContent, AfterSchoolDay, AfterSchoolPlan, School, Semester
@@ -84,6 +85,8 @@ class ServiceFigures:
     requested: int = 0
     attended: int = 0
     monday: datetime.date | None = None
+    # School days of the week that have come (all of them once it is over).
+    days_so_far: int | None = None
 
     @property
     def coverage(self) -> float | None:
@@ -101,7 +104,10 @@ class ServiceFigures:
 
     @property
     def days_due(self) -> int:
-        return max(settings.AFTERSCHOOL_DAYS_PER_WEEK - self.no_school_days, 0)
+        days = settings.AFTERSCHOOL_DAYS_PER_WEEK
+        if self.days_so_far is not None:
+            days = min(days, self.days_so_far)
+        return max(days - self.no_school_days, 0)
 
     @property
     def days_ok(self) -> bool:
@@ -129,9 +135,13 @@ def _in_semester(semester: Semester) -> Q:
     return Q(date__range=(semester.start_date, semester.end_date))
 
 
-def afterschool_weeks(*, school: School, semester: Semester) -> list[ServiceFigures]:
-    """The school's weeks of the semester with their figures, latest first.
-    One grouped query."""
+def afterschool_weeks(
+    *, school: School, semester: Semester, today: datetime.date | None = None
+) -> list[ServiceFigures]:
+    """The school's weeks of the semester with their figures, latest first;
+    the week in progress owes only the days that have come. One grouped
+    query."""
+    today = today or timezone.localdate()
     rows = (
         AfterSchoolDay.objects.filter(_in_semester(semester), school=school)
         .annotate(week=TruncWeek("date"))
@@ -143,6 +153,8 @@ def afterschool_weeks(*, school: School, semester: Semester) -> list[ServiceFigu
     for f in result:  # TruncWeek of a DateField is a date on PostgreSQL, maybe a datetime elsewhere
         if isinstance(f.monday, datetime.datetime):
             f.monday = f.monday.date()
+        if f.monday is not None:
+            f.days_so_far = min(max((today - f.monday).days + 1, 0), 5)
     return result
 
 
