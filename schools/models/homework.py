@@ -152,10 +152,12 @@ class HomeworkDay(models.Model):
             ),
         ]
         indexes = [
-            # The bureau's and district's aggregations: a date range, grouped
-            # by grade or school, reading only these columns (an index-only
+            # The compliance aggregations: a date range, grouped by grade,
+            # school or class, reading only these columns (an index-only
             # scan on PostgreSQL).
-            models.Index(fields=["date", "grade", "written_minutes", "school"], name="homework_day_compliance"),
+            models.Index(
+                fields=["date", "grade", "written_minutes", "school", "school_class"], name="homework_day_compliance"
+            ),
             # A school's weeks and its public page.
             models.Index(fields=["school", "date"], name="homework_day_school_date"),
         ]

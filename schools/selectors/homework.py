@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, QuerySet, Sum, Window
 from django.utils import timezone
 
 from jianfu.scoping import districts_visible_to, schools_visible_to
@@ -34,8 +34,16 @@ def records_editable_by(user: Any, school: School) -> bool:
 
 
 def homework_days_visible_to(user: Any) -> QuerySet[HomeworkDay]:
-    """Class-days of the schools the user may see (see jianfu.scoping)."""
-    return HomeworkDay.objects.filter(school__in=schools_visible_to(user).values("pk"))
+    """Class-days of the schools the user may see (see jianfu.scoping).
+
+    When the scope is every school (the bureau), no filter is added: the
+    semi-join with the whole school table excludes nothing, yet at city scale
+    it doubles the time of a year's aggregation and stops PostgreSQL from
+    answering from the compliance index alone."""
+    visible = schools_visible_to(user)
+    if not visible.query.has_filters():
+        return HomeworkDay.objects.all()
+    return HomeworkDay.objects.filter(school__in=visible.values("pk"))
 
 
 def with_reason(days: QuerySet[HomeworkDay]) -> QuerySet[HomeworkDay]:
@@ -236,7 +244,14 @@ def _rollup(groups: Iterable[dict[str, Any]], key: Any) -> list[Rate]:
 
 
 def _aggregates() -> dict[str, Any]:
-    return {"recorded": Count("pk"), "over": Count("pk", filter=over_cap_q()), "written": Sum("written_minutes")}
+    # Count rows by columns of the compliance index (COUNT(*), and COUNT of the
+    # never-null grade where a filter is needed), not by the id: naming the id
+    # would send PostgreSQL to the table instead of the index alone.
+    return {
+        "recorded": Count("*"),
+        "over": Count("grade", filter=over_cap_q()),
+        "written": Sum("written_minutes"),
+    }
 
 
 def homework_compliance(
@@ -252,7 +267,9 @@ def homework_compliance(
 ) -> ComplianceReport:
     """Compliance of the class-days between two dates (inclusive) that the
     user may see, optionally of one district or one school (the caller has
-    checked that the user may see it). Seven queries, or eight with a school.
+    checked that the user may see it). Five queries, or six with a school;
+    with ``class_limit=0`` the classes over the cap are neither listed nor
+    counted.
 
     Other features (visits, semester notices) call this for a school's or a
     district's figures."""
@@ -300,9 +317,11 @@ def homework_compliance(
     by_district = sorted(districts.values(), key=lambda r: r.key)
 
     over_days = days.filter(over_cap_q())
-    classes = (
+    # The window counts the groups, i.e. every class over the cap, in the
+    # same pass that picks the worst few.
+    classes = list(
         over_days.values("school", "school__name", "school_class", "school_class__number", "grade")
-        .annotate(n=Count("pk"), top=Max("written_minutes"), last=Max("date"))
+        .annotate(n=Count("*"), top=Max("written_minutes"), last=Max("date"), classes=Window(Count("*")))
         .order_by("-n", "-top", "school", "grade", "school_class__number")[:class_limit]
     )
     over_cap_classes = [
@@ -318,7 +337,7 @@ def homework_compliance(
         )
         for c in classes
     ]
-    over_cap_class_count = over_days.aggregate(n=Count("school_class", distinct=True))["n"]
+    over_cap_class_count = classes[0]["classes"] if classes else 0
     over_cap_days: list[HomeworkDay] = []
     if school is not None:
         over_cap_days = list(
