@@ -178,3 +178,15 @@ def test_without_semesters_the_period_is_four_weeks(db) -> None:  # type: ignore
     from schools.selectors import default_period
 
     assert default_period(datetime.date(2026, 10, 8)) == (datetime.date(2026, 9, 11), datetime.date(2026, 10, 8))
+
+
+def test_inactive_or_anonymous_users_see_no_class_days(world) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import AnonymousUser
+
+    from schools.selectors import homework_days_visible_to
+
+    record_day(SchoolClassFactory(school=world.school_a), MONDAY, 30)
+    assert homework_days_visible_to(world.bureau).count() == 1
+    world.bureau.is_active = False
+    assert homework_days_visible_to(world.bureau).count() == 0
+    assert homework_days_visible_to(AnonymousUser()).count() == 0
