@@ -24,7 +24,17 @@ from django.http import HttpRequest, HttpResponse
 
 AUDITED_APPS = {"jianfu", "schools", "supervision", "reports"}
 # Rows that are themselves logs, or churn without meaning for an auditor.
-NOT_AUDITED = {"jianfu.auditevent", "jianfu.loginfailure", "jianfu.usersession"}
+NOT_AUDITED = {
+    "jianfu.auditevent",
+    "jianfu.loginfailure",
+    "jianfu.usersession",
+    # Bulk records: written and replaced a week at a time. Their services
+    # record one entry per save or upload instead of one per row, and keeping
+    # signal receivers off these models lets Django delete them in bulk.
+    "schools.homeworkday",
+    "schools.homeworkitem",
+    "reports.schoolscore",
+}
 # Never copied into the trail: secrets, and identity fields that are audited
 # only as "viewed" (their values would leak through the trail itself).
 REDACTED_FIELDS = {"password", "totp_secret", "claim_token", "lease_expires_at", "last_login", "last_seen"}
@@ -166,6 +176,14 @@ def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs: 
 
 
 def connect() -> None:
-    pre_save.connect(_before_save, dispatch_uid="jianfu_audit_pre_save")
-    post_save.connect(_after_save, dispatch_uid="jianfu_audit_post_save")
-    post_delete.connect(_after_delete, dispatch_uid="jianfu_audit_post_delete")
+    """Connect the receivers model by model: a receiver for every sender
+    would stop Django from deleting any queryset in bulk."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if not _audited(model):
+            continue
+        uid = model._meta.label_lower
+        pre_save.connect(_before_save, sender=model, dispatch_uid=f"jianfu_audit_pre_save_{uid}")
+        post_save.connect(_after_save, sender=model, dispatch_uid=f"jianfu_audit_post_save_{uid}")
+        post_delete.connect(_after_delete, sender=model, dispatch_uid=f"jianfu_audit_post_delete_{uid}")

@@ -20,6 +20,7 @@ from django.db import transaction
 
 from jianfu.models import User
 from jianfu.roles import SECTION_SUPERVISION_OFFICE, Role
+from schools.demo_records import build_records_demo
 from schools.demo_register import build_register_import_demo
 from schools.models import GradeEnrolment, Ownership, School, SchoolType, SchoolYear, Semester, Term
 from supervision.demo_visits import build_visits_demo
@@ -253,5 +254,6 @@ def build_demo(today: datetime.date | None = None) -> DemoSummary:
     from schools.demo_filings import build_filings_demo
 
     build_filings_demo(rng, today=today, schools=schools, bureau=bureau)
+    build_records_demo(rng, today=today)
 
     return DemoSummary(schools=len(schools), districts=len(districts), supervisors=len(supervisors), accounts=accounts)

@@ -7,6 +7,7 @@ fall back to a default (healthchecks' ``envbool`` habit).
 
 from __future__ import annotations
 
+import datetime
 import os
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -40,6 +41,16 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def env_time(name: str, default: str) -> datetime.time:
+    """A time of day written HH:MM, such as 17:30."""
+    raw = os.environ.get(name)
+    value = default if raw is None or raw.strip() == "" else raw.strip()
+    try:
+        return datetime.time.fromisoformat(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a time of day as HH:MM, got {value!r}") from exc
 
 
 def env_list(name: str, default: list[str] | None = None) -> list[str]:

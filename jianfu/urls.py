@@ -35,6 +35,7 @@ urlpatterns = [
     path("schools/<str:code>/", school_views.public_sign, name="public_sign"),
     path("supervisor-photo/<int:pk>/", school_views.supervisor_photo, name="supervisor_photo"),
     path("reports/", include("reports.urls")),
+    path("", include("schools.urls_records")),
     path("admin/", admin.site.urls),
     path("", include("supervision.urls")),
 ]

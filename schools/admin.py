@@ -54,4 +54,6 @@ class SemesterAdmin(admin.ModelAdmin):
     date_hierarchy = "start_date"
 
 
-from . import admin_filings  # noqa: E402, F401  (pledges and self-checks)
+# The admin pages of pledges and self-checks, and of the school records,
+# register themselves when imported; after the register's own pages.
+from . import admin_filings, admin_records  # noqa: E402, F401

@@ -13,7 +13,7 @@ from pathlib import Path
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from jianfu.env import env_bool, env_int, env_list, env_str, parse_database_url
+from jianfu.env import env_bool, env_int, env_list, env_str, env_time, parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -195,6 +195,23 @@ COMPLAINT_HOTLINE = env_str("COMPLAINT_HOTLINE", "")
 # supervisor about 5; the portal warns above these numbers.
 DISTRICT_MAX_SCHOOLS = env_int("DISTRICT_MAX_SCHOOLS", 20)
 SUPERVISOR_SCHOOL_LOAD_WARNING = env_int("SUPERVISOR_SCHOOL_LOAD_WARNING", 10)
+# Homework caps of the 2021 "double reduction" opinion, in minutes of written
+# homework a day (grades 1-2 take none home).
+HOMEWORK_WRITTEN_CAP_GRADES_1_2 = env_int("HOMEWORK_WRITTEN_CAP_GRADES_1_2", 0)
+HOMEWORK_WRITTEN_CAP_GRADES_3_6 = env_int("HOMEWORK_WRITTEN_CAP_GRADES_3_6", 60)
+HOMEWORK_WRITTEN_CAP_GRADES_7_9 = env_int("HOMEWORK_WRITTEN_CAP_GRADES_7_9", 90)
+# After-school service: 5 days a week, at least 2 hours a day, ending no
+# earlier than the local end of the working day. Coverage is pupils attending
+# over pupils asking on the days held; DOMAIN.md asks for every pupil who
+# needs it, and a day's absences keep it a little under 100%, so a week is
+# flagged below 95%.
+AFTERSCHOOL_DAYS_PER_WEEK = env_int("AFTERSCHOOL_DAYS_PER_WEEK", 5)
+AFTERSCHOOL_MIN_MINUTES_PER_DAY = env_int("AFTERSCHOOL_MIN_MINUTES_PER_DAY", 120)
+AFTERSCHOOL_END_NOT_BEFORE = env_time("AFTERSCHOOL_END_NOT_BEFORE", "17:30")
+AFTERSCHOOL_COVERAGE_TARGET_PERCENT = env_int("AFTERSCHOOL_COVERAGE_TARGET_PERCENT", 95)
+# Five managements: the sleep a pupil needs, in hours a night.
+SLEEP_HOURS_PRIMARY = env_int("SLEEP_HOURS_PRIMARY", 10)
+SLEEP_HOURS_JUNIOR = env_int("SLEEP_HOURS_JUNIOR", 9)
 
 LOGGING = {
     "version": 1,

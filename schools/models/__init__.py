@@ -1,4 +1,7 @@
+from .afterschool import AfterSchoolContent, AfterSchoolDay, AfterSchoolPlan, FeePolicy
 from .calendar import SchoolYear, Semester, Term
+from .five_management import FiveManagementRecord
+from .homework import HomeworkDay, HomeworkItem, HomeworkKind, HomeworkPublication, SchoolClass, Subject
 from .import_batches import ImportBatch, ImportKind, ImportStatus
 from .pledges import PledgeReminder, PledgeText, SchoolPledge
 from .register import EducationGroup, GradeEnrolment, Ownership, School, SchoolType
@@ -15,8 +18,17 @@ from .selfchecks import (
 )
 
 __all__ = [
+    "AfterSchoolContent",
+    "AfterSchoolDay",
+    "AfterSchoolPlan",
     "EducationGroup",
+    "FeePolicy",
+    "FiveManagementRecord",
     "GradeEnrolment",
+    "HomeworkDay",
+    "HomeworkItem",
+    "HomeworkKind",
+    "HomeworkPublication",
     "ImportBatch",
     "ImportKind",
     "ImportStatus",
@@ -26,6 +38,7 @@ __all__ = [
     "PledgeText",
     "RoundState",
     "School",
+    "SchoolClass",
     "SchoolPledge",
     "SchoolType",
     "SchoolYear",
@@ -37,5 +50,6 @@ __all__ = [
     "SelfCheckRound",
     "SelfCheckStatus",
     "Semester",
+    "Subject",
     "Term",
 ]

@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from reports.models import ReportJob
-from schools.models import ImportBatch, ImportKind, SchoolPledge
+from schools.models import ImportBatch, ImportKind, SchoolClass, SchoolPledge
 from schools.models.selfchecks import SelfCheck, SelfCheckEvidence, SelfCheckItemResult
 from supervision.models import ItemResult
 from supervision.models.rectifications import RectificationAnswer, RectificationEvidence
@@ -31,7 +31,15 @@ from tests.supervision.factories import RectificationFactory, VisitFactory, Visi
 pytestmark = pytest.mark.django_db
 
 # URLs that take no object of a school, or are public by design.
-PUBLIC = {"public_sign", "supervisor_photo", "healthz", "login", "set_language", "service_worker"}
+PUBLIC = {
+    "public_sign",
+    "supervisor_photo",
+    "healthz",
+    "login",
+    "set_language",
+    "service_worker",
+    "homework_public",  # the published homework of a week (作业公示), no pupil data
+}
 NO_OBJECT = {
     "home",
     "logout",
@@ -53,6 +61,8 @@ NO_OBJECT = {
     "visit_list",
     "rectification_list",
     "bureau_coverage",
+    "homework_compliance",
+    "records_overview",
 }
 BUREAU_ONLY_KINDS = {"register_template", "register_export", "register_import", "reports:request"}
 
@@ -96,7 +106,16 @@ def foreign_objects(world: Any) -> dict[str, str]:
     )
     job = ReportJob.objects.create(kind="district_roster_xlsx", requested_by=world.bureau)
     batch = ImportBatch.objects.create(kind=ImportKind.SCHOOLS, created_by=world.bureau)
+    school_class = SchoolClass.objects.create(school=b, grade=1, number=1)
     builders: dict[str, Callable[[], str]] = {
+        "homework_week": lambda: reverse("homework_week", args=[b.pk]),
+        "homework_day": lambda: reverse("homework_day", args=[b.pk, school_class.pk, today.isoformat()]),
+        "homework_upload": lambda: reverse("homework_upload", args=[b.pk]),
+        "homework_template": lambda: reverse("homework_template", args=[b.pk]),
+        "homework_publish": lambda: reverse("homework_publish", args=[b.pk]),
+        "afterschool_page": lambda: reverse("afterschool_page", args=[b.pk]),
+        "afterschool_week": lambda: reverse("afterschool_week", args=[b.pk, today.isoformat()]),
+        "five_management_page": lambda: reverse("five_management_page", args=[b.pk]),
         "school_detail": lambda: reverse("school_detail", args=[b.pk]),
         "school_pledge": lambda: reverse("school_pledge", args=[b.pk]),
         "pledge_scan": lambda: reverse("pledge_scan", args=[b.pk, pledge.pk]),

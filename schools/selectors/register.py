@@ -10,10 +10,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from jianfu.scoping import schools_visible_to
+from schools.imports import get_importer, schools_with_register_data, supervisors_with_register_data
+from schools.models import ImportBatch, School
 from supervision.models import Supervisor
-
-from .imports import get_importer, schools_with_register_data, supervisors_with_register_data
-from .models import ImportBatch, School
 
 
 def register_schools_for_export(*, user: Any, on: datetime.date | None = None) -> QuerySet[School]:

@@ -21,9 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jianfu.imports import CREATE, UPDATE, ImportPlan, RowError
-
-from .imports import get_importer
-from .models import ImportBatch, ImportStatus
+from schools.imports import get_importer
+from schools.models import ImportBatch, ImportStatus
 
 
 class ImportRefused(ValidationError):

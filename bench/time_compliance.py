@@ -1,0 +1,124 @@
+"""Time the bureau's homework compliance page and the yearly aggregation on
+the data of bench/generate_homework.py (PostgreSQL).
+
+Each measure is run --repeat times after one warm-up run; the script prints
+the best and the median wall time, the number of SQL queries, and the number
+of class-days the period covers.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jianfu_w5 \\
+        /work/main/.venv/bin/python bench/time_compliance.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jianfu.settings.base")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Max, Min  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from jianfu.models import User  # noqa: E402
+from schools.models import HomeworkDay  # noqa: E402
+from schools.selectors import homework_compliance  # noqa: E402
+
+
+def measure(label: str, run: Callable[[], Any], repeat: int, days: int) -> None:
+    run()  # warm the caches: the figures are those of a page asked for twice
+    times = []
+    queries = 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - started)
+        queries = len(ctx.captured_queries)
+    print(
+        f"{label:<58} best {min(times):6.2f} s  median {statistics.median(times):6.2f} s  "
+        f"{queries:2d} queries  {days:>11,} class-days",
+        flush=True,
+    )
+
+
+def page(client: Client, params: str) -> Callable[[], Any]:
+    url = reverse("homework_compliance") + params
+
+    def run() -> None:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url}: {response.status_code}")
+
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--explain", action="store_true", help="print the plan of the grouped query")
+    args = parser.parse_args()
+    setup_test_environment()
+    bounds = HomeworkDay.objects.aggregate(first=Min("date"), last=Max("date"))
+    if bounds["first"] is None:
+        sys.exit("No homework: run bench/generate_homework.py first.")
+    first, last = bounds["first"], bounds["last"]
+    bureau = User.objects.get(username="bench_bureau")
+    supervisor = User.objects.get(username="bench_supervisor")
+    print(f"class-days from {first} to {last}; PostgreSQL {connection.pg_version}")  # type: ignore[attr-defined]
+
+    def covered(a: datetime.date, b: datetime.date) -> int:
+        return HomeworkDay.objects.filter(date__range=(a, b)).count()
+
+    week_end = min(first + datetime.timedelta(days=6), last)
+    month_end = min(first + datetime.timedelta(days=30), last)
+    bureau_client, supervisor_client = Client(), Client()
+    bureau_client.force_login(bureau)
+    supervisor_client.force_login(supervisor)
+    periods = [("a week", first, week_end), ("a month", first, month_end), ("all the data", first, last)]
+    seen = set()
+    for name, a, b in periods:
+        if (a, b) in seen:
+            continue
+        seen.add((a, b))
+        params = f"?from={a}&to={b}"
+        n = covered(a, b)
+        measure(f"bureau compliance page, {name} ({a} to {b})", page(bureau_client, params), args.repeat, n)
+        measure(f"supervisor (20 schools) compliance page, {name}", page(supervisor_client, params), args.repeat, n)
+    year_from = datetime.date(first.year if first.month >= 8 else first.year - 1, 8, 20)
+    year_to = year_from.replace(year=year_from.year + 1) - datetime.timedelta(days=1)
+    measure(
+        f"yearly aggregation, selector only ({year_from} to {year_to})",
+        lambda: homework_compliance(user=bureau, date_from=year_from, date_to=year_to),
+        args.repeat,
+        covered(year_from, year_to),
+    )
+    if args.explain:
+        from schools.selectors.homework import _aggregates, homework_days_visible_to
+
+        qs = (
+            homework_days_visible_to(bureau)
+            .filter(date__range=(year_from, year_to))
+            .values("grade", "date")
+            .annotate(**_aggregates())
+            .order_by()
+        )
+        print(qs.explain(analyze=True, buffers=True))
+
+
+if __name__ == "__main__":
+    main()
