@@ -22,5 +22,6 @@ urlpatterns = [
     path("school/<int:pk>/", school_views.school_detail, name="school_detail"),
     path("schools/<str:code>/", school_views.public_sign, name="public_sign"),
     path("supervisor-photo/<int:pk>/", school_views.supervisor_photo, name="supervisor_photo"),
+    path("", include("supervision.complaints.urls")),
     path("admin/", admin.site.urls),
 ]

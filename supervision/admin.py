@@ -140,3 +140,8 @@ class SupervisionItemAdmin(admin.ModelAdmin):
     search_fields = ("code", "title", "guidance")
     list_editable = ("order", "active")
     autocomplete_fields = ("parent",)
+
+
+# The complaint data kept by bureau staff (categories, reply templates, the
+# working-day calendar) is registered in its own module.
+from .complaints import admin as complaints_admin  # noqa: E402, F401

@@ -1,10 +1,47 @@
 from .checklist import ItemResult, SupervisionItem
+from .complaints import (
+    AssigneeKind,
+    AttachmentKind,
+    ComplainantIdentityView,
+    ComplaintAttachment,
+    ComplaintCase,
+    ComplaintCategory,
+    ComplaintChannel,
+    ComplaintDigestRun,
+    ComplaintEvent,
+    ComplaintEventAction,
+    ComplaintNumberCounter,
+    ComplaintOutcome,
+    ComplaintReplyTemplate,
+    ComplaintStatus,
+    Liability,
+    PublicRateHit,
+)
 from .districts import DistrictMembership, SupervisoryDistrict
 from .supervisors import Supervisor, SupervisorAssignment, SupervisorKind
+from .workdays import CalendarDay, CalendarDayKind
 
 __all__ = [
+    "AssigneeKind",
+    "AttachmentKind",
+    "CalendarDay",
+    "CalendarDayKind",
+    "ComplainantIdentityView",
+    "ComplaintAttachment",
+    "ComplaintCase",
+    "ComplaintCategory",
+    "ComplaintChannel",
+    "ComplaintDigestRun",
+    "ComplaintEvent",
+    "ComplaintEventAction",
+    "ComplaintNumberCounter",
+    "ComplaintOutcome",
+    "ComplaintReplyTemplate",
+    "ComplaintStatus",
     "DistrictMembership",
     "ItemResult",
+    "Liability",
+    "PublicRateHit",
     "SupervisionItem",
     "Supervisor",
     "SupervisorAssignment",
