@@ -246,4 +246,8 @@ def build_demo(today: datetime.date | None = None) -> DemoSummary:
     bureau.groups.add(Group.objects.get(name=SECTION_SUPERVISION_OFFICE))
     accounts.insert(0, ("bureau", "督导室（局机关）"))
 
+    from supervision.demo_complaints import build_complaints_demo
+
+    build_complaints_demo(rng, today=today)
+
     return DemoSummary(schools=len(schools), districts=len(districts), supervisors=len(supervisors), accounts=accounts)

@@ -101,11 +101,11 @@ def _locked(case: ComplaintCase) -> ComplaintCase:
     return ComplaintCase.objects.select_for_update(of=("self",)).select_related("assigned_supervisor").get(pk=case.pk)
 
 
-def _check_status(case: ComplaintCase, allowed: Iterable[str], action: str) -> None:
+def _check_status(case: ComplaintCase, allowed: Iterable[str]) -> None:
     if case.status not in allowed:
         raise ComplaintError(
-            _("Case %(number)s is “%(status)s”: it cannot be %(action)s now.")
-            % {"number": case.number, "status": case.get_status_display(), "action": action}
+            _("Case %(number)s is “%(status)s”: this step is not possible now.")
+            % {"number": case.number, "status": case.get_status_display()}
         )
 
 
@@ -224,12 +224,9 @@ def complaint_file(
                 conclude_due=add_working_days(day, settings.COMPLAINT_CONCLUDE_WORKING_DAYS),
             )
             _store_files(case, files, by=operator, stored=stored)
-            _event(
-                case,
-                A.RECEIVED,
-                by=operator,
-                note=_("Received by %(channel)s.") % {"channel": ComplaintChannel(channel).label},
-            )
+            received = _event(case, A.RECEIVED, by=operator)
+            # The history starts when the complaint arrived, not when it was typed in.
+            ComplaintEvent.objects.filter(pk=received.pk).update(at=received_at)
     except BaseException:
         _delete_stored(stored)
         raise
@@ -368,7 +365,7 @@ def complaint_accept(*, case: ComplaintCase, by: Any, note: str = "") -> Complai
     _require_bureau(by)
     with transaction.atomic():
         row = _locked(case)
-        _check_status(row, [S.RECEIVED], _("accepted"))
+        _check_status(row, [S.RECEIVED])
         row.status = S.ACCEPTED
         row.save()
         _event(row, A.ACCEPTED, by=by, from_status=S.RECEIVED, note=note)
@@ -383,7 +380,7 @@ def complaint_decline(*, case: ComplaintCase, by: Any, reason: str) -> Complaint
         raise ComplaintError(_("Give the reason for not accepting the case; the complainant will read it."))
     with transaction.atomic():
         row = _locked(case)
-        _check_status(row, [S.RECEIVED], _("declined"))
+        _check_status(row, [S.RECEIVED])
         row.status = S.NOT_ACCEPTED
         row.not_accepted_reason = reason.strip()
         row.save()
@@ -425,7 +422,7 @@ def complaint_assign(
     with transaction.atomic():
         row = _locked(case)
         before = row.status
-        _check_status(row, [S.ACCEPTED, S.ASSIGNED, S.INVESTIGATING], _("assigned"))
+        _check_status(row, [S.ACCEPTED, S.ASSIGNED, S.INVESTIGATING])
         row.status = S.ASSIGNED
         row.assignee_kind = kind
         row.assigned_supervisor = supervisor
@@ -439,9 +436,7 @@ def complaint_assign(
             AssigneeKind.SECTION: section.name if section else "",
             AssigneeKind.SCHOOL: row.school.name,
         }[AssigneeKind(kind)]
-        event = _event(
-            row, A.ASSIGNED, by=by, from_status=before, note=f"{AssigneeKind(kind).label}：{target}\n{note}".strip()
-        )
+        event = _event(row, A.ASSIGNED, by=by, from_status=before, note=f"→ {target}\n{note}".strip())
         from supervision.tasks import complaint_notify_assignment
 
         transaction.on_commit(lambda: complaint_notify_assignment.delay(event.pk))
@@ -455,7 +450,7 @@ def complaint_start_investigation(*, case: ComplaintCase, by: Any) -> ComplaintC
         row = _locked(case)
         if not (getattr(by, "is_bureau", False) or _is_assignee(row, by)):
             raise ComplaintError(_("Only the assignee or bureau staff may do this."))
-        _check_status(row, [S.ASSIGNED], _("taken into investigation"))
+        _check_status(row, [S.ASSIGNED])
         row.status = S.INVESTIGATING
         row.save()
         _event(row, A.INVESTIGATION_STARTED, by=by, from_status=S.ASSIGNED)
@@ -472,7 +467,7 @@ def complaint_submit_findings(*, case: ComplaintCase, by: Any, findings: str) ->
         row = _locked(case)
         if not (getattr(by, "is_bureau", False) or _is_assignee(row, by)):
             raise ComplaintError(_("Only the assignee or bureau staff may do this."))
-        _check_status(row, [S.INVESTIGATING], _("given findings"))
+        _check_status(row, [S.INVESTIGATING])
         row.findings = findings.strip()
         row.findings_at = timezone.now()
         row.save()
@@ -512,7 +507,7 @@ def complaint_conclude(
         raise ComplaintError(_("Name the post (and person) liable for an individual's act."))
     with transaction.atomic():
         row = _locked(case)
-        _check_status(row, [S.INVESTIGATING], _("concluded"))
+        _check_status(row, [S.INVESTIGATING])
         row.status = S.CONCLUDED
         row.outcome = outcome
         row.liability = liability
@@ -521,13 +516,7 @@ def complaint_conclude(
         row.conclusion = conclusion.strip()
         row.concluded_at = timezone.now()
         row.save()
-        _event(
-            row,
-            A.CONCLUDED,
-            by=by,
-            from_status=S.INVESTIGATING,
-            note=f"{outcome.label}；{liability.label}\n{conclusion.strip()}",
-        )
+        _event(row, A.CONCLUDED, by=by, from_status=S.INVESTIGATING, note=conclusion.strip())
     _sync(case, row)
     return case
 
@@ -546,7 +535,7 @@ def complaint_reply(*, case: ComplaintCase, by: Any, reply: str) -> ComplaintCas
         raise ComplaintError(_("Write the reply to the complainant."))
     with transaction.atomic():
         row = _locked(case)
-        _check_status(row, [S.CONCLUDED], _("replied to"))
+        _check_status(row, [S.CONCLUDED])
         row.status = S.REPLIED
         row.reply = reply.strip()
         row.replied_at = timezone.now()
@@ -562,7 +551,7 @@ def complaint_close(*, case: ComplaintCase, by: Any, note: str = "") -> Complain
     with transaction.atomic():
         row = _locked(case)
         before = row.status
-        _check_status(row, [S.REPLIED, S.NOT_ACCEPTED], _("closed"))
+        _check_status(row, [S.REPLIED, S.NOT_ACCEPTED])
         row.status = S.CLOSED
         row.closed_at = timezone.now()
         row.save()
@@ -582,7 +571,7 @@ def complaint_reopen(*, case: ComplaintCase, by: Any, reason: str) -> ComplaintC
     with transaction.atomic():
         row = _locked(case)
         before = row.status
-        _check_status(row, [S.REPLIED, S.CLOSED, S.NOT_ACCEPTED], _("reopened"))
+        _check_status(row, [S.REPLIED, S.CLOSED, S.NOT_ACCEPTED])
         was_accepted = row.events.filter(action=A.ACCEPTED).exists()
         previous = "\n".join(
             part
@@ -622,7 +611,7 @@ def complaint_extend(*, case: ComplaintCase, by: Any, new_due: datetime.date, re
         raise ComplaintError(_("Give the reason for the extension."))
     with transaction.atomic():
         row = _locked(case)
-        _check_status(row, AWAITING_CONCLUSION, _("extended"))
+        _check_status(row, AWAITING_CONCLUSION)
         if row.extension_reason:
             raise ComplaintError(_("The time limit of this case has already been extended once."))
         current = row.conclude_due
@@ -691,6 +680,16 @@ def complaint_masked_identity(*, case: ComplaintCase) -> Complainant:
     """The complainant for display to staff: call ``masked_name`` /
     ``masked_phone`` on it. Never give this to a school-side page."""
     return unsealed(case.name_encrypted, case.phone_encrypted)
+
+
+def rectification_available() -> bool:
+    """Whether the visits feature's rectification service is installed."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("supervision.services") is not None
+    except ImportError:
+        return False
 
 
 def complaint_raise_rectification(

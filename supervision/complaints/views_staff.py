@@ -278,7 +278,7 @@ def _detail_context(
     for name, action in ACTIONS.items():
         if case.status not in action.statuses:
             continue
-        if name == "rectify" and not case.is_substantiated:
+        if name == "rectify" and not (case.is_substantiated and services.rectification_available()):
             continue
         if name == "duplicate" and case.duplicate_of_id:
             continue

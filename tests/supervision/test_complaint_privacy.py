@@ -52,10 +52,7 @@ def _urls(values: dict[str, list[Any]]) -> Iterator[str]:
             continue
         combos: list[dict[str, Any]] = [{}]
         for kwarg, converter in converters.items():
-            if isinstance(converter, IntConverter):
-                options = values["int"]
-            else:
-                options = values.get(kwarg, values["str"])
+            options = values["int"] if isinstance(converter, IntConverter) else values.get(kwarg, values["str"])
             combos = [{**c, kwarg: v} for c in combos for v in options]
         for kwargs in combos:
             try:
@@ -65,10 +62,7 @@ def _urls(values: dict[str, list[Any]]) -> Iterator[str]:
 
 
 def _body(response: Any) -> str:
-    if getattr(response, "streaming", False):
-        content = b"".join(response.streaming_content)
-    else:
-        content = response.content
+    content = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
     return content.decode("utf-8", errors="replace") + "\n" + "\n".join(f"{k}: {v}" for k, v in response.items())
 
 
