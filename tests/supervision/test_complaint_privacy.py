@@ -73,7 +73,7 @@ def _forbidden(case: ComplaintCase, recording: ComplaintAttachment) -> list[str]
 
 
 @pytest.fixture
-def identified_case(world, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def identified_case(world, django_capture_on_commit_callbacks, eager_tasks):  # type: ignore[no-untyped-def]
     """A real-name case with a photo and a call recording, given to school
     A for self-investigation, the school having started and answered."""
     world.principal_a.email = "principal-a@school.example"

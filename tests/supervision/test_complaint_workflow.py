@@ -182,7 +182,7 @@ def test_assign_to_section_and_validation(world) -> None:  # type: ignore[no-unt
     assert (case.assignee_kind, case.assigned_section, case.assigned_supervisor) == ("supervisor", None, sup)
 
 
-def test_assignment_emails_the_assignee_once(world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_assignment_emails_the_assignee_once(world, django_capture_on_commit_callbacks, eager_tasks) -> None:  # type: ignore[no-untyped-def]
     world.principal_a.email = "principal@a.example"
     world.principal_a.save()
     case = case_in_status(S.ACCEPTED, school=world.school_a, by=world.bureau)
