@@ -45,6 +45,13 @@ def _keys(configured: str, secret_key: str) -> tuple[MultiFernet, bytes]:
     return MultiFernet(fernets), _derived("keyed-hash", raw[0])
 
 
+def check_keys(configured: str) -> None:
+    """Raise ImproperlyConfigured unless ``configured`` holds valid keys (for
+    the production settings, so a typo stops the start, not a complaint)."""
+    if configured.strip():
+        _keys(configured, "")
+
+
 def _current() -> tuple[MultiFernet, bytes]:
     return _keys(getattr(settings, "FIELD_ENCRYPTION_KEY", ""), settings.SECRET_KEY)
 

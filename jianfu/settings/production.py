@@ -22,6 +22,9 @@ for _required in ("DATABASE_URL", "REDIS_URL"):
 # Complainants' names and phones must stay readable when SECRET_KEY rotates.
 if not env_str("FIELD_ENCRYPTION_KEY"):
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be set in production (a Fernet key)")
+from jianfu.crypto import check_keys  # noqa: E402 - needs the value read above
+
+check_keys(env_str("FIELD_ENCRYPTION_KEY"))
 
 # The portal sits behind a TLS-terminating reverse proxy (see docker-compose.yml).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
