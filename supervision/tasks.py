@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from celery import shared_task
+from django.conf import settings
 
 
 @shared_task(name="supervision.tasks.complaint_notify_assignment")
@@ -22,5 +23,6 @@ def complaint_deadline_digest(day: str | None = None) -> int:
     from supervision.complaints import ratelimit
     from supervision.complaints.notifications import complaint_send_deadline_digest
 
-    ratelimit.purge(older_than=datetime.timedelta(days=7))
+    window = datetime.timedelta(hours=settings.COMPLAINT_RATE_WINDOW_HOURS)
+    ratelimit.purge(older_than=max(window, datetime.timedelta(days=7)))
     return complaint_send_deadline_digest(day=datetime.date.fromisoformat(day) if day else None)

@@ -61,12 +61,17 @@ def complaint_send_assignment_notice(*, event_id: int) -> bool:
         from django.utils.translation import gettext
 
         subject = gettext("Complaint case %(number)s assigned to you") % {"number": case.number}
-    _send(
-        subject,
-        "complaints/email/assigned.txt",
-        {"case": case, "for_school": case.assignee_kind == AssigneeKind.SCHOOL},
-        assignment_recipients(event),
-    )
+    try:
+        _send(
+            subject,
+            "complaints/email/assigned.txt",
+            {"case": case, "for_school": case.assignee_kind == AssigneeKind.SCHOOL},
+            assignment_recipients(event),
+        )
+    except Exception:
+        # Release the claim so that a retry (or the next run) sends it.
+        ComplaintEvent.objects.filter(pk=event_id).update(notified_at=None)
+        raise
     return True
 
 
@@ -91,6 +96,17 @@ def complaint_send_deadline_digest(*, day: datetime.date | None = None) -> int:
             run = ComplaintDigestRun.objects.create(day=day)
     except IntegrityError:
         return 0
+    try:
+        sent = _send_digest(day)
+    except Exception:
+        run.delete()  # not sent: let the next run try again
+        raise
+    run.recipients = sent
+    run.save(update_fields=["recipients"])
+    return sent
+
+
+def _send_digest(day: datetime.date) -> int:
     lists = complaint_deadlines(today=day)
     sent = 0
     with translation.override(settings.LANGUAGE_CODE):
@@ -112,6 +128,4 @@ def complaint_send_deadline_digest(*, day: datetime.date | None = None) -> int:
         if own.overdue or own.due_soon:
             _send(subject, "complaints/email/digest.txt", {"lists": own, "day": day}, [user.email])
             sent += 1
-    run.recipients = sent
-    run.save(update_fields=["recipients"])
     return sent

@@ -151,3 +151,21 @@ def test_calendar_warning_when_next_year_is_missing(world, monkeypatch) -> None:
     client.force_login(world.bureau)
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: D(2026, 11, 24))
     assert client.get(reverse("complaints:staff_list")).context["calendar_missing_year"] == 2027
+
+
+def test_digest_that_fails_to_send_is_sent_by_the_next_run(world, dated_cases, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from supervision.complaints import notifications
+
+    world.bureau.email = "duchashi@bureau.example"
+    world.bureau.save()
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError("mail server down")
+
+    monkeypatch.setattr(notifications, "send_mail", broken)
+    with pytest.raises(OSError):
+        complaint_deadline_digest("2026-10-12")
+    assert not ComplaintDigestRun.objects.exists()
+    monkeypatch.undo()
+    assert complaint_deadline_digest("2026-10-12") == 1
+    assert len(mail.outbox) == 1
