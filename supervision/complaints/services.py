@@ -249,6 +249,8 @@ def complaint_submit_public(
     :class:`ComplaintRefused`, saving nothing, when the address or the phone
     number has filed too many in the window."""
     window = datetime.timedelta(hours=settings.COMPLAINT_RATE_WINDOW_HOURS)
+    if not real_name:
+        name = phone = ""
     with transaction.atomic():
         if ratelimit.limit_reached(
             ratelimit.SUBMIT_BY_IP, ip, limit=settings.COMPLAINT_RATE_LIMIT_PER_IP, window=window
@@ -264,7 +266,7 @@ def complaint_submit_public(
             )
         # Counted first: if filing fails, the transaction takes these back.
         ratelimit.record(ratelimit.SUBMIT_BY_IP, ip)
-        ratelimit.record(ratelimit.SUBMIT_BY_PHONE, phone if real_name else "")
+        ratelimit.record(ratelimit.SUBMIT_BY_PHONE, phone)
         filed = complaint_file(
             school=school,
             category=category,
@@ -272,8 +274,8 @@ def complaint_submit_public(
             description=description,
             happened_on=happened_on,
             real_name=real_name,
-            name=name if real_name else "",
-            phone=phone if real_name else "",
+            name=name,
+            phone=phone,
             files=files,
         )
     return filed
