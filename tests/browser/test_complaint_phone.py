@@ -14,7 +14,7 @@ from supervision.complaints import captcha
 from supervision.models import ComplaintAttachment, ComplaintCase, ComplaintEventAction, ComplaintStatus
 from tests.browser.conftest import PHONE, TABLET, sign_in
 from tests.factories import PASSWORD
-from tests.supervision.factories import jpeg_bytes
+from tests.supervision.factories import ensure_complaint_seed_data, jpeg_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,6 +40,7 @@ def _look_up(page: Any, number: str, code: str) -> None:
 
 
 def test_phone_complaint_to_reply(world, new_page) -> None:  # type: ignore[no-untyped-def]
+    ensure_complaint_seed_data()  # earlier transactional tests emptied the seeded tables
     parent = new_page(viewport=PHONE)
     parent.goto(f"/complain/?school={world.school_a.code}")
     assert parent.input_value("input[name=school_name]") == world.school_a.name

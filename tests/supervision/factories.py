@@ -27,6 +27,19 @@ class ComplaintCategoryFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"测试类别{n}")
 
 
+def ensure_complaint_seed_data() -> None:
+    """Put back what the data migrations seed (categories, reply templates,
+    the 2026 calendar) for transactional tests: the tables are emptied after
+    every such test, and serialized rollback does not survive the browser
+    harness (Playwright's greenlet sees its own database connection)."""
+    import importlib
+
+    from django.apps import apps
+
+    for name in ("0006_seed_complaint_categories", "0007_seed_work_calendar_2026"):
+        importlib.import_module(f"supervision.migrations.{name}").seed(apps, None)
+
+
 def category() -> ComplaintCategory:
     """A seeded category (the data migration's list)."""
     return ComplaintCategory.objects.get(name="作业量过大")

@@ -10,7 +10,7 @@ from django.db import connection, connections
 
 from supervision.models import ComplaintCase
 from tests.factories import BureauUserFactory, SchoolFactory
-from tests.supervision.factories import file_case
+from tests.supervision.factories import ensure_complaint_seed_data, file_case
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -18,6 +18,7 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 def test_concurrent_filings_get_distinct_numbers() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL's concurrent transactions")
+    ensure_complaint_seed_data()
     school = SchoolFactory()
     bureau = BureauUserFactory()
     barrier = threading.Barrier(6)
