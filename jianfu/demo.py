@@ -255,5 +255,8 @@ def build_demo(today: datetime.date | None = None) -> DemoSummary:
 
     build_filings_demo(rng, today=today, schools=schools, bureau=bureau)
     build_records_demo(rng, today=today)
+    from supervision.demo_complaints import build_complaints_demo
+
+    build_complaints_demo(rng, today=today)
 
     return DemoSummary(schools=len(schools), districts=len(districts), supervisors=len(supervisors), accounts=accounts)

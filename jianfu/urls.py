@@ -36,6 +36,7 @@ urlpatterns = [
     path("supervisor-photo/<int:pk>/", school_views.supervisor_photo, name="supervisor_photo"),
     path("reports/", include("reports.urls")),
     path("", include("schools.urls_records")),
+    path("", include("supervision.complaints.urls")),
     path("admin/", admin.site.urls),
     path("", include("supervision.urls")),
 ]

@@ -312,3 +312,8 @@ class OverdueDigestAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# The complaint data kept by bureau staff (categories, reply templates, the
+# working-day calendar) is registered in its own module.
+from .complaints import admin as complaints_admin  # noqa: E402, F401

@@ -45,8 +45,10 @@ def _checklist_after_flush(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("transactional_db")
     from supervision.checklist_seed import seed_checklist
     from supervision.models import SupervisionItem
+    from tests.supervision.complaint_factories import ensure_complaint_seed_data
 
     seed_checklist(SupervisionItem)
+    ensure_complaint_seed_data()
 
 
 @dataclass

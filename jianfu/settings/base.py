@@ -213,6 +213,36 @@ AFTERSCHOOL_COVERAGE_TARGET_PERCENT = env_int("AFTERSCHOOL_COVERAGE_TARGET_PERCE
 SLEEP_HOURS_PRIMARY = env_int("SLEEP_HOURS_PRIMARY", 10)
 SLEEP_HOURS_JUNIOR = env_int("SLEEP_HOURS_JUNIOR", 9)
 
+# --- Complaint cases (issue 4) ------------------------------------------------------
+# Fernet key(s) for the complainant's name and phone, comma-separated, newest
+# first; derived from SECRET_KEY when empty (development only: production
+# refuses to start without it). See jianfu/crypto.py.
+FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", "")
+# Time limits in working days (weekends, public holidays and 调休 from the
+# calendar in the admin). The petition rules allow 15 days to decide on
+# acceptance and 60 to conclude; local hotlines are stricter ("complaints
+# within 13 working days"), and these defaults follow them: a decision within
+# 5 working days and the answer to the complainant within 13 working days of
+# receipt. One extension with a reason, at most 30 (calendar) days.
+COMPLAINT_ACCEPT_WORKING_DAYS = env_int("COMPLAINT_ACCEPT_WORKING_DAYS", 5)
+COMPLAINT_CONCLUDE_WORKING_DAYS = env_int("COMPLAINT_CONCLUDE_WORKING_DAYS", 13)
+COMPLAINT_EXTENSION_MAX_DAYS = env_int("COMPLAINT_EXTENSION_MAX_DAYS", 30)
+COMPLAINT_DUE_SOON_WORKING_DAYS = env_int("COMPLAINT_DUE_SOON_WORKING_DAYS", 2)
+# Abuse limits of the public form, counted over the window.
+COMPLAINT_RATE_WINDOW_HOURS = env_int("COMPLAINT_RATE_WINDOW_HOURS", 24)
+COMPLAINT_RATE_LIMIT_PER_IP = env_int("COMPLAINT_RATE_LIMIT_PER_IP", 10)
+COMPLAINT_RATE_LIMIT_PER_PHONE = env_int("COMPLAINT_RATE_LIMIT_PER_PHONE", 3)
+COMPLAINT_STATUS_FAILURES_PER_IP_HOUR = env_int("COMPLAINT_STATUS_FAILURES_PER_IP_HOUR", 20)
+COMPLAINT_CAPTCHA_TTL_SECONDS = env_int("COMPLAINT_CAPTCHA_TTL_SECONDS", 600)
+COMPLAINT_MAX_ATTACHMENTS = env_int("COMPLAINT_MAX_ATTACHMENTS", 5)
+COMPLAINT_IMAGE_MAX_MB = env_int("COMPLAINT_IMAGE_MAX_MB", 10)
+COMPLAINT_PDF_MAX_MB = env_int("COMPLAINT_PDF_MAX_MB", 10)
+COMPLAINT_AUDIO_MAX_MB = env_int("COMPLAINT_AUDIO_MAX_MB", 30)
+CELERY_BEAT_SCHEDULE["complaint-deadline-digest"] = {
+    "task": "supervision.tasks.complaint_deadline_digest",
+    "schedule": crontab(hour=env_int("COMPLAINT_DIGEST_HOUR", 8), minute=0),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

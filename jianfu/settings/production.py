@@ -19,6 +19,13 @@ for _required in ("DATABASE_URL", "REDIS_URL"):
     if not env_str(_required):
         raise ImproperlyConfigured(f"{_required} must be set in production")
 
+# Complainants' names and phones must stay readable when SECRET_KEY rotates.
+if not env_str("FIELD_ENCRYPTION_KEY"):
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be set in production (a Fernet key)")
+from jianfu.crypto import check_keys  # noqa: E402 - needs the value read above
+
+check_keys(env_str("FIELD_ENCRYPTION_KEY"))
+
 # The portal sits behind a TLS-terminating reverse proxy (see docker-compose.yml).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

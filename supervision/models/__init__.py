@@ -1,4 +1,22 @@
 from .checklist import ItemResult, SupervisionItem
+from .complaints import (
+    AssigneeKind,
+    AttachmentKind,
+    ComplainantIdentityView,
+    ComplaintAttachment,
+    ComplaintCase,
+    ComplaintCategory,
+    ComplaintChannel,
+    ComplaintDigestRun,
+    ComplaintEvent,
+    ComplaintEventAction,
+    ComplaintNumberCounter,
+    ComplaintOutcome,
+    ComplaintReplyTemplate,
+    ComplaintStatus,
+    Liability,
+    PublicRateHit,
+)
 from .districts import DistrictMembership, SupervisoryDistrict
 from .rectifications import (
     EvidenceKind,
@@ -12,12 +30,31 @@ from .rectifications import (
 )
 from .supervisors import Supervisor, SupervisorAssignment, SupervisorKind
 from .visits import Visit, VisitAmendment, VisitItemResult, VisitKind, VisitMethod, VisitMode, VisitPhoto
+from .workdays import CalendarDay, CalendarDayKind
 
 __all__ = [
+    "AssigneeKind",
+    "AttachmentKind",
+    "CalendarDay",
+    "CalendarDayKind",
+    "ComplainantIdentityView",
+    "ComplaintAttachment",
+    "ComplaintCase",
+    "ComplaintCategory",
+    "ComplaintChannel",
+    "ComplaintDigestRun",
+    "ComplaintEvent",
+    "ComplaintEventAction",
+    "ComplaintNumberCounter",
+    "ComplaintOutcome",
+    "ComplaintReplyTemplate",
+    "ComplaintStatus",
     "DistrictMembership",
     "EvidenceKind",
     "ItemResult",
+    "Liability",
     "OverdueDigest",
+    "PublicRateHit",
     "Rectification",
     "RectificationAction",
     "RectificationAnswer",

@@ -21,6 +21,7 @@ PROD_ENV = {
     "ALLOWED_HOSTS": "jianfu.example.gov.cn",
     "DATABASE_URL": "postgres://jianfu:pw@db:5432/jianfu",
     "REDIS_URL": "redis://redis:6379/0",
+    "FIELD_ENCRYPTION_KEY": "m7Vq3xW0dE8T2nqkq1Yb8b7V1J3eS6yq1c2pZqkq1Yg=",
 }
 
 
@@ -80,7 +81,9 @@ def test_production_settings_pass_check_deploy_without_warnings() -> None:
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "FIELD_ENCRYPTION_KEY"]
+)
 def test_production_settings_refuse_to_start_without(missing: str) -> None:
     env = {k: v for k, v in PROD_ENV.items() if k != missing}
     result = _manage("check", env={**env, "DJANGO_SETTINGS_MODULE": "jianfu.settings.production"})
@@ -125,7 +128,14 @@ def test_docker_compose_agrees_with_settings() -> None:
         env_names = set(svc.get("environment", {})) | set(compose.get("x-portal-env", {}))
         anchors = svc.get("environment", {})
         assert isinstance(anchors, dict)
-        for required in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"):
+        for required in (
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "FIELD_ENCRYPTION_KEY",
+            "DJANGO_SETTINGS_MODULE",
+        ):
             assert required in env_names, (name, required)
         for var in env_names - {"DJANGO_SETTINGS_MODULE"}:
             assert f'"{var}"' in base_source or f'"{var}"' in prod_source, f"{name}: {var} is read by no setting"

@@ -23,9 +23,12 @@ from reports.models import ReportJob
 from schools.models import ImportBatch, ImportKind, SchoolClass, SchoolPledge
 from schools.models.selfchecks import SelfCheck, SelfCheckEvidence, SelfCheckItemResult
 from supervision.models import ItemResult
+from supervision.models.complaints import AssigneeKind, ComplaintAttachment
+from supervision.models.complaints import ComplaintStatus as S
 from supervision.models.rectifications import RectificationAnswer, RectificationEvidence
 from supervision.models.visits import VisitPhoto
 from tests.schools.filing_factories import PledgeTextFactory, SelfCheckRoundFactory, checklist_items
+from tests.supervision.complaint_factories import case_in_status
 from tests.supervision.factories import RectificationFactory, VisitFactory, VisitItemResultFactory, item
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +42,12 @@ PUBLIC = {
     "set_language",
     "service_worker",
     "homework_public",  # the published homework of a week (作业公示), no pupil data
+    # The public complaint form: the form, its CAPTCHA, the receipt and the
+    # status look-up (which takes the case number and query code by POST).
+    "complaints:public_form",
+    "complaints:captcha",
+    "complaints:public_done",
+    "complaints:public_status",
 }
 NO_OBJECT = {
     "home",
@@ -63,6 +72,9 @@ NO_OBJECT = {
     "bureau_coverage",
     "homework_compliance",
     "records_overview",
+    "complaints:staff_list",
+    "complaints:staff_intake",
+    "complaints:assigned_list",
 }
 BUREAU_ONLY_KINDS = {"register_template", "register_export", "register_import", "reports:request"}
 
@@ -107,7 +119,18 @@ def foreign_objects(world: Any) -> dict[str, str]:
     job = ReportJob.objects.create(kind="district_roster_xlsx", requested_by=world.bureau)
     batch = ImportBatch.objects.create(kind=ImportKind.SCHOOLS, created_by=world.bureau)
     school_class = SchoolClass.objects.create(school=b, grade=1, number=1)
+    # A case about school B, assigned to school B for self-investigation, with a file.
+    case = case_in_status(S.ASSIGNED, school=b, by=world.bureau, assign_to=AssigneeKind.SCHOOL)
+    attachment = ComplaintAttachment.objects.create(
+        case=case, kind="pdf", file=ContentFile(b"%PDF-1.4", name="c.pdf"), content_type="application/pdf", size=8
+    )
     builders: dict[str, Callable[[], str]] = {
+        "complaints:staff_detail": lambda: reverse("complaints:staff_detail", args=[case.pk]),
+        "complaints:staff_reveal": lambda: reverse("complaints:staff_reveal", args=[case.pk]),
+        "complaints:staff_action": lambda: reverse("complaints:staff_action", args=[case.pk, "accept"]),
+        "complaints:assigned_detail": lambda: reverse("complaints:assigned_detail", args=[case.pk]),
+        "complaints:assigned_action": lambda: reverse("complaints:assigned_action", args=[case.pk, "findings"]),
+        "complaints:attachment": lambda: reverse("complaints:attachment", args=[attachment.pk]),
         "homework_week": lambda: reverse("homework_week", args=[b.pk]),
         "homework_day": lambda: reverse("homework_day", args=[b.pk, school_class.pk, today.isoformat()]),
         "homework_upload": lambda: reverse("homework_upload", args=[b.pk]),

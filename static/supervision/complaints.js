@@ -1,0 +1,49 @@
+// Complaint pages: show the name and phone fields only for a real-name
+// report, refresh the CAPTCHA picture, fill a reply from a template, and
+// show only the assignee field that applies. Everything works without it.
+(function () {
+  "use strict";
+
+  function toggleRealName() {
+    var box = document.getElementById("real-name-fields");
+    if (!box) return;
+    var checked = document.querySelector("input[name=identity]:checked");
+    box.hidden = !(checked && checked.value === "real_name");
+  }
+  document.querySelectorAll("input[name=identity]").forEach(function (radio) {
+    radio.addEventListener("change", toggleRealName);
+  });
+  toggleRealName();
+
+  var refresh = document.getElementById("captcha-refresh");
+  if (refresh) {
+    refresh.addEventListener("click", function () {
+      var img = document.getElementById("captcha-image");
+      img.src = refresh.getAttribute("data-src") + "?new=1&t=" + Date.now();
+      var input = document.querySelector("input[name=captcha]");
+      if (input) { input.value = ""; input.focus(); }
+    });
+  }
+
+  var templateSelect = document.getElementById("id_reply-template");
+  if (templateSelect) {
+    templateSelect.addEventListener("change", function () {
+      var source = document.querySelector("[data-reply-template='" + templateSelect.value + "']");
+      var target = document.getElementById("id_reply-reply");
+      if (source && target) target.value = source.textContent.trim();
+    });
+  }
+
+  function toggleAssignee() {
+    var checked = document.querySelector("input[name='assign-kind']:checked");
+    var kind = checked ? checked.value : "";
+    [["supervisor", "div_id_assign-supervisor"], ["section", "div_id_assign-section"], ["school", "div_id_assign-school_summary"]].forEach(function (pair) {
+      var el = document.getElementById(pair[1]);
+      if (el) el.hidden = kind !== "" && kind !== pair[0];
+    });
+  }
+  document.querySelectorAll("input[name='assign-kind']").forEach(function (radio) {
+    radio.addEventListener("change", toggleAssignee);
+  });
+  toggleAssignee();
+})();

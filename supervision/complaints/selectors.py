@@ -1,0 +1,303 @@
+"""Reads of complaint cases, each going through the scoping rule: bureau
+staff see every case; a supervisor sees the cases assigned to them; a school
+account sees only the cases given to its school for self-investigation, and
+never the complainant."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from jianfu.scoping import schools_visible_to, supervisor_of
+
+from ..models import (
+    AssigneeKind,
+    CalendarDay,
+    ComplaintAttachment,
+    ComplaintCase,
+    ComplaintEvent,
+    ComplaintOutcome,
+    ComplaintStatus,
+)
+from ..models.complaints import (
+    AWAITING_ACCEPTANCE,
+    AWAITING_CONCLUSION,
+    OPEN_STATUSES,
+    PUBLIC_EVENT_ACTIONS,
+    SUBSTANTIATED_OUTCOMES,
+)
+from ..workdays import add_working_days
+
+S = ComplaintStatus
+
+# The statuses in which an assignee works on or may look back at a case.
+ASSIGNED_STATUSES = (S.ASSIGNED, S.INVESTIGATING, S.CONCLUDED, S.REPLIED, S.CLOSED)
+REPEAT_WINDOW_DAYS = 365
+
+
+def _with_repeat_counts(qs: QuerySet[ComplaintCase]) -> QuerySet[ComplaintCase]:
+    """Annotate each case with the size of its matter's group (the first
+    case and its linked repeats) and the school's cases in the last year."""
+    since = timezone.now() - datetime.timedelta(days=REPEAT_WINDOW_DAYS)
+    same_matter = (
+        ComplaintCase.objects.filter(
+            Q(duplicate_of=Coalesce(OuterRef("duplicate_of"), OuterRef("pk")))
+            | Q(pk=Coalesce(OuterRef("duplicate_of"), OuterRef("pk")))
+        )
+        .order_by()
+        .values("school")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    school_year = (
+        ComplaintCase.objects.filter(school=OuterRef("school"), received_at__gte=since)
+        .order_by()
+        .values("school")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(
+        same_matter_count=Coalesce(Subquery(same_matter), Value(1)),
+        school_recent_count=Coalesce(Subquery(school_year), Value(0)),
+    )
+
+
+def complaints_visible_to_bureau(user: Any) -> QuerySet[ComplaintCase]:
+    if not getattr(user, "is_authenticated", False) or not user.is_bureau:
+        return ComplaintCase.objects.none()
+    return ComplaintCase.objects.filter(school__in=schools_visible_to(user))
+
+
+def complaints_assigned_to(user: Any) -> QuerySet[ComplaintCase]:
+    """The cases a supervisor or school account works on."""
+    if not getattr(user, "is_authenticated", False):
+        return ComplaintCase.objects.none()
+    if user.is_supervisor:
+        supervisor = supervisor_of(user)
+        if supervisor is None:
+            return ComplaintCase.objects.none()
+        return ComplaintCase.objects.filter(
+            assignee_kind=AssigneeKind.SUPERVISOR, assigned_supervisor=supervisor, status__in=ASSIGNED_STATUSES
+        )
+    if user.is_principal:
+        return ComplaintCase.objects.filter(
+            assignee_kind=AssigneeKind.SCHOOL,
+            school__in=schools_visible_to(user),
+            status__in=ASSIGNED_STATUSES,
+        )
+    return ComplaintCase.objects.none()
+
+
+def get_bureau_case(user: Any, pk: int) -> ComplaintCase:
+    case = (
+        _with_repeat_counts(complaints_visible_to_bureau(user))
+        .select_related("school", "category", "operator", "assigned_supervisor", "assigned_section", "duplicate_of")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def get_assigned_case(user: Any, pk: int) -> ComplaintCase:
+    case = (
+        _with_repeat_counts(complaints_assigned_to(user))
+        .select_related("school", "category", "assigned_supervisor")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def overdue_q(today: datetime.date) -> Q:
+    return Q(status__in=AWAITING_ACCEPTANCE, accept_due__lt=today) | Q(
+        status__in=AWAITING_CONCLUSION, conclude_due__lt=today
+    )
+
+
+def due_soon_q(today: datetime.date) -> Q:
+    cutoff = add_working_days(today, settings.COMPLAINT_DUE_SOON_WORKING_DAYS)
+    return Q(status__in=AWAITING_ACCEPTANCE, accept_due__gte=today, accept_due__lte=cutoff) | Q(
+        status__in=AWAITING_CONCLUSION, conclude_due__gte=today, conclude_due__lte=cutoff
+    )
+
+
+@dataclass
+class CaseFilter:
+    status: str = ""
+    due: str = ""  # "overdue", "soon" or ""
+    school: int | None = None
+    category: int | None = None
+    number: str = ""
+    mine: bool = False
+
+
+def complaint_list(*, user: Any, filters: CaseFilter, today: datetime.date | None = None) -> QuerySet[ComplaintCase]:
+    """Bureau staff's case list, filtered; a fixed number of queries however
+    many cases it shows."""
+    day = today or _today()
+    qs = complaints_visible_to_bureau(user)
+    if filters.status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.due == "overdue":
+        qs = qs.filter(overdue_q(day))
+    elif filters.due == "soon":
+        qs = qs.filter(due_soon_q(day))
+    if filters.school:
+        qs = qs.filter(school_id=filters.school)
+    if filters.category:
+        qs = qs.filter(category_id=filters.category)
+    if filters.number:
+        qs = qs.filter(number__icontains=filters.number.strip())
+    if filters.mine:
+        qs = qs.filter(assignee_kind=AssigneeKind.SECTION, assigned_section__in=user.groups.all())
+    return (
+        _with_repeat_counts(qs)
+        .select_related("school", "category", "assigned_supervisor", "assigned_section")
+        .order_by("-received_at", "-pk")
+    )
+
+
+@dataclass
+class DeadlineLists:
+    overdue: list[ComplaintCase]
+    due_soon: list[ComplaintCase]
+
+
+def complaint_deadlines(
+    *, cases: QuerySet[ComplaintCase] | None = None, today: datetime.date | None = None
+) -> DeadlineLists:
+    """Open cases past their time limit, and those whose limit falls within
+    the next ``COMPLAINT_DUE_SOON_WORKING_DAYS`` working days."""
+    day = today or _today()
+    base = (cases if cases is not None else ComplaintCase.objects.all()).select_related(
+        "school", "category", "assigned_supervisor", "assigned_section"
+    )
+    return DeadlineLists(
+        overdue=sorted(base.filter(overdue_q(day)), key=lambda c: (c.due_date or day, c.pk)),
+        due_soon=sorted(base.filter(due_soon_q(day)), key=lambda c: (c.due_date or day, c.pk)),
+    )
+
+
+def complaint_events(case: ComplaintCase) -> list[ComplaintEvent]:
+    return list(case.events.select_related("by").order_by("at", "pk"))
+
+
+def complaint_public_timeline(case: ComplaintCase) -> list[ComplaintEvent]:
+    """The steps the complainant sees: what happened and when, without who
+    or any note."""
+    return list(case.events.filter(action__in=PUBLIC_EVENT_ACTIONS).order_by("at", "pk").only("action", "at"))
+
+
+def complaint_attachments(case: ComplaintCase, *, include_recordings: bool) -> list[ComplaintAttachment]:
+    qs = case.attachments.all()
+    if not include_recordings:
+        qs = qs.filter(is_recording=False)
+    return list(qs)
+
+
+def get_attachment_for(user: Any, pk: int) -> ComplaintAttachment:
+    """An attachment the user may download: bureau staff any; the assigned
+    supervisor the complainant's files but not the call recording; a school
+    account none (the files may show who complained)."""
+    attachment = ComplaintAttachment.objects.select_related("case").filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    if complaints_visible_to_bureau(user).filter(pk=attachment.case_id).exists():
+        return attachment
+    if (
+        getattr(user, "is_supervisor", False)
+        and not attachment.is_recording
+        and complaints_assigned_to(user).filter(pk=attachment.case_id).exists()
+    ):
+        return attachment
+    raise Http404
+
+
+def earlier_cases_of_school(case: ComplaintCase, *, limit: int = 20) -> list[ComplaintCase]:
+    """Candidates for the original of a repeat: earlier cases about the same
+    school that are not themselves repeats."""
+    return list(
+        ComplaintCase.objects.filter(
+            school_id=case.school_id, duplicate_of__isnull=True, received_at__lte=case.received_at
+        )
+        .exclude(pk=case.pk)
+        .select_related("category")
+        .order_by("-received_at")[:limit]
+    )
+
+
+def cases_with_same_phone(case: ComplaintCase, *, limit: int = 10) -> list[ComplaintCase]:
+    """Other cases from the same phone number (by keyed hash), to spot a
+    repeat caller without showing the number."""
+    if not case.phone_hash:
+        return []
+    return list(
+        ComplaintCase.objects.filter(phone_hash=case.phone_hash)
+        .exclude(pk=case.pk)
+        .select_related("school")
+        .order_by("-received_at")[:limit]
+    )
+
+
+def calendar_missing_next_year(*, today: datetime.date | None = None) -> int | None:
+    """The coming year, if it is autumn and the working-day calendar has no
+    entry for it yet (the State Council publishes it around November)."""
+    day = today or _today()
+    if day.month < 10:
+        return None
+    if CalendarDay.objects.filter(date__year=day.year + 1).exists():
+        return None
+    return day.year + 1
+
+
+@dataclass(frozen=True)
+class WeightedComplaints:
+    substantiated: Decimal
+    partly: Decimal
+
+
+def substantiated_complaints_by_school(
+    *, start: datetime.date, end: datetime.date, schools: QuerySet[Any] | None = None
+) -> dict[int, WeightedComplaints]:
+    """For rankings: per school, the category-weighted number of cases
+    concluded substantiated and partly substantiated between ``start`` and
+    ``end`` (inclusive, by conclusion date). Schools without such a case are
+    absent. One query."""
+    qs = ComplaintCase.objects.filter(
+        outcome__in=SUBSTANTIATED_OUTCOMES,
+        concluded_at__date__gte=start,
+        concluded_at__date__lte=end,
+    )
+    if schools is not None:
+        qs = qs.filter(school__in=schools)
+    zero = Value(Decimal("0"), output_field=DecimalField())
+    rows = (
+        qs.order_by()
+        .values("school_id")
+        .annotate(
+            full=Coalesce(Sum("category__weight", filter=Q(outcome=ComplaintOutcome.SUBSTANTIATED)), zero),
+            partly=Coalesce(Sum("category__weight", filter=Q(outcome=ComplaintOutcome.PARTLY)), zero),
+        )
+    )
+    return {
+        row["school_id"]: WeightedComplaints(substantiated=Decimal(row["full"]), partly=Decimal(row["partly"]))
+        for row in rows
+    }

@@ -1,0 +1,725 @@
+"""Writes of the complaint workflow, one function per transition.
+
+received → accepted | not accepted → assigned → under investigation →
+concluded → replied → closed, and back to accepted (or received) when the
+complainant objects. Each transition locks the case row, checks the current
+status, records who, when and why in a :class:`ComplaintEvent`, and raises
+:class:`ComplaintError` (a ValidationError with a translated message) when
+it is not allowed. Views, forms, admin and tasks only call these."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jianfu.roles import SECTIONS
+from schools.models import School
+
+from ..models import (
+    AssigneeKind,
+    ComplainantIdentityView,
+    ComplaintAttachment,
+    ComplaintCase,
+    ComplaintCategory,
+    ComplaintChannel,
+    ComplaintEvent,
+    ComplaintEventAction,
+    ComplaintNumberCounter,
+    ComplaintOutcome,
+    ComplaintStatus,
+    Liability,
+    Supervisor,
+)
+from ..models.complaints import AWAITING_CONCLUSION, SUBSTANTIATED_OUTCOMES
+from ..workdays import add_working_days, is_working_day
+from . import ratelimit
+from .files import PreparedFile
+from .identity import Complainant, sealed, unsealed
+
+S = ComplaintStatus
+A = ComplaintEventAction
+
+# Characters of the query code: no 0/O, 1/I/L, so a code read out on the
+# phone is typed right.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+UNMASK_PERMISSION = "supervision.unmask_complainant"
+
+
+class ComplaintError(ValidationError):
+    """A transition or action that the case's state or the rules forbid."""
+
+
+class ComplaintRefused(ComplaintError):
+    """A public submission refused for abuse (rate limit): nothing is saved."""
+
+
+@dataclass(frozen=True)
+class FiledCase:
+    case: ComplaintCase
+    query_code: str
+
+
+# --- helpers ---------------------------------------------------------------------
+
+
+def _local_day(at: datetime.datetime | None = None) -> datetime.date:
+    return timezone.localdate(at) if at else timezone.localdate()
+
+
+def _require_bureau(by: Any) -> None:
+    if not getattr(by, "is_bureau", False):
+        raise ComplaintError(_("Only bureau staff may do this."))
+
+
+def _is_assignee(case: ComplaintCase, user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if case.assignee_kind == AssigneeKind.SUPERVISOR and case.assigned_supervisor is not None:
+        return bool(user.is_supervisor and case.assigned_supervisor.user_id == user.pk)
+    if case.assignee_kind == AssigneeKind.SCHOOL:
+        return bool(user.is_principal and user.school_id == case.school_id)
+    if case.assignee_kind == AssigneeKind.SECTION and case.assigned_section_id is not None:
+        return bool(user.is_bureau and user.groups.filter(pk=case.assigned_section_id).exists())
+    return False
+
+
+def _locked(case: ComplaintCase) -> ComplaintCase:
+    # of=self: PostgreSQL cannot lock the nullable side of the outer join.
+    return ComplaintCase.objects.select_for_update(of=("self",)).select_related("assigned_supervisor").get(pk=case.pk)
+
+
+def _check_status(case: ComplaintCase, allowed: Iterable[str]) -> None:
+    if case.status not in allowed:
+        raise ComplaintError(
+            _("Case %(number)s is “%(status)s”: this step is not possible now.")
+            % {"number": case.number, "status": case.get_status_display()}
+        )
+
+
+def _event(
+    case: ComplaintCase, action: str, *, by: Any, from_status: str = "", note: str = "", to_status: str = ""
+) -> ComplaintEvent:
+    return ComplaintEvent.objects.create(
+        case=case,
+        action=action,
+        from_status=from_status,
+        to_status=to_status or case.status,
+        by=by if getattr(by, "is_authenticated", False) else None,
+        note=note,
+    )
+
+
+def _sync(target: ComplaintCase, source: ComplaintCase) -> None:
+    """Copy the locked, updated row's fields onto the caller's instance."""
+    for field in ComplaintCase._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+
+
+def _next_number(day: datetime.date) -> str:
+    counter, _created = ComplaintNumberCounter.objects.get_or_create(day=day)
+    # The UPDATE holds the row's lock until commit: concurrent submissions
+    # queue here and each gets its own number.
+    ComplaintNumberCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    last = ComplaintNumberCounter.objects.values_list("last", flat=True).get(pk=counter.pk)
+    return f"TS{day:%Y%m%d}-{last:04d}"
+
+
+def new_query_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_query_code(code: str) -> str:
+    return "".join(code.split()).upper()
+
+
+# A hash to compare against when the case number is unknown, so that a wrong
+# number costs as much time as a wrong code.
+_DUMMY_CODE_HASH: list[str] = []
+
+
+def _dummy_hash() -> str:
+    if not _DUMMY_CODE_HASH:
+        _DUMMY_CODE_HASH.append(make_password(new_query_code()))
+    return _DUMMY_CODE_HASH[0]
+
+
+# --- filing ------------------------------------------------------------------------
+
+
+def _store_files(case: ComplaintCase, files: Iterable[PreparedFile], *, by: Any, stored: list[str]) -> None:
+    for prepared in files:
+        attachment = ComplaintAttachment(
+            case=case,
+            kind=prepared.kind,
+            is_recording=prepared.is_recording,
+            content_type=prepared.content_type,
+            size=prepared.size,
+            uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        attachment.file.save(prepared.content.name or "file", prepared.content, save=False)
+        stored.append(attachment.file.name)
+        attachment.save()
+
+
+def _delete_stored(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)
+
+
+def complaint_file(
+    *,
+    school: School,
+    category: ComplaintCategory,
+    channel: str,
+    description: str,
+    happened_on: datetime.date | None = None,
+    real_name: bool = False,
+    name: str = "",
+    phone: str = "",
+    received_at: datetime.datetime | None = None,
+    operator: Any = None,
+    files: Iterable[PreparedFile] = (),
+) -> FiledCase:
+    """Create a case in status *received* with its number, a fresh query
+    code (returned once, stored hashed), its time limits and its files.
+    Either all of it is saved or nothing: stored files are removed again if
+    the database work fails."""
+    if real_name and not name:
+        raise ComplaintError(_("A real-name report needs the complainant's name."))
+    received_at = received_at or timezone.now()
+    day = _local_day(received_at)
+    code = new_query_code()
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            case = ComplaintCase.objects.create(
+                number=_next_number(day),
+                query_code_hash=make_password(code),
+                school=school,
+                category=category,
+                channel=channel,
+                received_at=received_at,
+                happened_on=happened_on,
+                description=description,
+                real_name=real_name,
+                **sealed(name, phone),
+                operator=operator if getattr(operator, "is_authenticated", False) else None,
+                status=S.RECEIVED,
+                accept_due=add_working_days(day, settings.COMPLAINT_ACCEPT_WORKING_DAYS),
+                conclude_due=add_working_days(day, settings.COMPLAINT_CONCLUDE_WORKING_DAYS),
+            )
+            _store_files(case, files, by=operator, stored=stored)
+            received = _event(case, A.RECEIVED, by=operator)
+            # The history starts when the complaint arrived, not when it was typed in.
+            ComplaintEvent.objects.filter(pk=received.pk).update(at=received_at)
+    except BaseException:
+        _delete_stored(stored)
+        raise
+    return FiledCase(case=case, query_code=code)
+
+
+def complaint_submit_public(
+    *,
+    school: School,
+    category: ComplaintCategory,
+    description: str,
+    happened_on: datetime.date | None,
+    real_name: bool,
+    name: str,
+    phone: str,
+    files: Iterable[PreparedFile],
+    ip: str | None,
+) -> FiledCase:
+    """A complaint from the public form. Refused with
+    :class:`ComplaintRefused`, saving nothing, when the address or the phone
+    number has filed too many in the window."""
+    window = datetime.timedelta(hours=settings.COMPLAINT_RATE_WINDOW_HOURS)
+    if not real_name:
+        name = phone = ""
+    with transaction.atomic():
+        if ratelimit.limit_reached(
+            ratelimit.SUBMIT_BY_IP, ip, limit=settings.COMPLAINT_RATE_LIMIT_PER_IP, window=window
+        ) or ratelimit.limit_reached(
+            ratelimit.SUBMIT_BY_PHONE, phone, limit=settings.COMPLAINT_RATE_LIMIT_PER_PHONE, window=window
+        ):
+            raise ComplaintRefused(
+                _(
+                    "Too many complaints have been submitted from this network or phone number recently. "
+                    "Nothing was saved. Please try again tomorrow, or call the complaint hotline."
+                ),
+                code="rate_limited",
+            )
+        # Counted first: if filing fails, the transaction takes these back.
+        ratelimit.record(ratelimit.SUBMIT_BY_IP, ip)
+        ratelimit.record(ratelimit.SUBMIT_BY_PHONE, phone)
+        filed = complaint_file(
+            school=school,
+            category=category,
+            channel=ComplaintChannel.WEB,
+            description=description,
+            happened_on=happened_on,
+            real_name=real_name,
+            name=name,
+            phone=phone,
+            files=files,
+        )
+    return filed
+
+
+def complaint_intake(
+    *,
+    by: Any,
+    school: School,
+    category: ComplaintCategory,
+    channel: str,
+    received_at: datetime.datetime,
+    description: str,
+    happened_on: datetime.date | None = None,
+    real_name: bool = False,
+    name: str = "",
+    phone: str = "",
+    recording: PreparedFile | None = None,
+    files: Iterable[PreparedFile] = (),
+) -> FiledCase:
+    """A case entered by staff: hotline, letter, visit or referral, with
+    the caller's details and the call recording."""
+    _require_bureau(by)
+    if channel == ComplaintChannel.WEB:
+        raise ComplaintError(_("Cases from the web form file themselves."))
+    if received_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ComplaintError(_("The time received cannot be in the future."))
+    all_files = list(files)
+    if recording is not None:
+        recording.is_recording = True
+        all_files.insert(0, recording)
+    return complaint_file(
+        school=school,
+        category=category,
+        channel=channel,
+        description=description,
+        happened_on=happened_on,
+        real_name=real_name,
+        name=name,
+        phone=phone,
+        received_at=received_at,
+        operator=by,
+        files=all_files,
+    )
+
+
+def complaint_add_files(*, case: ComplaintCase, by: Any, files: Iterable[PreparedFile]) -> None:
+    """More files on an existing case (a recording found later, a letter's
+    scan)."""
+    _require_bureau(by)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            _store_files(case, files, by=by, stored=stored)
+    except BaseException:
+        _delete_stored(stored)
+        raise
+
+
+# --- the public status page --------------------------------------------------------
+
+
+def complaint_check_query(*, number: str, code: str, ip: str | None) -> ComplaintCase | None:
+    """The case with ``number`` if ``code`` is its query code, else None.
+    A wrong number and a wrong code take the same path and the same time;
+    failures count against the address, and past the limit even right
+    answers get None until the hour has passed."""
+    window = datetime.timedelta(hours=1)
+    if ratelimit.limit_reached(
+        ratelimit.STATUS_FAILURE_BY_IP, ip, limit=settings.COMPLAINT_STATUS_FAILURES_PER_IP_HOUR, window=window
+    ):
+        raise ComplaintRefused(
+            _("Too many unsuccessful look-ups from this network. Please try again in an hour."), code="rate_limited"
+        )
+    case = ComplaintCase.objects.filter(number=number.strip().upper()).select_related("school", "category").first()
+    encoded = case.query_code_hash if case else _dummy_hash()
+    matches = check_password(normalize_query_code(code), encoded)
+    if case is None or not matches:
+        ratelimit.record(ratelimit.STATUS_FAILURE_BY_IP, ip)
+        return None
+    return case
+
+
+# --- the workflow -------------------------------------------------------------------
+
+
+def complaint_accept(*, case: ComplaintCase, by: Any, note: str = "") -> ComplaintCase:
+    """received → accepted."""
+    _require_bureau(by)
+    with transaction.atomic():
+        row = _locked(case)
+        _check_status(row, [S.RECEIVED])
+        row.status = S.ACCEPTED
+        row.save()
+        _event(row, A.ACCEPTED, by=by, from_status=S.RECEIVED, note=note)
+    _sync(case, row)
+    return case
+
+
+def complaint_decline(*, case: ComplaintCase, by: Any, reason: str) -> ComplaintCase:
+    """received → not accepted, with the reason the complainant is given."""
+    _require_bureau(by)
+    if not reason.strip():
+        raise ComplaintError(_("Give the reason for not accepting the case; the complainant will read it."))
+    with transaction.atomic():
+        row = _locked(case)
+        _check_status(row, [S.RECEIVED])
+        row.status = S.NOT_ACCEPTED
+        row.not_accepted_reason = reason.strip()
+        row.save()
+        _event(row, A.NOT_ACCEPTED, by=by, from_status=S.RECEIVED, note=reason.strip())
+    _sync(case, row)
+    return case
+
+
+def complaint_assign(
+    *,
+    case: ComplaintCase,
+    by: Any,
+    kind: str,
+    supervisor: Supervisor | None = None,
+    section: Group | None = None,
+    school_summary: str = "",
+    note: str = "",
+) -> ComplaintCase:
+    """accepted (or already assigned / under investigation) → assigned, to a
+    supervisor, a bureau section, or the school itself. The school is given
+    only ``school_summary``, never the complaint's own words."""
+    _require_bureau(by)
+    if kind == AssigneeKind.SUPERVISOR:
+        if supervisor is None or not supervisor.active or supervisor.user_id is None:
+            raise ComplaintError(_("Choose an active supervisor who has an account."))
+        section = None
+    elif kind == AssigneeKind.SECTION:
+        if section is None or section.name not in SECTIONS:
+            raise ComplaintError(_("Choose one of the bureau's sections."))
+        supervisor = None
+    elif kind == AssigneeKind.SCHOOL:
+        if not school_summary.strip():
+            raise ComplaintError(
+                _("Write the summary the school will see: what to investigate, without anything about the complainant.")
+            )
+        supervisor = section = None
+    else:
+        raise ComplaintError(_("Choose whom to assign the case to."))
+    with transaction.atomic():
+        row = _locked(case)
+        before = row.status
+        _check_status(row, [S.ACCEPTED, S.ASSIGNED, S.INVESTIGATING])
+        row.status = S.ASSIGNED
+        row.assignee_kind = kind
+        row.assigned_supervisor = supervisor
+        row.assigned_section = section
+        row.assignment_note = note.strip()
+        if school_summary.strip():
+            row.school_summary = school_summary.strip()
+        row.save()
+        target = {
+            AssigneeKind.SUPERVISOR: str(supervisor.name) if supervisor else "",
+            AssigneeKind.SECTION: section.name if section else "",
+            AssigneeKind.SCHOOL: row.school.name,
+        }[AssigneeKind(kind)]
+        event = _event(row, A.ASSIGNED, by=by, from_status=before, note=f"→ {target}\n{note}".strip())
+        from supervision.tasks import complaint_notify_assignment
+
+        transaction.on_commit(lambda: complaint_notify_assignment.delay(event.pk))
+    _sync(case, row)
+    return case
+
+
+def complaint_start_investigation(*, case: ComplaintCase, by: Any) -> ComplaintCase:
+    """assigned → under investigation, by the assignee or bureau staff."""
+    with transaction.atomic():
+        row = _locked(case)
+        if not (getattr(by, "is_bureau", False) or _is_assignee(row, by)):
+            raise ComplaintError(_("Only the assignee or bureau staff may do this."))
+        _check_status(row, [S.ASSIGNED])
+        row.status = S.INVESTIGATING
+        row.save()
+        _event(row, A.INVESTIGATION_STARTED, by=by, from_status=S.ASSIGNED)
+    _sync(case, row)
+    return case
+
+
+def complaint_submit_findings(*, case: ComplaintCase, by: Any, findings: str) -> ComplaintCase:
+    """The assignee's findings, while under investigation (status
+    unchanged; may be submitted again to complete them)."""
+    if not findings.strip():
+        raise ComplaintError(_("Write what the investigation found."))
+    with transaction.atomic():
+        row = _locked(case)
+        if not (getattr(by, "is_bureau", False) or _is_assignee(row, by)):
+            raise ComplaintError(_("Only the assignee or bureau staff may do this."))
+        _check_status(row, [S.INVESTIGATING])
+        row.findings = findings.strip()
+        row.findings_at = timezone.now()
+        row.save()
+        _event(row, A.FINDINGS_SUBMITTED, by=by, from_status=row.status, note=findings.strip())
+    _sync(case, row)
+    return case
+
+
+def complaint_conclude(
+    *,
+    case: ComplaintCase,
+    by: Any,
+    outcome: str,
+    liability: str,
+    conclusion: str,
+    measures: str = "",
+    liable_person: str = "",
+) -> ComplaintCase:
+    """under investigation → concluded: substantiated, partly or not; who is
+    liable (the whole school, an individual, nobody); measures taken."""
+    _require_bureau(by)
+    try:
+        outcome = ComplaintOutcome(outcome)
+        liability = Liability(liability)
+    except ValueError as exc:
+        raise ComplaintError(_("Choose the outcome and the liability.")) from exc
+    if not conclusion.strip():
+        raise ComplaintError(_("Write the conclusion."))
+    if outcome == ComplaintOutcome.NOT_SUBSTANTIATED and liability != Liability.NONE:
+        raise ComplaintError(_("A case that is not substantiated makes nobody liable."))
+    if outcome in SUBSTANTIATED_OUTCOMES:
+        if liability == Liability.NONE:
+            raise ComplaintError(_("Say who is liable for a substantiated case: the whole school or an individual."))
+        if not measures.strip():
+            raise ComplaintError(_("Describe the measures taken for a substantiated case."))
+    if liability == Liability.INDIVIDUAL and not liable_person.strip():
+        raise ComplaintError(_("Name the post (and person) liable for an individual's act."))
+    with transaction.atomic():
+        row = _locked(case)
+        _check_status(row, [S.INVESTIGATING])
+        row.status = S.CONCLUDED
+        row.outcome = outcome
+        row.liability = liability
+        row.liable_person = liable_person.strip() if liability == Liability.INDIVIDUAL else ""
+        row.measures = measures.strip()
+        row.conclusion = conclusion.strip()
+        row.concluded_at = timezone.now()
+        row.save()
+        _event(row, A.CONCLUDED, by=by, from_status=S.INVESTIGATING, note=conclusion.strip())
+    _sync(case, row)
+    return case
+
+
+def reply_template_text(template_body: str, *, case: ComplaintCase) -> str:
+    """A reply template with its placeholders filled (plain replacement: a
+    template is staff-written text, never a format string)."""
+    return template_body.replace("{case_number}", case.number).replace("{school}", case.school.name)
+
+
+def complaint_reply(*, case: ComplaintCase, by: Any, reply: str) -> ComplaintCase:
+    """concluded → replied: the answer the complainant reads on the status
+    page (and is told by phone or letter)."""
+    _require_bureau(by)
+    if not reply.strip():
+        raise ComplaintError(_("Write the reply to the complainant."))
+    with transaction.atomic():
+        row = _locked(case)
+        _check_status(row, [S.CONCLUDED])
+        row.status = S.REPLIED
+        row.reply = reply.strip()
+        row.replied_at = timezone.now()
+        row.save()
+        _event(row, A.REPLIED, by=by, from_status=S.CONCLUDED, note=reply.strip())
+    _sync(case, row)
+    return case
+
+
+def complaint_close(*, case: ComplaintCase, by: Any, note: str = "") -> ComplaintCase:
+    """replied or not accepted → closed."""
+    _require_bureau(by)
+    with transaction.atomic():
+        row = _locked(case)
+        before = row.status
+        _check_status(row, [S.REPLIED, S.NOT_ACCEPTED])
+        row.status = S.CLOSED
+        row.closed_at = timezone.now()
+        row.save()
+        _event(row, A.CLOSED, by=by, from_status=before, note=note)
+    _sync(case, row)
+    return case
+
+
+def complaint_reopen(*, case: ComplaintCase, by: Any, reason: str) -> ComplaintCase:
+    """replied, closed or not accepted → accepted again (received again if it
+    was never accepted) when the complainant objects. The earlier outcome
+    and reply are kept in the event; a new conclusion time limit runs from
+    today. The single extension stays used."""
+    _require_bureau(by)
+    if not reason.strip():
+        raise ComplaintError(_("Give the complainant's objection or the reason for reopening."))
+    with transaction.atomic():
+        row = _locked(case)
+        before = row.status
+        _check_status(row, [S.REPLIED, S.CLOSED, S.NOT_ACCEPTED])
+        was_accepted = row.events.filter(action=A.ACCEPTED).exists()
+        previous = "\n".join(
+            part
+            for part in [
+                reason.strip(),
+                _("Previous outcome: %(outcome)s") % {"outcome": row.get_outcome_display()} if row.outcome else "",
+                _("Previous reply: %(reply)s") % {"reply": row.reply} if row.reply else "",
+                _("Previous reason for not accepting: %(reason)s") % {"reason": row.not_accepted_reason}
+                if row.not_accepted_reason
+                else "",
+            ]
+            if part
+        )
+        today = _local_day()
+        row.status = S.ACCEPTED if was_accepted else S.RECEIVED
+        if not was_accepted:
+            row.accept_due = add_working_days(today, settings.COMPLAINT_ACCEPT_WORKING_DAYS)
+        row.conclude_due = add_working_days(today, settings.COMPLAINT_CONCLUDE_WORKING_DAYS)
+        row.reopen_count += 1
+        row.assignee_kind = ""
+        row.assigned_supervisor = None
+        row.assigned_section = None
+        row.findings = row.outcome = row.liability = row.liable_person = ""
+        row.measures = row.conclusion = row.reply = row.not_accepted_reason = ""
+        row.findings_at = row.concluded_at = row.replied_at = row.closed_at = None
+        row.save()
+        _event(row, A.REOPENED, by=by, from_status=before, note=previous)
+    _sync(case, row)
+    return case
+
+
+def complaint_extend(*, case: ComplaintCase, by: Any, new_due: datetime.date, reason: str) -> ComplaintCase:
+    """Push the conclusion time limit back, once per case, with a reason,
+    by at most ``COMPLAINT_EXTENSION_MAX_DAYS`` days, to a working day."""
+    _require_bureau(by)
+    if not reason.strip():
+        raise ComplaintError(_("Give the reason for the extension."))
+    with transaction.atomic():
+        row = _locked(case)
+        _check_status(row, AWAITING_CONCLUSION)
+        if row.extension_reason:
+            raise ComplaintError(_("The time limit of this case has already been extended once."))
+        current = row.conclude_due
+        assert current is not None  # noqa: S101 - set when the case is filed
+        limit = current + datetime.timedelta(days=settings.COMPLAINT_EXTENSION_MAX_DAYS)
+        if not current < new_due <= limit:
+            raise ComplaintError(
+                _("The new time limit must be after %(current)s and at most %(days)s days later (by %(limit)s).")
+                % {"current": current, "days": settings.COMPLAINT_EXTENSION_MAX_DAYS, "limit": limit}
+            )
+        if not is_working_day(new_due):
+            raise ComplaintError(_("The new time limit must fall on a working day."))
+        row.conclude_due = new_due
+        row.extension_reason = reason.strip()
+        row.save()
+        _event(
+            row,
+            A.EXTENDED,
+            by=by,
+            from_status=row.status,
+            note=_("%(old)s → %(new)s: %(reason)s") % {"old": current, "new": new_due, "reason": reason.strip()},
+        )
+    _sync(case, row)
+    return case
+
+
+def complaint_link_duplicate(*, case: ComplaintCase, original: ComplaintCase, by: Any) -> ComplaintCase:
+    """Mark ``case`` as a repeat of an earlier case about the same school and
+    matter. Links always point at the first case of the matter, so the
+    school's repeat count is the size of one group."""
+    _require_bureau(by)
+    root = original.duplicate_of or original
+    if root.pk == case.pk or original.pk == case.pk:
+        raise ComplaintError(_("A case cannot be a duplicate of itself."))
+    if root.school_id != case.school_id:
+        raise ComplaintError(_("A duplicate must be about the same school."))
+    if (root.received_at, root.pk) > (case.received_at, case.pk):
+        raise ComplaintError(_("Link the later case to the earlier one, not the other way round."))
+    with transaction.atomic():
+        row = _locked(case)
+        row.duplicate_of = root
+        row.save()
+        # Cases that were linked to this one follow it to the first case.
+        ComplaintCase.objects.filter(duplicate_of=row).update(duplicate_of=root)
+        _event(
+            row,
+            A.DUPLICATE_LINKED,
+            by=by,
+            from_status=row.status,
+            note=_("Repeat of %(number)s") % {"number": root.number},
+        )
+    _sync(case, row)
+    return case
+
+
+def complaint_reveal_identity(*, case: ComplaintCase, by: Any, reason: str = "") -> Complainant:
+    """The complainant's name and phone in clear, for staff holding the
+    permission; every call is recorded (who, when, which case)."""
+    if not (getattr(by, "is_bureau", False) and by.has_perm(UNMASK_PERMISSION)):
+        raise ComplaintError(_("You may not see complainants' identities."))
+    ComplainantIdentityView.objects.create(case=case, by=by, reason=reason.strip()[:200])
+    return unsealed(case.name_encrypted, case.phone_encrypted)
+
+
+def complaint_masked_identity(*, case: ComplaintCase) -> Complainant:
+    """The complainant for display to staff: call ``masked_name`` /
+    ``masked_phone`` on it. Never give this to a school-side page."""
+    return unsealed(case.name_encrypted, case.phone_encrypted)
+
+
+def complaint_raise_rectification(
+    *, case: ComplaintCase, by: Any, deadline: datetime.date, title: str = "", description: str = ""
+) -> Any:
+    """Demand rectification from the school for a (partly) substantiated
+    case, through the visits feature's ``rectification_raise``: the demand
+    then follows the same loop as one raised on a visit (answer, verify,
+    close). It carries the conclusion and measures, never the complainant's
+    identity or words."""
+    _require_bureau(by)
+    if not case.is_substantiated or case.status not in (S.CONCLUDED, S.REPLIED, S.CLOSED):
+        raise ComplaintError(_("Only a concluded, substantiated case can demand rectification."))
+    if deadline <= _local_day():
+        raise ComplaintError(_("The rectification deadline must be in the future."))
+    from supervision.errors import SupervisionError
+    from supervision.services.rectifications import rectification_raise
+
+    title = title.strip() or _("Complaint %(number)s: %(category)s") % {
+        "number": case.number,
+        "category": case.category.name,
+    }
+    description = description.strip() or "\n".join(p for p in [case.conclusion, case.measures] if p)
+    with transaction.atomic():
+        row = _locked(case)
+        try:
+            rectification = rectification_raise(
+                school=case.school,
+                title=title,
+                description=description,
+                deadline=deadline,
+                by=by,
+                source_note=_("Complaint case %(number)s") % {"number": case.number},
+            )
+        except SupervisionError as exc:
+            raise ComplaintError(" ".join(exc.messages)) from exc
+        row.rectification_raised_at = timezone.now()
+        row.save()
+        _event(row, A.RECTIFICATION_RAISED, by=by, from_status=row.status, note=f"{title}（{deadline}）")
+    _sync(case, row)
+    return rectification

@@ -1,0 +1,120 @@
+"""The public pages: the complaint form, the receipt with the case number
+and query code (shown once), and the status page. No login, no personal
+data in any URL; the status page takes the number and the code by POST."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from jianfu.lockout import client_ip
+from schools.models import School
+
+from . import captcha
+from .forms import PublicComplaintForm, StatusForm
+from .selectors import complaint_public_timeline
+from .services import ComplaintRefused, complaint_check_query, complaint_submit_public
+
+RECEIPT_KEY = "complaint_receipt"
+
+
+def _school_names() -> list[str]:
+    return list(School.objects.filter(active=True).order_by("name").values_list("name", flat=True))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def complain(request: HttpRequest) -> HttpResponse:
+    refusal = ""
+    if request.method == "POST":
+        form = PublicComplaintForm(request.POST, request.FILES, request=request)
+        if form.is_valid():
+            assert form.school is not None  # noqa: S101 - the form resolved it
+            data = form.cleaned_data
+            try:
+                filed = complaint_submit_public(
+                    school=form.school,
+                    category=data["category"],
+                    description=data["description"],
+                    happened_on=data.get("happened_on"),
+                    real_name=data["identity"] == PublicComplaintForm.REAL_NAME,
+                    name=data["name"],
+                    phone=data["phone"],
+                    files=form.prepared_files,
+                    ip=client_ip(request),
+                )
+            except ComplaintRefused as exc:
+                refusal = exc.messages[0]
+            else:
+                request.session[RECEIPT_KEY] = {"number": filed.case.number, "code": filed.query_code}
+                return redirect("complaints:public_done")
+    else:
+        school = None
+        code = request.GET.get("school", "")
+        if code:
+            school = School.objects.filter(code=code, active=True).first()
+        form = PublicComplaintForm(
+            initial={"school_code": school.code, "school_name": school.name} if school else {}, request=request
+        )
+    captcha.new_challenge(request)
+    context = {
+        "form": form,
+        "school_names": _school_names(),
+        "refusal": refusal,
+        "limits": {
+            "count": settings.COMPLAINT_MAX_ATTACHMENTS,
+            "image": settings.COMPLAINT_IMAGE_MAX_MB,
+            "pdf": settings.COMPLAINT_PDF_MAX_MB,
+            "audio": settings.COMPLAINT_AUDIO_MAX_MB,
+        },
+    }
+    return render(request, "complaints/public_form.html", context, status=429 if refusal else 200)
+
+
+@never_cache
+def captcha_image(request: HttpRequest) -> HttpResponse:
+    """The current challenge's picture; ``?new=1`` asks for a new sum (the
+    "new picture" button)."""
+    if request.GET.get("new"):
+        captcha.new_challenge(request)
+    response = HttpResponse(captcha.render_png(request), content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@never_cache
+def public_done(request: HttpRequest) -> HttpResponse:
+    """The number and the query code, shown this one time."""
+    receipt = request.session.pop(RECEIPT_KEY, None)
+    if not receipt:
+        return redirect("complaints:public_status")
+    return render(request, "complaints/public_done.html", {"receipt": receipt})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def public_status(request: HttpRequest) -> HttpResponse:
+    form = StatusForm(request.POST or None)
+    case = None
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = complaint_check_query(
+                number=form.cleaned_data["number"], code=form.cleaned_data["code"], ip=client_ip(request)
+            )
+        except ComplaintRefused as exc:
+            error = exc.messages[0]
+        else:
+            if case is None:
+                error = _("No case matches this number and query code. Please check both and try again.")
+    context = {
+        "form": form if case is None else StatusForm(),
+        "case": case,
+        "timeline": complaint_public_timeline(case) if case else [],
+        "error": error,
+    }
+    return render(request, "complaints/public_status.html", context)

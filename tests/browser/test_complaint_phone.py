@@ -1,0 +1,124 @@
+"""A parent files a real-name complaint with a photo from a phone, reads
+the case number and query code, and looks the case up; bureau staff accept,
+assign, conclude and reply on their pages; the parent's status page then
+shows the reply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+from supervision.complaints import captcha
+from supervision.models import ComplaintAttachment, ComplaintCase, ComplaintEventAction, ComplaintStatus
+from tests.browser.conftest import PHONE, TABLET, sign_in
+from tests.factories import PASSWORD
+from tests.supervision.complaint_factories import ensure_complaint_seed_data, jpeg_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _captcha_answer(page: Any) -> str:
+    from django.contrib.sessions.backends.db import SessionStore
+
+    key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
+    return str(SessionStore(session_key=key).load()[captcha.SESSION_KEY]["answer"])
+
+
+def _label(status: str) -> str:
+    with translation.override("zh-hans"):
+        return str(ComplaintStatus(status).label)
+
+
+def _look_up(page: Any, number: str, code: str) -> None:
+    page.goto("/complain/status/")
+    page.fill("input[name=number]", number)
+    page.fill("input[name=code]", code)
+    page.get_by_test_id("lookup").click()
+    page.wait_for_load_state("networkidle")
+
+
+def test_phone_complaint_to_reply(world, new_page) -> None:  # type: ignore[no-untyped-def]
+    ensure_complaint_seed_data()  # earlier transactional tests emptied the seeded tables
+    parent = new_page(viewport=PHONE)
+    parent.goto(f"/complain/?school={world.school_a.code}")
+    assert parent.input_value("input[name=school_name]") == world.school_a.name
+    # The name and phone fields appear only for a real-name report.
+    assert not parent.is_visible("input[name=name]")
+    parent.select_option("select[name=category]", label="作业量过大")
+    parent.fill("textarea[name=description]", "三年级二班每天书面作业超过两小时，周六还要到校补课。")
+    parent.check("input[name=identity][value=real_name]")
+    assert parent.is_visible("input[name=name]")
+    parent.fill("input[name=name]", "刘家长")
+    parent.fill("input[name=phone]", "13812345678")
+    parent.set_input_files(
+        "input[name=attachments]",
+        files=[{"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(gps=True, size=(800, 600))}],
+    )
+    assert parent.get_by_test_id("captcha-image").evaluate("img => img.naturalWidth") > 0
+    parent.fill("input[name=captcha]", _captcha_answer(parent))
+    # Nothing overflows the phone's width.
+    assert parent.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    parent.get_by_test_id("submit-complaint").click()
+    parent.wait_for_load_state("networkidle")
+    number = parent.get_by_test_id("case-number").inner_text().strip()
+    code = parent.get_by_test_id("query-code").inner_text().strip()
+    case = ComplaintCase.objects.get(number=number)
+    assert case.real_name and case.school == world.school_a
+    assert ComplaintAttachment.objects.filter(case=case, kind="image").count() == 1
+    assert "/complain/done/" in parent.url and number not in parent.url and code not in parent.url
+
+    _look_up(parent, number, code)
+    assert parent.get_by_test_id("status").inner_text() == _label("received")
+    assert number not in parent.url and code not in parent.url
+
+    staff = new_page(viewport=TABLET)
+    sign_in(staff, world.bureau.username, PASSWORD)
+    staff.goto("/bureau/complaints/")
+    staff.click(f"text={number}")
+    assert "138****5678" in staff.get_by_test_id("complainant").inner_text()
+    assert "13812345678" not in staff.content()
+    staff.get_by_test_id("do-accept").click()
+    staff.wait_for_load_state("networkidle")
+    assert staff.get_by_test_id("case-status").inner_text() == _label("accepted")
+
+    supervisor = world.supervisor_x.supervisor_profile
+    staff.check("input[name='assign-kind'][value=supervisor]")
+    staff.select_option("select[name='assign-supervisor']", value=str(supervisor.pk))
+    staff.fill("textarea[name='assign-note']", "请三个工作日内到校核查")
+    staff.get_by_test_id("do-assign").click()
+    staff.wait_for_load_state("networkidle")
+    assert staff.get_by_test_id("case-status").inner_text() == _label("assigned")
+
+    staff.get_by_test_id("do-investigate").click()
+    staff.wait_for_load_state("networkidle")
+    staff.check("input[name='conclude-outcome'][value=substantiated]")
+    staff.check("input[name='conclude-liability'][value=individual]")
+    staff.fill("input[name='conclude-liable_person']", "三年级二班班主任")
+    staff.fill("textarea[name='conclude-measures']", "责令立即停止周六补课，对班主任批评教育")
+    staff.fill("textarea[name='conclude-conclusion']", "经核查，周六补课情况属实。")
+    staff.get_by_test_id("do-conclude").click()
+    staff.wait_for_load_state("networkidle")
+    assert staff.get_by_test_id("case-status").inner_text() == _label("concluded")
+
+    # The template picker fills the reply (static JavaScript, no inline script).
+    staff.select_option("select[name='reply-template']", label="情况属实")
+    reply = staff.input_value("textarea[name='reply-reply']")
+    assert number in reply and world.school_a.name in reply
+    staff.get_by_test_id("do-reply").click()
+    staff.wait_for_load_state("networkidle")
+    assert staff.get_by_test_id("case-status").inner_text() == _label("replied")
+
+    _look_up(parent, number, code)
+    assert parent.get_by_test_id("status").inner_text() == _label("replied")
+    assert parent.get_by_test_id("reply").inner_text().strip().endswith(reply.strip()[-20:])
+    assert number in parent.get_by_test_id("reply").inner_text()
+    with translation.override("zh-hans"):
+        steps = [
+            str(ComplaintEventAction(a).label) for a in ("received", "accepted", "assigned", "concluded", "replied")
+        ]
+    timeline = parent.get_by_test_id("timeline").inner_text()
+    positions = [timeline.find(step) for step in steps]
+    assert -1 not in positions and positions == sorted(positions)
+    assert "刘家长" not in parent.content() and "班主任批评" not in parent.content()
