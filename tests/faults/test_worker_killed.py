@@ -74,8 +74,9 @@ def test_job_survives_worker_killed_mid_report_with_one_file(real_worker, media_
     assert services.jobs_sweep() == [job.pk]
 
     wait_until(lambda: ReportJob.objects.filter(pk=job.pk, attempts=2).exists(), 60, "second run claimed the job")
-    # The second run takes longer than the lease, and reports no progress
-    # during the layout: the sweeper, running meanwhile, must leave it alone.
+    # The layout reports no progress and usually outlasts the 2 s lease: the
+    # sweeper, running meanwhile, must leave the live run alone. (The renewal
+    # is tested without timing luck in tests/reports/test_job_lease.py.)
     requeued: list[int] = []
 
     def finished() -> ReportJob | None:
