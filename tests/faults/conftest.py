@@ -22,6 +22,7 @@ consumes from the private Redis and writes files under ``media_root``."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,6 +59,8 @@ def _detach_broker_pools(app, *, close: bool) -> None:  # type: ignore[no-untype
 
 @pytest.fixture
 def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs redis-server (Debian redis-server) for a private Redis")
     server = PrivateRedis(tmp_path / "redis")
     server.start()
     try:
