@@ -7,14 +7,17 @@ Redis."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
+import threading
+from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -110,7 +113,7 @@ def job_run(*, job_id: int) -> bool:
     try:
         # Reports are documents of the bureau: always in Chinese, whatever
         # language the requester browses in or the worker starts with.
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(settings.LANGUAGE_CODE), _lease_kept(job.pk, token):
             filename, mimetype, data = exporter.render(job.params, user=user, progress=progress)
     except Exception as exc:
         log.exception("report job %s failed", job.pk)
@@ -128,6 +131,44 @@ def job_run(*, job_id: int) -> bool:
         current.finished_at = timezone.now()
         current.save()
     return True
+
+
+@contextlib.contextmanager
+def _lease_kept(job_id: int, token: Any) -> Iterator[None]:
+    """Renew the job's lease while this process lives. Exporters report
+    progress only between their steps, and one step (WeasyPrint laying out a
+    province's notice) can outlast the lease: without this the sweeper would
+    hand a healthy run to another worker, again and again until the attempts
+    ran out. A killed worker stops renewing, so the lease still tells a dead
+    run from a slow one.
+
+    Not inside a transaction (tests, or a caller's atomic block): the claim
+    is not visible to other connections then, and renewing it from a second
+    connection would wait for the caller's row lock."""
+    if transaction.get_connection().in_atomic_block:
+        yield
+        return
+    stop = threading.Event()
+
+    def renew() -> None:
+        try:
+            while not stop.wait(LEASE.total_seconds() / 3):
+                try:
+                    ReportJob.objects.filter(pk=job_id, claim_token=token, status=JobStatus.RUNNING).update(
+                        lease_expires_at=timezone.now() + LEASE
+                    )
+                except Exception:  # the database may be restarting; try at the next beat
+                    log.warning("could not renew the lease of report job %s", job_id, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    beat = threading.Thread(target=renew, name=f"report-job-{job_id}-lease", daemon=True)
+    beat.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        beat.join()
 
 
 def _fail(job: ReportJob, token: Any, message: str) -> None:

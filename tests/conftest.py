@@ -106,6 +106,8 @@ class WorkerHandle:
     def start(self) -> None:
         import sys
 
+        if hasattr(self, "log"):
+            self.log.close()  # started again after a kill
         self.log = open(self.env["JIANFU_WORKER_LOG"], "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [
@@ -145,7 +147,15 @@ class WorkerHandle:
 
 
 @pytest.fixture
-def real_worker(transactional_db: None, tmp_path):  # type: ignore[no-untyped-def]
+def worker_env() -> dict[str, str]:
+    """Environment that ``real_worker`` adds to its process. A conftest may
+    override it, e.g. tests/faults/ points the worker at a private Redis and
+    shortens the report-job lease."""
+    return {}
+
+
+@pytest.fixture
+def real_worker(transactional_db: None, tmp_path, worker_env):  # type: ignore[no-untyped-def]
     """Start a Celery worker against the real Redis and PostgreSQL; tasks
     published by the test go through the broker instead of running eagerly.
     Skipped, saying why, where those services are not configured."""
@@ -161,6 +171,7 @@ def real_worker(transactional_db: None, tmp_path):  # type: ignore[no-untyped-de
         "DJANGO_SETTINGS_MODULE": "jianfu.settings.test",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
         "JIANFU_WORKER_LOG": str(tmp_path / "worker.log"),
+        **worker_env,
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     # Drop messages other runs may have left in this Redis database's queue.

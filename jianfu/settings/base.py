@@ -125,11 +125,13 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, but a Redis outage makes it an empty cache
+            # (logged) instead of a 500 on every page that touches it.
+            "BACKEND": "jianfu.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             # Short timeouts: a stopped Redis must cost a request milliseconds,
-            # never hang it.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # never hang it; after a failure Redis is left alone RETRY_AFTER s.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "RETRY_AFTER": 5},
         }
     }
 else:
@@ -149,7 +151,27 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # never redelivered while its first run is still going.
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# Publishing happens inside web requests (report requests, and whatever else
+# enqueues after commit): with Redis down it must fail within about a second,
+# leaving the job recorded for the sweeper, instead of kombu's default of
+# retrying the connection for several seconds. Connect: 1 s per attempt, two
+# attempts at most, 1 s in all (CELERY_BROKER_CONNECTION_TIMEOUT bounds the
+# attempts together); a command on a connection whose peer vanished: 2 s
+# (above the worker's 1 s BRPOP polling, which uses the same sockets).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 2 * 60 * 60,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# Workers (which pass their own retry count, not the options above) wait for
+# a stopped Redis as long as it takes instead of exiting after 100 attempts.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sweep-report-jobs": {"task": "reports.sweep_report_jobs", "schedule": 60.0},
