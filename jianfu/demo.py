@@ -253,5 +253,8 @@ def build_demo(today: datetime.date | None = None) -> DemoSummary:
     from schools.demo_filings import build_filings_demo
 
     build_filings_demo(rng, today=today, schools=schools, bureau=bureau)
+    from schools.demo_crosscheck import build_crosscheck_demo
+
+    build_crosscheck_demo(rng, today=today, schools=schools, bureau=bureau)
 
     return DemoSummary(schools=len(schools), districts=len(districts), supervisors=len(supervisors), accounts=accounts)
