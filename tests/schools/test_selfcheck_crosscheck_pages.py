@@ -81,16 +81,24 @@ def test_school_page_of_a_school_not_in_the_round_is_not_found(world, gaps) -> N
     assert login(world.bureau).get(missing).status_code == 404
 
 
+def item_block(html: str, code: str) -> str:
+    """The markup of one item of the school page, from its opening tag to
+    the next item's."""
+    start = html.rindex("<div", 0, html.index(f'data-item="{code}"'))
+    following = html.find("data-item=", html.index(f'data-item="{code}"') + 10)
+    return html[start : following if following > 0 else len(html)]
+
+
 def test_school_page_highlights_gaps_with_links(world, gaps) -> None:  # type: ignore[no-untyped-def]
     round_, a_visit = gaps
     url = reverse("selfcheck_crosscheck_school", args=[world.school_a.pk])
     html = login(world.bureau).get(url).content.decode()
-    row_41 = html[html.index('data-item="4.1"') : html.index('data-item="4.2"')]
-    assert 'data-comparison="higher"' in row_41 and "table-danger" in row_41
+    row_41 = item_block(html, "4.1")
+    assert 'data-comparison="higher"' in row_41 and "crosscheck-gap" in row_41 and 'data-testid="gap"' in row_41
     assert reverse("visit_detail", args=[a_visit.pk]) in row_41
     assert reverse("selfcheck_page", args=[world.school_a.pk, round_.pk]) in row_41
-    row_42 = html[html.index('data-item="4.2"') :]
-    assert 'data-comparison="same"' in row_42.split("</tr>")[0] and "table-danger" not in row_42.split("</tr>")[0]
+    row_42 = item_block(html, "4.2")
+    assert 'data-comparison="same"' in row_42 and "crosscheck-gap" not in row_42 and 'data-testid="gap"' not in row_42
     # A supervisor gets the visit link but not the self-check page (a 404 for them).
     html = login(world.supervisor_x).get(url).content.decode()
     assert reverse("visit_detail", args=[a_visit.pk]) in html
@@ -117,6 +125,7 @@ def test_list_filters(world, gaps) -> None:  # type: ignore[no-untyped-def]
     ]
     html = client.get(url, {"gaps": "1"}).content.decode()
     assert f'data-school="{world.school_a.code}" data-flagged="1"' in html
+    assert html.count("crosscheck-gap") == 1
     assert world.school_b.code not in html
 
 
