@@ -234,7 +234,9 @@ def crosscheck_for_schools(
     With a round: the round's items, and the school's answers in that round
     (an item the school has not answered shows the visit side alone).
     Either way against the latest visit that rated the item, dated on or
-    before ``on``. Five queries (six with a round)."""
+    before ``on``, rolled up from sub-items or down from the parent item
+    when the item itself was never rated (see the module docstring). Five
+    queries (six with a round)."""
     day = on or timezone.localdate()
     school_list = list(
         schools.prefetch_related(
