@@ -258,5 +258,8 @@ def build_demo(today: datetime.date | None = None) -> DemoSummary:
     from supervision.demo_complaints import build_complaints_demo
 
     build_complaints_demo(rng, today=today)
+    from schools.demo_crosscheck import build_crosscheck_demo
+
+    build_crosscheck_demo(rng, today=today, schools=schools, bureau=bureau)
 
     return DemoSummary(schools=len(schools), districts=len(districts), supervisors=len(supervisors), accounts=accounts)

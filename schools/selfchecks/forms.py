@@ -125,3 +125,25 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when returning the self-check: say what the school must revise."),
     )
+
+
+class CrossCheckFilterForm(forms.Form):
+    """The cross-check list's filters (GET). The choices are what the user
+    may see: all rounds and districts for bureau staff, a supervisor's own."""
+
+    round: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Self-check round"), queryset=None, required=False
+    )
+    district: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Supervisory district"), queryset=None, required=False
+    )
+    gaps = forms.ChoiceField(
+        label=_("Show"), choices=[("", _("All schools")), ("1", _("Only schools with gaps"))], required=False
+    )
+
+    def __init__(self, *args: Any, rounds: Any, districts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = rounds  # type: ignore[attr-defined]
+        self.fields["district"].queryset = districts  # type: ignore[attr-defined]
+        for name in self.fields:
+            self.fields[name].widget.attrs["class"] = "form-select form-select-lg"

@@ -257,6 +257,8 @@ class SelfAssessment:
     submitted_at: datetime.datetime
     selfcheck_id: int
     status: str
+    round_id: int | None = None
+    round_title: str = ""
 
 
 # A self-check whose answers stand: submitted (awaiting review) or accepted.
@@ -265,11 +267,18 @@ STANDING_STATUSES = (SelfCheckStatus.SUBMITTED, SelfCheckStatus.ACCEPTED)
 
 
 def selfcheck_latest_results(
-    *, schools: Iterable[School] | QuerySet[School], on: datetime.date | None = None
+    *,
+    schools: Iterable[School] | QuerySet[School],
+    on: datetime.date | None = None,
+    since: datetime.date | None = None,
+    round: SelfCheckRound | None = None,
 ) -> dict[tuple[int, int], SelfAssessment]:
     """Per ``(school_id, item_id)``, the school's own result in its latest
     standing self-check that rated the item (by the round's closing day, then
     the submission time), submitted by the end of ``on``. One query.
+
+    ``since`` leaves out self-checks last submitted before that day (a
+    semester's self-checks); ``round`` keeps only that round's self-checks.
 
     The keys match ``supervision.selectors.latest_visit_results``, so the
     cross-check is a join of the two dictionaries, compared with
@@ -279,6 +288,11 @@ def selfcheck_latest_results(
     standing = SelfCheckItemResult.objects.filter(
         selfcheck__status__in=STANDING_STATUSES, selfcheck__submitted_at__lt=end
     ).exclude(result="")
+    if since is not None:
+        start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+        standing = standing.filter(selfcheck__submitted_at__gte=start)
+    if round is not None:
+        standing = standing.filter(selfcheck__round=round)
     latest = (
         standing.filter(item=OuterRef("item"), selfcheck__school=OuterRef("selfcheck__school"))
         .order_by("-selfcheck__round__closes_on", "-selfcheck__submitted_at", "-selfcheck_id")
@@ -289,12 +303,26 @@ def selfcheck_latest_results(
         .annotate(latest=Subquery(latest))
         .filter(pk=F("latest"))
         .values_list(
-            "selfcheck__school_id", "item_id", "result", "selfcheck__submitted_at", "selfcheck_id", "selfcheck__status"
+            "selfcheck__school_id",
+            "item_id",
+            "result",
+            "selfcheck__submitted_at",
+            "selfcheck_id",
+            "selfcheck__status",
+            "selfcheck__round_id",
+            "selfcheck__round__title",
         )
     )
     return {
-        (school_id, item_id): SelfAssessment(result=result, submitted_at=at, selfcheck_id=sc_id, status=status)
-        for school_id, item_id, result, at, sc_id, status in rows
+        (school_id, item_id): SelfAssessment(
+            result=result,
+            submitted_at=at,
+            selfcheck_id=sc_id,
+            status=status,
+            round_id=round_id,
+            round_title=round_title,
+        )
+        for school_id, item_id, result, at, sc_id, status, round_id, round_title in rows
         if at is not None  # always set on a standing self-check
     }
 

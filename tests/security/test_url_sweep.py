@@ -73,6 +73,7 @@ NO_OBJECT = {
     "homework_compliance",
     "records_overview",
     "complaints:staff_list",
+    "selfcheck_crosscheck",
     "complaints:staff_intake",
     "complaints:assigned_list",
 }
@@ -131,6 +132,7 @@ def foreign_objects(world: Any) -> dict[str, str]:
         "complaints:assigned_detail": lambda: reverse("complaints:assigned_detail", args=[case.pk]),
         "complaints:assigned_action": lambda: reverse("complaints:assigned_action", args=[case.pk, "findings"]),
         "complaints:attachment": lambda: reverse("complaints:attachment", args=[attachment.pk]),
+        "selfcheck_crosscheck_school": lambda: reverse("selfcheck_crosscheck_school", args=[b.pk]),
         "homework_week": lambda: reverse("homework_week", args=[b.pk]),
         "homework_day": lambda: reverse("homework_day", args=[b.pk, school_class.pk, today.isoformat()]),
         "homework_upload": lambda: reverse("homework_upload", args=[b.pk]),
