@@ -1,0 +1,192 @@
+"""What complaint cases bring to scores, vetoes, the notice, the ranking
+workbook and the dashboard."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jianfu.scoping import schools_visible_to
+from jianfu.xlsx import Column, Sheet
+from reports.dashboard import Panel, bar_option, dashboard_panel
+from reports.exporters.rankings import EXTRA_SHEETS
+from reports.models import ScoreRun
+from reports.notice import Section, Table, notice_section
+from schools.models import Semester
+from supervision.complaints.selectors import substantiated_complaints_by_school
+from supervision.models.complaints import ComplaintCase, ComplaintOutcome
+
+from .indicators import Evidence, Indicator, IndicatorResult, indicator
+from .vetoes import veto_kind
+
+SUBSTANTIATED = (ComplaintOutcome.SUBSTANTIATED, ComplaintOutcome.PARTLY)
+
+
+def _cases(semester: Semester) -> Any:
+    return ComplaintCase.objects.filter(
+        received_at__date__gte=semester.start_date, received_at__date__lte=semester.end_date
+    )
+
+
+@indicator
+class SubstantiatedComplaints(Indicator):
+    key = "complaints_substantiated"
+    verbose_name = gettext_lazy("No substantiated complaints")
+    description = gettext_lazy(
+        "Full points without substantiated complaints; each one costs its category's weight (a partly "
+        "substantiated one half of it), as a share of the parameter 'limit' (default 3): at the limit, none are left."
+    )
+    default_weight = 20
+
+    def compute(
+        self, semester: Semester, school_ids: Iterable[int], params: dict[str, Any]
+    ) -> dict[int, IndicatorResult]:
+        ids = list(school_ids)
+        limit = Decimal(str(params.get("limit", 3)))
+        weighted = substantiated_complaints_by_school(start=semester.start_date, end=semester.end_date)
+        cases: dict[int, list[Evidence]] = defaultdict(list)
+        for pk, school_id, number, category in (
+            ComplaintCase.objects.filter(
+                outcome__in=SUBSTANTIATED,
+                concluded_at__date__gte=semester.start_date,
+                concluded_at__date__lte=semester.end_date,
+                school_id__in=ids,
+            )
+            .order_by("concluded_at")
+            .values_list("pk", "school_id", "number", "category__name")
+        ):
+            cases[school_id].append(Evidence(f"{number} {category}", reverse("complaints:staff_detail", args=[pk])))
+        out = {}
+        for school_id in ids:
+            w = weighted.get(school_id)
+            if w is None:
+                out[school_id] = IndicatorResult(1.0, _("no substantiated complaint"))
+                continue
+            lost = w.substantiated + w.partly / 2
+            value = max(Decimal(0), 1 - lost / limit) if limit > 0 else Decimal(0)
+            out[school_id] = IndicatorResult(
+                float(value),
+                _("weighted substantiated complaints: %(full)s, partly: %(partly)s")
+                % {"full": w.substantiated, "partly": w.partly},
+                cases[school_id],
+            )
+        return out
+
+
+@veto_kind("complaint_category_substantiated", gettext_lazy("A substantiated complaint of a listed category"))
+def veto_complaints(semester: Semester, school_ids: Iterable[int], params: dict[str, Any]) -> dict[int, str]:
+    """params: {"categories": ["教师有偿补课", ...]} — category names whose
+    (fully) substantiated case in the semester vetoes the school."""
+    names = [str(n) for n in params.get("categories", [])]
+    if not names:
+        return {}
+    found: dict[int, str] = {}
+    for school_id, number, category in (
+        ComplaintCase.objects.filter(
+            outcome=ComplaintOutcome.SUBSTANTIATED,
+            category__name__in=names,
+            concluded_at__date__gte=semester.start_date,
+            concluded_at__date__lte=semester.end_date,
+            school_id__in=list(school_ids),
+        )
+        .order_by("concluded_at")
+        .values_list("school_id", "number", "category__name")
+    ):
+        found.setdefault(
+            school_id, _("case %(number)s (%(category)s) substantiated") % {"number": number, "category": category}
+        )
+    return found
+
+
+def _by_category(semester: Semester) -> list[dict[str, Any]]:
+    return list(
+        _cases(semester)
+        .values("category__name")
+        .annotate(n=Count("pk"), substantiated=Count("pk", filter=Q(outcome__in=SUBSTANTIATED)))
+        .order_by("-n", "category__name")
+    )
+
+
+@notice_section(20)
+def complaints_section(semester: Semester, run: ScoreRun, params: dict[str, Any]) -> Section | None:
+    rows = _by_category(semester)
+    if not rows:
+        return None
+    received = sum(r["n"] for r in rows)
+    substantiated = sum(r["substantiated"] for r in rows)
+    summary = _("%(received)s complaints were received, %(substantiated)s of them (partly) substantiated.") % {
+        "received": received,
+        "substantiated": substantiated,
+    }
+    if rows:
+        summary += " " + _("Most frequent: %(category)s (%(n)s).") % {
+            "category": rows[0]["category__name"],
+            "n": rows[0]["n"],
+        }
+    return Section(
+        title=_("Complaints"),
+        summary=summary,
+        paragraphs=[summary],
+        tables=[
+            Table(
+                headers=[_("Category"), _("Received"), _("Substantiated")],
+                rows=[[r["category__name"], r["n"], r["substantiated"]] for r in rows],
+                numeric={1, 2},
+            )
+        ],
+    )
+
+
+def complaints_sheet(params: dict[str, Any], run: ScoreRun) -> Sheet:
+    semester = run.scheme.semester
+    per_school = (
+        _cases(semester)
+        .values("school__code", "school__name")
+        .annotate(
+            n=Count("pk"),
+            substantiated=Count("pk", filter=Q(outcome=ComplaintOutcome.SUBSTANTIATED)),
+            partly=Count("pk", filter=Q(outcome=ComplaintOutcome.PARTLY)),
+        )
+        .order_by("-n", "school__code")
+    )
+    return Sheet(
+        title=_("Complaints summary"),
+        columns=[
+            Column(_("national school code"), 13),
+            Column(_("School"), 26),
+            Column(_("Received"), 10),
+            Column(_("Substantiated"), 10),
+            Column(_("Partly substantiated"), 10),
+        ],
+        rows=[[r["school__code"], r["school__name"], r["n"], r["substantiated"], r["partly"]] for r in per_school],
+    )
+
+
+EXTRA_SHEETS.append(complaints_sheet)
+
+
+@dashboard_panel(20)
+def complaints_panel(user: Any, semester: Semester) -> Panel | None:
+    qs = _cases(semester)
+    if user.is_principal:
+        return None  # a school never sees complaint statistics (they would point at complainants)
+    if not user.is_bureau:
+        qs = qs.filter(school__in=schools_visible_to(user))
+    rows = list(qs.annotate(month=TruncMonth("received_at")).values("month", "category__name").annotate(n=Count("pk")))
+    if not rows:
+        return None
+    months = sorted({r["month"].strftime("%Y-%m") for r in rows})
+    categories = sorted({r["category__name"] for r in rows})
+    grid = {(r["month"].strftime("%Y-%m"), r["category__name"]): r["n"] for r in rows}
+    option = bar_option(months, {c: [grid.get((m, c), 0) for m in months] for c in categories})
+    for series in option["series"]:
+        series["stack"] = "total"
+    return Panel(key="complaints", title=_("Complaints by category and month"), option=option, height=360)

@@ -1,0 +1,83 @@
+"""Complaint, homework and cross-check indicators, the complaint veto, and
+the notice's and workbook's sections for them, on hand-computed cases."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from reports.exporters import get_exporter
+from reports.models import SchemeWeight, ScoringScheme, VetoRule
+from reports.scoring.engine import scores_compute
+from supervision.models.complaints import ComplaintStatus as S
+from tests.factories import SemesterFactory
+from tests.schools.factories import SchoolClassFactory, record_day
+from tests.supervision.complaint_factories import case_in_status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scheme(world):  # type: ignore[no-untyped-def]
+    scheme = ScoringScheme.objects.create(semester=SemesterFactory())
+    for key in ("complaints_substantiated", "homework_compliance"):
+        SchemeWeight.objects.create(scheme=scheme, indicator=key, weight=Decimal("30"))
+    return scheme
+
+
+def by_key(score) -> dict:  # type: ignore[no-untyped-def]
+    return {b["indicator"]: b for b in score.breakdown}
+
+
+def test_complaint_and_homework_points(world, scheme) -> None:  # type: ignore[no-untyped-def]
+    # A: one substantiated and one partly substantiated case (weight 1 each): 1.5 of the limit 3 lost.
+    case_in_status(S.REPLIED, school=world.school_a, by=world.bureau)
+    case_in_status(S.REPLIED, school=world.school_a, by=world.bureau, outcome="partly")
+    case_in_status(S.REPLIED, school=world.school_b, by=world.bureau, outcome="not_substantiated")
+    # A: grade 3, four class-days, one of them 61 minutes of written homework.
+    klass = SchoolClassFactory(school=world.school_a, grade=3, number=1)
+    monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday() + 7)
+    for i, minutes in enumerate([30, 60, 61, 45]):
+        record_day(klass, monday + datetime.timedelta(days=i), minutes)
+    run = scores_compute(scheme=scheme)
+    a = by_key(run.scores.get(school=world.school_a))
+    b = by_key(run.scores.get(school=world.school_b))
+    assert a["complaints_substantiated"]["points"] == "15.00" and len(a["complaints_substantiated"]["evidence"]) == 2
+    assert b["complaints_substantiated"]["points"] == "30.00"
+    assert a["homework_compliance"]["points"] == "22.50"  # 3 of 4 class-days within the cap
+    assert "4 个班级作业日中 1 个超时" in a["homework_compliance"]["detail"]
+    assert b["homework_compliance"]["points"] == "0.00" and b["homework_compliance"]["detail"] == "本学期无作业登记"
+
+
+def test_substantiated_case_of_listed_category_vetoes(world, scheme) -> None:  # type: ignore[no-untyped-def]
+    case = case_in_status(S.REPLIED, school=world.school_b, by=world.bureau)
+    VetoRule.objects.create(
+        name="有偿补课", kind="complaint_category_substantiated", params={"categories": [case.category.name]}
+    )
+    run = scores_compute(scheme=scheme)
+    b = run.scores.get(school=world.school_b)
+    assert b.vetoed and case.number in b.veto_reason and b.rank == 2
+
+
+def test_notice_workbook_and_dashboard_carry_complaints(world, scheme) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    case_in_status(S.REPLIED, school=world.school_a, by=world.bureau)
+    _, _, pdf = get_exporter("semester_notice_pdf").render({"semester": scheme.semester.pk}, user=None)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\n", "")
+    assert "共受理投诉 1 件，其中查实或部分查实 1 件。" in text
+    _, _, xlsx = get_exporter("ranking_xlsx").render({"semester": scheme.semester.pk}, user=world.bureau)
+    sheet = load_workbook(io.BytesIO(xlsx))["投诉汇总"]
+    assert [c.value for c in sheet[2]] == [world.school_a.code, world.school_a.name, 1, 1, 0]
+    client = Client()
+    client.force_login(world.principal_a)
+    html = client.get("/reports/dashboard/", {"semester": scheme.semester.pk}).content.decode()
+    assert 'id="complaints"' not in html  # schools never see complaint statistics
+    client.force_login(world.bureau)
+    assert 'id="complaints"' in client.get("/reports/dashboard/", {"semester": scheme.semester.pk}).content.decode()
