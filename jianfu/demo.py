@@ -262,4 +262,7 @@ def build_demo(today: datetime.date | None = None) -> DemoSummary:
 
     build_crosscheck_demo(rng, today=today, schools=schools, bureau=bureau)
 
+    from reports.demo_scoring import build_scoring_demo
+
+    build_scoring_demo(today=today)
     return DemoSummary(schools=len(schools), districts=len(districts), supervisors=len(supervisors), accounts=accounts)
