@@ -19,7 +19,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from reports.models import ReportJob
+from reports.models import ReportJob, ScoringScheme
+from reports.scoring.engine import scores_compute
 from schools.models import ImportBatch, ImportKind, SchoolClass, SchoolPledge
 from schools.models.selfchecks import SelfCheck, SelfCheckEvidence, SelfCheckItemResult
 from supervision.models import ItemResult
@@ -27,6 +28,7 @@ from supervision.models.complaints import AssigneeKind, ComplaintAttachment
 from supervision.models.complaints import ComplaintStatus as S
 from supervision.models.rectifications import RectificationAnswer, RectificationEvidence
 from supervision.models.visits import VisitPhoto
+from tests.factories import SemesterFactory
 from tests.schools.filing_factories import PledgeTextFactory, SelfCheckRoundFactory, checklist_items
 from tests.supervision.complaint_factories import case_in_status
 from tests.supervision.factories import RectificationFactory, VisitFactory, VisitItemResultFactory, item
@@ -73,6 +75,7 @@ NO_OBJECT = {
     "homework_compliance",
     "records_overview",
     "complaints:staff_list",
+    "reports:scores",
     "selfcheck_crosscheck",
     "complaints:staff_intake",
     "complaints:assigned_list",
@@ -120,6 +123,7 @@ def foreign_objects(world: Any) -> dict[str, str]:
     job = ReportJob.objects.create(kind="district_roster_xlsx", requested_by=world.bureau)
     batch = ImportBatch.objects.create(kind=ImportKind.SCHOOLS, created_by=world.bureau)
     school_class = SchoolClass.objects.create(school=b, grade=1, number=1)
+    score = scores_compute(scheme=ScoringScheme.objects.create(semester=SemesterFactory())).scores.get(school=b)
     # A case about school B, assigned to school B for self-investigation, with a file.
     case = case_in_status(S.ASSIGNED, school=b, by=world.bureau, assign_to=AssigneeKind.SCHOOL)
     attachment = ComplaintAttachment.objects.create(
@@ -133,6 +137,7 @@ def foreign_objects(world: Any) -> dict[str, str]:
         "complaints:assigned_action": lambda: reverse("complaints:assigned_action", args=[case.pk, "findings"]),
         "complaints:attachment": lambda: reverse("complaints:attachment", args=[attachment.pk]),
         "selfcheck_crosscheck_school": lambda: reverse("selfcheck_crosscheck_school", args=[b.pk]),
+        "reports:score_detail": lambda: reverse("reports:score_detail", args=[score.pk]),
         "homework_week": lambda: reverse("homework_week", args=[b.pk]),
         "homework_day": lambda: reverse("homework_day", args=[b.pk, school_class.pk, today.isoformat()]),
         "homework_upload": lambda: reverse("homework_upload", args=[b.pk]),
