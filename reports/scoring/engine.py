@@ -141,6 +141,8 @@ def _compute(scheme: ScoringScheme, by: Any) -> ScoreRun:
             )
             for i, (school, total, breakdown) in enumerate(ordered)
         ],
-        batch_size=1000,
+        # No batch size: PostgreSQL takes every row in one statement, so the
+        # number of queries stays the same whatever the number of schools
+        # (SQLite's parameter limit makes Django split it there).
     )
     return run
