@@ -101,3 +101,30 @@ def panels_for(user: Any, semester: Semester) -> list[Panel]:
 
     import_module("reports.scoring.builtin")
     return [p for _order, make in PANELS if (p := make(user, semester)) is not None]
+
+
+@dashboard_panel(85)
+def score_distribution_panel(user: Any, semester: Semester) -> Panel | None:
+    if user.is_principal:
+        return None
+    run = latest_run(semester=semester)
+    if run is None:
+        return None
+    rates = [
+        float(total / max_total) if max_total else 0.0
+        for total, max_total in run.scores.filter(school__in=schools_visible_to(user).values("pk")).values_list(
+            "total", "max_total"
+        )
+    ]
+    if not rates:
+        return None
+    bands = [0] * 10
+    for rate in rates:
+        bands[min(int(rate * 10), 9)] += 1
+    labels = [f"{i * 10}-{i * 10 + 10}%" for i in range(10)]
+    return Panel(
+        key="score_distribution",
+        title=_("Score distribution"),
+        option=bar_option(labels, {_("Schools"): bands}),
+        note=_("Score as a share of the possible score; %(n)s schools.") % {"n": len(rates)},
+    )

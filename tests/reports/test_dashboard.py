@@ -60,3 +60,14 @@ def test_principal_sees_own_school_against_average(world, scored) -> None:  # ty
 
 def test_dashboard_page_needs_sign_in() -> None:
     assert Client().get(reverse("reports:dashboard")).status_code == 302
+
+
+def test_score_distribution_counts_visible_schools(world, scored) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(world.bureau)
+    option = panel(client.get(reverse("reports:dashboard"), {"semester": scored.semester.pk}), "score_distribution")
+    # 甲 80%, 乙 70%, 丙 0%.
+    assert option["series"][0]["data"] == [1, 0, 0, 0, 0, 0, 0, 1, 1, 0]
+    client.force_login(world.principal_a)
+    html = client.get(reverse("reports:dashboard"), {"semester": scored.semester.pk}).content.decode()
+    assert 'id="score_distribution"' not in html
