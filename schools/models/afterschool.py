@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from .stamped import UpdateStamped
 
 
 class AfterSchoolContent(models.TextChoices):
@@ -41,7 +42,7 @@ def _clean_contents(contents: object) -> None:
         raise ValidationError({"contents": _("Choose the contents from the list.")})
 
 
-class AfterSchoolPlan(models.Model):
+class AfterSchoolPlan(UpdateStamped):
     """The school's after-school service plan for a semester."""
 
     school = models.ForeignKey(
@@ -68,15 +69,6 @@ class AfterSchoolPlan(models.Model):
         _("three no's declared"),
         default=False,
         help_text=_("The school declares: no new lessons, no group tutoring, no added burden."),
-    )
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
     )
 
     class Meta:
@@ -105,7 +97,7 @@ class AfterSchoolPlan(models.Model):
         return minutes_between(self.start_time, self.end_time)
 
 
-class AfterSchoolDay(models.Model):
+class AfterSchoolDay(UpdateStamped):
     """The service on one day: held or not, from when to when, how many
     pupils asked for it and how many attended."""
 
@@ -124,15 +116,6 @@ class AfterSchoolDay(models.Model):
     pupils_requested = models.PositiveIntegerField(_("pupils who asked"), default=0)
     pupils_attended = models.PositiveIntegerField(_("pupils who attended"), default=0)
     contents = models.JSONField(_("contents"), default=list, blank=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("after-school service day")

@@ -5,14 +5,15 @@ the school once a semester."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from .stamped import UpdateStamped
 
-class FiveManagementRecord(models.Model):
+
+class FiveManagementRecord(UpdateStamped):
     school = models.ForeignKey(
         "schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="five_management_records"
     )
@@ -48,15 +49,6 @@ class FiveManagementRecord(models.Model):
     long_break_daily = models.BooleanField(_("30-minute long break every day"), default=False)
     pe_hour_in_school = models.BooleanField(_("one hour of physical activity a day in school"), default=False)
     note = models.TextField(_("note"), blank=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("five-management record")

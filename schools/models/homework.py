@@ -28,6 +28,8 @@ from django.utils.translation import gettext_lazy as _
 
 from schools.rules import GRADE_NAMES
 
+from .stamped import UpdateStamped
+
 MAX_ITEM_MINUTES = 240
 
 
@@ -111,7 +113,7 @@ class HomeworkKind(models.TextChoices):
     OPTIONAL = "optional", _("Optional")
 
 
-class HomeworkDay(models.Model):
+class HomeworkDay(UpdateStamped):
     """One class's homework on one day, with the totals of its items.
 
     ``written_minutes`` counts every written item, basic and optional alike:
@@ -130,15 +132,6 @@ class HomeworkDay(models.Model):
     written_minutes = models.PositiveSmallIntegerField(_("written homework, minutes"), default=0)
     total_minutes = models.PositiveSmallIntegerField(_("all homework, minutes"), default=0)
     item_count = models.PositiveSmallIntegerField(_("items"), default=0)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("class homework day")
