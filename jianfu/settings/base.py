@@ -292,6 +292,8 @@ CELERY_BEAT_SCHEDULE["send-overdue-rectifications"] = {
     "task": "supervision.tasks.send_overdue_rectifications",
     "schedule": crontab(hour=OVERDUE_DIGEST_HOUR, minute=30),
 }
+# Notices whose task could not be queued (Redis down) are sent by this sweep.
+CELERY_BEAT_SCHEDULE["sweep-notifications"] = {"task": "supervision.tasks.sweep_notifications", "schedule": 5 * 60.0}
 
 # --- Pledges and self-checks (issue 5) -----------------------------------------
 # Size caps of a pledge's scanned signed copy and of one self-check evidence

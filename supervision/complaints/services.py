@@ -24,6 +24,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jianfu.audit import audit_record
+from jianfu.models import AuditAction
 from jianfu.roles import SECTIONS
 from schools.models import School
 
@@ -43,6 +45,7 @@ from ..models import (
     Supervisor,
 )
 from ..models.complaints import AWAITING_CONCLUSION, SUBSTANTIATED_OUTCOMES
+from ..services.outbox import publish_after_commit
 from ..workdays import add_working_days, is_working_day
 from . import ratelimit
 from .files import PreparedFile
@@ -441,7 +444,7 @@ def complaint_assign(
         event = _event(row, A.ASSIGNED, by=by, from_status=before, note=f"→ {target}\n{note}".strip())
         from supervision.tasks import complaint_notify_assignment
 
-        transaction.on_commit(lambda: complaint_notify_assignment.delay(event.pk))
+        publish_after_commit(complaint_notify_assignment, event.pk)
     _sync(case, row)
     return case
 
@@ -674,7 +677,11 @@ def complaint_reveal_identity(*, case: ComplaintCase, by: Any, reason: str = "")
     permission; every call is recorded (who, when, which case)."""
     if not (getattr(by, "is_bureau", False) and by.has_perm(UNMASK_PERMISSION)):
         raise ComplaintError(_("You may not see complainants' identities."))
-    ComplainantIdentityView.objects.create(case=case, by=by, reason=reason.strip()[:200])
+    reason = reason.strip()[:200]
+    ComplainantIdentityView.objects.create(case=case, by=by, reason=reason)
+    # The case's own log answers "who saw this complainant"; the audit trail
+    # answers "what did this person see", with the address, kept 184 days.
+    audit_record(action=AuditAction.READ_IDENTITY, obj=case, user=by, note=reason)
     return unsealed(case.name_encrypted, case.phone_encrypted)
 
 
