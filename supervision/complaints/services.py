@@ -730,3 +730,35 @@ def complaint_raise_rectification(
         _event(row, A.RECTIFICATION_RAISED, by=by, from_status=row.status, note=f"{title}（{deadline}）")
     _sync(case, row)
     return rectification
+
+
+def complainant_identities_reseal(*, batch_size: int = 500) -> tuple[int, int]:
+    """Encrypt every stored complainant name and phone again with the first
+    key of ``FIELD_ENCRYPTION_KEY`` and recompute the phone's keyed hash:
+    the step of a key rotation after the new key was put first, before the
+    old one is removed (docs/DEPLOYMENT.md). Returns (resealed, unreadable):
+    a value no configured key opens is left as it is, never blanked."""
+    from jianfu.crypto import decrypt_text
+
+    resealed = unreadable = 0
+    pending = ComplaintCase.objects.exclude(name_encrypted="", phone_encrypted="").order_by("pk")
+    last_pk = 0
+    while True:
+        rows = list(pending.filter(pk__gt=last_pk).values_list("pk", "name_encrypted", "phone_encrypted")[:batch_size])
+        if not rows:
+            break
+        with transaction.atomic():
+            for pk, name_token, phone_token in rows:
+                name, phone = decrypt_text(name_token), decrypt_text(phone_token)
+                if (name_token and not name) or (phone_token and not phone):
+                    unreadable += 1
+                    continue
+                # update(): the audit trail never holds these fields anyway.
+                ComplaintCase.objects.filter(pk=pk).update(**sealed(name, phone))
+                resealed += 1
+        last_pk = rows[-1][0]
+    audit_record(
+        action=AuditAction.UPDATE,
+        note=f"complainant identities re-encrypted with the current key: {resealed}, unreadable: {unreadable}",
+    )
+    return resealed, unreadable
