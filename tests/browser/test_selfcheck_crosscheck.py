@@ -60,6 +60,8 @@ def test_supervisor_reads_the_crosscheck_on_a_phone(world, new_page) -> None:  #
     page = new_page(viewport=PHONE)
     sign_in(page, world.supervisor_x.username, PASSWORD)
     page.locator(".navbar-toggler").click()
+    # The cross-check sits in the supervisors' "school records" menu.
+    page.get_by_role("button", name="学校台账").click()
     page.get_by_role("link", name="自查比对").click()
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
