@@ -137,6 +137,19 @@ def audit_record(
     )
 
 
+def audit_events_between(*, start: datetime.date, end: datetime.date) -> models.QuerySet[Any]:
+    """Entries from the start of local day ``start`` to the end of local
+    day ``end``, oldest first (for exports)."""
+    from django.utils import timezone
+
+    from jianfu.models import AuditEvent
+
+    tz = timezone.get_current_timezone()
+    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return AuditEvent.objects.filter(at__gte=since, at__lt=until).order_by("at", "id")
+
+
 def _audited(sender: type[models.Model]) -> bool:
     meta = sender._meta
     return meta.app_label in AUDITED_APPS and meta.label_lower not in NOT_AUDITED and not meta.auto_created

@@ -8,6 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jianfu.audit import audit_record
+from jianfu.models import AuditAction
+
 from . import services
 from .exporters import get_exporter
 from .models import JobStatus
@@ -67,6 +70,7 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=job.mimetype)
     response["X-Content-Type-Options"] = "nosniff"
+    audit_record(action=AuditAction.EXPORT, obj=job, note=job.filename)
     return response
 
 

@@ -13,7 +13,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jianfu.audit import audit_record
 from jianfu.imports import CREATE, UNCHANGED, UPDATE, Importer
+from jianfu.models import AuditAction
 from jianfu.permissions import bureau_required
 from jianfu.xlsx import XLSX_MIMETYPE
 from supervision.admin import warn_about_loads
@@ -64,7 +66,9 @@ def register_export_download(request: HttpRequest, kind: str) -> HttpResponse:
     importer = _importer(kind)
     today = timezone.localdate()
     data = register_export(kind=kind, user=request.user, on=today)
-    return _xlsx(data, f"{importer.export_name}-{today:%Y-%m-%d}.xlsx")
+    filename = f"{importer.export_name}-{today:%Y-%m-%d}.xlsx"
+    audit_record(action=AuditAction.EXPORT, note=filename)
+    return _xlsx(data, filename)
 
 
 @bureau_required

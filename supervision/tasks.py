@@ -66,3 +66,12 @@ def complaint_deadline_digest(day: str | None = None) -> int:
     window = datetime.timedelta(hours=settings.COMPLAINT_RATE_WINDOW_HOURS)
     ratelimit.purge(older_than=max(window, datetime.timedelta(days=7)))
     return complaint_send_deadline_digest(day=datetime.date.fromisoformat(day) if day else None)
+
+
+@shared_task(name="supervision.tasks.sweep_notifications", ignore_result=True)
+def sweep_notifications() -> int:
+    """Every few minutes (CELERY_BEAT_SCHEDULE): send the notices whose task
+    was never queued (Redis was down) or failed for good."""
+    from supervision.services.outbox import notifications_sweep
+
+    return notifications_sweep()

@@ -173,6 +173,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Report runs (PDF layout of a province's notice can take minutes) may go to
+# a queue of their own, so that a city's or province's dedicated report
+# workers never hold up e-mails and sweeps (docs/DEPLOYMENT.md). By default
+# everything is on Celery's one queue, which a single worker consumes.
+REPORTS_QUEUE = env_str("CELERY_REPORTS_QUEUE", "celery")
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "reports.run_report_job": {"queue": REPORTS_QUEUE},
+    "reports.draft_semester_reports": {"queue": REPORTS_QUEUE},
+}
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sweep-report-jobs": {"task": "reports.sweep_report_jobs", "schedule": 60.0},
     "draft-semester-reports": {"task": "reports.draft_semester_reports", "schedule": 6 * 60 * 60.0},
@@ -292,6 +302,8 @@ CELERY_BEAT_SCHEDULE["send-overdue-rectifications"] = {
     "task": "supervision.tasks.send_overdue_rectifications",
     "schedule": crontab(hour=OVERDUE_DIGEST_HOUR, minute=30),
 }
+# Notices whose task could not be queued (Redis down) are sent by this sweep.
+CELERY_BEAT_SCHEDULE["sweep-notifications"] = {"task": "supervision.tasks.sweep_notifications", "schedule": 5 * 60.0}
 
 # --- Pledges and self-checks (issue 5) -----------------------------------------
 # Size caps of a pledge's scanned signed copy and of one self-check evidence

@@ -7,4 +7,4 @@ __all__ = ["EXPORTERS", "ExcelExporter", "Exporter", "PdfExporter", "Progress", 
 
 
 def load_all() -> None:
-    from . import notices, rankings, register_lists  # noqa: F401
+    from . import audit, notices, rankings, register_lists  # noqa: F401

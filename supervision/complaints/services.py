@@ -24,6 +24,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jianfu.audit import audit_record
+from jianfu.models import AuditAction
 from jianfu.roles import SECTIONS
 from schools.models import School
 
@@ -43,6 +45,7 @@ from ..models import (
     Supervisor,
 )
 from ..models.complaints import AWAITING_CONCLUSION, SUBSTANTIATED_OUTCOMES
+from ..services.outbox import publish_after_commit
 from ..workdays import add_working_days, is_working_day
 from . import ratelimit
 from .files import PreparedFile
@@ -441,7 +444,7 @@ def complaint_assign(
         event = _event(row, A.ASSIGNED, by=by, from_status=before, note=f"→ {target}\n{note}".strip())
         from supervision.tasks import complaint_notify_assignment
 
-        transaction.on_commit(lambda: complaint_notify_assignment.delay(event.pk))
+        publish_after_commit(complaint_notify_assignment, event.pk)
     _sync(case, row)
     return case
 
@@ -674,7 +677,11 @@ def complaint_reveal_identity(*, case: ComplaintCase, by: Any, reason: str = "")
     permission; every call is recorded (who, when, which case)."""
     if not (getattr(by, "is_bureau", False) and by.has_perm(UNMASK_PERMISSION)):
         raise ComplaintError(_("You may not see complainants' identities."))
-    ComplainantIdentityView.objects.create(case=case, by=by, reason=reason.strip()[:200])
+    reason = reason.strip()[:200]
+    ComplainantIdentityView.objects.create(case=case, by=by, reason=reason)
+    # The case's own log answers "who saw this complainant"; the audit trail
+    # answers "what did this person see", with the address, kept 184 days.
+    audit_record(action=AuditAction.READ_IDENTITY, obj=case, user=by, note=reason)
     return unsealed(case.name_encrypted, case.phone_encrypted)
 
 
@@ -723,3 +730,35 @@ def complaint_raise_rectification(
         _event(row, A.RECTIFICATION_RAISED, by=by, from_status=row.status, note=f"{title}（{deadline}）")
     _sync(case, row)
     return rectification
+
+
+def complainant_identities_reseal(*, batch_size: int = 500) -> tuple[int, int]:
+    """Encrypt every stored complainant name and phone again with the first
+    key of ``FIELD_ENCRYPTION_KEY`` and recompute the phone's keyed hash:
+    the step of a key rotation after the new key was put first, before the
+    old one is removed (docs/DEPLOYMENT.md). Returns (resealed, unreadable):
+    a value no configured key opens is left as it is, never blanked."""
+    from jianfu.crypto import decrypt_text
+
+    resealed = unreadable = 0
+    pending = ComplaintCase.objects.exclude(name_encrypted="", phone_encrypted="").order_by("pk")
+    last_pk = 0
+    while True:
+        rows = list(pending.filter(pk__gt=last_pk).values_list("pk", "name_encrypted", "phone_encrypted")[:batch_size])
+        if not rows:
+            break
+        with transaction.atomic():
+            for pk, name_token, phone_token in rows:
+                name, phone = decrypt_text(name_token), decrypt_text(phone_token)
+                if (name_token and not name) or (phone_token and not phone):
+                    unreadable += 1
+                    continue
+                # update(): the audit trail never holds these fields anyway.
+                ComplaintCase.objects.filter(pk=pk).update(**sealed(name, phone))
+                resealed += 1
+        last_pk = rows[-1][0]
+    audit_record(
+        action=AuditAction.UPDATE,
+        note=f"complainant identities re-encrypted with the current key: {resealed}, unreadable: {unreadable}",
+    )
+    return resealed, unreadable

@@ -45,6 +45,7 @@ from supervision.models import (
     VisitItemResult,
 )
 from supervision.selectors.rectifications import user_may_answer, user_may_review
+from supervision.services.outbox import publish_after_commit
 
 MB = 1024 * 1024
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif", "image/bmp", "image/heic")
@@ -130,8 +131,7 @@ def notify_raised_on_commit(rectification_ids: Sequence[int]) -> None:
         return
     from supervision.tasks import notify_rectifications_raised
 
-    ids = list(rectification_ids)
-    transaction.on_commit(lambda: notify_rectifications_raised.delay(ids))
+    publish_after_commit(notify_rectifications_raised, list(rectification_ids))
 
 
 @transaction.atomic
@@ -227,7 +227,7 @@ def rectification_answer(
 
     from supervision.tasks import notify_rectification_answered
 
-    transaction.on_commit(lambda: notify_rectification_answered.delay(answer.pk))
+    publish_after_commit(notify_rectification_answered, answer.pk)
     return answer
 
 

@@ -1,0 +1,26 @@
+import datetime
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from supervision.services.outbox import SWEEP_OLDER_THAN, notifications_sweep
+
+
+class Command(BaseCommand):
+    help = (
+        "Send the e-mails of complaint assignments and rectification demands and answers that never went out "
+        "(their task was lost while Redis was down): what Celery beat runs every five minutes. Prints the count."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--older-than",
+            type=int,
+            default=int(SWEEP_OLDER_THAN.total_seconds()),
+            metavar="SECONDS",
+            help="Only notices at least this old (default %(default)s), younger ones are left to their task.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        sent = notifications_sweep(older_than=datetime.timedelta(seconds=options["older_than"]))
+        self.stdout.write(f"{sent}")
