@@ -9,7 +9,6 @@ New indicators register with ``@indicator``; nothing else needs editing."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -56,10 +55,6 @@ INDICATORS: dict[str, Indicator] = {}
 def indicator(cls: type[Indicator]) -> type[Indicator]:
     INDICATORS[cls.key] = cls()
     return cls
-
-
-def semester_bounds(semester: Semester) -> tuple[datetime.date, datetime.date]:
-    return semester.start_date, semester.end_date
 
 
 def load_indicators() -> dict[str, Indicator]:

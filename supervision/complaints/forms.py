@@ -320,9 +320,9 @@ class DuplicateForm(forms.Form):
 
     def __init__(self, *args: Any, case: ComplaintCase, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["original"].queryset = ComplaintCase.objects.filter(  # type: ignore[attr-defined]
-            school_id=case.school_id, duplicate_of__isnull=True, received_at__lte=case.received_at
-        ).exclude(pk=case.pk)
+        from .selectors import duplicate_candidates
+
+        self.fields["original"].queryset = duplicate_candidates(case)  # type: ignore[attr-defined]
 
 
 class RevealForm(forms.Form):

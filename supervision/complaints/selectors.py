@@ -231,16 +231,16 @@ def get_attachment_for(user: Any, pk: int) -> ComplaintAttachment:
     raise Http404
 
 
-def earlier_cases_of_school(case: ComplaintCase, *, limit: int = 20) -> list[ComplaintCase]:
+def duplicate_candidates(case: ComplaintCase) -> QuerySet[ComplaintCase]:
     """Candidates for the original of a repeat: earlier cases about the same
-    school that are not themselves repeats."""
-    return list(
+    school that are not themselves repeats, newest first."""
+    return (
         ComplaintCase.objects.filter(
             school_id=case.school_id, duplicate_of__isnull=True, received_at__lte=case.received_at
         )
         .exclude(pk=case.pk)
         .select_related("category")
-        .order_by("-received_at")[:limit]
+        .order_by("-received_at")
     )
 
 
