@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, LoginFailure, User
+from jianfu.models import AuditEvent, LoginFailure, User
 
 
 @admin.register(User)

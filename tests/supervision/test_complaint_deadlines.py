@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from supervision.complaints.selectors import complaint_deadlines
+from supervision.complaints.tasks import complaint_deadline_digest
 from supervision.models import ComplaintDigestRun, PublicRateHit
-from supervision.tasks import complaint_deadline_digest
 from tests.supervision.complaint_factories import case_in_status, file_case
 
 pytestmark = pytest.mark.django_db
