@@ -127,6 +127,34 @@ class SelfCheckStatus(models.TextChoices):
 EDITABLE_STATUSES = (SelfCheckStatus.DRAFT, SelfCheckStatus.RETURNED)
 
 
+class Timing(models.TextChoices):
+    """A school's timeliness in a round (the "late self-check" rule)."""
+
+    ON_TIME = "on_time", _("On time")
+    LATE = "late", _("Late")
+    MISSING = "missing", _("Missing")
+    PENDING = "pending", _("Not submitted yet")
+
+
+def selfcheck_timing_of(
+    *, first_submitted_on: datetime.date | None, closes_on: datetime.date, today: datetime.date
+) -> Timing:
+    """THE rule of a late self-check, used by pages, scoring and the notice:
+    on time when first submitted (a return for revision does not count) on
+    or before the round's closing day, late after it; without a submission,
+    missing once the round has closed and pending while it is open."""
+    if first_submitted_on is not None:
+        return Timing.ON_TIME if first_submitted_on <= closes_on else Timing.LATE
+    return Timing.MISSING if today > closes_on else Timing.PENDING
+
+
+def selfcheck_on_time_q(closes_on: Any, *, prefix: str = "") -> Q:
+    """:func:`selfcheck_timing_of`'s "on time" as a condition, for counts in
+    the database; ``closes_on`` is a date, ``F("round__closes_on")`` or an
+    ``OuterRef``."""
+    return Q(**{f"{prefix}first_submitted_on__isnull": False, f"{prefix}first_submitted_on__lte": closes_on})
+
+
 class SelfCheck(models.Model):
     """One school's self-check in one round. Timeliness is measured on the
     first submission: a return for revision does not make a school late."""

@@ -125,6 +125,41 @@ class Liability(models.TextChoices):
     NONE = "none", _("None")
 
 
+def complaint_accept_due(day: datetime.date) -> datetime.date:
+    """THE time limit to accept (受理) a complaint received (or reopened) on
+    ``day``: COMPLAINT_ACCEPT_WORKING_DAYS working days of the bureau's calendar."""
+    from supervision.workdays.calendar import add_working_days
+
+    return add_working_days(day, settings.COMPLAINT_ACCEPT_WORKING_DAYS)
+
+
+def complaint_conclude_due(day: datetime.date) -> datetime.date:
+    """THE time limit to conclude (办结) a complaint received (or reopened) on ``day``."""
+    from supervision.workdays.calendar import add_working_days
+
+    return add_working_days(day, settings.COMPLAINT_CONCLUDE_WORKING_DAYS)
+
+
+def complaint_overdue_q(today: datetime.date) -> Q:
+    """THE rule of an overdue case (lists, digests, the to-do panel, scoring):
+    awaiting acceptance past its acceptance limit, or awaiting its conclusion
+    past the conclusion limit. :attr:`ComplaintCase.due_date` is the same
+    limit for a loaded row."""
+    return Q(status__in=AWAITING_ACCEPTANCE, accept_due__lt=today) | Q(
+        status__in=AWAITING_CONCLUSION, conclude_due__lt=today
+    )
+
+
+def complaint_due_soon_q(today: datetime.date) -> Q:
+    """Not yet overdue, and its limit falls within COMPLAINT_DUE_SOON_WORKING_DAYS."""
+    from supervision.workdays.calendar import add_working_days
+
+    cutoff = add_working_days(today, settings.COMPLAINT_DUE_SOON_WORKING_DAYS)
+    return Q(status__in=AWAITING_ACCEPTANCE, accept_due__gte=today, accept_due__lte=cutoff) | Q(
+        status__in=AWAITING_CONCLUSION, conclude_due__gte=today, conclude_due__lte=cutoff
+    )
+
+
 class ComplaintCase(models.Model):
     number = models.CharField(_("case number"), max_length=20, unique=True, editable=False)
     query_code_hash = models.CharField(_("query code (hashed)"), max_length=128, editable=False)

@@ -28,12 +28,20 @@ class RectificationStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted and closed")
 
 
+def rectification_overdue_q(day: datetime.date, *, prefix: str = "") -> Q:
+    """THE rule of an overdue demand (pages, digests, scoring, exports and
+    counts all use it): not accepted, and its deadline is before ``day`` (the
+    bureau's local date). ``prefix`` reaches the demand through a relation
+    (``"rectifications__"``)."""
+    return ~Q(**{f"{prefix}status": RectificationStatus.ACCEPTED}) & Q(**{f"{prefix}deadline__lt": day})
+
+
 class RectificationQuerySet(models.QuerySet["Rectification"]):
     def not_closed(self) -> RectificationQuerySet:
         return self.exclude(status=RectificationStatus.ACCEPTED)
 
     def overdue(self, on: datetime.date | None = None) -> RectificationQuerySet:
-        return self.not_closed().filter(deadline__lt=on or timezone.localdate())
+        return self.filter(rectification_overdue_q(on or timezone.localdate()))
 
 
 class Rectification(models.Model):
@@ -120,6 +128,8 @@ class Rectification(models.Model):
         return self.status == RectificationStatus.ACCEPTED
 
     def is_overdue_on(self, day: datetime.date) -> bool:
+        """:func:`rectification_overdue_q` for a row already loaded (a test
+        keeps the two in agreement)."""
         return not self.is_closed and self.deadline < day
 
     @property
@@ -128,7 +138,8 @@ class Rectification(models.Model):
 
     @property
     def days_overdue(self) -> int:
-        return max(0, (timezone.localdate() - self.deadline).days) if not self.is_closed else 0
+        today = timezone.localdate()
+        return (today - self.deadline).days if self.is_overdue_on(today) else 0
 
 
 class RectificationAnswer(models.Model):

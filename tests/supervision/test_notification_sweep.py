@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from jianfu.outbox import notifications_sweep
 from jianfu import tasks
+from jianfu.outbox import notifications_sweep
 from supervision.models import ComplaintEvent, ComplaintEventAction, Rectification, RectificationAnswer
 from supervision.rectifications.services import rectification_answer, rectification_raise
 from tests.supervision.complaint_factories import case_in_status

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from supervision.rectifications import tasks
 from supervision.models import OverdueDigest, RectificationStatus
+from supervision.rectifications import tasks
 from supervision.rectifications.services import rectification_answer
 from tests.factories import BureauUserFactory
 from tests.supervision.factories import RectificationFactory
