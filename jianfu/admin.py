@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from jianfu.models import AuditEvent, LoginFailure, User
+from jianfu.models import AuditEvent, DailyRun, LoginFailure, User
 
 
 @admin.register(User)
@@ -55,4 +55,17 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+
+@admin.register(DailyRun)
+class DailyRunAdmin(admin.ModelAdmin):
+    list_display = ("day", "kind", "done_at", "items", "recipients")
+    list_filter = ("kind",)
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

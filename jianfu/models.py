@@ -128,3 +128,26 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.session_key[:6]}"
+
+
+class DailyRun(models.Model):
+    """A once-a-day job (每日汇总) of one kind for one day: the overdue
+    rectification digest, the complaint deadline digest. The row is claimed
+    before the job runs, so that the beat entry, a retry and the management
+    command never send the same day's e-mail twice; a failed run releases it."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    day = models.DateField(_("day"))
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    items = models.PositiveIntegerField(_("items"), default=0, help_text=_("What the run reported on."))
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("daily run")
+        verbose_name_plural = _("daily runs")
+        ordering = ["-day", "kind"]
+        constraints = [models.UniqueConstraint(fields=["kind", "day"], name="daily_run_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.day}"

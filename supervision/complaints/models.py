@@ -473,20 +473,3 @@ class ComplaintNumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.last}"
-
-
-class ComplaintDigestRun(models.Model):
-    """The daily deadline e-mail of one day has been sent: makes the task
-    safe to run twice."""
-
-    day = models.DateField(_("day"), unique=True)
-    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
-    recipients = models.PositiveIntegerField(_("recipients"), default=0)
-
-    class Meta:
-        verbose_name = _("deadline digest")
-        verbose_name_plural = _("deadline digests")
-        ordering = ["-day"]
-
-    def __str__(self) -> str:
-        return str(self.day)

@@ -7,7 +7,6 @@ from supervision.complaints.models import (
     ComplaintCase,
     ComplaintCategory,
     ComplaintChannel,
-    ComplaintDigestRun,
     ComplaintEvent,
     ComplaintEventAction,
     ComplaintNumberCounter,
@@ -26,7 +25,6 @@ from supervision.districts.models import (
 )
 from supervision.rectifications.models import (
     EvidenceKind,
-    OverdueDigest,
     Rectification,
     RectificationAction,
     RectificationAnswer,
@@ -55,7 +53,6 @@ __all__ = [
     "ComplaintCase",
     "ComplaintCategory",
     "ComplaintChannel",
-    "ComplaintDigestRun",
     "ComplaintEvent",
     "ComplaintEventAction",
     "ComplaintNumberCounter",
@@ -66,7 +63,6 @@ __all__ = [
     "EvidenceKind",
     "ItemResult",
     "Liability",
-    "OverdueDigest",
     "PublicRateHit",
     "Rectification",
     "RectificationAction",

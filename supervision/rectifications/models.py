@@ -226,23 +226,3 @@ class RectificationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rectification_id} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
-
-
-class OverdueDigest(models.Model):
-    """One day's overdue digest to bureau staff. The row is claimed before
-    sending, so that the beat entry, a retry and the management command
-    never send the same day's digest twice."""
-
-    day = models.DateField(_("day"), unique=True)
-    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    rectification_count = models.PositiveIntegerField(_("overdue demands"), default=0)
-    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
-
-    class Meta:
-        verbose_name = _("overdue digest")
-        verbose_name_plural = _("overdue digests")
-        ordering = ["-day"]
-
-    def __str__(self) -> str:
-        return f"{self.day:%Y-%m-%d}"
