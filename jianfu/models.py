@@ -9,7 +9,7 @@ from jianfu.roles import Role
 
 
 class User(AbstractUser):
-    """Every account of the portal. The role decides the landing page and what
+    """用户账号: every account of the portal. The role decides the landing page and what
     :mod:`jianfu.scoping` lets the account see."""
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.BUREAU)
@@ -58,7 +58,7 @@ class User(AbstractUser):
 
 
 class LoginFailure(models.Model):
-    """One failed sign-in. Kept in the database rather than the cache so that
+    """登录失败记录: one failed sign-in. Kept in the database rather than the cache so that
     the lockout holds across processes and survives a Redis outage."""
 
     username = models.CharField(_("username"), max_length=150, db_index=True)
@@ -87,7 +87,7 @@ class AuditAction(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    """One entry of the audit trail. Written by :mod:`jianfu.audit`, never
+    """审计日志: one entry of the audit trail. Written by :mod:`jianfu.audit`, never
     changed: the admin is read-only, and on PostgreSQL a trigger refuses any
     UPDATE, and any DELETE of an entry younger than the retention floor."""
 
@@ -115,7 +115,7 @@ class AuditEvent(models.Model):
 
 
 class UserSession(models.Model):
-    """Which sessions belong to which account, so that deactivating an
+    """登录会话: which sessions belong to which account, so that deactivating an
     account can end every one of its sessions at once."""
 
     user = models.ForeignKey("User", on_delete=models.CASCADE, related_name="sessions")

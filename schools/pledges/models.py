@@ -26,7 +26,7 @@ def pledge_scan_path(instance: Any, filename: str) -> str:
 
 
 class PledgeText(models.Model):
-    """One version of the pledge text of a school year. Never edited once
+    """责任书文本: one version of the pledge text of a school year. Never edited once
     published: a change is a new version."""
 
     school_year = models.ForeignKey(
@@ -65,7 +65,7 @@ class PledgeText(models.Model):
 
 
 class SchoolPledge(models.Model):
-    """A school's pledge file for one school year: whether and when it signed
+    """减负责任书: a school's pledge file for one school year: whether and when it signed
     (and which text version), the scanned signed copy, the teacher pledges
     it collected, and its public commitment."""
 

@@ -38,6 +38,8 @@ class RoundState(models.TextChoices):
 
 
 class SelfCheckRound(models.Model):
+    """自查轮次: a round of self-checks (自查) the bureau opens for chosen schools between two dates."""
+
     title = models.CharField(_("title"), max_length=100)
     period_kind = models.CharField(_("period"), max_length=10, choices=PeriodKind.choices)
     month = models.DateField(_("month"), null=True, blank=True, help_text=_("The first day of the month checked."))
@@ -156,7 +158,7 @@ def selfcheck_on_time_q(closes_on: Any, *, prefix: str = "") -> Q:
 
 
 class SelfCheck(models.Model):
-    """One school's self-check in one round. Timeliness is measured on the
+    """学校自查: one school's self-check in one round. Timeliness is measured on the
     first submission: a return for revision does not make a school late."""
 
     round = models.ForeignKey(
@@ -228,7 +230,7 @@ class SelfCheck(models.Model):
 
 
 class SelfCheckItemResult(models.Model):
-    """The school's answer on one checklist item of its self-check."""
+    """自查事项结果: the school's answer on one checklist item of its self-check."""
 
     selfcheck = models.ForeignKey(
         SelfCheck, verbose_name=_("self-check"), on_delete=models.CASCADE, related_name="results"
@@ -271,7 +273,7 @@ def evidence_path(instance: Any, filename: str) -> str:
 
 
 class SelfCheckEvidence(models.Model):
-    """An evidence file (PDF, or an image re-encoded without metadata)."""
+    """自查佐证材料: an evidence file (PDF, or an image re-encoded without metadata)."""
 
     item_result = models.ForeignKey(
         SelfCheckItemResult, verbose_name=_("item result"), on_delete=models.CASCADE, related_name="evidence"
@@ -313,7 +315,7 @@ class SelfCheckAction(models.TextChoices):
 
 
 class SelfCheckEvent(models.Model):
-    """One transition of a self-check: who, when, from which state to which,
+    """自查流转记录: one transition of a self-check: who, when, from which state to which,
     and why (the review comments)."""
 
     selfcheck = models.ForeignKey(

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ComplaintCategory(models.Model):
-    """What a complaint is about, kept by bureau staff as data. The weight
+    """投诉类别: what a complaint is about, kept by bureau staff as data. The weight
     lets rankings count a substantiated case of one category more than
     another."""
 
@@ -52,7 +52,7 @@ class ComplaintCategory(models.Model):
 
 
 class ComplaintReplyTemplate(models.Model):
-    """A standard reply staff start from. ``{case_number}`` and ``{school}``
+    """答复模板: a standard reply staff start from. ``{case_number}`` and ``{school}``
     in the body are filled in for the case."""
 
     title = models.CharField(_("title"), max_length=50, unique=True)
@@ -161,6 +161,8 @@ def complaint_due_soon_q(today: datetime.date) -> Q:
 
 
 class ComplaintCase(models.Model):
+    """投诉案件: a complaint case from the hotline, a letter or the public form, followed from 受理 to 办结."""
+
     number = models.CharField(_("case number"), max_length=20, unique=True, editable=False)
     query_code_hash = models.CharField(_("query code (hashed)"), max_length=128, editable=False)
     school = models.ForeignKey(
@@ -352,7 +354,7 @@ PUBLIC_EVENT_ACTIONS = (
 
 
 class ComplaintEvent(models.Model):
-    """One step of a case: who did what, when and why."""
+    """案件办理记录: one step of a case: who did what, when and why."""
 
     case = models.ForeignKey(ComplaintCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=30, choices=ComplaintEventAction.choices)
@@ -386,7 +388,7 @@ class AttachmentKind(models.TextChoices):
 
 
 class ComplaintAttachment(models.Model):
-    """A file of a case. The name on disk is generated; the uploaded name is
+    """投诉附件: a file of a case. The name on disk is generated; the uploaded name is
     not kept, since it may carry the complainant's name."""
 
     case = models.ForeignKey(
@@ -422,7 +424,7 @@ class ComplaintAttachment(models.Model):
 
 
 class ComplainantIdentityView(models.Model):
-    """A record of every time somebody had a complainant's name and phone
+    """投诉人身份查阅记录: a record of every time somebody had a complainant's name and phone
     shown unmasked."""
 
     case = models.ForeignKey(
@@ -442,7 +444,7 @@ class ComplainantIdentityView(models.Model):
 
 
 class PublicRateHit(models.Model):
-    """One counted public action (a filed complaint, a failed status lookup)
+    """公开操作计数: one counted public action (a filed complaint, a failed status lookup)
     under a keyed hash of the address or phone number. Kept in the database
     so the limits hold across processes and without Redis."""
 
@@ -460,7 +462,7 @@ class PublicRateHit(models.Model):
 
 
 class ComplaintNumberCounter(models.Model):
-    """The last sequence number used on a day, for case numbers
+    """案件编号计数器: the last sequence number used on a day, for case numbers
     TSyyyymmdd-nnnn. Incremented with an UPDATE, so two submissions at the
     same moment never get the same number."""
 

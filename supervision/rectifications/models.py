@@ -45,6 +45,8 @@ class RectificationQuerySet(models.QuerySet["Rectification"]):
 
 
 class Rectification(models.Model):
+    """整改通知: a rectification demand (整改) a school must fix, followed until it is verified and closed (销号)."""
+
     school = models.ForeignKey(
         "schools.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="rectifications"
     )
@@ -143,7 +145,7 @@ class Rectification(models.Model):
 
 
 class RectificationAnswer(models.Model):
-    """The school's answer to a demand: what it did or will do (the plan),
+    """整改回复: the school's answer to a demand: what it did or will do (the plan),
     with evidence files. A returned demand gets a new answer; earlier ones
     stay for the record."""
 
@@ -172,6 +174,8 @@ class EvidenceKind(models.TextChoices):
 
 
 class RectificationEvidence(models.Model):
+    """整改佐证材料: an evidence file of a school's answer to a rectification demand."""
+
     answer = models.ForeignKey(
         RectificationAnswer, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="evidence"
     )
@@ -202,7 +206,7 @@ class RectificationAction(models.TextChoices):
 
 
 class RectificationEvent(models.Model):
-    """One step in a demand's history: who did what, when, and why."""
+    """整改流转记录: one step in a demand's history: who did what, when, and why."""
 
     rectification = models.ForeignKey(
         Rectification, verbose_name=_("rectification demand"), on_delete=models.CASCADE, related_name="events"
