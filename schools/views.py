@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 
 from jianfu.scoping import get_visible_school
+from jianfu.storage import stored_file_open
 from supervision.models import SupervisionItem, Supervisor
 from supervision.selectors import current_district_of_school, current_supervisors_of_school
 
@@ -34,7 +35,7 @@ def supervisor_photo(request: HttpRequest, pk: int) -> FileResponse:
     supervisor = get_object_or_404(Supervisor, pk=pk, active=True)
     if not supervisor.photo:
         raise Http404
-    response = FileResponse(supervisor.photo.open("rb"), content_type="image/jpeg")
+    response = FileResponse(stored_file_open(file=supervisor.photo), content_type="image/jpeg")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from jianfu.storage import stored_file_open
+
 from ..models import AttachmentKind, ComplaintStatus
 from . import services
 from .forms import FindingsForm
@@ -111,7 +113,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_attachment_for(request.user, pk)
     filename = f"{attachment.case.number}-{attachment.pk}.{EXTENSIONS.get(attachment.content_type, 'bin')}"
     response = FileResponse(
-        attachment.file.open("rb"),
+        stored_file_open(file=attachment.file),
         content_type=attachment.content_type,
         as_attachment=attachment.kind != AttachmentKind.IMAGE,
         filename=filename,
