@@ -63,8 +63,11 @@ def _sqlite(name: Any) -> sqlite3.Connection:
     return sqlite3.connect(str(name), uri=str(name).startswith("file:"))
 
 
-def backup(output: Path) -> dict[str, Any]:
-    """Write the archive to ``output``; returns its manifest."""
+def backup(output: Path, *, files: bool = True) -> dict[str, Any]:
+    """Write the archive to ``output``; returns its manifest. ``files=False``
+    leaves the stored files out (a large bucket kept safe by the object
+    storage's own versioning and replication); restoring such an archive
+    leaves the stored files as they are."""
     db = connection.settings_dict
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -90,12 +93,13 @@ def backup(output: Path) -> dict[str, Any]:
         partial = output.with_suffix(output.suffix + ".part")
         with tarfile.open(partial, "w:gz") as tar:
             tar.add(dump, arcname=dump.name)
-            count = _add_stored_files(tar)
+            count = _add_stored_files(tar) if files else 0
             manifest = {
                 "format": FORMAT_VERSION,
                 "created": datetime.datetime.now(datetime.UTC).isoformat(),
                 "database": kind,
                 "storage": storage_kind(),
+                "files_included": files,
                 "media_files": count,
             }
             (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
@@ -169,7 +173,9 @@ def restore(archive: Path) -> dict[str, Any]:
                 source.backup(target)
             source.close()
             target.close()
-        _replace_stored_files(work / "media")
+        # Archives older than the option have no flag: they always held the files.
+        if manifest.get("files_included", True):
+            _replace_stored_files(work / "media")
     return dict(manifest)
 
 

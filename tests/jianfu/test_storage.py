@@ -277,3 +277,17 @@ def test_backup_and_restore_cover_the_bucket(s3_storage, tmp_path: Path) -> None
     restored = Supervisor.objects.get(name="桶里的督学")
     assert restored.photo.read() == b"\xff\xd8\xff photo in the bucket"
     assert sorted(s3_storage.keys()) == sorted([restored.photo.name, "reports/2026/11/通报.pdf"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_only_backup_leaves_the_bucket_alone(s3_storage, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    default_storage.save("reports/2026/11/a.pdf", ContentFile(b"%PDF- a"))
+    archive = tmp_path / "db-only.tar.gz"
+    call_command("backup", str(archive), "--database-only")
+    import tarfile
+
+    with tarfile.open(archive) as tar:
+        assert not [n for n in tar.getnames() if n.startswith("media")]
+    default_storage.save("reports/2026/11/b.pdf", ContentFile(b"%PDF- b"))
+    call_command("restore", str(archive), "--yes")
+    assert s3_storage.keys() == ["reports/2026/11/a.pdf", "reports/2026/11/b.pdf"]
