@@ -175,6 +175,8 @@ def storage_backend(
         "file_overwrite": False,
         # Objects take the bucket's own (private) policy; no public ACL.
         "default_acl": None,
+        # The views stream files and never ask for a URL; should anything
+        # ever call .url(), it gets a signed one valid for a minute.
         "querystring_auth": True,
         "querystring_expire": 60,
         # A download is read into memory up to this size, then into a local

@@ -7,7 +7,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"
 # Local files unless STORAGE_BUCKET is set: CI runs the upload and report
-# tests a second time against an S3 server on loopback (.ci/run).
+# tests a second time against an S3 server on loopback (scripts/test-s3.sh).
 STORAGES = {
     "default": STORAGES["default"],
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
