@@ -2,16 +2,17 @@
 
 One archive (.tar.gz) holds ``manifest.json``, the database (``db.dump`` from
 pg_dump's custom format on PostgreSQL, ``db.sqlite3`` from SQLite's online
-backup API) and ``media/``. Restoring replaces the database and the uploads
-with the archive's; the portal should be stopped (or in maintenance) while it
-runs."""
+backup API) and ``media/``: every file of the default storage, read through
+Django's storage API, so the same command covers local files under
+MEDIA_ROOT and an S3 bucket (the portal's prefix in it). Restoring replaces
+the database and the stored files with the archive's; the portal should be
+stopped (or in maintenance) while it runs."""
 
 from __future__ import annotations
 
 import datetime
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import tarfile
@@ -19,8 +20,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connection, connections
+
+from jianfu.storage import storage_kind, storage_walk
 
 FORMAT_VERSION = 1
 
@@ -59,10 +63,12 @@ def _sqlite(name: Any) -> sqlite3.Connection:
     return sqlite3.connect(str(name), uri=str(name).startswith("file:"))
 
 
-def backup(output: Path) -> dict[str, Any]:
-    """Write the archive to ``output``; returns its manifest."""
+def backup(output: Path, *, files: bool = True) -> dict[str, Any]:
+    """Write the archive to ``output``; returns its manifest. ``files=False``
+    leaves the stored files out (a large bucket kept safe by the object
+    storage's own versioning and replication); restoring such an archive
+    leaves the stored files as they are."""
     db = connection.settings_dict
-    media = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         if connection.vendor == "postgresql":
@@ -83,22 +89,40 @@ def backup(output: Path) -> dict[str, Any]:
             kind = "sqlite"
         else:  # pragma: no cover - the portal supports these two
             raise BackupError(f"unsupported database {connection.vendor}")
-        manifest = {
-            "format": FORMAT_VERSION,
-            "created": datetime.datetime.now(datetime.UTC).isoformat(),
-            "database": kind,
-            "media_files": sum(1 for p in media.rglob("*") if p.is_file()) if media.exists() else 0,
-        }
-        (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
         output.parent.mkdir(parents=True, exist_ok=True)
         partial = output.with_suffix(output.suffix + ".part")
         with tarfile.open(partial, "w:gz") as tar:
-            tar.add(work / "manifest.json", arcname="manifest.json")
             tar.add(dump, arcname=dump.name)
-            if media.exists():
-                tar.add(media, arcname="media")
+            count = _add_stored_files(tar) if files else 0
+            manifest = {
+                "format": FORMAT_VERSION,
+                "created": datetime.datetime.now(datetime.UTC).isoformat(),
+                "database": kind,
+                "storage": storage_kind(),
+                "files_included": files,
+                "media_files": count,
+            }
+            (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
+            tar.add(work / "manifest.json", arcname="manifest.json")
         partial.replace(output)  # never leave a half-written archive under the real name
     return manifest
+
+
+def _add_stored_files(tar: tarfile.TarFile) -> int:
+    """Copy every stored file into ``media/`` of the archive, streaming each
+    one from the storage (a bucket's objects are never all in memory)."""
+    count = 0
+    for name in storage_walk():
+        with default_storage.open(name, "rb") as handle:
+            # The size from the open handle, not storage.size(): one request
+            # per object to a bucket instead of two.
+            handle.seek(0, os.SEEK_END)
+            info = tarfile.TarInfo(f"media/{name}")
+            info.size = handle.tell()
+            handle.seek(0)
+            tar.addfile(info, handle)
+        count += 1
+    return count
 
 
 def _safe_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
@@ -149,11 +173,22 @@ def restore(archive: Path) -> dict[str, Any]:
                 source.backup(target)
             source.close()
             target.close()
-        media = Path(settings.MEDIA_ROOT)
-        if media.exists():
-            shutil.rmtree(media)
-        if (work / "media").exists():
-            shutil.copytree(work / "media", media)
-        else:
-            media.mkdir(parents=True, exist_ok=True)
+        # Archives older than the option have no flag: they always held the files.
+        if manifest.get("files_included", True):
+            _replace_stored_files(work / "media")
     return dict(manifest)
+
+
+def _replace_stored_files(source: Path) -> None:
+    """Delete every stored file, then store the archive's under their own
+    names (an archive of local files restores into a bucket and back)."""
+    for name in list(storage_walk()):
+        default_storage.delete(name)
+    if not source.exists():
+        return
+    for path in sorted(p for p in source.rglob("*") if p.is_file()):
+        name = path.relative_to(source).as_posix()
+        with path.open("rb") as handle:
+            stored = default_storage.save(name, File(handle, name=name))
+        if stored != name:
+            raise BackupError(f"the storage renamed {name!r} to {stored!r} while restoring")

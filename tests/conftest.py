@@ -23,6 +23,7 @@ from tests.factories import (
     SupervisorFactory,
     SupervisoryDistrictFactory,
 )
+from tests.s3server import S3Server, start_s3_server
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -197,3 +198,35 @@ def worker_if_available(request):  # type: ignore[no-untyped-def]
     if settings.REDIS_URL and connection.vendor == "postgresql":
         return request.getfixturevalue("real_worker")
     return None
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """moto's standalone S3 server on a free loopback port, for the session."""
+    server = start_s3_server(tmp_path_factory.mktemp("s3") / "moto.log")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@dataclass
+class Bucket:
+    server: S3Server
+    name: str
+
+    def keys(self) -> list[str]:
+        return self.server.keys(self.name)
+
+    def read(self, key: str) -> bytes:
+        return self.server.client().get_object(Bucket=self.name, Key=key)["Body"].read()  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def s3_storage(s3_server: S3Server, settings, tmp_path):  # type: ignore[no-untyped-def]
+    """The default storage is a fresh bucket on the loopback S3 server, and
+    MEDIA_ROOT an empty folder that must stay empty."""
+    bucket = s3_server.new_bucket()
+    settings.STORAGES = s3_server.storages(bucket)
+    settings.MEDIA_ROOT = tmp_path / "local-media"
+    return Bucket(server=s3_server, name=bucket)

@@ -13,7 +13,16 @@ from pathlib import Path
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from jianfu.env import env_bool, env_int, env_list, env_str, env_time, parse_database_url
+from jianfu.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    env_time,
+    parse_database_url,
+    storage_backend,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -84,8 +93,13 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_str("DATABASE_URL", "")
+# "transaction" when DATABASE_URL points at PgBouncer in transaction pooling
+# mode (docs/DEPLOYMENT.md): server-side cursors are then switched off.
+DATABASE_POOL_MODE = env_choice("DATABASE_POOL_MODE", ("session", "transaction"), "session")
 DATABASES = {
-    "default": parse_database_url(DATABASE_URL)
+    "default": parse_database_url(
+        DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), pool_mode=DATABASE_POOL_MODE
+    )
     if DATABASE_URL
     else {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
 }
@@ -124,6 +138,21 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # that check who is asking; MEDIA_URL is deliberately not routed.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
+# Several web hosts and workers (a city, a province) share an S3-compatible
+# bucket instead: set STORAGE_BUCKET and the endpoint and keys. Every file the
+# portal keeps goes through Django's storage API, so nothing else changes.
+STORAGES = {
+    "default": storage_backend(
+        bucket=env_str("STORAGE_BUCKET", ""),
+        endpoint_url=env_str("STORAGE_ENDPOINT_URL", ""),
+        access_key=env_str("STORAGE_ACCESS_KEY", ""),
+        secret_key=env_str("STORAGE_SECRET_KEY", ""),
+        region=env_str("STORAGE_REGION", ""),
+        prefix=env_str("STORAGE_PREFIX", ""),
+        addressing_style=env_str("STORAGE_ADDRESSING_STYLE", ""),
+    ),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -6,8 +6,10 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"
+# Local files unless STORAGE_BUCKET is set: CI runs the upload and report
+# tests a second time against an S3 server on loopback (scripts/test-s3.sh).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": STORAGES["default"],
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Tasks run in-process in tests, even when REDIS_URL points at a real Redis

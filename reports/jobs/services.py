@@ -122,11 +122,18 @@ def job_run(*, job_id: int) -> bool:
         log.exception("report job %s failed", job.pk)
         _fail(job, token, _("The report could not be produced: %(error)s") % {"error": exc})
         return False
+    # Stored before the row is locked: with a bucket this is a network upload
+    # of megabytes, which must not hold the job's row (and the sweeper) back,
+    # and the lease is kept meanwhile.
+    with _lease_kept(job.pk, token):
+        job.file.save(filename, ContentFile(data), save=False)
+    stored = job.file.name
     with transaction.atomic():
         current = ReportJob.objects.select_for_update().get(pk=job.pk)
         if current.claim_token != token or current.status != JobStatus.RUNNING:
+            job.file.storage.delete(stored)
             return False  # another run took over; it stores the file
-        current.file.save(filename, ContentFile(data), save=False)
+        current.file.name = stored
         current.filename = filename
         current.mimetype = mimetype
         current.status = JobStatus.DONE

@@ -26,6 +26,7 @@ from supervision.complaints.selectors import (
     get_assigned_case,
     get_attachment_for,
 )
+from jianfu.storage import stored_file_open
 
 from ..models import AttachmentKind, ComplaintStatus
 
@@ -117,7 +118,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_attachment_for(request.user, pk)
     filename = f"{attachment.case.number}-{attachment.pk}.{EXTENSIONS.get(attachment.content_type, 'bin')}"
     response = FileResponse(
-        attachment.file.open("rb"),
+        stored_file_open(file=attachment.file),
         content_type=attachment.content_type,
         as_attachment=attachment.kind != AttachmentKind.IMAGE,
         filename=filename,

@@ -15,6 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from jianfu.scoping import schools_visible_to
+from jianfu.storage import stored_file_open
 from supervision.models import RectificationStatus
 from supervision.rectifications.forms import AnswerForm, ReviewForm
 from supervision.rectifications.selectors import (
@@ -139,11 +140,11 @@ def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> FileRespon
     on the page), PDFs as attachments."""
     evidence = evidence_for_user(user=request.user, rectification_pk=pk, pk=evidence_pk)
     if evidence.is_image:
-        response = FileResponse(evidence.file.open("rb"), content_type="image/jpeg")
+        response = FileResponse(stored_file_open(file=evidence.file), content_type="image/jpeg")
         response["Content-Disposition"] = f'inline; filename="evidence-{evidence.pk}.jpg"'
     else:
         response = FileResponse(
-            evidence.file.open("rb"),
+            stored_file_open(file=evidence.file),
             content_type="application/pdf",
             as_attachment=True,
             filename=f"evidence-{evidence.pk}.pdf",

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from jianfu.permissions import supervisor_required
 from jianfu.scoping import get_visible_school, schools_visible_to, supervisor_of
+from jianfu.storage import stored_file_open
 from supervision.errors import SupervisionError
 from supervision.models import ItemResult, SupervisionItem, VisitItemResult, VisitPhoto
 from supervision.rectifications.forms import RaiseForm
@@ -259,7 +260,7 @@ def visit_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     visit = get_object_or_404(visits_visible_to(request.user), pk=pk)
     photo = get_object_or_404(VisitPhoto, pk=photo_pk, visit=visit)
     field = photo.thumbnail if request.GET.get("thumb") and photo.thumbnail else photo.image
-    response = FileResponse(field.open("rb"), content_type="image/jpeg")
+    response = FileResponse(stored_file_open(file=field), content_type="image/jpeg")
     response["Content-Disposition"] = f'inline; filename="visit-{visit.pk}-{photo.pk}.jpg"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -10,7 +10,7 @@ from django.core.management import get_commands
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "DEPLOYMENT.md"
-ENV_CALL = re.compile(r"\benv_(?:str|int|bool|list|time)\(\s*[\"']([A-Z][A-Z0-9_]*)[\"']")
+ENV_CALL = re.compile(r"\benv_(?:str|int|bool|list|time|choice)\(\s*[\"']([A-Z][A-Z0-9_]*)[\"']")
 
 
 def settings_variables() -> set[str]:

@@ -12,6 +12,7 @@ import pytest
 import yaml
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import get_commands
 
 from jianfu.env import env_bool, env_int, parse_database_url
 
@@ -145,6 +146,23 @@ def test_docker_compose_agrees_with_settings() -> None:
     assert "beat" in " ".join(services["beat"]["command"])
     assert services["web"]["environment"]["DATABASE_URL"].split("@")[1].startswith("db:")
     assert services["web"]["environment"]["REDIS_URL"].startswith("redis://redis:")
-    for name in ("db", "redis"):
+    for name in ("db", "redis", "minio"):
         assert "healthcheck" in services[name], name
-    assert "volumes" in compose and {"pgdata", "media"} <= set(compose["volumes"])
+    assert "volumes" in compose and {"pgdata", "miniodata"} <= set(compose["volumes"])
+    # Files go to MinIO's bucket through the S3 protocol, the same bucket for
+    # web and worker, with the keys MinIO is started with; the bucket is made
+    # before the portal starts, and MinIO is reachable by the portal only.
+    env = services["web"]["environment"]
+    assert env["STORAGE_ENDPOINT_URL"] == "http://minio:9000"
+    assert env["STORAGE_BUCKET"] and "MINIO_ROOT_USER" in env["STORAGE_ACCESS_KEY"]
+    assert "MINIO_ROOT_PASSWORD" in env["STORAGE_SECRET_KEY"]
+    assert services["worker"]["environment"] == env
+    minio_env = services["minio"]["environment"]
+    assert (
+        "MINIO_ROOT_USER" in minio_env["MINIO_ROOT_USER"] and "MINIO_ROOT_PASSWORD" in minio_env["MINIO_ROOT_PASSWORD"]
+    )
+    assert "ports" not in services["minio"]
+    assert "minio" in services["web"]["depends_on"] and "minio" in services["worker"]["depends_on"]
+    web_command = " ".join(services["web"]["command"])
+    assert web_command.index("storage_check --create-bucket") < web_command.index("gunicorn")
+    assert "storage_check" in get_commands()

@@ -12,11 +12,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("output", nargs="?", help="archive path (default backups/jianfu-<time>.tar.gz)")
+        parser.add_argument(
+            "--database-only",
+            action="store_true",
+            help="leave the stored files out (a bucket backed up by the object storage itself)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         output = Path(options["output"] or f"backups/jianfu-{timezone.localtime():%Y%m%d-%H%M%S}.tar.gz")
         try:
-            manifest = backup(output)
+            manifest = backup(output, files=not options["database_only"])
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"{output} ({manifest['database']}, {manifest['media_files']} files)")
