@@ -59,7 +59,12 @@ WSGI_APPLICATION = "jianfu.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # The project's templates, then each subject package's own
+        # (<app>/<subject>/templates/, the house plan of issue 11).
+        "DIRS": [
+            BASE_DIR / "templates",
+            *sorted(p for p in BASE_DIR.glob("*/*/templates") if not p.parts[-3].startswith(".")),
+        ],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

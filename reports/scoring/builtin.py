@@ -1,4 +1,6 @@
 """The indicators, veto kinds, notice sections, ranking sheets and dashboard
 panels of the features that exist in the portal: one module per feature."""
 
+from supervision.institutions import report_sections  # noqa: F401
+
 from . import complaints, filings, records, visits  # noqa: F401

@@ -31,8 +31,10 @@ SUBSTANTIATED = (ComplaintOutcome.SUBSTANTIATED, ComplaintOutcome.PARTLY)
 
 
 def _cases(semester: Semester) -> Any:
+    # School cases only: cases about training institutions have their own
+    # section (supervision.institutions.report_sections).
     return ComplaintCase.objects.filter(
-        received_at__date__gte=semester.start_date, received_at__date__lte=semester.end_date
+        school__isnull=False, received_at__date__gte=semester.start_date, received_at__date__lte=semester.end_date
     )
 
 

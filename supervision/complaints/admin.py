@@ -18,8 +18,8 @@ from .selectors import calendar_missing_next_year
 
 @admin.register(ComplaintCategory)
 class ComplaintCategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "weight", "order", "active")
-    list_editable = ("weight", "order", "active")
+    list_display = ("name", "weight", "order", "active", "links_institution")
+    list_editable = ("weight", "order", "active", "links_institution")
     list_filter = ("active",)
     search_fields = ("name", "description")
 

@@ -73,7 +73,8 @@ def _with_repeat_counts(qs: QuerySet[ComplaintCase]) -> QuerySet[ComplaintCase]:
 def complaints_visible_to_bureau(user: Any) -> QuerySet[ComplaintCase]:
     if not getattr(user, "is_authenticated", False) or not user.is_bureau:
         return ComplaintCase.objects.none()
-    return ComplaintCase.objects.filter(school__in=schools_visible_to(user))
+    # Cases about training institutions are the bureau's own (issue 16).
+    return ComplaintCase.objects.filter(Q(school__in=schools_visible_to(user)) | Q(institution__isnull=False))
 
 
 def complaints_assigned_to(user: Any) -> QuerySet[ComplaintCase]:
@@ -99,7 +100,16 @@ def complaints_assigned_to(user: Any) -> QuerySet[ComplaintCase]:
 def get_bureau_case(user: Any, pk: int) -> ComplaintCase:
     case = (
         _with_repeat_counts(complaints_visible_to_bureau(user))
-        .select_related("school", "category", "operator", "assigned_supervisor", "assigned_section", "duplicate_of")
+        .select_related(
+            "school",
+            "institution",
+            "linked_institution",
+            "category",
+            "operator",
+            "assigned_supervisor",
+            "assigned_section",
+            "duplicate_of",
+        )
         .filter(pk=pk)
         .first()
     )
@@ -170,7 +180,7 @@ def complaint_list(*, user: Any, filters: CaseFilter, today: datetime.date | Non
         qs = qs.filter(assignee_kind=AssigneeKind.SECTION, assigned_section__in=user.groups.all())
     return (
         _with_repeat_counts(qs)
-        .select_related("school", "category", "assigned_supervisor", "assigned_section")
+        .select_related("school", "institution", "category", "assigned_supervisor", "assigned_section")
         .order_by("-received_at", "-pk")
     )
 
@@ -188,7 +198,7 @@ def complaint_deadlines(
     the next ``COMPLAINT_DUE_SOON_WORKING_DAYS`` working days."""
     day = today or _today()
     base = (cases if cases is not None else ComplaintCase.objects.all()).select_related(
-        "school", "category", "assigned_supervisor", "assigned_section"
+        "school", "institution", "category", "assigned_supervisor", "assigned_section"
     )
     return DeadlineLists(
         overdue=sorted(base.filter(overdue_q(day)), key=lambda c: (c.due_date or day, c.pk)),
@@ -236,7 +246,9 @@ def duplicate_candidates(case: ComplaintCase) -> QuerySet[ComplaintCase]:
     school that are not themselves repeats, newest first."""
     return (
         ComplaintCase.objects.filter(
-            school_id=case.school_id, duplicate_of__isnull=True, received_at__lte=case.received_at
+            Q(school=case.school_id) if case.school_id else Q(institution=case.institution_id),
+            duplicate_of__isnull=True,
+            received_at__lte=case.received_at,
         )
         .exclude(pk=case.pk)
         .select_related("category")
@@ -252,7 +264,7 @@ def cases_with_same_phone(case: ComplaintCase, *, limit: int = 10) -> list[Compl
     return list(
         ComplaintCase.objects.filter(phone_hash=case.phone_hash)
         .exclude(pk=case.pk)
-        .select_related("school")
+        .select_related("school", "institution")
         .order_by("-received_at")[:limit]
     )
 

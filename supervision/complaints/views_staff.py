@@ -243,7 +243,9 @@ def case_intake(request: HttpRequest) -> HttpResponse:
             try:
                 filed = services.complaint_intake(
                     by=request.user,
-                    school=d["school"],
+                    school=d.get("school"),
+                    institution=d.get("institution"),
+                    linked_institution=d.get("linked_institution"),
                     category=d["category"],
                     channel=d["channel"],
                     received_at=d["received_at"],

@@ -35,12 +35,16 @@ def credit_code_error(code: str) -> str | None:
         return _("A unified social credit code has 18 characters; this one has %(n)s.") % {"n": len(code)}
     bad = sorted({ch for ch in code if ch not in VALUES})
     if bad:
-        return _("A unified social credit code uses digits and capital letters except I, O, S, V and Z: “%(chars)s” is not allowed.") % {
-            "chars": "".join(bad)
-        }
+        return _(
+            "A unified social credit code uses digits and capital letters except I, O, S, V and Z: "
+            "“%(chars)s” is not allowed."
+        ) % {"chars": "".join(bad)}
     expected = check_character(code[:17])
     if code[17] != expected:
-        return _("The check character (the last one) of this unified social credit code is wrong: please check the code for a typing error.")
+        return _(
+            "The check character (the last one) of this unified social credit code is wrong: "
+            "please check the code for a typing error."
+        )
     return None
 
 

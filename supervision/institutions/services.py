@@ -200,7 +200,10 @@ def _check(data: InstitutionData, *, pk: int | None) -> None:
     message = credit_code_error(data.credit_code)
     if message:
         raise InstitutionError(message)
-    if TrainingInstitution.objects.filter(credit_code=data.credit_code).exclude(pk=pk).exists():
+    same_code = TrainingInstitution.objects.filter(credit_code=data.credit_code)
+    if pk is not None:
+        same_code = same_code.exclude(pk=pk)
+    if same_code.exists():
         raise InstitutionError(
             _("Another institution of the register already has the code %(code)s.") % {"code": data.credit_code}
         )
@@ -230,9 +233,7 @@ def institution_update(*, institution: TrainingInstitution, data: InstitutionDat
     _check(data, pk=institution.pk)
     row = _locked(institution)
     if data.kind != row.kind and InstitutionKind.SUBJECT in (data.kind, row.kind):
-        raise InstitutionError(
-            _("A subject-training institution changes to non-subject training only by conversion.")
-        )
+        raise InstitutionError(_("A subject-training institution changes to non-subject training only by conversion."))
     for f in FIELDS:
         setattr(row, f, getattr(data, f))
         setattr(institution, f, getattr(data, f))
@@ -281,9 +282,7 @@ def institution_fees_set(*, institution: TrainingInstitution, rows: Sequence[Fee
 
 
 @transaction.atomic
-def review_campaign_create(
-    *, name: str, started_on: datetime.date, by: Any, description: str = ""
-) -> ReviewCampaign:
+def review_campaign_create(*, name: str, started_on: datetime.date, by: Any, description: str = "") -> ReviewCampaign:
     _require_bureau(by)
     name = name.strip()
     if not name:
@@ -303,9 +302,7 @@ def _open_campaign(campaign: ReviewCampaign) -> ReviewCampaign:
 
 
 @transaction.atomic
-def review_campaign_enrol(
-    *, campaign: ReviewCampaign, institutions: Iterable[TrainingInstitution], by: Any
-) -> int:
+def review_campaign_enrol(*, campaign: ReviewCampaign, institutions: Iterable[TrainingInstitution], by: Any) -> int:
     """Put institutions under review in the campaign. Each moves to under
     review (registered, rectifying or converted ones); returns how many were
     enrolled. An institution already in the campaign is refused."""
@@ -314,9 +311,7 @@ def review_campaign_enrol(
     count = 0
     for institution in institutions:
         if ReviewOutcome.objects.filter(campaign=campaign, institution=institution).exists():
-            raise InstitutionError(
-                _("“%(name)s” is already in this review campaign.") % {"name": institution.name}
-            )
+            raise InstitutionError(_("“%(name)s” is already in this review campaign.") % {"name": institution.name})
         institution_start_review(
             institution=institution, by=by, reason=_("Review campaign: %(name)s") % {"name": campaign.name}
         )
@@ -387,9 +382,7 @@ def review_campaign_close(*, campaign: ReviewCampaign, by: Any, on: datetime.dat
     row = _open_campaign(campaign)
     pending = ReviewOutcome.objects.filter(campaign=row, outcome="").count()
     if pending:
-        raise InstitutionError(
-            _("%(n)s institutions of this campaign have no outcome yet.") % {"n": pending}
-        )
+        raise InstitutionError(_("%(n)s institutions of this campaign have no outcome yet.") % {"n": pending})
     day = on or timezone.localdate()
     if day < row.started_on:
         raise InstitutionError(_("A campaign cannot close before it started."))
@@ -589,9 +582,7 @@ def list_entry_publish(*, entry: ListEntry, by: Any) -> ListEntry:
 
 
 @transaction.atomic
-def list_entry_remove(
-    *, entry: ListEntry, by: Any, reason: str, on: datetime.date | None = None
-) -> ListEntry:
+def list_entry_remove(*, entry: ListEntry, by: Any, reason: str, on: datetime.date | None = None) -> ListEntry:
     """Take an institution off its list (e.g. a black-listing lifted)."""
     _require_bureau(by)
     if not reason.strip():
