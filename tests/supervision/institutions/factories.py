@@ -21,7 +21,9 @@ def credit_code(n: int | None = None) -> str:
     return first + check_character(first)
 
 
-def make_institution(by: Any, *, name: str = "", kind: str = InstitutionKind.SUBJECT, **extra: Any) -> TrainingInstitution:
+def make_institution(
+    by: Any, *, name: str = "", kind: str = InstitutionKind.SUBJECT, **extra: Any
+) -> TrainingInstitution:
     n = next(_numbers)
     return institution_create(
         data=InstitutionData(

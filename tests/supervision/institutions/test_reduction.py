@@ -29,7 +29,9 @@ def test_rate_rounding() -> None:
 
 def test_seed_campaign_32_reviewed_21_cut_66_percent(world) -> None:  # type: ignore[no-untyped-def]
     institutions = [make_institution(world.bureau) for _ in range(32)]
-    campaign = services.review_campaign_create(name="重新审核", started_on=__import__("datetime").date(2026, 3, 1), by=world.bureau)
+    campaign = services.review_campaign_create(
+        name="重新审核", started_on=__import__("datetime").date(2026, 3, 1), by=world.bureau
+    )
     assert services.review_campaign_enrol(campaign=campaign, institutions=institutions, by=world.bureau) == 32
     assert all(i.status == InstitutionStatus.UNDER_REVIEW for i in institutions)
     assert campaign_figures(campaign).reviewed == 0  # enrolled is not reviewed
@@ -37,7 +39,11 @@ def test_seed_campaign_32_reviewed_21_cut_66_percent(world) -> None:  # type: ig
     outcomes = [K.CANCEL] * 15 + [K.CONVERT] * 6 + [K.KEEP] * 8 + [K.RECTIFY] * 3
     for i, outcome in zip(institutions, outcomes, strict=True):
         services.review_outcome_record(
-            campaign=campaign, institution=i, outcome=outcome, new_kind="arts" if outcome == K.CONVERT else "", by=world.bureau
+            campaign=campaign,
+            institution=i,
+            outcome=outcome,
+            new_kind="arts" if outcome == K.CONVERT else "",
+            by=world.bureau,
         )
     figures = campaign_figures(campaign)
     assert (figures.reviewed, figures.cut, figures.rate, figures.rate_text) == (32, 21, Decimal("66"), "66%")
@@ -51,7 +57,9 @@ def test_seed_campaign_32_reviewed_21_cut_66_percent(world) -> None:  # type: ig
         services.review_outcome_record(campaign=campaign, institution=institutions[0], outcome=K.KEEP, by=world.bureau)
     services.review_campaign_close(campaign=campaign, by=world.bureau)
     with pytest.raises(services.InstitutionError):
-        services.review_campaign_enrol(campaign=campaign, institutions=[make_institution(world.bureau)], by=world.bureau)
+        services.review_campaign_enrol(
+            campaign=campaign, institutions=[make_institution(world.bureau)], by=world.bureau
+        )
     assert institution_figures().reduction == figures
 
     page = login(world.bureau).get(reverse("institutions:campaign", args=[campaign.pk]))
