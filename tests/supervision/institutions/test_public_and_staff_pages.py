@@ -100,7 +100,7 @@ def test_staff_list_fixed_queries(world) -> None:  # type: ignore[no-untyped-def
 
 
 def test_staff_pages_404_for_other_personas(world) -> None:  # type: ignore[no-untyped-def]
-    institution, entry = _listed(world.bureau, "某培训学校")
+    institution, _entry = _listed(world.bureau, "某培训学校")
     urls = [
         reverse("institutions:staff_list"),
         reverse("institutions:detail", args=[institution.pk]),
