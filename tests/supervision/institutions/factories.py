@@ -25,9 +25,8 @@ def make_institution(
     by: Any, *, name: str = "", kind: str = InstitutionKind.SUBJECT, **extra: Any
 ) -> TrainingInstitution:
     n = next(_numbers)
+    extra.setdefault("address", f"当湖街道{n}号")
     return institution_create(
-        data=InstitutionData(
-            name=name or f"测试培训学校{n}", credit_code=credit_code(n), kind=kind, address=f"当湖街道{n}号", **extra
-        ),
+        data=InstitutionData(name=name or f"测试培训学校{n}", credit_code=credit_code(n), kind=kind, **extra),
         by=by,
     )
