@@ -13,6 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from supervision.complaints import captcha, services
+from supervision.institutions import services as inst
+from supervision.institutions.selectors import institution_figures
 from supervision.models import (
     AssigneeKind,
     ComplaintCase,
@@ -21,8 +23,6 @@ from supervision.models import (
     ListKind,
     Rectification,
 )
-from supervision.institutions import services as inst
-from supervision.institutions.selectors import institution_figures
 from supervision.services.rectifications import rectification_accept, rectification_answer
 from tests.supervision.complaint_factories import category
 from tests.supervision.helpers import login
