@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jianfu.permissions import bureau_required
 from schools.models import School
 
-from ..models import ComplaintCase, ComplaintCategory, ComplaintReplyTemplate, ComplaintStatus
+from ..models import AssigneeKind, ComplaintCase, ComplaintCategory, ComplaintReplyTemplate, ComplaintStatus
 from . import forms as cf
 from . import services
 from .selectors import (
@@ -188,7 +188,11 @@ def _make_form(name: str, case: ComplaintCase, data: Any = None, files: Any = No
         kwargs["initial"] = initial
     if factory is cf.DuplicateForm:
         kwargs["case"] = case
-    return factory(data, files, **kwargs)
+    form = factory(data, files, **kwargs)
+    if name == "assign" and case.institution_id is not None:
+        # A case about a training institution goes to a bureau section only.
+        form.fields["kind"].choices = [(k.value, k.label) for k in (AssigneeKind.SECTION,)]  # type: ignore[attr-defined]
+    return form
 
 
 def _filters(request: HttpRequest) -> CaseFilter:

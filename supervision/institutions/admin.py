@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -19,6 +20,8 @@ from supervision.models import (
     ReviewOutcome,
     TrainingInstitution,
 )
+
+from .credit_code import normalize_credit_code, validate_credit_code
 
 
 class FeeInline(admin.TabularInline):
@@ -36,8 +39,21 @@ class EventInline(admin.TabularInline):
         return False
 
 
+class TrainingInstitutionAdminForm(forms.ModelForm):
+    class Meta:
+        model = TrainingInstitution
+        # The admin's fieldsets decide what shows; status is read-only there.
+        exclude = ("status",)
+
+    def clean_credit_code(self) -> str:
+        code = normalize_credit_code(self.cleaned_data.get("credit_code") or "")
+        validate_credit_code(code)
+        return code
+
+
 @admin.register(TrainingInstitution)
 class TrainingInstitutionAdmin(admin.ModelAdmin):
+    form = TrainingInstitutionAdminForm
     list_display = ("name", "credit_code", "kind", "status", "district", "insurance_expires_on")
     list_filter = ("kind", "status", "district")
     search_fields = ("name", "credit_code", "address")
