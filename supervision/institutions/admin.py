@@ -42,8 +42,24 @@ class EventInline(admin.TabularInline):
 class TrainingInstitutionAdminForm(forms.ModelForm):
     class Meta:
         model = TrainingInstitution
-        # The admin's fieldsets decide what shows; status is read-only there.
-        exclude = ("status",)
+        # Everything but the status, which changes only through the services.
+        fields = (
+            "name",
+            "credit_code",
+            "address",
+            "district",
+            "kind",
+            "licence_number",
+            "licence_issued_on",
+            "licence_expires_on",
+            "insurance_policy",
+            "insurance_expires_on",
+            "premises",
+            "premises_area",
+            "capacity",
+            "contact_phone",
+            "internal_note",
+        )
 
     def clean_credit_code(self) -> str:
         code = normalize_credit_code(self.cleaned_data.get("credit_code") or "")
