@@ -262,6 +262,10 @@ def build_demo(today: datetime.date | None = None) -> DemoSummary:
 
     build_crosscheck_demo(rng, today=today, schools=schools, bureau=bureau)
 
+    from supervision.institutions.demo import build_institutions_demo
+
+    build_institutions_demo(rng, today=today)
+
     from reports.scoring.demo import build_scoring_demo
 
     build_scoring_demo(today=today)

@@ -38,5 +38,6 @@ urlpatterns = [
     path("", include("supervision.rectifications.urls")),
     path("", include("supervision.complaints.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("supervision.institutions.urls")),
     path("admin/", admin.site.urls),
 ]

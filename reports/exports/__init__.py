@@ -10,3 +10,4 @@ __all__ = ["EXPORTERS", "ExcelExporter", "Exporter", "PdfExporter", "Progress", 
 
 def load_all() -> None:
     from reports.exports import audit, notices, rankings, register_lists  # noqa: F401
+    from supervision.institutions import exports as institutions  # noqa: F401

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from jianfu.audit import audit_record
 from jianfu.models import AuditAction
+from jianfu.storage import stored_file_open
 from reports.exports.base import get_exporter
 from reports.jobs import services
 from reports.jobs.selectors import exporters_for, jobs_visible_to
@@ -67,7 +68,9 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
     # The right to the report is checked again: a job outlives changes of role.
     if not get_exporter(job.kind).allowed(request.user):
         raise Http404
-    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=job.mimetype)
+    response = FileResponse(
+        stored_file_open(file=job.file), as_attachment=True, filename=job.filename, content_type=job.mimetype
+    )
     response["X-Content-Type-Options"] = "nosniff"
     audit_record(action=AuditAction.EXPORT, obj=job, note=job.filename)
     return response

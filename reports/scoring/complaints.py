@@ -30,8 +30,10 @@ SUBSTANTIATED = SUBSTANTIATED_OUTCOMES  # the rule lives with the complaint mode
 
 
 def _cases(semester: Semester) -> Any:
+    # School cases only: cases about training institutions have their own
+    # section (supervision.institutions.report_sections).
     return ComplaintCase.objects.filter(
-        received_at__date__gte=semester.start_date, received_at__date__lte=semester.end_date
+        school__isnull=False, received_at__date__gte=semester.start_date, received_at__date__lte=semester.end_date
     )
 
 

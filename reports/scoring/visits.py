@@ -119,6 +119,8 @@ class RectificationsOnTime(Indicator):
         totals: Counter[int] = Counter()
         on_time: Counter[int] = Counter()
         for r in due.only("pk", "school_id", "title", "deadline", "status", "closed_at"):
+            if r.school_id is None:  # filtered on school_id__in: never, but the column is nullable
+                continue
             totals[r.school_id] += 1
             closed = r.closed_at.date() if r.closed_at else None
             if r.status == RectificationStatus.ACCEPTED and closed is not None and closed <= r.deadline:

@@ -20,6 +20,7 @@ from jianfu.imports import CREATE, UNCHANGED, UPDATE, Importer
 from jianfu.models import AuditAction
 from jianfu.permissions import bureau_required
 from jianfu.scoping import get_visible_school
+from jianfu.storage import stored_file_open
 from jianfu.xlsx import XLSX_MIMETYPE
 from schools.models import ImportStatus, School
 from schools.pledges.selectors import public_commitment
@@ -191,7 +192,7 @@ def supervisor_photo(request: HttpRequest, pk: int) -> FileResponse:
     supervisor = get_object_or_404(Supervisor, pk=pk, active=True)
     if not supervisor.photo:
         raise Http404
-    response = FileResponse(supervisor.photo.open("rb"), content_type="image/jpeg")
+    response = FileResponse(stored_file_open(file=supervisor.photo), content_type="image/jpeg")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

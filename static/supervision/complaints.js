@@ -15,6 +15,23 @@
   });
   toggleRealName();
 
+  // A complaint names a school or a training institution (issue 16); the
+  // institution involved in a school's paid tutoring only for a school.
+  function toggleTarget() {
+    var checked = document.querySelector("input[name=target]:checked");
+    var institution = checked && checked.value === "institution";
+    var school = document.getElementById("target-school");
+    var inst = document.getElementById("target-institution");
+    var linked = document.getElementById("linked-institution");
+    if (school) school.hidden = institution;
+    if (inst) inst.hidden = !institution;
+    if (linked) linked.hidden = institution;
+  }
+  document.querySelectorAll("input[name=target]").forEach(function (radio) {
+    radio.addEventListener("change", toggleTarget);
+  });
+  toggleTarget();
+
   var refresh = document.getElementById("captcha-refresh");
   if (refresh) {
     refresh.addEventListener("click", function () {

@@ -19,8 +19,8 @@ from ..models import CalendarDay, ComplainantIdentityView, ComplaintCategory, Co
 
 @admin.register(ComplaintCategory)
 class ComplaintCategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "weight", "order", "active")
-    list_editable = ("weight", "order", "active")
+    list_display = ("name", "weight", "order", "active", "links_institution")
+    list_editable = ("weight", "order", "active", "links_institution")
     list_filter = ("active",)
     search_fields = ("name", "description")
 

@@ -29,6 +29,7 @@ from ..models import (
     ComplaintReplyTemplate,
     Liability,
     Supervisor,
+    TrainingInstitution,
 )
 
 
@@ -77,13 +78,40 @@ class PublicComplaintForm(forms.Form):
 
     ANONYMOUS = "anonymous"
     REAL_NAME = "real_name"
+    SCHOOL = "school"
+    INSTITUTION = "institution"
 
+    target = forms.ChoiceField(
+        label=_("Your complaint is about"),
+        choices=[(SCHOOL, _("A school")), (INSTITUTION, _("An off-campus training institution"))],
+        initial=SCHOOL,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     school_code = forms.CharField(required=False, widget=forms.HiddenInput)
     school_name = forms.CharField(
         label=_("School"),
         max_length=100,
+        required=False,
         help_text=_("Type part of the school's name and pick it from the list."),
         widget=forms.TextInput(attrs={"list": "school-options", "autocomplete": "off"}),
+    )
+    institution_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    institution_name = forms.CharField(
+        label=_("Training institution"),
+        max_length=100,
+        required=False,
+        help_text=_("Type part of the institution's name and pick it from the list."),
+        widget=forms.TextInput(attrs={"list": "institution-options", "autocomplete": "off"}),
+    )
+    linked_institution_name = forms.CharField(
+        label=_("Training institution involved (optional)"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "For paid tutoring by a school or its teachers: the training institution involved, if you know it."
+        ),
+        widget=forms.TextInput(attrs={"list": "institution-options", "autocomplete": "off"}),
     )
     category = forms.ModelChoiceField(
         label=_("What is it about"), queryset=ComplaintCategory.objects.none(), empty_label=_("Please choose")
@@ -126,6 +154,8 @@ class PublicComplaintForm(forms.Form):
         self.request = request
         self.fields["category"].queryset = ComplaintCategory.objects.filter(active=True)  # type: ignore[attr-defined]
         self.school: School | None = None
+        self.institution: Any = None
+        self.linked_institution: Any = None
         self.prepared_files: list[PreparedFile] = []
         self.is_spam = False
 
@@ -153,6 +183,11 @@ class PublicComplaintForm(forms.Form):
         matches = list(active.filter(name__icontains=name)[:2]) if len(name) >= 2 else []
         return matches[0] if len(matches) == 1 else None
 
+    def _resolve_institution(self, pk: int | None, name: str) -> Any:
+        from supervision.institutions.selectors import institution_resolve_public
+
+        return institution_resolve_public(pk=pk, name=name)
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
@@ -160,11 +195,37 @@ class PublicComplaintForm(forms.Form):
             # A bot filled the hidden field: refuse without saying why.
             self.is_spam = True
             raise ValidationError(_("Your complaint could not be accepted."), code="honeypot")
-        name_typed = (data.get("school_name") or "").strip()
-        if name_typed:
-            self.school = self._resolve_school((data.get("school_code") or "").strip(), name_typed)
-            if self.school is None:
-                self.add_error("school_name", _("No single school matches this name. Please pick it from the list."))
+        if data.get("target") == self.INSTITUTION:
+            typed = (data.get("institution_name") or "").strip()
+            if not typed:
+                self.add_error("institution_name", _("Name the training institution."))
+            else:
+                self.institution = self._resolve_institution(data.get("institution_id"), typed)
+                if self.institution is None:
+                    self.add_error(
+                        "institution_name",
+                        _("No single institution of the public lists matches this name. Please pick it from the list."),
+                    )
+        else:
+            data["target"] = self.SCHOOL
+            name_typed = (data.get("school_name") or "").strip()
+            if not name_typed:
+                self.add_error("school_name", _("This field is required."))
+            else:
+                self.school = self._resolve_school((data.get("school_code") or "").strip(), name_typed)
+                if self.school is None:
+                    self.add_error(
+                        "school_name", _("No single school matches this name. Please pick it from the list.")
+                    )
+            linked = (data.get("linked_institution_name") or "").strip()
+            category = data.get("category")
+            if linked and category is not None and category.links_institution:
+                self.linked_institution = self._resolve_institution(None, linked)
+                if self.linked_institution is None:
+                    self.add_error(
+                        "linked_institution_name",
+                        _("No single institution of the public lists matches this name. Please pick it from the list."),
+                    )
         if data.get("identity") == self.REAL_NAME:
             if not (data.get("name") or "").strip():
                 self.add_error("name", _("A real-name report needs your name."))
@@ -206,7 +267,19 @@ class IntakeForm(forms.Form):
         label=_("Received at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.filter(active=True))
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.filter(active=True), required=False)
+    institution = forms.ModelChoiceField(
+        label=_("Or a training institution"),
+        queryset=TrainingInstitution.objects.order_by("name"),
+        required=False,
+        help_text=_("For a complaint about an off-campus training institution instead of a school."),
+    )
+    linked_institution = forms.ModelChoiceField(
+        label=_("Training institution involved"),
+        queryset=TrainingInstitution.objects.order_by("name"),
+        required=False,
+        help_text=_("For a school case about paid tutoring: the institution where it happens."),
+    )
     category = forms.ModelChoiceField(label=_("Category"), queryset=ComplaintCategory.objects.filter(active=True))
     happened_on = forms.DateField(label=_("When it happened"), required=False, widget=_date_input())
     description = forms.CharField(label=_("What the caller reports"), widget=forms.Textarea(attrs={"rows": 6}))
@@ -236,6 +309,15 @@ class IntakeForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        if bool(data.get("school")) == bool(data.get("institution")):
+            self.add_error("school", _("Choose either a school or a training institution."))
+        if data.get("linked_institution") and not (
+            data.get("school") and data.get("category") and data["category"].links_institution
+        ):
+            self.add_error(
+                "linked_institution",
+                _("Only a school case about paid tutoring names the training institution involved."),
+            )
         if data.get("real_name") and not (data.get("name") or "").strip():
             self.add_error("name", _("A real-name report needs the caller's name."))
         if data.get("received_at") and data["received_at"] > timezone.now():

@@ -38,6 +38,11 @@ class ComplaintCategory(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("in use"), default=True)
+    links_institution = models.BooleanField(
+        _("links a training institution"),
+        default=False,
+        help_text=_("A school case of this category (paid tutoring) may name the training institution involved."),
+    )
 
     class Meta:
         verbose_name = _("complaint category")
@@ -165,8 +170,33 @@ class ComplaintCase(models.Model):
 
     number = models.CharField(_("case number"), max_length=20, unique=True, editable=False)
     query_code_hash = models.CharField(_("query code (hashed)"), max_length=128, editable=False)
+    # Exactly one of school and institution: the case is about a school or
+    # about an off-campus training institution (issue 16).
     school = models.ForeignKey(
-        "schools.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="complaint_cases"
+        "schools.School",
+        verbose_name=_("school"),
+        on_delete=models.PROTECT,
+        related_name="complaint_cases",
+        null=True,
+        blank=True,
+    )
+    institution = models.ForeignKey(
+        "supervision.TrainingInstitution",
+        verbose_name=_("training institution"),
+        on_delete=models.PROTECT,
+        related_name="complaint_cases",
+        null=True,
+        blank=True,
+    )
+    # For a school case of a paid-tutoring category: the institution where the
+    # school or its teachers tutor or send pupils.
+    linked_institution = models.ForeignKey(
+        "supervision.TrainingInstitution",
+        verbose_name=_("training institution involved"),
+        on_delete=models.PROTECT,
+        related_name="linked_complaint_cases",
+        null=True,
+        blank=True,
     )
     category = models.ForeignKey(
         ComplaintCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="cases"
@@ -259,6 +289,19 @@ class ComplaintCase(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
+                name="complaint_school_xor_institution",
+                condition=Q(school__isnull=False, institution__isnull=True)
+                | Q(school__isnull=True, institution__isnull=False),
+                violation_error_message=_("A case is about either a school or a training institution."),
+            ),
+            models.CheckConstraint(
+                # An institution case is handled by bureau staff: no school
+                # investigates it, and a linked institution belongs to a school case.
+                name="complaint_institution_case_not_school_assigned",
+                condition=Q(institution__isnull=True)
+                | (~Q(assignee_kind=AssigneeKind.SCHOOL) & Q(linked_institution__isnull=True)),
+            ),
+            models.CheckConstraint(
                 name="complaint_assignee_consistent",
                 condition=(
                     Q(assignee_kind="", assigned_supervisor__isnull=True, assigned_section__isnull=True)
@@ -300,8 +343,23 @@ class ComplaintCase(models.Model):
         return self.number
 
     def clean(self) -> None:
-        if self.duplicate_of_id and self.duplicate_of is not None and self.duplicate_of.school_id != self.school_id:
+        if (
+            self.duplicate_of_id
+            and self.duplicate_of is not None
+            and (self.duplicate_of.school_id, self.duplicate_of.institution_id) != (self.school_id, self.institution_id)
+        ):
             raise ValidationError({"duplicate_of": _("A duplicate must be about the same school.")})
+
+    @property
+    def subject_name(self) -> str:
+        """The name of the school or training institution the case is about."""
+        if self.school_id is not None and self.school is not None:
+            return self.school.name
+        return self.institution.name if self.institution is not None else ""
+
+    @property
+    def is_about_institution(self) -> bool:
+        return self.institution_id is not None
 
     @property
     def due_date(self) -> datetime.date | None:

@@ -36,7 +36,7 @@ def assignment_recipients(event: ComplaintEvent) -> list[str]:
         users = User.objects.filter(pk=case.assigned_supervisor.user_id)
     elif case.assignee_kind == AssigneeKind.SECTION and case.assigned_section_id is not None:
         users = User.objects.filter(groups=case.assigned_section_id, role=Role.BUREAU)
-    elif case.assignee_kind == AssigneeKind.SCHOOL:
+    elif case.assignee_kind == AssigneeKind.SCHOOL and case.school_id is not None:
         users = User.objects.filter(role=Role.PRINCIPAL, school_id=case.school_id)
     return sorted({u.email for u in users.filter(is_active=True).exclude(email="")})
 
@@ -50,7 +50,7 @@ def complaint_send_assignment_notice(*, event_id: int) -> bool:
     if not claimed:
         return False
     event = ComplaintEvent.objects.select_related(
-        "case__school", "case__category", "case__assigned_supervisor", "case__assigned_section"
+        "case__school", "case__institution", "case__category", "case__assigned_supervisor", "case__assigned_section"
     ).get(pk=event_id)
     case = event.case
     with translation.override(settings.LANGUAGE_CODE):

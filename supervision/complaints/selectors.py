@@ -72,7 +72,8 @@ def complaints_visible_to(user: Any) -> QuerySet[ComplaintCase]:
     """THE rule of who may see a complaint case; every page, download, digest
     and export goes through it. Bureau staff: every case of the schools they
     see. A supervisor: the cases assigned to them, from assignment on. A school
-    account: the cases given to its school for self-investigation. Nobody
+    account: the cases given to its school for self-investigation. Cases
+    about a training institution are the bureau's alone. Nobody
     else, anonymous users included (the public look-up goes by number and
     code instead). What each may see *of* a case is decided by role on top of
     this: the complainant's identity never reaches a school, nor a recording
@@ -80,7 +81,8 @@ def complaints_visible_to(user: Any) -> QuerySet[ComplaintCase]:
     if not getattr(user, "is_authenticated", False):
         return ComplaintCase.objects.none()
     if user.is_bureau:
-        return ComplaintCase.objects.filter(school__in=schools_visible_to(user))
+        # Cases about training institutions are the bureau's own (no school).
+        return ComplaintCase.objects.filter(Q(school__in=schools_visible_to(user)) | Q(institution__isnull=False))
     if user.is_supervisor:
         supervisor = supervisor_of(user)
         if supervisor is None:
@@ -115,7 +117,16 @@ def complaints_assigned_to(user: Any) -> QuerySet[ComplaintCase]:
 def get_bureau_case(user: Any, pk: int) -> ComplaintCase:
     case = (
         _with_repeat_counts(complaints_visible_to_bureau(user))
-        .select_related("school", "category", "operator", "assigned_supervisor", "assigned_section", "duplicate_of")
+        .select_related(
+            "school",
+            "institution",
+            "linked_institution",
+            "category",
+            "operator",
+            "assigned_supervisor",
+            "assigned_section",
+            "duplicate_of",
+        )
         .filter(pk=pk)
         .first()
     )
@@ -178,7 +189,7 @@ def complaint_list(*, user: Any, filters: CaseFilter, today: datetime.date | Non
         qs = qs.filter(assignee_kind=AssigneeKind.SECTION, assigned_section__in=user.groups.all())
     return (
         _with_repeat_counts(qs)
-        .select_related("school", "category", "assigned_supervisor", "assigned_section")
+        .select_related("school", "institution", "category", "assigned_supervisor", "assigned_section")
         .order_by("-received_at", "-pk")
     )
 
@@ -196,7 +207,7 @@ def complaint_deadlines(
     the next ``COMPLAINT_DUE_SOON_WORKING_DAYS`` working days."""
     day = today or _today()
     base = (cases if cases is not None else ComplaintCase.objects.all()).select_related(
-        "school", "category", "assigned_supervisor", "assigned_section"
+        "school", "institution", "category", "assigned_supervisor", "assigned_section"
     )
     return DeadlineLists(
         overdue=sorted(base.filter(overdue_q(day)), key=lambda c: (c.due_date or day, c.pk)),
@@ -242,7 +253,9 @@ def duplicate_candidates(case: ComplaintCase) -> QuerySet[ComplaintCase]:
     school that are not themselves repeats, newest first."""
     return (
         ComplaintCase.objects.filter(
-            school_id=case.school_id, duplicate_of__isnull=True, received_at__lte=case.received_at
+            Q(school=case.school_id) if case.school_id else Q(institution=case.institution_id),
+            duplicate_of__isnull=True,
+            received_at__lte=case.received_at,
         )
         .exclude(pk=case.pk)
         .select_related("category")
@@ -258,7 +271,7 @@ def cases_with_same_phone(case: ComplaintCase, *, limit: int = 10) -> list[Compl
     return list(
         ComplaintCase.objects.filter(phone_hash=case.phone_hash)
         .exclude(pk=case.pk)
-        .select_related("school")
+        .select_related("school", "institution")
         .order_by("-received_at")[:limit]
     )
 

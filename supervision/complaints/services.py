@@ -189,9 +189,20 @@ def _delete_stored(names: list[str]) -> None:
         default_storage.delete(name)
 
 
+def _check_target(
+    school: School | None, institution: Any, linked_institution: Any, category: ComplaintCategory
+) -> None:
+    if (school is None) == (institution is None):
+        raise ComplaintError(_("A case is about either a school or a training institution."))
+    if linked_institution is not None and (school is None or not category.links_institution):
+        raise ComplaintError(_("Only a school case about paid tutoring names the training institution involved."))
+
+
 def complaint_file(
     *,
-    school: School,
+    school: School | None = None,
+    institution: Any = None,
+    linked_institution: Any = None,
     category: ComplaintCategory,
     channel: str,
     description: str,
@@ -209,6 +220,7 @@ def complaint_file(
     the database work fails."""
     if real_name and not name:
         raise ComplaintError(_("A real-name report needs the complainant's name."))
+    _check_target(school, institution, linked_institution, category)
     received_at = received_at or timezone.now()
     day = _local_day(received_at)
     code = new_query_code()
@@ -219,6 +231,8 @@ def complaint_file(
                 number=_next_number(day),
                 query_code_hash=make_password(code),
                 school=school,
+                institution=institution,
+                linked_institution=linked_institution,
                 category=category,
                 channel=channel,
                 received_at=received_at,
@@ -243,7 +257,9 @@ def complaint_file(
 
 def complaint_submit_public(
     *,
-    school: School,
+    school: School | None = None,
+    institution: Any = None,
+    linked_institution: Any = None,
     category: ComplaintCategory,
     description: str,
     happened_on: datetime.date | None,
@@ -277,6 +293,8 @@ def complaint_submit_public(
         ratelimit.record(ratelimit.SUBMIT_BY_PHONE, phone)
         filed = complaint_file(
             school=school,
+            institution=institution,
+            linked_institution=linked_institution,
             category=category,
             channel=ComplaintChannel.WEB,
             description=description,
@@ -292,7 +310,9 @@ def complaint_submit_public(
 def complaint_intake(
     *,
     by: Any,
-    school: School,
+    school: School | None = None,
+    institution: Any = None,
+    linked_institution: Any = None,
     category: ComplaintCategory,
     channel: str,
     received_at: datetime.datetime,
@@ -317,6 +337,8 @@ def complaint_intake(
         all_files.insert(0, recording)
     return complaint_file(
         school=school,
+        institution=institution,
+        linked_institution=linked_institution,
         category=category,
         channel=channel,
         description=description,
@@ -413,6 +435,10 @@ def complaint_assign(
     supervisor, a bureau section, or the school itself. The school is given
     only ``school_summary``, never the complaint's own words."""
     _require_bureau(by)
+    if case.institution_id is not None and kind != AssigneeKind.SECTION:
+        # Training institutions are the bureau's business: no school or
+        # district supervisor investigates them.
+        raise ComplaintError(_("A case about a training institution is assigned to a bureau section."))
     if kind == AssigneeKind.SUPERVISOR:
         if supervisor is None or not supervisor.active or supervisor.user_id is None:
             raise ComplaintError(_("Choose an active supervisor who has an account."))
@@ -444,7 +470,7 @@ def complaint_assign(
         target = {
             AssigneeKind.SUPERVISOR: str(supervisor.name) if supervisor else "",
             AssigneeKind.SECTION: section.name if section else "",
-            AssigneeKind.SCHOOL: row.school.name,
+            AssigneeKind.SCHOOL: row.subject_name,
         }[AssigneeKind(kind)]
         event = _event(row, A.ASSIGNED, by=by, from_status=before, note=f"→ {target}\n{note}".strip())
         from supervision.complaints.tasks import complaint_notify_assignment
@@ -534,7 +560,7 @@ def complaint_conclude(
 def reply_template_text(template_body: str, *, case: ComplaintCase) -> str:
     """A reply template with its placeholders filled (plain replacement: a
     template is staff-written text, never a format string)."""
-    return template_body.replace("{case_number}", case.number).replace("{school}", case.school.name)
+    return template_body.replace("{case_number}", case.number).replace("{school}", case.subject_name)
 
 
 def complaint_reply(*, case: ComplaintCase, by: Any, reply: str) -> ComplaintCase:
@@ -656,7 +682,7 @@ def complaint_link_duplicate(*, case: ComplaintCase, original: ComplaintCase, by
     root = original.duplicate_of or original
     if root.pk == case.pk or original.pk == case.pk:
         raise ComplaintError(_("A case cannot be a duplicate of itself."))
-    if root.school_id != case.school_id:
+    if (root.school_id, root.institution_id) != (case.school_id, case.institution_id):
         raise ComplaintError(_("A duplicate must be about the same school."))
     if (root.received_at, root.pk) > (case.received_at, case.pk):
         raise ComplaintError(_("Link the later case to the earlier one, not the other way round."))
@@ -710,6 +736,7 @@ def complaint_raise_rectification(
     if deadline <= _local_day():
         raise ComplaintError(_("The rectification deadline must be in the future."))
     from supervision.errors import SupervisionError
+    from supervision.institutions.services import institution_rectification_raise
     from supervision.rectifications.services import rectification_raise
 
     title = title.strip() or _("Complaint %(number)s: %(category)s") % {
@@ -720,14 +747,25 @@ def complaint_raise_rectification(
     with transaction.atomic():
         row = _locked(case)
         try:
-            rectification = rectification_raise(
-                school=case.school,
-                title=title,
-                description=description,
-                deadline=deadline,
-                by=by,
-                source_note=_("Complaint case %(number)s") % {"number": case.number},
-            )
+            if case.institution is not None:
+                rectification = institution_rectification_raise(
+                    institution=case.institution,
+                    title=title,
+                    description=description,
+                    deadline=deadline,
+                    by=by,
+                    source_note=_("Complaint case %(number)s") % {"number": case.number},
+                )
+            else:
+                assert case.school is not None  # noqa: S101 - a case names one of the two
+                rectification = rectification_raise(
+                    school=case.school,
+                    title=title,
+                    description=description,
+                    deadline=deadline,
+                    by=by,
+                    source_note=_("Complaint case %(number)s") % {"number": case.number},
+                )
         except SupervisionError as exc:
             raise ComplaintError(" ".join(exc.messages)) from exc
         row.rectification_raised_at = timezone.now()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from jianfu.storage import stored_file_open
 from supervision.complaints import services
 from supervision.complaints.forms import FindingsForm
 from supervision.complaints.selectors import (
@@ -26,7 +27,6 @@ from supervision.complaints.selectors import (
     get_assigned_case,
     get_attachment_for,
 )
-from jianfu.storage import stored_file_open
 
 from ..models import AttachmentKind, ComplaintStatus
 

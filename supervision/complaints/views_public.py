@@ -17,6 +17,7 @@ from supervision.complaints import captcha
 from supervision.complaints.forms import PublicComplaintForm, StatusForm
 from supervision.complaints.selectors import complaint_public_timeline
 from supervision.complaints.services import ComplaintRefused, complaint_check_query, complaint_submit_public
+from supervision.institutions.selectors import institution_public_names, institution_resolve_public
 
 RECEIPT_KEY = "complaint_receipt"
 
@@ -32,11 +33,12 @@ def complain(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = PublicComplaintForm(request.POST, request.FILES, request=request)
         if form.is_valid():
-            assert form.school is not None  # noqa: S101 - the form resolved it
             data = form.cleaned_data
             try:
                 filed = complaint_submit_public(
                     school=form.school,
+                    institution=form.institution,
+                    linked_institution=form.linked_institution,
                     category=data["category"],
                     description=data["description"],
                     happened_on=data.get("happened_on"),
@@ -56,13 +58,21 @@ def complain(request: HttpRequest) -> HttpResponse:
         code = request.GET.get("school", "")
         if code:
             school = School.objects.filter(code=code, active=True).first()
-        form = PublicComplaintForm(
-            initial={"school_code": school.code, "school_name": school.name} if school else {}, request=request
-        )
+        initial: dict[str, object] = {"school_code": school.code, "school_name": school.name} if school else {}
+        wanted = request.GET.get("institution", "")
+        institution = institution_resolve_public(pk=int(wanted), name="") if wanted.isdigit() else None
+        if institution is not None:
+            initial = {
+                "target": PublicComplaintForm.INSTITUTION,
+                "institution_id": institution.pk,
+                "institution_name": institution.name,
+            }
+        form = PublicComplaintForm(initial=initial, request=request)
     captcha.new_challenge(request)
     context = {
         "form": form,
         "school_names": _school_names(),
+        "institution_names": institution_public_names(),
         "refusal": refusal,
         "limits": {
             "count": settings.COMPLAINT_MAX_ATTACHMENTS,

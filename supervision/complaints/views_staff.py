@@ -35,7 +35,7 @@ from supervision.complaints.selectors import (
     get_bureau_case,
 )
 
-from ..models import ComplaintCase, ComplaintCategory, ComplaintReplyTemplate, ComplaintStatus
+from ..models import AssigneeKind, ComplaintCase, ComplaintCategory, ComplaintReplyTemplate, ComplaintStatus
 
 S = ComplaintStatus
 NEW_CODE_KEY = "complaint_new_code"
@@ -188,7 +188,11 @@ def _make_form(name: str, case: ComplaintCase, data: Any = None, files: Any = No
         kwargs["initial"] = initial
     if factory is cf.DuplicateForm:
         kwargs["case"] = case
-    return factory(data, files, **kwargs)
+    form = factory(data, files, **kwargs)
+    if name == "assign" and case.institution_id is not None:
+        # A case about a training institution goes to a bureau section only.
+        form.fields["kind"].choices = [(k.value, k.label) for k in (AssigneeKind.SECTION,)]  # type: ignore[attr-defined]
+    return form
 
 
 def _filters(request: HttpRequest) -> CaseFilter:
@@ -243,7 +247,9 @@ def case_intake(request: HttpRequest) -> HttpResponse:
             try:
                 filed = services.complaint_intake(
                     by=request.user,
-                    school=d["school"],
+                    school=d.get("school"),
+                    institution=d.get("institution"),
+                    linked_institution=d.get("linked_institution"),
                     category=d["category"],
                     channel=d["channel"],
                     received_at=d["received_at"],

@@ -45,10 +45,35 @@ class RectificationQuerySet(models.QuerySet["Rectification"]):
 
 
 class Rectification(models.Model):
-    """整改通知: a rectification demand (整改) a school must fix, followed until it is verified and closed (销号)."""
+    """整改通知: a rectification demand (整改) a school (or a training institution) must fix, followed until
+    it is verified and closed (销号)."""
 
+    # Exactly one of school and institution: a demand to a training
+    # institution (from an inspection, issue 16) follows the same loop, with
+    # bureau staff recording the institution's answer.
     school = models.ForeignKey(
-        "schools.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="rectifications"
+        "schools.School",
+        verbose_name=_("school"),
+        on_delete=models.PROTECT,
+        related_name="rectifications",
+        null=True,
+        blank=True,
+    )
+    institution = models.ForeignKey(
+        "supervision.TrainingInstitution",
+        verbose_name=_("training institution"),
+        on_delete=models.PROTECT,
+        related_name="rectifications",
+        null=True,
+        blank=True,
+    )
+    inspection = models.ForeignKey(
+        "supervision.InstitutionInspection",
+        verbose_name=_("inspection"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rectifications",
     )
     visit = models.ForeignKey(
         "Visit",
@@ -101,6 +126,16 @@ class Rectification(models.Model):
         indexes = [models.Index(fields=["school", "status"], name="rect_school_status")]
         constraints = [
             models.CheckConstraint(
+                name="rectification_school_xor_institution",
+                condition=Q(school__isnull=False, institution__isnull=True)
+                | Q(school__isnull=True, institution__isnull=False),
+                violation_error_message=_("A demand is made to either a school or a training institution."),
+            ),
+            models.CheckConstraint(
+                name="rectification_inspection_needs_institution",
+                condition=Q(inspection__isnull=True) | Q(institution__isnull=False),
+            ),
+            models.CheckConstraint(
                 name="rectification_status_valid",
                 condition=Q(status__in=[c.value for c in RectificationStatus]),
             ),
@@ -123,7 +158,14 @@ class Rectification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.school} · {self.title}"
+        return f"{self.subject_name} · {self.title}"
+
+    @property
+    def subject_name(self) -> str:
+        """The name of the school or training institution the demand is made to."""
+        if self.school_id is not None and self.school is not None:
+            return self.school.name
+        return self.institution.name if self.institution is not None else ""
 
     @property
     def is_closed(self) -> bool:

@@ -57,11 +57,13 @@ def notify_rectifications_raised(*, rectification_ids: Sequence[int]) -> int:
     ]
     by_school: dict[int, list[Rectification]] = defaultdict(list)
     for rectification in Rectification.objects.filter(pk__in=claimed).select_related("school").order_by("pk"):
-        by_school[rectification.school_id].append(rectification)
+        if rectification.school_id is not None:  # demands to institutions e-mail nobody
+            by_school[rectification.school_id].append(rectification)
     sent = 0
     try:
         for school_id, rows in by_school.items():
             school = rows[0].school
+            assert school is not None  # noqa: S101 - grouped by school above
             with translation.override(settings.LANGUAGE_CODE):
                 subject = _("[Burden-reduction supervision] %(n)s new rectification demand(s) for %(school)s") % {
                     "n": len(rows),
@@ -94,7 +96,11 @@ def notify_rectification_answered(*, answer_id: int) -> int:
         pk=answer_id
     )
     rectification = answer.rectification
-    users = [s.user for s in current_supervisors_of_school(school=rectification.school) if s.user_id]
+    school = rectification.school
+    if school is None:
+        # A training institution's answer is recorded by bureau staff themselves.
+        return 0
+    users = [s.user for s in current_supervisors_of_school(school=school) if s.user_id]
     if rectification.raised_by.role == Role.SUPERVISOR:
         users.append(rectification.raised_by)
     recipients = _emails(users)
@@ -103,7 +109,7 @@ def notify_rectification_answered(*, answer_id: int) -> int:
     try:
         with translation.override(settings.LANGUAGE_CODE):
             subject = _("[Burden-reduction supervision] %(school)s answered a rectification demand") % {
-                "school": rectification.school.name
+                "school": school.name
             }
         mail_send(
             subject=subject,

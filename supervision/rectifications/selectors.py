@@ -39,7 +39,11 @@ def rectifications_visible_to(user: Any) -> RectificationQuerySet:
 
 
 def user_may_answer(user: Any, rectification: Rectification) -> bool:
-    """The principal (school account) of the demand's school."""
+    """The principal (school account) of the demand's school; for a demand
+    to a training institution, which has no account, bureau staff record its
+    answer."""
+    if rectification.institution_id is not None:
+        return bool(getattr(user, "is_authenticated", False) and user.is_bureau)
     return bool(
         getattr(user, "is_authenticated", False) and user.is_principal and user.school_id == rectification.school_id
     )
@@ -55,6 +59,11 @@ def user_responsible_for_school(user: Any, school_id: int, *, on: datetime.date 
 
 
 def user_may_review(user: Any, rectification: Rectification) -> bool:
+    if rectification.institution_id is not None:
+        # Institutions are the bureau's own business, not a district's.
+        return bool(getattr(user, "is_authenticated", False) and user.is_bureau)
+    if rectification.school_id is None:
+        return False
     return user_responsible_for_school(user, rectification.school_id)
 
 
@@ -72,7 +81,7 @@ def rectification_list(
     accepted, the default), one status, "overdue", or "all". Rows carry the
     school and the raising visit; one query (plus pagination's count)."""
     day = today or timezone.localdate()
-    qs = rectifications_visible_to(user).select_related("school", "visit", "visit_item", "raised_by")
+    qs = rectifications_visible_to(user).select_related("school", "institution", "visit", "visit_item", "raised_by")
     if state == "open":
         qs = qs.not_closed()
     elif state == "overdue":
@@ -89,7 +98,7 @@ def rectification_detail(*, user: Any, pk: int) -> Rectification:
     user's scope. A fixed number of queries."""
     rectification = (
         rectifications_visible_to(user)
-        .select_related("school", "visit", "visit_item", "raised_by", "closed_by")
+        .select_related("school", "institution", "visit", "visit_item", "raised_by", "closed_by")
         .prefetch_related(
             Prefetch("events", queryset=RectificationEvent.objects.select_related("by", "visit")),
             Prefetch(
@@ -142,7 +151,11 @@ def rectifications_awaiting_review(*, user: Any) -> QuerySet[Rectification]:
 
 def overdue_rectifications(*, on: datetime.date | None = None) -> QuerySet[Rectification]:
     """Every overdue demand of the area, for the bureau's daily digest."""
-    return Rectification.objects.overdue(on).select_related("school").order_by("deadline", "school__code", "pk")
+    return (
+        Rectification.objects.overdue(on)
+        .select_related("school", "institution")
+        .order_by("deadline", "school__code", "pk")
+    )
 
 
 def rectification_counts_by_status(*, user: Any, today: datetime.date | None = None) -> dict[str, int]:

@@ -48,6 +48,8 @@ FILE_VIEWS = {
     "register_template",
     "register_export",
     "supervisor_photo",
+    "institutions:export",
+    "institutions:template",
 }
 
 
@@ -142,6 +144,8 @@ def file_urls(world: Any, capture: Callable[..., Any]) -> list[FileUrl]:
     supervisor = world.supervisor_x.supervisor_profile
     supervisor.photo.save("p.jpg", _jpeg(), save=True)
     urls.append(FileUrl("supervisor_photo", reverse("supervisor_photo", args=[supervisor.pk]), "anonymous", True))
+    urls.append(FileUrl("institutions:export", reverse("institutions:export"), "bureau", False))
+    urls.append(FileUrl("institutions:template", reverse("institutions:template"), "bureau", False))
     return urls
 
 
@@ -188,7 +192,7 @@ def test_every_file_view_sends_nosniff_and_downloads_what_is_not_an_image(world,
     assert problems == []
     assert {name.split(" ")[0] for name in seen} == FILE_VIEWS
     # Both kinds were tried wherever a view serves both.
-    assert len(seen) == 18
+    assert len(seen) == 20
 
 
 def test_every_file_view_is_listed() -> None:
@@ -206,7 +210,8 @@ def test_every_file_view_is_listed() -> None:
     # visit_photo, rectification evidence (2 branches), document_response
     # (pledge scans, self-check evidence), complaint attachments, the CAPTCHA,
     # report downloads, the homework template, register template and export
-    # (one helper), supervisor photos.
+    # (one helper), supervisor photos, the institutions' export and template
+    # (one helper).
     assert sorted(serving) == [
         ("jianfu/documents.py", 1),
         ("reports/jobs/views.py", 1),
@@ -214,6 +219,7 @@ def test_every_file_view_is_listed() -> None:
         ("schools/register/views.py", 2),
         ("supervision/complaints/views_assigned.py", 1),
         ("supervision/complaints/views_public.py", 1),
+        ("supervision/institutions/views.py", 1),
         ("supervision/rectifications/views.py", 3),
         ("supervision/visits/views.py", 2),
     ], "a new file-serving view: add it to FILE_VIEWS and file_urls, then update this list"

@@ -32,6 +32,7 @@ from tests.factories import SemesterFactory
 from tests.schools.filing_factories import PledgeTextFactory, SelfCheckRoundFactory, checklist_items
 from tests.supervision.complaint_factories import case_in_status
 from tests.supervision.factories import RectificationFactory, VisitFactory, VisitItemResultFactory, item
+from tests.supervision.institutions.factories import make_institution
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,10 @@ PUBLIC = {
     "complaints:captcha",
     "complaints:public_done",
     "complaints:public_status",
+    # The public white and black lists of training institutions and their
+    # pages: published entries only (tests/supervision/institutions).
+    "institutions:public_list",
+    "institutions:public_detail",
 }
 NO_OBJECT = {
     "home",
@@ -79,6 +84,13 @@ NO_OBJECT = {
     "selfcheck_crosscheck",
     "complaints:staff_intake",
     "complaints:assigned_list",
+    "institutions:staff_list",
+    "institutions:new",
+    "institutions:export",
+    "institutions:template",
+    "institutions:import",
+    "institutions:import_confirm",
+    "institutions:campaigns",
 }
 BUREAU_ONLY_KINDS = {"register_template", "register_export", "register_import", "reports:request"}
 
@@ -129,7 +141,30 @@ def foreign_objects(world: Any) -> dict[str, str]:
     attachment = ComplaintAttachment.objects.create(
         case=case, kind="pdf", file=ContentFile(b"%PDF-1.4", name="c.pdf"), content_type="application/pdf", size=8
     )
+    # Institutions are the bureau's: every staff page of one is a 404 for
+    # the other personas.
+    from supervision.institutions import services as inst
+
+    institution = make_institution(world.bureau)
+    entry = inst.list_entry_add(institution=institution, kind="white", by=world.bureau)
+    campaign = inst.review_campaign_create(name="重新审核", started_on=today, by=world.bureau)
+    inst.review_campaign_enrol(campaign=campaign, institutions=[institution], by=world.bureau)
+    outcome = campaign.outcomes.get()
     builders: dict[str, Callable[[], str]] = {
+        "institutions:detail": lambda: reverse("institutions:detail", args=[institution.pk]),
+        "institutions:edit": lambda: reverse("institutions:edit", args=[institution.pk]),
+        "institutions:fees": lambda: reverse("institutions:fees", args=[institution.pk]),
+        "institutions:inspection": lambda: reverse("institutions:inspection", args=[institution.pk]),
+        "institutions:transition": lambda: reverse("institutions:transition", args=[institution.pk, "cancel"]),
+        "institutions:entry_add": lambda: reverse("institutions:entry_add", args=[institution.pk]),
+        "institutions:entry_publish": lambda: reverse("institutions:entry_publish", args=[institution.pk, entry.pk]),
+        "institutions:entry_remove": lambda: reverse("institutions:entry_remove", args=[institution.pk, entry.pk]),
+        "institutions:campaign": lambda: reverse("institutions:campaign", args=[campaign.pk]),
+        "institutions:campaign_enrol": lambda: reverse("institutions:campaign_enrol", args=[campaign.pk]),
+        "institutions:campaign_close": lambda: reverse("institutions:campaign_close", args=[campaign.pk]),
+        "institutions:campaign_outcome": lambda: reverse(
+            "institutions:campaign_outcome", args=[campaign.pk, outcome.pk]
+        ),
         "complaints:staff_detail": lambda: reverse("complaints:staff_detail", args=[case.pk]),
         "complaints:staff_reveal": lambda: reverse("complaints:staff_reveal", args=[case.pk]),
         "complaints:staff_action": lambda: reverse("complaints:staff_action", args=[case.pk, "accept"]),

@@ -1,0 +1,116 @@
+"""Admin pages of the institutions subject. The register's data and fees
+may be corrected here; the status, the list entries' publication and the
+campaign outcomes change only on the bureau's pages, through the services
+(so every change has its event), and are read-only here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+
+from supervision.models import (
+    FeeStandard,
+    InstitutionEvent,
+    InstitutionInspection,
+    ListEntry,
+    ReviewCampaign,
+    ReviewOutcome,
+    TrainingInstitution,
+)
+
+from .credit_code import normalize_credit_code, validate_credit_code
+
+
+class FeeInline(admin.TabularInline):
+    model = FeeStandard
+    extra = 0
+
+
+class EventInline(admin.TabularInline):
+    model = InstitutionEvent
+    extra = 0
+    readonly_fields = ("from_status", "to_status", "by", "at", "reason")
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class TrainingInstitutionAdminForm(forms.ModelForm):
+    class Meta:
+        model = TrainingInstitution
+        # Everything but the status, which changes only through the services.
+        fields = (
+            "name",
+            "credit_code",
+            "address",
+            "district",
+            "kind",
+            "licence_number",
+            "licence_issued_on",
+            "licence_expires_on",
+            "insurance_policy",
+            "insurance_expires_on",
+            "premises",
+            "premises_area",
+            "capacity",
+            "contact_phone",
+            "internal_note",
+        )
+
+    def clean_credit_code(self) -> str:
+        code = normalize_credit_code(self.cleaned_data.get("credit_code") or "")
+        validate_credit_code(code)
+        return code
+
+
+@admin.register(TrainingInstitution)
+class TrainingInstitutionAdmin(admin.ModelAdmin):
+    form = TrainingInstitutionAdminForm
+    list_display = ("name", "credit_code", "kind", "status", "district", "insurance_expires_on")
+    list_filter = ("kind", "status", "district")
+    search_fields = ("name", "credit_code", "address")
+    readonly_fields = ("status", "status_since", "created_at", "updated_at")
+    inlines = [FeeInline, EventInline]
+    list_select_related = ("district",)
+
+
+@admin.register(ReviewCampaign)
+class ReviewCampaignAdmin(admin.ModelAdmin):
+    list_display = ("name", "started_on", "closed_on")
+    search_fields = ("name",)
+    readonly_fields = ("closed_on", "created_by")
+
+
+@admin.register(ReviewOutcome)
+class ReviewOutcomeAdmin(admin.ModelAdmin):
+    list_display = ("campaign", "institution", "outcome", "decided_on")
+    list_filter = ("campaign", "outcome")
+    search_fields = ("institution__name",)
+    list_select_related = ("campaign", "institution")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(ListEntry)
+class ListEntryAdmin(admin.ModelAdmin):
+    list_display = ("institution", "kind", "listed_on", "published", "removed_on")
+    list_filter = ("kind", "published")
+    search_fields = ("institution__name",)
+    list_select_related = ("institution",)
+    readonly_fields = ("published", "published_at", "removed_on", "by")
+
+
+@admin.register(InstitutionInspection)
+class InstitutionInspectionAdmin(admin.ModelAdmin):
+    list_display = ("institution", "date", "result", "inspectors")
+    list_filter = ("result",)
+    search_fields = ("institution__name", "findings")
+    list_select_related = ("institution",)

@@ -1,0 +1,79 @@
+"""Review campaigns and the reduction figures on seed 002's numbers: 32
+subject institutions reviewed, 21 cut, 压减率 66 % (21 / 32 = 65.625 %,
+rounded half up to a whole percent)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from supervision.institutions import services
+from supervision.institutions.selectors import campaign_figures, institution_figures
+from supervision.models import InstitutionStatus, ReviewOutcomeKind
+from tests.supervision.helpers import login
+from tests.supervision.institutions.factories import make_institution
+
+pytestmark = pytest.mark.django_db
+K = ReviewOutcomeKind
+
+
+def test_rate_rounding() -> None:
+    assert services.reduction_figures({K.CANCEL: 15, K.CONVERT: 6, K.KEEP: 11}).rate == Decimal("66")
+    assert services.reduction_figures({K.CANCEL: 1, K.KEEP: 1}).rate == Decimal("50")
+    assert services.reduction_figures({K.CANCEL: 1, K.KEEP: 7}).rate == Decimal("13")  # 12.5 → 13, half up
+    assert services.reduction_figures({"": 4}).rate is None  # nothing decided yet
+    assert services.reduction_figures({"": 4}).rate_text == "—"
+
+
+def test_seed_campaign_32_reviewed_21_cut_66_percent(world) -> None:  # type: ignore[no-untyped-def]
+    institutions = [make_institution(world.bureau) for _ in range(32)]
+    campaign = services.review_campaign_create(
+        name="重新审核", started_on=__import__("datetime").date(2026, 3, 1), by=world.bureau
+    )
+    assert services.review_campaign_enrol(campaign=campaign, institutions=institutions, by=world.bureau) == 32
+    assert all(i.status == InstitutionStatus.UNDER_REVIEW for i in institutions)
+    assert campaign_figures(campaign).reviewed == 0  # enrolled is not reviewed
+
+    outcomes = [K.CANCEL] * 15 + [K.CONVERT] * 6 + [K.KEEP] * 8 + [K.RECTIFY] * 3
+    for i, outcome in zip(institutions, outcomes, strict=True):
+        services.review_outcome_record(
+            campaign=campaign,
+            institution=i,
+            outcome=outcome,
+            new_kind="arts" if outcome == K.CONVERT else "",
+            by=world.bureau,
+        )
+    figures = campaign_figures(campaign)
+    assert (figures.reviewed, figures.cut, figures.rate, figures.rate_text) == (32, 21, Decimal("66"), "66%")
+    statuses = sorted(i.status for i in institutions)
+    assert statuses.count(InstitutionStatus.CANCELLED) == 15
+    assert statuses.count(InstitutionStatus.CONVERTED) == 6
+    assert statuses.count(InstitutionStatus.RECTIFYING) == 3
+
+    # An outcome is decided once; a closed campaign takes no more.
+    with pytest.raises(services.InstitutionError):
+        services.review_outcome_record(campaign=campaign, institution=institutions[0], outcome=K.KEEP, by=world.bureau)
+    services.review_campaign_close(campaign=campaign, by=world.bureau)
+    with pytest.raises(services.InstitutionError):
+        services.review_campaign_enrol(
+            campaign=campaign, institutions=[make_institution(world.bureau)], by=world.bureau
+        )
+    assert institution_figures().reduction == figures
+
+    page = login(world.bureau).get(reverse("institutions:campaign", args=[campaign.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-testid="rate">66%' in html and 'data-testid="cut">21' in html
+
+
+def test_campaign_cannot_close_with_pending_outcomes(world) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+
+    i = make_institution(world.bureau)
+    campaign = services.review_campaign_create(name="抽查", started_on=datetime.date(2026, 3, 1), by=world.bureau)
+    services.review_campaign_enrol(campaign=campaign, institutions=[i], by=world.bureau)
+    with pytest.raises(services.InstitutionError):
+        services.review_campaign_close(campaign=campaign, by=world.bureau)
+    assert campaign.closed_on is None
