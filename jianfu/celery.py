@@ -10,3 +10,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jianfu.settings.dev")
 app = Celery("jianfu")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Subject packages inside the jianfu app keep their own tasks modules.
+app.autodiscover_tasks(["jianfu.accounts"])

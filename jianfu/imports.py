@@ -274,6 +274,9 @@ class Importer:
     columns: ClassVar[Sequence[ImportColumn]]
     # Columns whose empty cell means "leave as it is" rather than "clear".
     keep_when_blank: ClassVar[frozenset[str]] = frozenset()
+    # Columns added to a template later: a file made from an older template
+    # (without them) is still read, as if they were empty.
+    may_be_absent: ClassVar[frozenset[str]] = frozenset()
     today: datetime.date  # the day the plan is made for; set by plan() and apply()
 
     @property
@@ -285,7 +288,9 @@ class Importer:
         """The rows of an uploaded workbook as JSON-safe raw values. Raises a
         ValidationError with a message for the clerk when the file is not a
         workbook of this template or has no rows."""
-        rows = read_rows(upload, headers=self.headers, required=self.headers)
+        rows = read_rows(
+            upload, headers=self.headers, required=[h for h in self.headers if h not in self.may_be_absent]
+        )
         if not rows:
             raise ValidationError(_("The file has no data rows."))
         return [{"row": r.number, "values": {h: to_json(r.values.get(h)) for h in self.headers}} for r in rows]

@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("jianfu.accounts.urls")),
     path("bureau/", views.bureau_overview, name="bureau_overview"),
     path("bureau/", include("schools.urls_bureau")),
     path("", include("schools.pledges.urls")),

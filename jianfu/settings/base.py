@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "jianfu.sessions.SessionLifetimeMiddleware",
     "jianfu.twofactor.TwoFactorMiddleware",
+    "jianfu.accounts.middleware.PasswordChangeRequiredMiddleware",
     "jianfu.audit.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -59,7 +60,9 @@ WSGI_APPLICATION = "jianfu.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # Subject packages keep their templates beside their code
+        # (<app>/<subject>/templates/<app>/<subject>/...).
+        "DIRS": [BASE_DIR / "templates", *sorted(BASE_DIR.glob("*/*/templates"))],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -85,6 +88,10 @@ AUTH_USER_MODEL = "jianfu.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# A one-time sign-in link (first sign-in or reset, jianfu.accounts) is void
+# after this many seconds, or as soon as a password is set.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_HOURS", 72) * 60 * 60
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

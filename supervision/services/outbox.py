@@ -79,4 +79,7 @@ def notifications_sweep(
     for answer_id in answer_ids:
         notifications.notify_rectification_answered(answer_id=answer_id)
     sent += RectificationAnswer.objects.filter(pk__in=answer_ids, notified_at__isnull=False).count()
+    from jianfu.accounts.services import account_links_sweep
+
+    sent += account_links_sweep(since=since, until=until)
     return sent
