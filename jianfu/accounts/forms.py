@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jianfu.roles import STAFF_GROUPS, Role
 from schools.models import School
+from supervision.models import Supervisor
 
 from .selectors import schools_without_principal, supervisors_without_account
 
@@ -83,7 +84,7 @@ class PrincipalAccountForm(forms.Form):
 
 
 class SupervisorAccountForm(forms.Form):
-    supervisor = forms.ModelChoiceField(label=_("supervisor"), queryset=None)  # type: ignore[arg-type]
+    supervisor = forms.ModelChoiceField(label=_("supervisor"), queryset=Supervisor.objects.none())
     username = forms.CharField(label=_("Sign-in name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"), required=False)
 
