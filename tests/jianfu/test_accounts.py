@@ -499,3 +499,20 @@ def test_refused_personas(world: Any, persona: str, method: str, name: str, with
 def test_the_nav_shows_accounts_only_to_the_role(admin01: User, world: Any) -> None:
     assert 'data-testid="nav-accounts"' in client_for(admin01).get(reverse("bureau_overview")).content.decode()
     assert 'data-testid="nav-accounts"' not in client_for(world.bureau).get(reverse("bureau_overview")).content.decode()
+
+
+def test_an_account_added_in_the_administration_must_choose_its_own_password(world: Any) -> None:
+    root = User.objects.create_superuser("root", "r@x.cn", PASSWORD)
+    response = client_for(root).post(
+        reverse("admin:jianfu_user_add"),
+        {
+            "username": "clerk2",
+            "full_name": "新职员",
+            "role": Role.BUREAU,
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert User.objects.get(username="clerk2").must_change_password
