@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
@@ -16,12 +18,22 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": ("full_name", "email", "phone")}),
         (_("Role"), {"fields": ("role", "school", "groups")}),
-        (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "user_permissions")}),
+        (
+            _("Access"),
+            {"fields": ("is_active", "must_change_password", "is_staff", "is_superuser", "user_permissions")},
+        ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "full_name", "role", "school", "password1", "password2")}),
     )
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        # A password typed in by a clerk is the clerk's: the account chooses
+        # its own at first sign-in (jianfu.accounts.middleware).
+        if not change:
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(LoginFailure)

@@ -12,8 +12,10 @@ class JianfuConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from jianfu import audit, signals
+        from jianfu.accounts import services as account_services  # registers sign-in links with the outbox
         from jianfu.roles import ensure_bureau_groups
 
+        del account_services
         audit.connect()
         signals.connect()
 

@@ -19,7 +19,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from jianfu.models import User
-from jianfu.roles import SECTION_SUPERVISION_OFFICE, Role
+from jianfu.roles import SECTION_ACCOUNTS, SECTION_SUPERVISION_OFFICE, Role
 from schools.models import GradeEnrolment, Ownership, School, SchoolType, SchoolYear, Semester, Term
 from schools.records.demo import build_records_demo
 from schools.register.demo import build_register_import_demo
@@ -248,6 +248,9 @@ def build_demo(today: datetime.date | None = None) -> DemoSummary:
     bureau = _user("bureau", role=Role.BUREAU, full_name="督导室 陈主任", staff=True)
     bureau.groups.add(Group.objects.get(name=SECTION_SUPERVISION_OFFICE))
     accounts.insert(0, ("bureau", "督导室（局机关）"))
+    admin = _user("admin01", role=Role.BUREAU, full_name="系统管理员 周工", staff=True)
+    admin.groups.add(Group.objects.get(name=SECTION_ACCOUNTS))
+    accounts.insert(1, ("admin01", "系统管理员（账号管理）"))
 
     build_register_import_demo(today=today)
     build_visits_demo(rng, today=today)

@@ -309,6 +309,9 @@ class Importer:
     columns: ClassVar[Sequence[ImportColumn]]
     # Columns whose empty cell means "leave as it is" rather than "clear".
     keep_when_blank: ClassVar[frozenset[str]] = frozenset()
+    # Columns added to a template later: a file made from an older template
+    # (without them) is still read, as if they were empty.
+    may_be_absent: ClassVar[frozenset[str]] = frozenset()
     today: datetime.date  # the day the plan is made for; set by plan() and apply()
 
     @property
@@ -320,7 +323,9 @@ class Importer:
         """The rows of an uploaded workbook as JSON-safe raw values. Raises a
         ValidationError with a message for the clerk when the file is not a
         workbook of this template or has no rows."""
-        rows = import_rows_read(upload, headers=self.headers, required=self.headers)
+        rows = import_rows_read(
+            upload, headers=self.headers, required=[h for h in self.headers if h not in self.may_be_absent]
+        )
         if not rows:
             raise ValidationError(_("The file has no data rows."))
         return rows

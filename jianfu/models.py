@@ -29,10 +29,18 @@ class User(AbstractUser):
     totp_confirmed_at = models.DateTimeField(_("authenticator enrolled"), null=True, blank=True, editable=False)
     # The last time step accepted: a code is good once (no replay).
     totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
+    # Set when someone else chose the password (or none yet): every page then
+    # leads to the set-password page (jianfu.accounts.middleware).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        permissions = [
+            ("create_account", _("Can create accounts")),
+            ("deactivate_account", _("Can deactivate and reactivate accounts")),
+            ("reset_account", _("Can issue sign-in links (reset)")),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="principal_has_school",
@@ -151,3 +159,7 @@ class DailyRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.day}"
+
+
+# Models of jianfu's subject packages (house plan: re-exported here).
+from jianfu.accounts.models import AccountLink  # noqa: E402, F401

@@ -19,6 +19,8 @@ class Role(models.TextChoices):
 SECTION_SUPERVISION_OFFICE = "督导室"
 SECTION_BASIC_EDUCATION = "基础教育科"
 SECTION_DISCIPLINE = "监察室"
+# Manages the portal's accounts; not a section that complaints are assigned to.
+SECTION_ACCOUNTS = "系统管理员"
 
 _SECTION_APPS: dict[str, dict[str, tuple[str, ...]]] = {
     # app label -> permission actions granted
@@ -42,9 +44,23 @@ _SECTION_APPS: dict[str, dict[str, tuple[str, ...]]] = {
 
 SECTIONS = tuple(_SECTION_APPS)
 
+# Groups granted exact permissions (app label -> codenames) rather than
+# actions over a whole app.
+_GROUP_CODENAMES: dict[str, dict[str, tuple[str, ...]]] = {
+    SECTION_ACCOUNTS: {
+        "jianfu": ("create_account", "deactivate_account", "reset_account", "view_user"),
+        "auth": ("view_group",),
+        "schools": ("view_school",),
+        "supervision": ("view_supervisor",),
+    },
+}
+
+# The groups a staff account may be given in the portal.
+STAFF_GROUPS = (*SECTIONS, SECTION_ACCOUNTS)
+
 
 def ensure_bureau_groups(**kwargs: Any) -> None:
-    """Create the three section groups and give them their permissions.
+    """Create the section groups (and 系统管理员) and give them their permissions.
 
     Runs after every ``migrate``; adds what is missing and never removes a
     permission a clerk granted by hand."""
@@ -59,3 +75,7 @@ def ensure_bureau_groups(**kwargs: Any) -> None:
                 codename__regex=r"^(" + "|".join(actions) + r")_",
             )
         group.permissions.add(*wanted)
+    for name, codenames in _GROUP_CODENAMES.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        for app_label, codes in codenames.items():
+            group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=codes))

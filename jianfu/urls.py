@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("jianfu.accounts.urls")),
     path("bureau/", views.bureau_overview, name="bureau_overview"),
     # Each subject's pages; order matters only where a path could match two
     # patterns (schools/<code>/homework/ before schools/<code>/).

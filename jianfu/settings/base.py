@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "jianfu.sessions.SessionLifetimeMiddleware",
     "jianfu.twofactor.TwoFactorMiddleware",
+    "jianfu.accounts.middleware.PasswordChangeRequiredMiddleware",
     "jianfu.audit.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -109,6 +110,10 @@ AUTH_USER_MODEL = "jianfu.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# A one-time sign-in link (first sign-in or reset, jianfu.accounts) is void
+# after this many seconds, or as soon as a password is set.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_HOURS", 72) * 60 * 60
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -24,6 +24,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -94,6 +96,10 @@ TOWN, ADDRESS, PRINCIPAL, PHONE = "镇街", "地址", "校长", "联系电话"
 
 
 DISTRICT, GROUP = "督学责任区", "教育集团"
+# The principal's own contact: with the name in 校长, a school without a
+# principal account gets one on import (jianfu.accounts), its sign-in link
+# e-mailed to this address and shown to the clerk.
+P_MOBILE, P_EMAIL = "校长手机", "校长电子邮箱"
 
 
 S_NAME, S_KIND, S_PHONE, S_EMPLOYER, S_POSITION = "姓名", "类别", "联系电话", "工作单位", "职务"
@@ -131,9 +137,15 @@ def _district_words(districts: Sequence[SupervisoryDistrict]) -> str:
 
 
 def schools_with_register_data(qs: QuerySet[School], *, today: datetime.date) -> QuerySet[School]:
-    """Schools with what their register row shows, in three queries
-    whatever their number: group, enrolments, open district memberships."""
+    """Schools with what their register row shows, in four queries
+    whatever their number: group, enrolments, open district memberships,
+    active principal accounts."""
     return qs.select_related("group").prefetch_related(
+        Prefetch(
+            "accounts",
+            queryset=User.objects.filter(role=Role.PRINCIPAL, is_active=True).order_by("pk"),
+            to_attr="active_principals",
+        ),
         Prefetch("enrolments", queryset=GradeEnrolment.objects.order_by("grade"), to_attr="register_enrolments"),
         Prefetch(
             "district_memberships",
@@ -153,6 +165,8 @@ class SchoolRow:
     address: str
     principal_name: str
     phone: str
+    principal_mobile: str
+    principal_email: str
     district: SupervisoryDistrict | None  # None: keep
     group: EducationGroup | None  # None: keep
     enrolments: dict[int, tuple[int, int]]  # grade -> (classes, pupils), taught grades only
@@ -165,7 +179,8 @@ class SchoolImporter(Importer):
     sheet_title = "学校"
     export_name = "学校名册"
     template_name = "学校导入模板"
-    keep_when_blank = frozenset({DISTRICT, GROUP})
+    keep_when_blank = frozenset({DISTRICT, GROUP, P_MOBILE, P_EMAIL})
+    may_be_absent = frozenset({P_MOBILE, P_EMAIL})
     columns: ClassVar[Sequence[ImportColumn]] = [
         ImportColumn(
             CODE,
@@ -183,6 +198,24 @@ class SchoolImporter(Importer):
         ImportColumn(ADDRESS, False, "", 30),
         ImportColumn(PRINCIPAL, False, gettext_lazy("The principal's name."), 10),
         ImportColumn(PHONE, False, gettext_lazy("Digits, for example 0573-85012345."), 16),
+        ImportColumn(
+            P_MOBILE,
+            False,
+            gettext_lazy(
+                "Optional. With the principal's name, a school without a principal account gets one; the "
+                "sign-in link is shown to you to hand over. Empty leaves the account as it is."
+            ),
+            14,
+        ),
+        ImportColumn(
+            P_EMAIL,
+            False,
+            gettext_lazy(
+                "Optional. With the principal's name, a school without a principal account gets one and the "
+                "sign-in link is e-mailed here. Empty leaves the account as it is."
+            ),
+            22,
+        ),
         ImportColumn(
             DISTRICT,
             False,
@@ -235,6 +268,7 @@ class SchoolImporter(Importer):
         self.groups = {g.name: g for g in EducationGroup.objects.filter(name__in=groups)}
         self.seen_codes: dict[str, int] = {}
         self.seen_names: dict[str, int] = {}
+        self.created_accounts: list[str] = []
 
     def parse_row(self, r: RowReader) -> tuple[SchoolRow | None, School | None]:
         code = r.text(CODE, required=True)
@@ -247,6 +281,7 @@ class SchoolImporter(Importer):
         address = r.text(ADDRESS, max_length=200)
         principal = r.text(PRINCIPAL, max_length=50)
         phone = r.phone(PHONE)
+        mobile, email = self._principal_contact(r, code, principal)
         district = known_district(r, self.districts, DISTRICT, r.text(DISTRICT))
         group = None
         group_name = r.text(GROUP)
@@ -316,6 +351,8 @@ class SchoolImporter(Importer):
             address=address,
             principal_name=principal,
             phone=phone,
+            principal_mobile=mobile,
+            principal_email=email,
             district=district,
             group=group,
             enrolments=enrolments,
@@ -333,6 +370,8 @@ class SchoolImporter(Importer):
             ADDRESS: row.address,
             PRINCIPAL: row.principal_name,
             PHONE: row.phone,
+            P_MOBILE: row.principal_mobile,
+            P_EMAIL: row.principal_email,
             DISTRICT: row.district.name if row.district else "",
             GROUP: row.group.name if row.group else "",
         }
@@ -340,6 +379,42 @@ class SchoolImporter(Importer):
             cells[classes_header(grade)] = classes
             cells[pupils_header(grade)] = pupils
         return cells
+
+    @staticmethod
+    def principal_account(school: School) -> User | None:
+        accounts = school.active_principals  # type: ignore[attr-defined]
+        return accounts[0] if accounts else None
+
+    def _principal_contact(self, r: RowReader, code: str, principal: str) -> tuple[str, str]:
+        """The principal's mobile and e-mail. They only create an account: a
+        school that has one keeps it as it is (a changed principal is
+        deactivated on the accounts page first)."""
+        mobile = r.phone(P_MOBILE)
+        email = r.text(P_EMAIL, max_length=254)
+        if email and not r.failed(P_EMAIL):
+            try:
+                validate_email(email)
+            except ValidationError:
+                r.error(P_EMAIL, _("“%(value)s” is not an e-mail address.") % {"value": email})
+        if not (mobile or email) or r.failed(P_MOBILE, P_EMAIL):
+            return mobile, email
+        if not principal:
+            r.error(PRINCIPAL, _("Give the principal's name with the principal's mobile or e-mail."))
+        existing = self.schools.get(code)
+        account = self.principal_account(existing) if existing is not None else None
+        if account is not None and (
+            (mobile and mobile != account.phone) or (email and email.lower() != account.email.lower())
+        ):
+            r.error(
+                P_MOBILE if mobile and mobile != account.phone else P_EMAIL,
+                _(
+                    "The school already has a principal account (%(username)s) with other contact details. If "
+                    "the principal has changed, deactivate that account on the accounts page first; otherwise "
+                    "leave this cell as exported."
+                )
+                % {"username": account.username},
+            )
+        return mobile, email
 
     def current_district(self, school: School) -> SupervisoryDistrict | None:
         for m in school.open_memberships:  # type: ignore[attr-defined]
@@ -349,6 +424,7 @@ class SchoolImporter(Importer):
 
     def export_cells(self, school: School) -> dict[str, Any]:
         district = self.current_district(school)
+        account = self.principal_account(school)
         cells: dict[str, Any] = {
             CODE: school.code,
             NAME: school.name,
@@ -358,6 +434,8 @@ class SchoolImporter(Importer):
             ADDRESS: school.address,
             PRINCIPAL: school.principal_name,
             PHONE: school.phone,
+            P_MOBILE: account.phone if account else "",
+            P_EMAIL: account.email if account else "",
             DISTRICT: district.name if district else "",
             GROUP: school.group.name if school.group else "",
         }
@@ -399,6 +477,19 @@ class SchoolImporter(Importer):
             before = self.current_district(school) if row.existing else None
             if before is None or before.pk != row.district.pk:
                 district_membership_move(school=school, district=row.district, on=self.today)
+
+        has_account = row.existing is not None and self.principal_account(row.existing) is not None
+        if row.principal_name and (row.principal_mobile or row.principal_email) and not has_account:
+            from jianfu.accounts.services import account_create_principal
+
+            user = account_create_principal(
+                school=school,
+                by=by,
+                full_name=row.principal_name,
+                email=row.principal_email,
+                phone=row.principal_mobile,
+            )
+            self.created_accounts.append(user.username)
 
 
 def supervisors_with_register_data(qs: QuerySet[Supervisor], *, today: datetime.date) -> QuerySet[Supervisor]:
@@ -679,9 +770,13 @@ class SupervisorImporter(Importer):
         if row.username and (sup.user is None or sup.user.username != row.username):
             user = self.users.get(row.username)
             if user is None:
-                user = User(username=row.username, role=Role.SUPERVISOR, full_name=row.name)
+                from jianfu.accounts.models import LinkPurpose
+                from jianfu.accounts.services import account_link_issue
+
+                user = User(username=row.username, role=Role.SUPERVISOR, full_name=row.name, must_change_password=True)
                 user.set_unusable_password()
                 user.save()
+                account_link_issue(user=user, by=by, purpose=LinkPurpose.FIRST)
                 self.created_accounts.append(row.username)
             sup.user = user
         sup.save()

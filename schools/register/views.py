@@ -148,13 +148,21 @@ def import_batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         _("Imported: %(created)s new, %(updated)s updated.") % {"created": outcome.created, "updated": outcome.updated},
     )
+    warn_about_loads(request)
     if outcome.accounts_created:
         messages.info(
             request,
-            _("New accounts without a password: %(names)s. Set their passwords in the administration.")
+            _(
+                "New accounts: %(names)s. Each sets its password from a one-time link, e-mailed where the "
+                "row gave an address."
+            )
             % {"names": "、".join(outcome.accounts_created)},
         )
-    warn_about_loads(request)
+        from jianfu.accounts.views import account_handover_remember
+
+        if account_handover_remember(request, usernames=outcome.accounts_created):
+            # The links are shown once, to the clerk who imported, for hand delivery.
+            return redirect("accounts:handover")
     return redirect("register_import_batch", pk=pk)
 
 

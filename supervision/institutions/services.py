@@ -449,7 +449,7 @@ def institution_rectification_raise(
     """A rectification demand (整改) to a training institution. It is the
     same :class:`Rectification` as a school's: answered (bureau staff record
     the institution's answer, institutions have no accounts), verified by
-    bureau staff through :mod:`supervision.services.rectifications`."""
+    bureau staff through :mod:`supervision.rectifications.services`."""
     _require_bureau(by)
     title, description = (title or "").strip(), (description or "").strip()
     if not title:

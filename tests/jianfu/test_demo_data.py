@@ -40,4 +40,6 @@ def test_demo_district_matches_seed_000_and_is_idempotent(capsys: pytest.Capture
         School.objects.values_list("pk", flat=True)
     )
     assert User.objects.filter(role=Role.BUREAU, username="bureau", is_staff=True).exists()
+    admin = User.objects.get(username="admin01")
+    assert admin.has_perm("jianfu.create_account") and admin.has_perm("jianfu.reset_account")
     assert Semester.objects.current() is not None

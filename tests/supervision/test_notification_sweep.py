@@ -114,6 +114,7 @@ def test_every_kind_of_notice_is_registered_with_the_one_outbox() -> None:
     from jianfu.outbox import NOTICE_KINDS
 
     assert set(NOTICE_KINDS) == {
+        "account_link",
         "complaint_assignment",
         "rectifications_raised",
         "rectification_answered",
