@@ -12,7 +12,7 @@ from django.http import HttpRequest
 
 
 def _ip(request: HttpRequest | None) -> str | None:
-    from jianfu.lockout import client_ip
+    from jianfu.client_ip import client_ip
 
     return client_ip(request) if request is not None else None
 

@@ -3,7 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from jianfu import twofactor, views
+from jianfu import views
+from jianfu.signin import twofactor
+from jianfu.signin.views import LoginView
 from schools import views as school_views
 from supervision import views as supervision_views
 
@@ -14,7 +16,7 @@ admin.site.index_title = _("Register and administration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
-    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/2fa/", twofactor.manage, name="twofactor_manage"),
     path("accounts/2fa/verify/", twofactor.verify, name="twofactor_verify"),

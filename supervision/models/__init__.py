@@ -15,7 +15,6 @@ from .complaints import (
     ComplaintReplyTemplate,
     ComplaintStatus,
     Liability,
-    PublicRateHit,
 )
 from .districts import DistrictMembership, SupervisoryDistrict
 from .rectifications import (
@@ -54,7 +53,6 @@ __all__ = [
     "ItemResult",
     "Liability",
     "OverdueDigest",
-    "PublicRateHit",
     "Rectification",
     "RectificationAction",
     "RectificationAnswer",
