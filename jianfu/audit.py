@@ -151,6 +151,38 @@ def audit_record(
     )
 
 
+def audit_bulk_update(queryset: models.QuerySet[Any], **values: Any) -> int:
+    """``queryset.update(**values)`` with one UPDATE entry per row changed
+    (bulk updates send no signals). Values that are expressions (``F()``)
+    are recorded as written; the rows' old values are read first."""
+    from jianfu.models import AuditAction
+
+    model = queryset.model
+    if not _audited(model):
+        return queryset.update(**values)
+    fields = [name for name in values if not _redacted(name)]
+    before = {row["pk"]: row for row in queryset.values("pk", *fields)}
+    count = queryset.filter(pk__in=list(before)).update(**values)
+    after = {row["pk"]: row for row in model._default_manager.filter(pk__in=list(before)).values("pk", *fields)}
+    for obj in model._default_manager.filter(pk__in=list(before)):
+        old, new = before[obj.pk], after.get(obj.pk, {})
+        diff = {
+            name: [_plain(old.get(name)), _plain(new.get(name))] for name in fields if old.get(name) != new.get(name)
+        }
+        if diff:
+            audit_record(action=AuditAction.UPDATE, obj=obj, changes=diff)
+    return count
+
+
+def audit_bulk_created(objs: list[models.Model]) -> None:
+    """Entries for rows made with ``bulk_create`` (which sends no signals)."""
+    from jianfu.models import AuditAction
+
+    for obj in objs:
+        if _audited(type(obj)) and obj.pk is not None:
+            audit_record(action=AuditAction.CREATE, obj=obj, changes={k: [None, v] for k, v in _snapshot(obj).items()})
+
+
 def audit_events_between(*, start: datetime.date, end: datetime.date) -> models.QuerySet[Any]:
     """Entries from the start of local day ``start`` to the end of local
     day ``end``, oldest first (for exports)."""

@@ -235,6 +235,9 @@ TOTP_ENROL_WINDOW_SECONDS = env_int("TOTP_ENROL_WINDOW_SECONDS", 10 * 60)
 TOTP_BACKUP_CODE_COUNT = 10
 # The audit trail is kept this many days (MLPS level 3 asks for six months).
 AUDIT_RETENTION_DAYS = max(184, env_int("AUDIT_RETENTION_DAYS", 400))
+# Key of the backup archives (32 bytes, urlsafe base64: a Fernet key will
+# do); derived from SECRET_KEY when empty. Keep a copy apart from the archives.
+BACKUP_ENCRYPTION_KEY = env_str("BACKUP_ENCRYPTION_KEY", "")
 CSRF_COOKIE_HTTPONLY = False  # the offline visit form reads it to submit queued drafts
 
 # --- Portal rules (DOMAIN.md) ------------------------------------------------------

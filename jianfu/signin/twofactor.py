@@ -252,7 +252,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     required = settings.TOTP_REQUIRED_FOR_BUREAU and user.is_bureau
     totp_device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST or None, backup_allowed=True)
     if request.method == "POST" and totp_device is not None and _verified(request):
         if request.POST.get("action") == "backup_codes":
             codes = twofactor_backup_codes_renew(user=user)

@@ -24,7 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jianfu.audit import audit_record
+from jianfu.audit import audit_bulk_update, audit_record
 from jianfu.models import AuditAction
 from jianfu.roles import SECTIONS
 from schools.models import School
@@ -686,7 +686,7 @@ def complaint_link_duplicate(*, case: ComplaintCase, original: ComplaintCase, by
         row.duplicate_of = root
         row.save()
         # Cases that were linked to this one follow it to the first case.
-        ComplaintCase.objects.filter(duplicate_of=row).update(duplicate_of=root)
+        audit_bulk_update(ComplaintCase.objects.filter(duplicate_of=row), duplicate_of=root)
         _event(
             row,
             A.DUPLICATE_LINKED,
