@@ -195,6 +195,8 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sweep-report-jobs": {"task": "reports.sweep_report_jobs", "schedule": 60.0},
+    # Sign-in and public-form counters past their window (jianfu/tasks.py).
+    "purge-rate-counters": {"task": "jianfu.purge_rate_counters", "schedule": 60 * 60.0},
     "draft-semester-reports": {"task": "reports.draft_semester_reports", "schedule": 6 * 60 * 60.0},
 }
 # How long a running report job may go without reporting progress before the

@@ -155,3 +155,16 @@ def test_twenty_simultaneous_wrong_passwords_check_at_most_the_limit() -> None:
     assert 1 <= CountingHasher.checks <= 5
     # And the account is locked now, for the right password too.
     assert "登录失败次数过多" in attempt(Client(), user.username, PASSWORD).content.decode()
+
+
+def test_counters_past_their_window_are_purged_by_a_beat_task(settings) -> None:  # type: ignore[no-untyped-def]
+    from jianfu.tasks import counters_retention, purge_rate_counters
+
+    entry = settings.CELERY_BEAT_SCHEDULE["purge-rate-counters"]
+    assert entry["task"] == "jianfu.purge_rate_counters"
+    attempt(Client(), "someone", "wrong")
+    old = timezone.now() - counters_retention() - datetime.timedelta(minutes=1)
+    RateCounter.objects.create(scope="signin_account", key_hash="x" * 64, window_start=old, count=5)
+    purge_rate_counters.delay()
+    assert not RateCounter.objects.filter(key_hash="x" * 64).exists()
+    assert RateCounter.objects.filter(scope="signin_account").count() == 1
