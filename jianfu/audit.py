@@ -13,7 +13,7 @@ import contextlib
 import datetime
 import decimal
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -174,7 +174,7 @@ def audit_bulk_update(queryset: models.QuerySet[Any], **values: Any) -> int:
     return count
 
 
-def audit_bulk_created(objs: list[models.Model]) -> None:
+def audit_bulk_created(objs: Sequence[models.Model]) -> None:
     """Entries for rows made with ``bulk_create`` (which sends no signals)."""
     from jianfu.models import AuditAction
 
@@ -281,7 +281,8 @@ def _m2m_current(through: type[models.Model], instance: models.Model, model: typ
         for f in through._meta.get_fields()
         if getattr(f, "related_model", None) is model and f is not own and f.is_relation
     )
-    return list(through._default_manager.filter(**{own.name: instance}).values_list(other.attname, flat=True))
+    column = getattr(other, "attname", other.name)
+    return list(through._default_manager.filter(**{own.name: instance}).values_list(column, flat=True))
 
 
 def connect() -> None:

@@ -178,8 +178,8 @@ def backup(output: Path) -> dict[str, Any]:
             tar.add(dump, arcname=dump.name)
             if media.exists():
                 tar.add(media, arcname="media")
-        with plain.open("rb") as source, partial.open("wb") as target:
-            encrypt_stream(source, target)
+        with plain.open("rb") as plain_in, partial.open("wb") as sealed_out:
+            encrypt_stream(plain_in, sealed_out)
         partial.replace(output)  # never leave a half-written archive under the real name
     return manifest
 
@@ -200,8 +200,8 @@ def restore(archive: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         plain = work / "archive.tar.gz"
-        with archive.open("rb") as source, plain.open("wb") as target:
-            decrypt_stream(source, target)
+        with archive.open("rb") as sealed_in, plain.open("wb") as plain_out:
+            decrypt_stream(sealed_in, plain_out)
         with tarfile.open(plain, "r:gz") as tar:
             tar.extractall(work, members=_safe_members(tar), filter="data")
         manifest = json.loads((work / "manifest.json").read_text())

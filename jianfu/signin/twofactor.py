@@ -237,8 +237,8 @@ def setup(request: HttpRequest) -> HttpResponse:
             request.session.cycle_key()
             otp_login(request, device)
             messages.success(request, _("Your authenticator is set up. You will be asked for a code at each sign-in."))
-            context = {"codes": codes, "next": _safe_next(request)}
-            return render(request, "registration/twofactor_backup_codes.html", context)
+            done = {"codes": codes, "next": _safe_next(request)}
+            return render(request, "registration/twofactor_backup_codes.html", done)
     secret = base64.b32encode(bytes.fromhex(key)).decode().rstrip("=")
     uri = TOTPDevice(user=user, key=key, name="authenticator").config_url
     context = {"form": form, "secret": secret, "qr": _qr_data_uri(uri), "next": _safe_next(request)}
@@ -271,5 +271,5 @@ def manage(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The authenticator is turned off for your account."))
                 return redirect("twofactor_manage")
     backup_left = StaticToken.objects.filter(device__user=user).count()
-    context = {"form": form, "required": required, "device": totp_device, "backup_left": backup_left}
+    context: dict[str, Any] = {"form": form, "required": required, "device": totp_device, "backup_left": backup_left}
     return render(request, "registration/twofactor_manage.html", context)
