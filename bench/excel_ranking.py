@@ -66,7 +66,7 @@ def portal_export(run_id: int, out: mp.Queue) -> None:  # type: ignore[type-arg]
     from django.utils import translation
 
     from jianfu.xlsx import write_workbook
-    from reports.exporters.rankings import ranking_sheets
+    from reports.exports.rankings import ranking_sheets
     from reports.models import ScoreRun
 
     db.connections.close_all()  # the fork must not share the parent's connection

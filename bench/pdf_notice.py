@@ -59,8 +59,8 @@ def main() -> None:
         from django.utils import translation
         from weasyprint import HTML
 
-        from reports.exporters import get_exporter
-        from reports.pdf import BASE_URL, StaticOnlyFetcher
+        from reports.exports.base import get_exporter
+        from reports.exports.pdf import BASE_URL, StaticOnlyFetcher
 
         semester_id = make_data(args.schools)
         print(f"database: {where}; {args.schools} schools")

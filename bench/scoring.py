@@ -25,11 +25,11 @@ def generate(n: int, semester, offset: int = 0) -> None:  # type: ignore[no-unty
 
     from jianfu.models import User
     from schools.models import HomeworkDay, School, SchoolClass, SchoolPledge
-    from schools.models.pledges import PledgeText
+    from schools.pledges.models import PledgeText
+    from supervision.complaints.models import ComplaintCase, ComplaintCategory, ComplaintChannel
     from supervision.models import ItemResult, SupervisionItem
-    from supervision.models.complaints import ComplaintCase, ComplaintCategory, ComplaintChannel
-    from supervision.models.rectifications import Rectification
-    from supervision.models.visits import Visit, VisitItemResult
+    from supervision.rectifications.models import Rectification
+    from supervision.visits.models import Visit, VisitItemResult
 
     rng = random.Random(offset + 1)
     user = User.objects.get_or_create(username="bench", defaults={"role": "bureau"})[0]
@@ -126,7 +126,7 @@ def main() -> None:
         from reports.scoring.engine import scores_compute
         from reports.scoring.indicators import load_indicators
         from schools.models import SchoolYear, Semester
-        from supervision.checklist_seed import seed_checklist
+        from supervision.checklist.seed import seed_checklist
         from supervision.models import SupervisionItem
 
         seed_checklist(SupervisionItem)

@@ -35,8 +35,8 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.urls import reverse  # noqa: E402
 
 from jianfu.models import User  # noqa: E402
+from schools.homework.selectors import homework_compliance  # noqa: E402
 from schools.models import HomeworkDay  # noqa: E402
-from schools.selectors import homework_compliance  # noqa: E402
 
 
 def measure(label: str, run: Callable[[], Any], repeat: int, days: int) -> None:
@@ -108,7 +108,7 @@ def main() -> None:
         covered(year_from, year_to),
     )
     if args.explain:
-        from schools.selectors.homework import _aggregates, homework_days_visible_to
+        from schools.homework.selectors import _aggregates, homework_days_visible_to
 
         qs = (
             homework_days_visible_to(bureau)

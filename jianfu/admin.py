@@ -9,7 +9,7 @@ from jianfu.signin import admin as _signin_admin  # noqa: F401 - the restricted 
 from jianfu.signin.lockout import signin_unlock
 from jianfu.signin.twofactor import twofactor_reset
 
-from .models import AuditEvent, User
+from jianfu.models import AuditEvent, User
 
 
 @admin.register(User)

@@ -20,10 +20,9 @@ from django.db import transaction
 
 from jianfu.models import User
 from jianfu.roles import SECTION_SUPERVISION_OFFICE, Role
-from schools.demo_records import build_records_demo
-from schools.demo_register import build_register_import_demo
 from schools.models import GradeEnrolment, Ownership, School, SchoolType, SchoolYear, Semester, Term
-from supervision.demo_visits import build_visits_demo
+from schools.records.demo import build_records_demo
+from schools.register.demo import build_register_import_demo
 from supervision.models import (
     DistrictMembership,
     Supervisor,
@@ -31,6 +30,7 @@ from supervision.models import (
     SupervisorKind,
     SupervisoryDistrict,
 )
+from supervision.visits.demo import build_visits_demo
 
 DEMO_PASSWORD = "jianfu-demo-2026"
 TERM_START = datetime.date(2024, 9, 1)
@@ -251,18 +251,18 @@ def build_demo(today: datetime.date | None = None) -> DemoSummary:
 
     build_register_import_demo(today=today)
     build_visits_demo(rng, today=today)
-    from schools.demo_filings import build_filings_demo
+    from schools.filings_demo import build_filings_demo
 
     build_filings_demo(rng, today=today, schools=schools, bureau=bureau)
     build_records_demo(rng, today=today)
-    from supervision.demo_complaints import build_complaints_demo
+    from supervision.complaints.demo import build_complaints_demo
 
     build_complaints_demo(rng, today=today)
-    from schools.demo_crosscheck import build_crosscheck_demo
+    from schools.selfchecks.demo_crosscheck import build_crosscheck_demo
 
     build_crosscheck_demo(rng, today=today, schools=schools, bureau=bureau)
 
-    from reports.demo_scoring import build_scoring_demo
+    from reports.scoring.demo import build_scoring_demo
 
     build_scoring_demo(today=today)
     return DemoSummary(schools=len(schools), districts=len(districts), supervisors=len(supervisors), accounts=accounts)

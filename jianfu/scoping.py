@@ -36,8 +36,8 @@ def supervisor_of(user: Any) -> Supervisor | None:
 
 
 def districts_visible_to(user: Any, *, on: datetime.date | None = None) -> QuerySet[SupervisoryDistrict]:
+    from supervision.districts.dated import active_on_q
     from supervision.models import SupervisoryDistrict
-    from supervision.models.dated import active_on_q
 
     if not getattr(user, "is_authenticated", False):
         return SupervisoryDistrict.objects.none()

@@ -1,4 +1,4 @@
-"""Periodic housekeeping of the portal core (CELERY_BEAT_SCHEDULE)."""
+"""Periodic tasks of the portal core (CELERY_BEAT_SCHEDULE)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,15 @@ import datetime
 
 from celery import shared_task
 from django.conf import settings
+
+
+@shared_task(name="supervision.tasks.sweep_notifications", ignore_result=True)
+def sweep_notifications() -> int:
+    """Every few minutes (CELERY_BEAT_SCHEDULE): send the notices whose task
+    was never queued (Redis was down) or failed for good."""
+    from jianfu.outbox import notifications_sweep
+
+    return notifications_sweep()
 
 
 def counters_retention() -> datetime.timedelta:

@@ -6,8 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from jianfu import views
 from jianfu.signin import twofactor
 from jianfu.signin.views import LoginView
-from schools import views as school_views
-from supervision import views as supervision_views
 
 admin.site.site_header = _("Burden-reduction supervision portal")
 admin.site.site_title = _("Burden-reduction supervision")
@@ -29,16 +27,18 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("bureau/", views.bureau_overview, name="bureau_overview"),
-    path("bureau/", include("schools.urls_bureau")),
+    # Each subject's pages; order matters only where a path could match two
+    # patterns (schools/<code>/homework/ before schools/<code>/).
+    path("", include("schools.homework.urls")),
+    path("", include("schools.afterschool.urls")),
+    path("", include("schools.fivemanagement.urls")),
+    path("", include("schools.records.urls")),
     path("", include("schools.pledges.urls")),
     path("", include("schools.selfchecks.urls")),
-    path("supervisor/", supervision_views.supervisor_home, name="supervisor_home"),
-    path("school/<int:pk>/", school_views.school_detail, name="school_detail"),
-    path("schools/<str:code>/", school_views.public_sign, name="public_sign"),
-    path("supervisor-photo/<int:pk>/", school_views.supervisor_photo, name="supervisor_photo"),
-    path("reports/", include("reports.urls")),
-    path("", include("schools.urls_records")),
+    path("", include("schools.register.urls")),
+    path("", include("supervision.visits.urls")),
+    path("", include("supervision.rectifications.urls")),
     path("", include("supervision.complaints.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
-    path("", include("supervision.urls")),
 ]

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from jianfu.permissions import bureau_required
 from schools.models import School, Semester
-from supervision.selectors import district_loads, overloaded_supervisors, schools_without_district
+from supervision.districts.selectors import district_loads, overloaded_supervisors, schools_without_district
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -1,16 +1,9 @@
-from django.urls import path
+"""The reports app's pages under /reports/, namespaced ``reports:``; each
+subject keeps its own URL list."""
 
-from . import views
+from reports.dashboard.urls import urlpatterns as dashboard_urls
+from reports.jobs.urls import urlpatterns as jobs_urls
+from reports.scoring.urls import urlpatterns as scoring_urls
 
 app_name = "reports"
-
-urlpatterns = [
-    path("", views.report_list, name="list"),
-    path("dashboard/", views.dashboard, name="dashboard"),
-    path("scores/", views.scores, name="scores"),
-    path("scores/<int:pk>/", views.score_detail, name="score_detail"),
-    path("request/<slug:kind>/", views.report_request, name="request"),
-    path("jobs/<int:pk>/", views.job_detail, name="job"),
-    path("jobs/<int:pk>/status/", views.job_status, name="job_status"),
-    path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
-]
+urlpatterns = [*jobs_urls, *dashboard_urls, *scoring_urls]

@@ -43,7 +43,7 @@ def _checklist_after_flush(request: pytest.FixtureRequest) -> None:
     if not {"transactional_db", "live_server"} & set(request.fixturenames):
         return
     request.getfixturevalue("transactional_db")
-    from supervision.checklist_seed import seed_checklist
+    from supervision.checklist.seed import seed_checklist
     from supervision.models import SupervisionItem
     from tests.supervision.complaint_factories import ensure_complaint_seed_data
 

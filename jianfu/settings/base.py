@@ -64,7 +64,17 @@ WSGI_APPLICATION = "jianfu.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # Project-wide templates, then each subject package's own folder
+        # (<app>/<subject>/templates/), found by one rule so a new subject
+        # needs no edit here.
+        "DIRS": [
+            BASE_DIR / "templates",
+            *(
+                d
+                for app in ("jianfu", "schools", "supervision", "reports")
+                for d in sorted((BASE_DIR / app).glob("*/templates"))
+            ),
+        ],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -1,8 +1,7 @@
 """Local development: the embedded defaults with DEBUG on."""
 
 from jianfu.env import env_bool
-
-from .base import *  # noqa: F403
+from jianfu.settings.base import *  # noqa: F403
 
 DEBUG = env_bool("DEBUG", True)
 

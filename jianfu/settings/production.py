@@ -4,8 +4,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from jianfu.env import env_bool, env_int, env_list, env_str
-
-from .base import *  # noqa: F403
+from jianfu.settings.base import *  # noqa: F403
 
 DEBUG = False
 

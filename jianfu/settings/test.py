@@ -1,6 +1,6 @@
 """Test settings: the same as development but fast hashing and no DEBUG."""
 
-from .base import *  # noqa: F403
+from jianfu.settings.base import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

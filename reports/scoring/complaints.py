@@ -16,16 +16,15 @@ from django.utils.translation import gettext_lazy
 
 from jianfu.scoping import schools_visible_to
 from jianfu.xlsx import Column, Sheet
-from reports.dashboard import Panel, bar_option, dashboard_panel
-from reports.exporters.rankings import EXTRA_SHEETS
+from reports.dashboard.panels import Panel, bar_option, dashboard_panel
+from reports.exports.notice import Section, Table, notice_section
+from reports.exports.rankings import EXTRA_SHEETS
 from reports.models import ScoreRun
-from reports.notice import Section, Table, notice_section
+from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, indicator
+from reports.scoring.vetoes import veto_kind
 from schools.models import Semester
+from supervision.complaints.models import ComplaintCase, ComplaintOutcome
 from supervision.complaints.selectors import substantiated_complaints_by_school
-from supervision.models.complaints import ComplaintCase, ComplaintOutcome
-
-from .indicators import Evidence, Indicator, IndicatorResult, indicator
-from .vetoes import veto_kind
 
 SUBSTANTIATED = (ComplaintOutcome.SUBSTANTIATED, ComplaintOutcome.PARTLY)
 

@@ -18,11 +18,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reports.models import SchoolScore, ScoreRun, ScoringScheme, VetoRule
+from reports.scoring.indicators import load_indicators
+from reports.scoring.vetoes import load_veto_kinds
 from schools.models import School
 from supervision.models import DistrictMembership
-
-from .indicators import load_indicators
-from .vetoes import load_veto_kinds
 
 TWO = Decimal("0.01")
 

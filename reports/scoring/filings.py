@@ -12,12 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from reports.exports.notice import Section, notice_section
 from reports.models import ScoreRun
-from reports.notice import Section, notice_section
+from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, indicator
 from schools.models import SchoolPledge, Semester
-from schools.models.selfchecks import SelfCheck, SelfCheckRound
-
-from .indicators import Evidence, Indicator, IndicatorResult, indicator
+from schools.selfchecks.models import SelfCheck, SelfCheckRound
 
 TIMING_VALUE = {"on_time": 1.0, "late": 0.5, "missing": 0.0}
 

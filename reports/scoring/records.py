@@ -12,16 +12,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jianfu.scoping import schools_visible_to
-from reports.dashboard import Panel, bar_option, dashboard_panel
+from reports.dashboard.panels import Panel, bar_option, dashboard_panel
+from reports.exports.notice import Section, Table, notice_section
 from reports.models import ScoreRun
-from reports.notice import Section, Table, notice_section
+from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, indicator
+from schools.afterschool.models import AfterSchoolDay
+from schools.afterschool.selectors import afterschool_figures_by_school
+from schools.homework.rules import over_cap_q, written_cap
 from schools.models import HomeworkDay, Semester
-from schools.models.afterschool import AfterSchoolDay
-from schools.rules import over_cap_q, written_cap
-from schools.selectors.afterschool import afterschool_figures_by_school
 from schools.selfchecks.crosscheck import selfcheck_gap_counts
-
-from .indicators import Evidence, Indicator, IndicatorResult, indicator
 
 
 def _days(semester: Semester) -> Any:

@@ -16,19 +16,18 @@ from django.utils.translation import gettext_lazy
 
 from jianfu.scoping import districts_visible_to
 from jianfu.xlsx import Column, Sheet
-from reports.charts import Series, bar_chart
-from reports.dashboard import Panel, bar_option, dashboard_panel
-from reports.exporters.rankings import EXTRA_SHEETS
+from reports.dashboard.charts import Series, bar_chart
+from reports.dashboard.panels import Panel, bar_option, dashboard_panel
+from reports.exports.notice import Section, Table, notice_section
+from reports.exports.rankings import EXTRA_SHEETS
 from reports.models import ScoreRun
-from reports.notice import Section, Table, notice_section
+from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, indicator
+from reports.scoring.vetoes import veto_kind
 from schools.models import Semester
 from supervision.models import ItemResult
-from supervision.models.rectifications import Rectification, RectificationStatus
-from supervision.models.visits import Visit, VisitItemResult
-from supervision.selectors.coverage import coverage_by_district
-
-from .indicators import Evidence, Indicator, IndicatorResult, indicator
-from .vetoes import veto_kind
+from supervision.rectifications.models import Rectification, RectificationStatus
+from supervision.visits.coverage import coverage_by_district
+from supervision.visits.models import Visit, VisitItemResult
 
 RESULT_VALUE = {ItemResult.COMPLIANT: 1.0, ItemResult.MOSTLY: 0.5, ItemResult.NON_COMPLIANT: 0.0}
 

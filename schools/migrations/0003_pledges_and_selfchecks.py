@@ -2,8 +2,8 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import schools.models.pledges
-import schools.models.selfchecks
+import schools.pledges.models
+import schools.selfchecks.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ('principal_signatory', models.CharField(blank=True, max_length=50, verbose_name='signed for the school by')),
                 ('bureau_signatory', models.CharField(blank=True, max_length=50, verbose_name='signed for the bureau by')),
                 ('signature_recorded_at', models.DateTimeField(blank=True, null=True, verbose_name='signature recorded')),
-                ('scan', models.FileField(blank=True, max_length=200, upload_to=schools.models.pledges.pledge_scan_path, verbose_name='signed copy')),
+                ('scan', models.FileField(blank=True, max_length=200, upload_to=schools.pledges.models.pledge_scan_path, verbose_name='signed copy')),
                 ('scan_content_type', models.CharField(blank=True, max_length=50, verbose_name='signed copy type')),
                 ('scan_uploaded_at', models.DateTimeField(blank=True, null=True, verbose_name='signed copy uploaded')),
                 ('teacher_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='teachers')),
@@ -128,7 +128,7 @@ class Migration(migrations.Migration):
             name='SelfCheckEvidence',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=schools.models.selfchecks.evidence_path, verbose_name='file')),
+                ('file', models.FileField(max_length=200, upload_to=schools.selfchecks.models.evidence_path, verbose_name='file')),
                 ('content_type', models.CharField(max_length=50, verbose_name='file type')),
                 ('original_name', models.CharField(blank=True, help_text='Shown to people only; never used on disk.', max_length=120, verbose_name='original name')),
                 ('size', models.PositiveIntegerField(default=0, verbose_name='size in bytes')),

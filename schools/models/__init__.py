@@ -1,11 +1,19 @@
-from .afterschool import AfterSchoolContent, AfterSchoolDay, AfterSchoolPlan, FeePolicy
-from .calendar import SchoolYear, Semester, Term
-from .five_management import FiveManagementRecord
-from .homework import HomeworkDay, HomeworkItem, HomeworkKind, HomeworkPublication, SchoolClass, Subject
-from .import_batches import ImportBatch, ImportKind, ImportStatus
-from .pledges import PledgeReminder, PledgeText, SchoolPledge
-from .register import EducationGroup, GradeEnrolment, Ownership, School, SchoolType
-from .selfchecks import (
+from schools.afterschool.models import AfterSchoolContent, AfterSchoolDay, AfterSchoolPlan, FeePolicy
+from schools.calendar.models import SchoolYear, Semester, Term
+from schools.fivemanagement.models import FiveManagementRecord
+from schools.homework.models import HomeworkDay, HomeworkItem, HomeworkKind, HomeworkPublication, SchoolClass, Subject
+from schools.pledges.models import PledgeReminder, PledgeText, SchoolPledge
+from schools.register.models import (
+    EducationGroup,
+    GradeEnrolment,
+    ImportBatch,
+    ImportKind,
+    ImportStatus,
+    Ownership,
+    School,
+    SchoolType,
+)
+from schools.selfchecks.models import (
     PeriodKind,
     RoundState,
     SelfCheck,

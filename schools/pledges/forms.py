@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import PledgeText, SchoolYear
-
-from .services import COMMITMENT_MAX_CHARS
+from schools.pledges.services import COMMITMENT_MAX_CHARS
 
 
 class DateInput(forms.DateInput):

@@ -20,11 +20,10 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from jianfu.documents import check_document
 from jianfu.models import User
-from schools.documents import check_document
 from schools.models import PledgeReminder, PledgeText, School, SchoolPledge, SchoolYear
-
-from .selectors import unsigned_schools
+from schools.pledges.selectors import unsigned_schools
 
 MB = 1024 * 1024
 COMMITMENT_MAX_CHARS = 2000

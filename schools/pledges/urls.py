@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from schools.pledges import views
 
 urlpatterns = [
     path("bureau/pledges/", views.pledge_overview, name="pledge_overview"),

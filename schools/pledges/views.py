@@ -15,13 +15,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jianfu.documents import document_response
 from jianfu.permissions import bureau_required
 from schools.access import filing_view
-from schools.documents import document_response
 from schools.models import School, SchoolPledge, SchoolYear
-
-from . import selectors, services
-from .forms import CommitmentForm, PledgeTextForm, ScanForm, SignatureForm, TeacherPledgeForm
+from schools.pledges import selectors, services
+from schools.pledges.forms import CommitmentForm, PledgeTextForm, ScanForm, SignatureForm, TeacherPledgeForm
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ supervisor found. This is where self-checks earn their keep.
 
 Both sides come from the existing selectors, joined on ``(school_id,
 item_id)``: :func:`schools.selfchecks.selectors.selfcheck_latest_results` and
-:func:`supervision.selectors.visits.latest_visit_results` (its default:
+:func:`supervision.visits.selectors.latest_visit_results` (its default:
 "not applicable" on a visit is no rating, so an earlier real rating stands).
 They are compared with :meth:`supervision.models.ItemResult.rank`; "not
 applicable" in a self-check is never compared, so never flagged.
@@ -40,10 +40,9 @@ from django.utils.translation import gettext_lazy as _
 
 from jianfu.scoping import schools_visible_to
 from schools.models import School, SelfCheckRound, Semester
+from schools.selfchecks.selectors import SelfAssessment, selfcheck_latest_results
 from supervision.models import DistrictMembership, ItemResult, SupervisionItem, SupervisoryDistrict
-from supervision.selectors.visits import LatestResult, latest_visit_results
-
-from .selectors import SelfAssessment, selfcheck_latest_results
+from supervision.visits.selectors import LatestResult, latest_visit_results
 
 
 class Via(TextChoices):

@@ -31,7 +31,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from schools.documents import check_document
+from jianfu.documents import check_document
 from schools.models import (
     PeriodKind,
     School,

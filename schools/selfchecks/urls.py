@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_crosscheck
+from schools.selfchecks import views, views_crosscheck
 
 urlpatterns = [
     path("bureau/selfchecks/", views.selfcheck_rounds, name="selfcheck_rounds"),

@@ -13,14 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jianfu.documents import document_response
 from jianfu.permissions import bureau_required
 from schools.access import filing_view
-from schools.documents import document_response
 from schools.models import RoundState, School, SelfCheck, SelfCheckEvidence, SelfCheckRound, SelfCheckStatus
+from schools.selfchecks import selectors, services
+from schools.selfchecks.forms import ReviewForm, SelfCheckItemForm, SelfCheckRoundForm
 from supervision.models import ItemResult
-
-from . import selectors, services
-from .forms import ReviewForm, SelfCheckItemForm, SelfCheckRoundForm
 
 RESULT_STYLES = {
     ItemResult.COMPLIANT: "success",

@@ -23,9 +23,8 @@ from django.utils.http import urlencode
 
 from jianfu.scoping import districts_visible_to, get_visible_school, schools_visible_to
 from schools.models import SelfCheckRound
-
-from .crosscheck import crosscheck_of_school, crosscheck_overview
-from .forms import CrossCheckFilterForm
+from schools.selfchecks.crosscheck import crosscheck_of_school, crosscheck_overview
+from schools.selfchecks.forms import CrossCheckFilterForm
 
 
 def crosscheck_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

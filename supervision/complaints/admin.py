@@ -12,8 +12,9 @@ from django.db.models import Max, Min
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 
+from supervision.complaints.selectors import calendar_missing_next_year
+
 from ..models import CalendarDay, ComplainantIdentityView, ComplaintCategory, ComplaintReplyTemplate
-from .selectors import calendar_missing_next_year
 
 
 @admin.register(ComplaintCategory)

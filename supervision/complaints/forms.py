@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from jianfu.roles import SECTIONS
 from schools.models import School
+from supervision.complaints import captcha
+from supervision.complaints.files import PreparedFile, prepare_upload
+from supervision.complaints.identity import is_mainland_mobile, normalize_phone
 
 from ..models import (
     AssigneeKind,
@@ -27,9 +30,6 @@ from ..models import (
     Liability,
     Supervisor,
 )
-from . import captcha
-from .files import PreparedFile, prepare_upload
-from .identity import is_mainland_mobile, normalize_phone
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -324,7 +324,7 @@ class DuplicateForm(forms.Form):
 
     def __init__(self, *args: Any, case: ComplaintCase, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from .selectors import duplicate_candidates
+        from supervision.complaints.selectors import duplicate_candidates
 
         self.fields["original"].queryset = duplicate_candidates(case)  # type: ignore[attr-defined]
 

@@ -17,9 +17,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from jianfu.roles import Role
+from supervision.complaints.selectors import complaint_deadlines, complaints_assigned_to
 
 from ..models import AssigneeKind, ComplaintDigestRun, ComplaintEvent, ComplaintEventAction
-from .selectors import complaint_deadlines, complaints_assigned_to
 
 
 def _send(subject: str, template: str, context: dict[str, Any], recipients: list[str]) -> None:

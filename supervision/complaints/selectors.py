@@ -17,6 +17,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from jianfu.scoping import schools_visible_to, supervisor_of
+from supervision.complaints.models import (
+    AWAITING_ACCEPTANCE,
+    AWAITING_CONCLUSION,
+    OPEN_STATUSES,
+    PUBLIC_EVENT_ACTIONS,
+    SUBSTANTIATED_OUTCOMES,
+)
+from supervision.workdays.calendar import add_working_days
 
 from ..models import (
     AssigneeKind,
@@ -27,14 +35,6 @@ from ..models import (
     ComplaintOutcome,
     ComplaintStatus,
 )
-from ..models.complaints import (
-    AWAITING_ACCEPTANCE,
-    AWAITING_CONCLUSION,
-    OPEN_STATUSES,
-    PUBLIC_EVENT_ACTIONS,
-    SUBSTANTIATED_OUTCOMES,
-)
-from ..workdays import add_working_days
 
 S = ComplaintStatus
 

@@ -26,8 +26,14 @@ from django.utils.translation import gettext as _
 
 from jianfu.audit import audit_bulk_update, audit_record
 from jianfu.models import AuditAction
+from jianfu.outbox import publish_after_commit
 from jianfu.roles import SECTIONS
 from schools.models import School
+from supervision.complaints import ratelimit
+from supervision.complaints.files import PreparedFile
+from supervision.complaints.identity import Complainant, sealed, unsealed
+from supervision.complaints.models import AWAITING_CONCLUSION, SUBSTANTIATED_OUTCOMES
+from supervision.workdays.calendar import add_working_days, is_working_day
 
 from ..models import (
     AssigneeKind,
@@ -44,12 +50,6 @@ from ..models import (
     Liability,
     Supervisor,
 )
-from ..models.complaints import AWAITING_CONCLUSION, SUBSTANTIATED_OUTCOMES
-from ..services.outbox import publish_after_commit
-from ..workdays import add_working_days, is_working_day
-from . import ratelimit
-from .files import PreparedFile
-from .identity import Complainant, sealed, unsealed
 
 S = ComplaintStatus
 A = ComplaintEventAction
@@ -468,7 +468,7 @@ def complaint_assign(
             AssigneeKind.SCHOOL: row.school.name,
         }[AssigneeKind(kind)]
         event = _event(row, A.ASSIGNED, by=by, from_status=before, note=f"→ {target}\n{note}".strip())
-        from supervision.tasks import complaint_notify_assignment
+        from supervision.complaints.tasks import complaint_notify_assignment
 
         publish_after_commit(complaint_notify_assignment, event.pk)
     _sync(case, row)
@@ -731,7 +731,7 @@ def complaint_raise_rectification(
     if deadline <= _local_day():
         raise ComplaintError(_("The rectification deadline must be in the future."))
     from supervision.errors import SupervisionError
-    from supervision.services.rectifications import rectification_raise
+    from supervision.rectifications.services import rectification_raise
 
     title = title.strip() or _("Complaint %(number)s: %(category)s") % {
         "number": case.number,

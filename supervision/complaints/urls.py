@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_assigned, views_public, views_staff
+from supervision.complaints import views_assigned, views_public, views_staff
 
 app_name = "complaints"
 

@@ -18,10 +18,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from supervision.complaints import services
+from supervision.complaints.forms import FindingsForm
+from supervision.complaints.selectors import (
+    complaint_attachments,
+    complaints_assigned_to,
+    get_assigned_case,
+    get_attachment_for,
+)
+
 from ..models import AttachmentKind, ComplaintStatus
-from . import services
-from .forms import FindingsForm
-from .selectors import complaint_attachments, complaints_assigned_to, get_assigned_case, get_attachment_for
 
 
 def assignee_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

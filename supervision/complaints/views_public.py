@@ -13,11 +13,10 @@ from django.views.decorators.http import require_http_methods
 
 from jianfu.client_ip import client_ip
 from schools.models import School
-
-from . import captcha
-from .forms import PublicComplaintForm, StatusForm
-from .selectors import complaint_public_timeline
-from .services import ComplaintRefused, complaint_check_query, complaint_submit_public
+from supervision.complaints import captcha
+from supervision.complaints.forms import PublicComplaintForm, StatusForm
+from supervision.complaints.selectors import complaint_public_timeline
+from supervision.complaints.services import ComplaintRefused, complaint_check_query, complaint_submit_public
 
 RECEIPT_KEY = "complaint_receipt"
 

@@ -21,11 +21,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jianfu.permissions import bureau_required
 from schools.models import School
-
-from ..models import ComplaintCase, ComplaintCategory, ComplaintReplyTemplate, ComplaintStatus
-from . import forms as cf
-from . import services
-from .selectors import (
+from supervision.complaints import forms as cf
+from supervision.complaints import services
+from supervision.complaints.selectors import (
     CaseFilter,
     calendar_missing_next_year,
     cases_with_same_phone,
@@ -36,6 +34,8 @@ from .selectors import (
     complaints_visible_to_bureau,
     get_bureau_case,
 )
+
+from ..models import ComplaintCase, ComplaintCategory, ComplaintReplyTemplate, ComplaintStatus
 
 S = ComplaintStatus
 NEW_CODE_KEY = "complaint_new_code"

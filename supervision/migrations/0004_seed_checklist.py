@@ -1,8 +1,8 @@
-"""Seed the checklist (see supervision/checklist_seed.py)."""
+"""Seed the checklist (see supervision/checklist/seed.py)."""
 
 from django.db import migrations
 
-from supervision.checklist_seed import seed_checklist
+from supervision.checklist.seed import seed_checklist
 
 
 def seed(apps, schema_editor):  # type: ignore[no-untyped-def]

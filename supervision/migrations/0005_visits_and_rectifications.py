@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import supervision.models.uploads
+import supervision.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
             name='RectificationEvidence',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=supervision.models.uploads.evidence_path, verbose_name='file')),
+                ('file', models.FileField(max_length=200, upload_to=supervision.uploads.evidence_path, verbose_name='file')),
                 ('kind', models.CharField(choices=[('image', 'Image'), ('pdf', 'PDF document')], max_length=10, verbose_name='kind')),
                 ('size', models.PositiveIntegerField(default=0, verbose_name='size in bytes')),
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded')),
@@ -177,8 +177,8 @@ class Migration(migrations.Migration):
             name='VisitPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.FileField(max_length=200, upload_to=supervision.models.uploads.visit_photo_path, verbose_name='photo')),
-                ('thumbnail', models.FileField(blank=True, max_length=200, upload_to=supervision.models.uploads.visit_photo_path, verbose_name='thumbnail')),
+                ('image', models.FileField(max_length=200, upload_to=supervision.uploads.visit_photo_path, verbose_name='photo')),
+                ('thumbnail', models.FileField(blank=True, max_length=200, upload_to=supervision.uploads.visit_photo_path, verbose_name='thumbnail')),
                 ('size', models.PositiveIntegerField(default=0, verbose_name='size in bytes')),
                 ('width', models.PositiveIntegerField(default=0, verbose_name='width')),
                 ('height', models.PositiveIntegerField(default=0, verbose_name='height')),

@@ -1,5 +1,5 @@
-from .checklist import ItemResult, SupervisionItem
-from .complaints import (
+from supervision.checklist.models import ItemResult, SupervisionItem
+from supervision.complaints.models import (
     AssigneeKind,
     AttachmentKind,
     ComplainantIdentityView,
@@ -16,8 +16,14 @@ from .complaints import (
     ComplaintStatus,
     Liability,
 )
-from .districts import DistrictMembership, SupervisoryDistrict
-from .rectifications import (
+from supervision.districts.models import (
+    DistrictMembership,
+    Supervisor,
+    SupervisorAssignment,
+    SupervisorKind,
+    SupervisoryDistrict,
+)
+from supervision.rectifications.models import (
     EvidenceKind,
     OverdueDigest,
     Rectification,
@@ -27,9 +33,16 @@ from .rectifications import (
     RectificationEvidence,
     RectificationStatus,
 )
-from .supervisors import Supervisor, SupervisorAssignment, SupervisorKind
-from .visits import Visit, VisitAmendment, VisitItemResult, VisitKind, VisitMethod, VisitMode, VisitPhoto
-from .workdays import CalendarDay, CalendarDayKind
+from supervision.visits.models import (
+    Visit,
+    VisitAmendment,
+    VisitItemResult,
+    VisitKind,
+    VisitMethod,
+    VisitMode,
+    VisitPhoto,
+)
+from supervision.workdays.models import CalendarDay, CalendarDayKind
 
 __all__ = [
     "AssigneeKind",

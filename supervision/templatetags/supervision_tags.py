@@ -6,8 +6,8 @@ from typing import Any
 
 from django import template
 
-from supervision.selectors.rectifications import rectifications_visible_to
-from supervision.selectors.visits import visits_visible_to
+from supervision.rectifications.selectors import rectifications_visible_to
+from supervision.visits.selectors import visits_visible_to
 
 register = template.Library()
 

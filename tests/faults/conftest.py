@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from .services import FAULT_SETTINGS, PrivateCluster, PrivateRedis, postgres_bin
+from tests.faults.services import FAULT_SETTINGS, PrivateCluster, PrivateRedis, postgres_bin
 
 # A running report job whose worker died is taken over once its lease ran out:
 # short in the fault tests' worker, so that they need not wait two minutes.

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from supervision.complaints import captcha
 from supervision.models import ComplaintCase, ComplaintEvent, ComplaintEventAction, RectificationAnswer
-from supervision.services.rectifications import rectification_answer
+from supervision.rectifications.services import rectification_answer
 from tests.supervision.complaint_factories import case_in_status, category, ensure_complaint_seed_data
 from tests.supervision.factories import RectificationFactory
 

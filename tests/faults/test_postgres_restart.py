@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .services import ROOT, PrivateCluster, django_env, gunicorn, http_status
+from tests.faults.services import ROOT, PrivateCluster, django_env, gunicorn, http_status
 
 pytestmark = pytest.mark.services
 

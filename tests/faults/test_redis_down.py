@@ -14,8 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from reports.models import JobStatus, ReportJob
-
-from .services import wait_until
+from tests.faults.services import wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

@@ -11,13 +11,12 @@ import time
 import pytest
 from django.utils import timezone
 
-from reports import services
+from reports.jobs import services
 from reports.models import JobStatus, ReportJob, ScoringScheme
 from schools.models import School, SchoolType, SchoolYear, Semester
 from supervision.models import DistrictMembership, SupervisoryDistrict
 from tests.factories import BureauUserFactory
-
-from .services import wait_until
+from tests.faults.services import wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

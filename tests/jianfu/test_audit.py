@@ -167,7 +167,7 @@ def test_bulk_updates_through_services_are_recorded(world) -> None:  # type: ign
     """Classes beyond a lowered enrolment count are retired with one UPDATE;
     each retired class still gets its entry (bulk updates send no signals)."""
     from schools.models import GradeEnrolment, SchoolClass
-    from schools.services.classes import school_classes_sync
+    from schools.register.classes import school_classes_sync
 
     school = world.school_a
     grade = school.grades[0]

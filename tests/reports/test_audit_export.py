@@ -20,10 +20,10 @@ from openpyxl import load_workbook
 from jianfu.audit import audit_record
 from jianfu.models import AuditAction, AuditEvent, User
 from jianfu.roles import SECTION_BASIC_EDUCATION
-from reports import services
-from reports.exporters import get_exporter
+from reports.exports.base import get_exporter
+from reports.jobs import services
+from reports.jobs.selectors import exporters_for
 from reports.models import JobStatus, ReportJob
-from reports.selectors import exporters_for
 from tests.factories import BureauUserFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from reports.charts import Series, bar_chart
+from reports.dashboard.charts import Series, bar_chart
 
 
 def test_bar_chart_is_valid_svg_with_escaped_labels() -> None:

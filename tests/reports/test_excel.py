@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from jianfu.xlsx import Column, Sheet, neutralise, write_workbook
-from reports.exporters import get_exporter
+from reports.exports.base import get_exporter
 
 pytestmark = pytest.mark.django_db
 

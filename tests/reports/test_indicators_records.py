@@ -12,10 +12,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from reports.exporters import get_exporter
+from reports.exports.base import get_exporter
 from reports.models import SchemeWeight, ScoringScheme, VetoRule
 from reports.scoring.engine import scores_compute
-from supervision.models.complaints import ComplaintStatus as S
+from supervision.complaints.models import ComplaintStatus as S
 from tests.factories import SemesterFactory
 from tests.schools.factories import SchoolClassFactory, record_day
 from tests.supervision.complaint_factories import case_in_status

@@ -12,11 +12,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from reports.exporters import get_exporter
+from reports.exports.base import get_exporter
 from reports.models import SchemeWeight, ScoringScheme, VetoRule
 from reports.scoring.engine import scores_compute
 from supervision.models import ItemResult
-from supervision.models.rectifications import RectificationStatus
+from supervision.rectifications.models import RectificationStatus
 from tests.factories import SemesterFactory
 from tests.supervision.factories import RectificationFactory, VisitFactory, VisitItemResultFactory, item
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from reports import services
-from reports.exporters.base import EXPORTERS, Exporter
+from reports.exports.base import EXPORTERS, Exporter
+from reports.jobs import services
 from reports.models import JobStatus, ReportJob
 
 pytestmark = pytest.mark.django_db(transaction=True)

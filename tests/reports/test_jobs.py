@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import services
+from reports.jobs import services
 from reports.models import JobStatus, ReportJob
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +106,7 @@ def test_sweeper_requeues_lost_jobs_and_gives_up_after_attempts(world) -> None: 
 
 
 def test_failing_exporter_records_the_error(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from reports.exporters import get_exporter
+    from reports.exports.base import get_exporter
 
     exporter = get_exporter(KIND)
 

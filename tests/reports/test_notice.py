@@ -5,7 +5,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from reports.exporters import get_exporter
+from reports.exports.base import get_exporter
 from reports.models import VetoRule
 from tests.factories import SchoolFactory
 

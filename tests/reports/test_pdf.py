@@ -7,7 +7,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from reports.pdf import BASE_URL, FetchRefusedError, StaticOnlyFetcher, html_to_pdf, static_path_for
+from reports.exports.pdf import BASE_URL, FetchRefusedError, StaticOnlyFetcher, html_to_pdf, static_path_for
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_document_with_hostile_urls_renders_without_reading_them(tmp_path) -> No
 
 
 def test_roster_pdf_text_is_chinese_and_user_text_escaped(world) -> None:  # type: ignore[no-untyped-def]
-    from reports.exporters import get_exporter
+    from reports.exports.base import get_exporter
 
     world.school_a.name = '<img src="file:///etc/passwd">甲小学'
     world.school_a.save()

@@ -7,7 +7,7 @@ import time
 import pytest
 from django.db import transaction
 
-from reports import services
+from reports.jobs import services
 from reports.models import JobStatus, ReportJob
 
 pytestmark = pytest.mark.services
@@ -34,7 +34,7 @@ def test_worker_runs_requested_job(world, real_worker) -> None:  # type: ignore[
 
 
 def test_job_queued_twice_still_makes_one_file(world, real_worker) -> None:  # type: ignore[no-untyped-def]
-    from reports.tasks import run_report_job
+    from reports.jobs.tasks import run_report_job
 
     job = ReportJob.objects.create(kind="district_roster_xlsx", params={}, requested_by=world.bureau)
     run_report_job.delay(job.pk)

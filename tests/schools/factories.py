@@ -9,8 +9,8 @@ from typing import Any
 
 import factory
 
+from schools.homework.services import ItemSpec, homework_day_save
 from schools.models import AfterSchoolPlan, HomeworkDay, SchoolClass
-from schools.services import ItemSpec, homework_day_save
 from tests.factories import SchoolFactory, SemesterFactory
 
 MONDAY = datetime.date(2026, 9, 7)  # a Monday in the first semester of the factories' school year

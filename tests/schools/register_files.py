@@ -11,8 +11,8 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from schools.imports import get_importer
 from schools.models import EducationGroup
+from schools.register.imports import get_importer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

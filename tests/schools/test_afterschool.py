@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from schools.afterschool.selectors import afterschool_plan_checks, afterschool_weeks
+from schools.afterschool.services import afterschool_plan_save, afterschool_week_save
 from schools.models import AfterSchoolDay, AfterSchoolPlan
-from schools.selectors import afterschool_plan_checks, afterschool_weeks
-from schools.services import afterschool_plan_save, afterschool_week_save
 from tests.factories import SemesterFactory
 from tests.schools.factories import MONDAY, AfterSchoolPlanFactory
 

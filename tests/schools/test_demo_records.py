@@ -8,6 +8,7 @@ import datetime
 import pytest
 
 from jianfu.demo import build_demo
+from schools.homework.rules import over_cap_q
 from schools.models import (
     AfterSchoolDay,
     AfterSchoolPlan,
@@ -17,7 +18,6 @@ from schools.models import (
     HomeworkPublication,
     SchoolClass,
 )
-from schools.rules import over_cap_q
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
+from schools.fivemanagement.selectors import five_management_checks
+from schools.fivemanagement.services import five_management_save
 from schools.models import FiveManagementRecord, SchoolType
-from schools.selectors import five_management_checks
-from schools.services import five_management_save
 from tests.factories import SchoolFactory, SemesterFactory
 from tests.schools.factories import MONDAY, SchoolClassFactory, record_day
 

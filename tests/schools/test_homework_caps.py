@@ -6,16 +6,16 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
+from schools.homework.rules import REASON_LOWER_GRADES, REASON_OVER_CAP, day_reason, over_cap_q
+from schools.homework.selectors import describe, homework_day_of
 from schools.models import HomeworkDay
-from schools.rules import REASON_LOWER_GRADES, REASON_OVER_CAP, day_reason, over_cap_q
-from schools.selectors import describe, homework_day_of
 from tests.schools.factories import MONDAY, SchoolClassFactory, item, record_day
 
 pytestmark = pytest.mark.django_db
 
 
 def reason_of(grade: int, *items) -> str:  # type: ignore[no-untyped-def]
-    from schools.services import homework_day_save
+    from schools.homework.services import homework_day_save
 
     school_class = SchoolClassFactory(grade=grade)
     homework_day_save(school_class=school_class, date=MONDAY, items=list(items), by=None)
@@ -67,7 +67,7 @@ def test_totals_are_computed_from_items() -> None:
     school_class = SchoolClassFactory(grade=5)
     day = record_day(school_class, MONDAY, 20, 25)
     assert (day.written_minutes, day.total_minutes, day.item_count) == (45, 45, 2)
-    from schools.services import homework_day_save
+    from schools.homework.services import homework_day_save
 
     day = homework_day_save(school_class=school_class, date=MONDAY, items=[item(20), item(30, written=False)], by=None)
     assert (day.written_minutes, day.total_minutes, day.item_count) == (20, 50, 2)

@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from schools.selectors import homework_compliance
+from schools.homework.selectors import homework_compliance
 from tests.factories import DistrictMembershipFactory, SchoolFactory
 from tests.schools.factories import MONDAY, SchoolClassFactory, bulk_days, record_day
 
@@ -166,7 +166,7 @@ def test_compliance_page_runs_a_fixed_number_of_queries(world, persona, params) 
 
 
 def test_compliance_in_a_vacation_uses_the_last_semester(world) -> None:  # type: ignore[no-untyped-def]
-    from schools.selectors import default_period
+    from schools.homework.selectors import default_period
     from tests.factories import SemesterFactory
 
     SemesterFactory()
@@ -175,7 +175,7 @@ def test_compliance_in_a_vacation_uses_the_last_semester(world) -> None:  # type
 
 
 def test_without_semesters_the_period_is_four_weeks(db) -> None:  # type: ignore[no-untyped-def]
-    from schools.selectors import default_period
+    from schools.homework.selectors import default_period
 
     assert default_period(datetime.date(2026, 10, 8)) == (datetime.date(2026, 9, 11), datetime.date(2026, 10, 8))
 
@@ -183,7 +183,7 @@ def test_without_semesters_the_period_is_four_weeks(db) -> None:  # type: ignore
 def test_inactive_or_anonymous_users_see_no_class_days(world) -> None:  # type: ignore[no-untyped-def]
     from django.contrib.auth.models import AnonymousUser
 
-    from schools.selectors import homework_days_visible_to
+    from schools.homework.selectors import homework_days_visible_to
 
     record_day(SchoolClassFactory(school=world.school_a), MONDAY, 30)
     assert homework_days_visible_to(world.bureau).count() == 1

@@ -6,8 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from schools.errors import RecordError
+from schools.homework.services import homework_day_save
 from schools.models import GradeEnrolment, HomeworkDay, HomeworkItem, SchoolClass
-from schools.services import RecordError, homework_day_save, school_classes_sync
+from schools.register.classes import school_classes_sync
 from tests.schools.factories import MONDAY, SchoolClassFactory, item, record_day
 
 pytestmark = pytest.mark.django_db

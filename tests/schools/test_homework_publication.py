@@ -9,8 +9,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from schools.errors import RecordError
+from schools.homework.services import homework_week_publish, homework_week_withdraw
 from schools.models import HomeworkPublication
-from schools.services import RecordError, homework_week_publish, homework_week_withdraw
 from tests.schools.factories import MONDAY, SchoolClassFactory, item, record_day
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def test_a_week_starts_on_a_monday(world) -> None:  # type: ignore[no-untyped-de
 
 
 def test_public_page_shows_only_published_weeks_and_no_account_data(world) -> None:  # type: ignore[no-untyped-def]
-    from schools.services import homework_day_save
+    from schools.homework.services import homework_day_save
 
     school_class = SchoolClassFactory(school=world.school_a, grade=4, number=2)
     homework_day_save(

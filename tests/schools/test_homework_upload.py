@@ -18,9 +18,8 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
+from schools.homework.upload import HEADERS, HomeworkUploadError, homework_template_build, homework_week_upload
 from schools.models import GradeEnrolment, HomeworkDay, HomeworkItem
-from schools.services import HomeworkUploadError, homework_template_build, homework_week_upload
-from schools.services.homework_upload import HEADERS
 from tests.factories import SchoolFactory
 from tests.schools.factories import MONDAY
 

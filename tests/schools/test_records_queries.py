@@ -11,8 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from schools.afterschool.services import afterschool_week_save
+from schools.fivemanagement.services import five_management_save
 from schools.models import GradeEnrolment
-from schools.services import afterschool_week_save, five_management_save
 from tests.factories import DistrictMembershipFactory, SchoolFactory, SemesterFactory
 from tests.schools.factories import MONDAY, AfterSchoolPlanFactory, bulk_days, record_day
 
@@ -29,7 +30,7 @@ def count(user, url: str) -> int:  # type: ignore[no-untyped-def]
 
 def test_week_page(world) -> None:  # type: ignore[no-untyped-def]
     from schools.models import SchoolClass
-    from schools.services import school_classes_sync
+    from schools.register.classes import school_classes_sync
 
     url = reverse("homework_week", args=[world.school_a.pk]) + f"?week={MONDAY.isoformat()}"
     GradeEnrolment.objects.create(school=world.school_a, grade=3, classes=2, pupils=80)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from jianfu.demo import build_demo
-from schools.demo_register import DEMO_FILE_NAME
 from schools.models import ImportBatch, ImportStatus, School
-from schools.services import import_batch_apply
+from schools.register.demo import DEMO_FILE_NAME
+from schools.register.services import import_batch_apply
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from schools.imports import get_importer
 from schools.models import SchoolType
-from schools.services import import_batch_apply, register_import_preview
+from schools.register.imports import get_importer
+from schools.register.services import import_batch_apply, register_import_preview
 from supervision.models import SupervisorKind
 from tests.factories import (
     DistrictMembershipFactory,

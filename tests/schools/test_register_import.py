@@ -16,12 +16,7 @@ from django.utils import timezone, translation
 from jianfu.models import User
 from jianfu.roles import Role
 from schools.models import GradeEnrolment, ImportBatch, ImportStatus, School, SchoolType
-from schools.services import (
-    ImportRefused,
-    import_batch_apply,
-    import_batch_cancel,
-    register_import_preview,
-)
+from schools.register.services import ImportRefused, import_batch_apply, import_batch_cancel, register_import_preview
 from supervision.models import DistrictMembership, Supervisor, SupervisorAssignment, SupervisoryDistrict
 from tests.factories import (
     BureauUserFactory,
@@ -240,7 +235,7 @@ def test_unusable_file_gives_a_message_not_a_500(world, case) -> None:  # type: 
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils.html import escape
 
-    from schools.imports import get_importer
+    from schools.register.imports import get_importer
 
     data, message = {
         "not-xlsx": (b"this is not a spreadsheet", zh(NOT_XLSX)),
@@ -547,7 +542,7 @@ def test_confirm_applies_kept_rows_not_anything_posted(world, pending) -> None: 
 def test_a_failing_write_rolls_back_every_row(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from django.db import IntegrityError
 
-    from schools import imports
+    from schools.register import imports
 
     batch = preview(
         "schools", [school_cells(), school_cells(学校标识码="3133990002", 学校名称="第二所")], world.bureau

@@ -22,13 +22,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import services as report_services
+from reports.jobs import services as report_services
 from reports.models import ReportJob
 from schools.models import SchoolPledge
-from schools.models.selfchecks import SelfCheck, SelfCheckEvidence, SelfCheckItemResult
-from supervision.models.complaints import ComplaintAttachment
-from supervision.models.rectifications import RectificationAnswer, RectificationEvidence
-from supervision.models.visits import VisitPhoto
+from schools.selfchecks.models import SelfCheck, SelfCheckEvidence, SelfCheckItemResult
+from supervision.complaints.models import ComplaintAttachment
+from supervision.rectifications.models import RectificationAnswer, RectificationEvidence
+from supervision.visits.models import VisitPhoto
 from tests.schools.filing_factories import PledgeTextFactory, SelfCheckRoundFactory, checklist_items
 from tests.supervision.complaint_factories import MP3_BYTES, file_case, pdf_bytes
 from tests.supervision.factories import RectificationFactory, VisitFactory, jpeg_bytes
@@ -208,15 +208,14 @@ def test_every_file_view_is_listed() -> None:
     # report downloads, the homework template, register template and export
     # (one helper), supervisor photos.
     assert sorted(serving) == [
-        ("reports/views.py", 1),
-        ("schools/documents.py", 1),
-        ("schools/views.py", 1),
-        ("schools/views_homework.py", 1),
-        ("schools/views_register.py", 1),
+        ("jianfu/documents.py", 1),
+        ("reports/jobs/views.py", 1),
+        ("schools/homework/views.py", 1),
+        ("schools/register/views.py", 2),
         ("supervision/complaints/views_assigned.py", 1),
         ("supervision/complaints/views_public.py", 1),
-        ("supervision/views/rectifications.py", 3),
-        ("supervision/views/visits.py", 2),
+        ("supervision/rectifications/views.py", 3),
+        ("supervision/visits/views.py", 2),
     ], "a new file-serving view: add it to FILE_VIEWS and file_urls, then update this list"
 
 

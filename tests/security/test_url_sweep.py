@@ -22,12 +22,12 @@ from django.utils import timezone
 from reports.models import ReportJob, ScoringScheme
 from reports.scoring.engine import scores_compute
 from schools.models import ImportBatch, ImportKind, SchoolClass, SchoolPledge
-from schools.models.selfchecks import SelfCheck, SelfCheckEvidence, SelfCheckItemResult
+from schools.selfchecks.models import SelfCheck, SelfCheckEvidence, SelfCheckItemResult
+from supervision.complaints.models import AssigneeKind, ComplaintAttachment
+from supervision.complaints.models import ComplaintStatus as S
 from supervision.models import ItemResult
-from supervision.models.complaints import AssigneeKind, ComplaintAttachment
-from supervision.models.complaints import ComplaintStatus as S
-from supervision.models.rectifications import RectificationAnswer, RectificationEvidence
-from supervision.models.visits import VisitPhoto
+from supervision.rectifications.models import RectificationAnswer, RectificationEvidence
+from supervision.visits.models import VisitPhoto
 from tests.factories import SemesterFactory
 from tests.schools.filing_factories import PledgeTextFactory, SelfCheckRoundFactory, checklist_items
 from tests.supervision.complaint_factories import case_in_status

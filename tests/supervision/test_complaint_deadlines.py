@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from jianfu.models import RateCounter
 from supervision.complaints.selectors import complaint_deadlines
+from supervision.complaints.tasks import complaint_deadline_digest
 from supervision.models import ComplaintDigestRun
-from supervision.tasks import complaint_deadline_digest
 from tests.supervision.complaint_factories import case_in_status, file_case
 
 pytestmark = pytest.mark.django_db

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.utils import timezone
+from supervision.workdays.calendar import add_working_days
 
 from jianfu.roles import SECTION_DISCIPLINE
 from supervision.complaints import services
@@ -21,7 +22,6 @@ from supervision.models import (
     ComplaintEvent,
     ComplaintStatus,
 )
-from supervision.workdays import add_working_days
 from tests.supervision.complaint_factories import case_in_status, file_case
 
 pytestmark = pytest.mark.django_db
@@ -190,7 +190,7 @@ def test_assignment_emails_the_assignee_once(world, django_capture_on_commit_cal
         _assign_school(case, world.bureau)
     assert [m.to for m in mail.outbox] == [["principal@a.example"]]
     assert case.number in mail.outbox[0].subject
-    from supervision.tasks import complaint_notify_assignment
+    from supervision.complaints.tasks import complaint_notify_assignment
 
     event = case.events.get(action="assigned")
     assert complaint_notify_assignment(event.pk) is False  # safe to run twice
@@ -340,7 +340,7 @@ def test_substantiated_case_raises_rectification_on_school(world) -> None:  # ty
     assert case.rectification_raised_at is not None
     assert case.events.filter(action="rectification_raised").exists()
     # The demand enters the same loop as a visit's: the school sees it and answers it.
-    from supervision.selectors.rectifications import rectifications_visible_to
+    from supervision.rectifications.selectors import rectifications_visible_to
 
     assert list(rectifications_visible_to(world.principal_a)) == [rectification]
     assert rectification.status == "open" and rectification.visit_id is None

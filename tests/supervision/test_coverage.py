@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from supervision.selectors.coverage import coverage_by_district, supervisor_visit_counts
+from supervision.visits.coverage import coverage_by_district, supervisor_visit_counts
 from tests.factories import DistrictMembershipFactory, SchoolFactory, SemesterFactory
 from tests.supervision.factories import VisitFactory
 from tests.supervision.helpers import login

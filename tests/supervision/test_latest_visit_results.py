@@ -9,7 +9,7 @@ import pytest
 
 from schools.models import School
 from supervision.models import ItemResult
-from supervision.selectors.visits import latest_visit_results
+from supervision.visits.selectors import latest_visit_results
 from tests.supervision.factories import VisitFactory, VisitItemResultFactory, item
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from supervision.models import ItemResult, RectificationStatus
-from supervision.services.rectifications import rectification_answer
+from supervision.rectifications.services import rectification_answer
 from tests.supervision.factories import (
     RectificationFactory,
     VisitFactory,

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from supervision import tasks
+from jianfu.outbox import notifications_sweep
+from jianfu import tasks
 from supervision.models import ComplaintEvent, ComplaintEventAction, Rectification, RectificationAnswer
-from supervision.services.outbox import notifications_sweep
-from supervision.services.rectifications import rectification_answer, rectification_raise
+from supervision.rectifications.services import rectification_answer, rectification_raise
 from tests.supervision.complaint_factories import case_in_status
 from tests.supervision.factories import RectificationFactory
 

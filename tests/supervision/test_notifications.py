@@ -12,9 +12,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from supervision import tasks
+from supervision.rectifications import tasks
 from supervision.models import OverdueDigest, RectificationStatus
-from supervision.services.rectifications import rectification_answer
+from supervision.rectifications.services import rectification_answer
 from tests.factories import BureauUserFactory
 from tests.supervision.factories import RectificationFactory
 
@@ -43,7 +43,7 @@ def test_new_demand_mail_is_sent_once(world, mailoutbox) -> None:  # type: ignor
 def test_failed_send_releases_the_claim(world, mailoutbox, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import smtplib
 
-    from supervision.services import notifications
+    from supervision.rectifications import notifications
 
     with_email(world.principal_a, "a@example.cn")
     r = RectificationFactory(school=world.school_a)

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from supervision.models import RectificationStatus
-from supervision.services.rectifications import rectification_answer
+from supervision.rectifications.services import rectification_answer
 from tests.supervision.factories import RectificationFactory, pdf_upload, photo_upload
 from tests.supervision.helpers import login
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from supervision.errors import SupervisionError
 from supervision.models import ItemResult, Rectification, RectificationAction, RectificationStatus
-from supervision.services.rectifications import (
+from supervision.rectifications.services import (
     rectification_accept,
     rectification_answer,
     rectification_raise,

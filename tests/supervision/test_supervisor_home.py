@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from supervision.models import RectificationStatus
-from supervision.selectors.visits import MonthState, month_state, supervisor_school_months
+from supervision.visits.selectors import MonthState, month_state, supervisor_school_months
 from tests.factories import DistrictMembershipFactory, SchoolFactory
 from tests.supervision.factories import RectificationFactory, VisitFactory
 from tests.supervision.helpers import login

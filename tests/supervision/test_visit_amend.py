@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from supervision.errors import SupervisionError
 from supervision.models import ItemResult, VisitMode
-from supervision.services.visits import ItemEntry, visit_amend
+from supervision.visits.services import ItemEntry, visit_amend
 from tests.supervision.factories import RectificationFactory, VisitFactory, VisitItemResultFactory, item
 from tests.supervision.helpers import login
 

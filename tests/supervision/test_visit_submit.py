@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from supervision.errors import SupervisionError
 from supervision.models import ItemResult, Rectification, SupervisionItem, Visit, VisitPhoto
-from supervision.services.visits import ItemEntry, visit_submit
+from supervision.visits.services import ItemEntry, visit_submit
 from tests.factories import SupervisorAssignmentFactory, SupervisorFactory
 from tests.supervision.factories import has_gps, photo_upload
 from tests.supervision.helpers import JSON, login, visit_payload
@@ -53,7 +53,7 @@ def test_repeat_is_answered_even_if_the_form_would_now_be_invalid(world) -> None
 def test_race_on_client_id_returns_the_winner(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Two copies that both pass the existence check: the unique constraint
     stops the second, which answers with the first visit."""
-    from supervision.services import visits as service
+    from supervision.visits import services as service
 
     client_id = uuid.uuid4()
     item = SupervisionItem.objects.get(code="4.1")

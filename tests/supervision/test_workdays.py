@@ -7,9 +7,9 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from supervision.workdays.calendar import add_working_days, is_working_day, working_days_between
 
 from supervision.models import CalendarDay, CalendarDayKind
-from supervision.workdays import add_working_days, is_working_day, working_days_between
 from tests.supervision.complaint_factories import file_case
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +65,7 @@ def test_calendar_entries_from_the_admin_change_the_count() -> None:
 
 
 def test_long_counts_reload_the_calendar_beyond_the_first_window() -> None:
-    from supervision.workdays import WorkingCalendar
+    from supervision.workdays.calendar import WorkingCalendar
 
     CalendarDay.objects.create(date=D(2027, 12, 31), kind=CalendarDayKind.HOLIDAY, name="远期假日")
     start = D(2027, 1, 4)

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from reports.services import semester_reports_draft
+from reports.jobs.services import semester_reports_draft
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from reports.services import jobs_sweep
+from reports.jobs.services import jobs_sweep
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from schools.models import School
-from schools.services import school_classes_sync
+from schools.register.classes import school_classes_sync
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from supervision.tasks import complaint_deadline_digest
+from supervision.complaints.tasks import complaint_deadline_digest
 
 
 class Command(BaseCommand):

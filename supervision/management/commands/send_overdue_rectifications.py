@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from supervision.services.notifications import send_overdue_digest
+from supervision.rectifications.notifications import send_overdue_digest
 
 
 class Command(BaseCommand):

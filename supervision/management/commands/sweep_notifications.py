@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from supervision.services.outbox import SWEEP_OLDER_THAN, notifications_sweep
+from jianfu.outbox import SWEEP_OLDER_THAN, notifications_sweep
 
 
 class Command(BaseCommand):

@@ -1,0 +1,131 @@
+"""Dashboard panels: charts people would rather look at than read.
+
+A panel is a title and an Apache ECharts option built on the server from
+scoped data; the page hands it to the vendored ECharts as JSON. Features add
+panels with ``@dashboard_panel``; each panel sees only what the user may see
+(bureau: the area; supervisor: their districts; principal: their school
+against the area's average)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Avg
+from django.utils.translation import gettext as _
+
+from jianfu.scoping import schools_visible_to
+from reports.scoring.selectors import latest_run
+from schools.models import Semester
+
+
+@dataclass
+class Panel:
+    key: str
+    title: str
+    option: dict[str, Any]
+    note: str = ""
+    height: int = 320
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+PanelMaker = Callable[[Any, Semester], Panel | None]
+
+
+PANELS: list[tuple[int, PanelMaker]] = []
+
+
+def dashboard_panel(order: int) -> Callable[[PanelMaker], PanelMaker]:
+    def register(fn: PanelMaker) -> PanelMaker:
+        PANELS.append((order, fn))
+        PANELS.sort(key=lambda item: item[0])
+        return fn
+
+    return register
+
+
+def bar_option(
+    categories: list[str], series: dict[str, list[Any]], *, percent: bool = False, horizontal: bool = False
+) -> dict[str, Any]:
+    value_axis: dict[str, Any] = {"type": "value"}
+    if percent:
+        value_axis.update({"max": 100, "axisLabel": {"formatter": "{value}%"}})
+    category_axis = {
+        "type": "category",
+        "data": categories,
+        "axisLabel": {"interval": 0, "rotate": 0 if horizontal else 30},
+    }
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"show": len(series) > 1},
+        "grid": {"left": 8, "right": 16, "bottom": 8, "top": 32 if len(series) > 1 else 16, "containLabel": True},
+        "xAxis": value_axis if horizontal else category_axis,
+        "yAxis": category_axis if horizontal else value_axis,
+        "series": [{"name": name, "type": "bar", "data": values} for name, values in series.items()],
+    }
+
+
+@dashboard_panel(80)
+def scores_panel(user: Any, semester: Semester) -> Panel | None:
+    run = latest_run(semester=semester)
+    if run is None:
+        return None
+    visible = schools_visible_to(user).values("pk")
+    if user.is_principal:
+        own = run.scores.filter(school_id=user.school_id).values_list("total", "rank").first()
+        if own is None:
+            return None
+        average = run.scores.aggregate(avg=Avg("total"))["avg"] or 0
+        return Panel(
+            key="scores",
+            title=_("My school's score against the area's average"),
+            option=bar_option(
+                [_("My school"), _("Area average")], {_("score"): [float(own[0]), round(float(average), 2)]}
+            ),
+            note=_("Rank %(rank)s of %(n)s.") % {"rank": own[1], "n": run.scores.count()},
+        )
+    rows = list(run.scores.filter(school_id__in=visible).order_by("rank").values_list("school__name", "total")[:20])
+    if not rows:
+        return None
+    rows.reverse()
+    return Panel(
+        key="scores",
+        title=_("Scores of the first 20 schools"),
+        option=bar_option([r[0] for r in rows], {_("score"): [float(r[1]) for r in rows]}, horizontal=True),
+        height=max(320, 22 * len(rows) + 60),
+    )
+
+
+def panels_for(user: Any, semester: Semester) -> list[Panel]:
+    from importlib import import_module
+
+    import_module("reports.scoring.builtin")
+    return [p for _order, make in PANELS if (p := make(user, semester)) is not None]
+
+
+@dashboard_panel(85)
+def score_distribution_panel(user: Any, semester: Semester) -> Panel | None:
+    if user.is_principal:
+        return None
+    run = latest_run(semester=semester)
+    if run is None:
+        return None
+    rates = [
+        float(total / max_total) if max_total else 0.0
+        for total, max_total in run.scores.filter(school__in=schools_visible_to(user).values("pk")).values_list(
+            "total", "max_total"
+        )
+    ]
+    if not rates:
+        return None
+    bands = [0] * 10
+    for rate in rates:
+        bands[min(int(rate * 10), 9)] += 1
+    labels = [f"{i * 10}-{i * 10 + 10}%" for i in range(10)]
+    return Panel(
+        key="score_distribution",
+        title=_("Score distribution"),
+        option=bar_option(labels, {_("Schools"): bands}),
+        note=_("Score as a share of the possible score; %(n)s schools.") % {"n": len(rates)},
+    )

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from reports.scoring import views
+
+urlpatterns = [
+    path("scores/", views.scores, name="scores"),
+    path("scores/<int:pk>/", views.score_detail, name="score_detail"),
+]

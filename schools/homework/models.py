@@ -1,0 +1,234 @@
+"""Homework records (作业登记): per class and school day, the items given.
+
+Classes are rows (:class:`SchoolClass`), derived from the register's
+``GradeEnrolment.classes`` counts. A class-day row then points at one small
+key instead of repeating (school, grade, number), a class's page and the
+public list have something to hang on, and a class that disappears from the
+register is deactivated rather than deleted, so its old records stay.
+
+:class:`HomeworkDay` holds one class's day with the totals of its items
+(written minutes, all minutes, item count), recomputed by one UPDATE in the
+database whenever its items are written. It repeats the school and grade of
+its class so that the city-scale aggregations (by grade, week, month and
+school over millions of class-days) read one table through one index.
+Whether a day is compliant is never stored: :mod:`schools.homework.rules` applies the
+caps of the settings to ``grade`` and ``written_minutes`` when reading."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from schools.homework.rules import GRADE_NAMES
+from schools.records.stamped import UpdateStamped
+
+MAX_ITEM_MINUTES = 240
+
+
+class SchoolClass(models.Model):
+    """A class (班级) of a school: grade 1-9 and its number within the grade."""
+
+    school = models.ForeignKey(
+        "schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="classes"
+    )
+    grade = models.PositiveSmallIntegerField(_("grade"), validators=[MinValueValidator(1), MaxValueValidator(9)])
+    number = models.PositiveSmallIntegerField(_("class number"), validators=[MinValueValidator(1)])
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        ordering = ["school", "grade", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "grade", "number"], name="one_class_per_grade_number"),
+            models.CheckConstraint(name="class_grade_1_to_9", condition=Q(grade__gte=1, grade__lte=9)),
+            models.CheckConstraint(name="class_number_positive", condition=Q(number__gte=1)),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return str(
+            _("%(grade)s class %(number)s") % {"grade": GRADE_NAMES.get(self.grade, self.grade), "number": self.number}
+        )
+
+
+class Subject(models.TextChoices):
+    CHINESE = "chinese", _("Chinese")
+    MATHS = "maths", _("Mathematics")
+    ENGLISH = "english", _("English")
+    SCIENCE = "science", _("Science")
+    MORALITY = "morality", _("Morality and law")
+    HISTORY = "history", _("History")
+    GEOGRAPHY = "geography", _("Geography")
+    PHYSICS = "physics", _("Physics")
+    CHEMISTRY = "chemistry", _("Chemistry")
+    BIOLOGY = "biology", _("Biology")
+    PE = "pe", _("Physical education")
+    MUSIC = "music", _("Music")
+    ART = "art", _("Art")
+    IT = "it", _("Information technology")
+    PRACTICE = "practice", _("Integrated practice")
+    OTHER = "other", _("Other")
+
+
+# The Chinese names a clerk writes in the upload template, as data.
+SUBJECT_ALIASES: dict[str, str] = {
+    "语文": Subject.CHINESE,
+    "数学": Subject.MATHS,
+    "英语": Subject.ENGLISH,
+    "外语": Subject.ENGLISH,
+    "科学": Subject.SCIENCE,
+    "道德与法治": Subject.MORALITY,
+    "道法": Subject.MORALITY,
+    "历史": Subject.HISTORY,
+    "地理": Subject.GEOGRAPHY,
+    "物理": Subject.PHYSICS,
+    "化学": Subject.CHEMISTRY,
+    "生物": Subject.BIOLOGY,
+    "体育": Subject.PE,
+    "体育与健康": Subject.PE,
+    "音乐": Subject.MUSIC,
+    "美术": Subject.ART,
+    "信息科技": Subject.IT,
+    "信息技术": Subject.IT,
+    "综合实践": Subject.PRACTICE,
+    "综合实践活动": Subject.PRACTICE,
+    "其他": Subject.OTHER,
+}
+
+
+class HomeworkKind(models.TextChoices):
+    BASIC = "basic", _("Basic")
+    OPTIONAL = "optional", _("Optional")
+
+
+class HomeworkDay(UpdateStamped):
+    """One class's homework on one day, with the totals of its items.
+
+    ``written_minutes`` counts every written item, basic and optional alike:
+    optional homework is still homework the school gives, and the cap is on
+    what the school gives."""
+
+    school_class = models.ForeignKey(
+        SchoolClass, verbose_name=_("class"), on_delete=models.PROTECT, related_name="homework_days"
+    )
+    # Copies of school_class.school and .grade: see the module docstring.
+    school = models.ForeignKey(
+        "schools.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="homework_days"
+    )
+    grade = models.PositiveSmallIntegerField(_("grade"))
+    date = models.DateField(_("date"))
+    written_minutes = models.PositiveSmallIntegerField(_("written homework, minutes"), default=0)
+    total_minutes = models.PositiveSmallIntegerField(_("all homework, minutes"), default=0)
+    item_count = models.PositiveSmallIntegerField(_("items"), default=0)
+
+    class Meta:
+        verbose_name = _("class homework day")
+        verbose_name_plural = _("class homework days")
+        ordering = ["date", "grade", "school_class"]
+        constraints = [
+            models.UniqueConstraint(fields=["school_class", "date"], name="one_homework_day_per_class"),
+            models.CheckConstraint(name="homework_day_grade_1_to_9", condition=Q(grade__gte=1, grade__lte=9)),
+            models.CheckConstraint(
+                name="homework_day_written_within_total", condition=Q(written_minutes__lte=models.F("total_minutes"))
+            ),
+        ]
+        indexes = [
+            # The compliance aggregations: a date range, grouped by grade,
+            # school or class, reading only these columns (an index-only
+            # scan on PostgreSQL).
+            models.Index(
+                fields=["date", "grade", "written_minutes", "school", "school_class"], name="homework_day_compliance"
+            ),
+            # A school's weeks and its public page.
+            models.Index(fields=["school", "date"], name="homework_day_school_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_class} {self.date:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        if self.school_class_id and (
+            self.school_id != self.school_class.school_id or self.grade != self.school_class.grade
+        ):
+            raise ValidationError(_("The school and grade of a homework day are those of its class."))
+
+
+class HomeworkItem(models.Model):
+    """One piece of homework given to a class on a day."""
+
+    day = models.ForeignKey(
+        HomeworkDay, verbose_name=_("class homework day"), on_delete=models.CASCADE, related_name="items"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    subject = models.CharField(_("subject"), max_length=20, choices=Subject.choices)
+    content = models.CharField(_("content"), max_length=200)
+    kind = models.CharField(
+        _("basic or optional"), max_length=10, choices=HomeworkKind.choices, default=HomeworkKind.BASIC
+    )
+    written = models.BooleanField(_("written"), default=True)
+    minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"), validators=[MinValueValidator(1), MaxValueValidator(MAX_ITEM_MINUTES)]
+    )
+    layered = models.BooleanField(_("layered by ability"), default=False)
+
+    class Meta:
+        verbose_name = _("homework item")
+        verbose_name_plural = _("homework items")
+        ordering = ["day", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="homework_item_minutes_range", condition=Q(minutes__gte=1, minutes__lte=MAX_ITEM_MINUTES)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_display()} {self.content}"
+
+
+class HomeworkPublication(models.Model):
+    """A school's week of homework, reviewed and published (审核、公示) on
+    its public homework page. Withdrawing deletes the row."""
+
+    school = models.ForeignKey(
+        "schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="homework_publications"
+    )
+    week_start = models.DateField(_("week starting"), help_text=_("The Monday of the week."))
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("homework publication")
+        verbose_name_plural = _("homework publications")
+        ordering = ["school", "-week_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "week_start"], name="one_publication_per_school_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.week_start:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        if self.week_start and self.week_start.weekday() != 0:
+            raise ValidationError({"week_start": _("A week starts on a Monday.")})
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    """The Monday of the week containing ``day``."""
+    return day - datetime.timedelta(days=day.weekday())

@@ -1,0 +1,361 @@
+"""Reading homework records: a school's week, a class-day, the public week,
+and the compliance report of a school, a district or the whole bureau.
+
+Compliance is decided by the database: every figure here comes from
+COUNT(... FILTER over-cap) and SUM over class-day rows, grouped in SQL. The
+report makes one grouped pass by (grade, date) and rolls those few hundred
+groups up into grades, weeks and months in Python (a second and third pass
+over millions of class-days would cost more than the roll-up of at most
+9 x 366 groups), and one pass grouped by school. Each page is a fixed number
+of queries whatever the number of classes, days or schools."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max, Prefetch, QuerySet, Sum, Window
+from django.utils import timezone
+
+from jianfu.scoping import districts_visible_to, schools_visible_to
+from schools.homework.models import week_start
+from schools.homework.rules import GRADE_NAMES, caps_summary, over_cap_q, reason_expression, reason_text, written_cap
+from schools.models import HomeworkDay, HomeworkItem, HomeworkPublication, School, SchoolClass
+from supervision.models import DistrictMembership, SupervisoryDistrict
+
+
+def records_editable_by(user: Any, school: School) -> bool:
+    """Homework, after-school and five-management records are entered by the
+    school's own account; supervisors and the bureau read them."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_principal and user.school_id == school.pk)
+
+
+def homework_days_visible_to(user: Any) -> QuerySet[HomeworkDay]:
+    """Class-days of the schools the user may see (see jianfu.scoping).
+
+    When the scope is every school (the bureau), no filter is added: the
+    semi-join with the whole school table excludes nothing, yet at city scale
+    it doubles the time of a year's aggregation and stops PostgreSQL from
+    answering from the compliance index alone."""
+    visible = schools_visible_to(user)
+    if not visible.query.has_filters():
+        return HomeworkDay.objects.all()
+    return HomeworkDay.objects.filter(school__in=visible.values("pk"))
+
+
+def with_reason(days: QuerySet[HomeworkDay]) -> QuerySet[HomeworkDay]:
+    return days.annotate(reason=reason_expression())
+
+
+def describe(day: HomeworkDay) -> str:
+    """Why an annotated day is not compliant ("" when it is)."""
+    return reason_text(getattr(day, "reason", ""), grade=day.grade, written_minutes=day.written_minutes)
+
+
+@dataclass
+class WeekRow:
+    school_class: SchoolClass
+    cells: list[tuple[datetime.date, HomeworkDay | None]]
+
+
+@dataclass
+class WeekGrid:
+    monday: datetime.date
+    days: list[datetime.date]
+    rows: list[WeekRow]
+    publication: HomeworkPublication | None
+    recorded: int
+    over: int
+
+    @property
+    def previous(self) -> datetime.date:
+        return self.monday - datetime.timedelta(days=7)
+
+    @property
+    def next(self) -> datetime.date:
+        return self.monday + datetime.timedelta(days=7)
+
+
+def homework_week_grid(*, school: School, monday: datetime.date) -> WeekGrid:
+    """Every class of the school against the days of a week, each cell the
+    class-day with its totals and reason. Three queries."""
+    monday = week_start(monday)
+    sunday = monday + datetime.timedelta(days=6)
+    days = list(
+        with_reason(HomeworkDay.objects.filter(school=school, date__range=(monday, sunday)))
+        .select_related("school_class")
+        .order_by()
+    )
+    classes = {c.pk: c for c in SchoolClass.objects.filter(school=school, active=True)}
+    for d in days:  # a class retired since still shows its records
+        classes.setdefault(d.school_class_id, d.school_class)
+    dates = [monday + datetime.timedelta(days=i) for i in range(5)]
+    dates += sorted({d.date for d in days if d.date.weekday() >= 5})
+    by_key = {(d.school_class_id, d.date): d for d in days}
+    rows = [
+        WeekRow(school_class=c, cells=[(date, by_key.get((c.pk, date))) for date in dates])
+        for c in sorted(classes.values(), key=lambda c: (c.grade, c.number))
+    ]
+    return WeekGrid(
+        monday=monday,
+        days=dates,
+        rows=rows,
+        publication=HomeworkPublication.objects.filter(school=school, week_start=monday).first(),
+        recorded=len(days),
+        over=sum(1 for d in days if getattr(d, "reason", "")),
+    )
+
+
+def homework_day_of(*, school_class: SchoolClass, date: datetime.date) -> HomeworkDay | None:
+    """The class-day with its reason and items, or None. Two queries."""
+    return (
+        with_reason(HomeworkDay.objects.filter(school_class=school_class, date=date))
+        .prefetch_related(Prefetch("items", queryset=HomeworkItem.objects.order_by("order", "pk")))
+        .first()
+    )
+
+
+@dataclass
+class PublicClassWeek:
+    school_class: SchoolClass
+    days: list[HomeworkDay]
+
+
+def published_weeks(*, school: School, limit: int = 12) -> list[datetime.date]:
+    return list(
+        HomeworkPublication.objects.filter(school=school)
+        .order_by("-week_start")
+        .values_list("week_start", flat=True)[:limit]
+    )
+
+
+def homework_public_week(*, school: School, monday: datetime.date) -> list[PublicClassWeek] | None:
+    """The published homework of a week by class, or None when the week is
+    not published. Only what the school gave: no pupil data exists here.
+    Three queries."""
+    if not HomeworkPublication.objects.filter(school=school, week_start=monday).exists():
+        return None
+    days = (
+        HomeworkDay.objects.filter(school=school, date__range=(monday, monday + datetime.timedelta(days=6)))
+        .select_related("school_class")
+        .prefetch_related(Prefetch("items", queryset=HomeworkItem.objects.order_by("order", "pk")))
+        .order_by("grade", "school_class__number", "date")
+    )
+    result: list[PublicClassWeek] = []
+    for day in days:
+        if not result or result[-1].school_class.pk != day.school_class_id:
+            result.append(PublicClassWeek(school_class=day.school_class, days=[]))
+        result[-1].days.append(day)
+    return result
+
+
+@dataclass
+class Rate:
+    """Class-days recorded and over the cap in one group."""
+
+    key: Any
+    label: str = ""
+    recorded: int = 0
+    over: int = 0
+    written_sum: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, recorded: int, over: int, written_sum: int) -> None:
+        self.recorded += recorded
+        self.over += over
+        self.written_sum += written_sum
+
+    @property
+    def compliant(self) -> int:
+        return self.recorded - self.over
+
+    @property
+    def rate(self) -> float | None:
+        return self.compliant / self.recorded if self.recorded else None
+
+    @property
+    def rate_percent(self) -> float | None:
+        rate = self.rate
+        return None if rate is None else rate * 100
+
+    @property
+    def average_written(self) -> float | None:
+        return self.written_sum / self.recorded if self.recorded else None
+
+
+@dataclass
+class OverCapClass:
+    school_id: int
+    school_name: str
+    school_class_id: int
+    grade: int
+    number: int
+    days: int
+    max_written: int
+    last_date: datetime.date
+
+    @property
+    def label(self) -> str:
+        return SchoolClass(grade=self.grade, number=self.number).label
+
+    @property
+    def cap(self) -> int:
+        return written_cap(self.grade)
+
+
+@dataclass
+class ComplianceReport:
+    date_from: datetime.date
+    date_to: datetime.date
+    total: Rate
+    by_grade: list[Rate]
+    by_week: list[Rate]
+    by_month: list[Rate]
+    by_district: list[Rate]
+    worst_schools: list[Rate]
+    school_count: int
+    over_cap_classes: list[OverCapClass]
+    over_cap_class_count: int
+    over_cap_days: list[HomeworkDay]
+
+    @property
+    def caps(self) -> list[tuple[str, int]]:
+        return caps_summary()
+
+
+def _rollup(groups: Iterable[dict[str, Any]], key: Any) -> list[Rate]:
+    rates: dict[Any, Rate] = {}
+    for g in groups:
+        k = key(g)
+        rates.setdefault(k, Rate(key=k)).add(g["recorded"], g["over"], g["written"] or 0)
+    return [rates[k] for k in sorted(rates)]
+
+
+def _aggregates() -> dict[str, Any]:
+    # Count rows by columns of the compliance index (COUNT(*), and COUNT of the
+    # never-null grade where a filter is needed), not by the id: naming the id
+    # would send PostgreSQL to the table instead of the index alone.
+    return {
+        "recorded": Count("*"),
+        "over": Count("grade", filter=over_cap_q()),
+        "written": Sum("written_minutes"),
+    }
+
+
+def homework_compliance(
+    *,
+    user: Any,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    district: SupervisoryDistrict | None = None,
+    school: School | None = None,
+    school_limit: int = 20,
+    class_limit: int = 100,
+    day_limit: int = 50,
+) -> ComplianceReport:
+    """Compliance of the class-days between two dates (inclusive) that the
+    user may see, optionally of one district or one school (the caller has
+    checked that the user may see it). Five queries, or six with a school;
+    with ``class_limit=0`` the classes over the cap are neither listed nor
+    counted.
+
+    Other features (visits, semester notices) call this for a school's or a
+    district's figures."""
+    days = homework_days_visible_to(user).filter(date__range=(date_from, date_to))
+    today = timezone.localdate()
+    if district is not None:
+        days = days.filter(
+            school__in=DistrictMembership.objects.active_on(today).filter(district=district).values("school_id")
+        )
+    if school is not None:
+        days = days.filter(school=school)
+
+    grade_days = list(days.values("grade", "date").annotate(**_aggregates()).order_by())
+    total = Rate(key=None)
+    for g in grade_days:
+        total.add(g["recorded"], g["over"], g["written"] or 0)
+    by_grade = _rollup(grade_days, lambda g: g["grade"])
+    for rate in by_grade:
+        rate.label = str(GRADE_NAMES.get(rate.key, rate.key))
+        rate.extra["cap"] = written_cap(rate.key)
+    by_week = _rollup(grade_days, lambda g: week_start(g["date"]))
+    by_month = _rollup(grade_days, lambda g: g["date"].replace(day=1))
+
+    school_groups = list(days.values("school").annotate(**_aggregates()).order_by())
+    by_school = {
+        g["school"]: Rate(key=g["school"], recorded=g["recorded"], over=g["over"], written_sum=g["written"] or 0)
+        for g in school_groups
+    }
+    # Worst first: the lowest rate, then the most class-days over the cap.
+    worst = sorted(by_school.values(), key=lambda r: (r.rate or 0, -r.over, r.key))[:school_limit]
+    names = dict(School.objects.filter(pk__in=[r.key for r in worst]).values_list("pk", "name"))
+    for rate in worst:
+        rate.label = names.get(rate.key, "")
+
+    memberships = DistrictMembership.objects.active_on(today).filter(
+        district__in=districts_visible_to(user).values("pk")
+    )
+    districts: dict[int, Rate] = {}
+    for school_id, district_id, name, number in memberships.values_list(
+        "school_id", "district_id", "district__name", "district__number"
+    ):
+        if school_id in by_school:
+            s = by_school[school_id]
+            districts.setdefault(district_id, Rate(key=number, label=name)).add(s.recorded, s.over, s.written_sum)
+    by_district = sorted(districts.values(), key=lambda r: r.key)
+
+    over_days = days.filter(over_cap_q())
+    # The window counts the groups, i.e. every class over the cap, in the
+    # same pass that picks the worst few.
+    classes = list(
+        over_days.values("school", "school__name", "school_class", "school_class__number", "grade")
+        .annotate(n=Count("*"), top=Max("written_minutes"), last=Max("date"), classes=Window(Count("*")))
+        .order_by("-n", "-top", "school", "grade", "school_class__number")[:class_limit]
+    )
+    over_cap_classes = [
+        OverCapClass(
+            school_id=c["school"],
+            school_name=c["school__name"],
+            school_class_id=c["school_class"],
+            grade=c["grade"],
+            number=c["school_class__number"],
+            days=c["n"],
+            max_written=c["top"],
+            last_date=c["last"],
+        )
+        for c in classes
+    ]
+    over_cap_class_count = classes[0]["classes"] if classes else 0
+    over_cap_days: list[HomeworkDay] = []
+    if school is not None:
+        over_cap_days = list(
+            with_reason(over_days).select_related("school_class").order_by("-date", "grade")[:day_limit]
+        )
+
+    return ComplianceReport(
+        date_from=date_from,
+        date_to=date_to,
+        total=total,
+        by_grade=by_grade,
+        by_week=by_week,
+        by_month=by_month,
+        by_district=by_district,
+        worst_schools=worst,
+        school_count=len(by_school),
+        over_cap_classes=over_cap_classes,
+        over_cap_class_count=over_cap_class_count,
+        over_cap_days=over_cap_days,
+    )
+
+
+def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The current semester up to today, or the last four weeks without one."""
+    from schools.models import Semester
+
+    today = today or timezone.localdate()
+    semester = Semester.objects.current(today)
+    if semester is not None:
+        return semester.start_date, min(semester.end_date, today)
+    return today - datetime.timedelta(days=27), today

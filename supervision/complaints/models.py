@@ -1,0 +1,439 @@
+"""Complaint cases (投诉/举报) from the public form, the hotline, letters,
+visits and referrals, and their workflow.
+
+The complainant's name and phone number are stored encrypted
+(:mod:`jianfu.crypto`) with a keyed hash of the phone for rate limits and
+duplicate lookup; nothing here is ever rendered on a school-side page. The
+state changes are made only by :mod:`supervision.complaints.services`, one
+function per transition, each writing a :class:`ComplaintEvent`."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ComplaintCategory(models.Model):
+    """What a complaint is about, kept by bureau staff as data. The weight
+    lets rankings count a substantiated case of one category more than
+    another."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("How much a substantiated case of this category counts in rankings (1 = normal)."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("complaint category")
+        verbose_name_plural = _("complaint categories")
+        ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(name="complaint_category_weight_not_negative", condition=Q(weight__gte=0)),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ComplaintReplyTemplate(models.Model):
+    """A standard reply staff start from. ``{case_number}`` and ``{school}``
+    in the body are filled in for the case."""
+
+    title = models.CharField(_("title"), max_length=50, unique=True)
+    body = models.TextField(_("text"), help_text=_("You may use {case_number} and {school}."))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+        ordering = ["order", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ComplaintChannel(models.TextChoices):
+    WEB = "web", _("Public web form")
+    HOTLINE = "hotline", _("Hotline")
+    LETTER = "letter", _("Letter")
+    IN_PERSON = "in_person", _("In person")
+    REFERRED = "referred", _("Referred from above")
+
+
+class ComplaintStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    ACCEPTED = "accepted", _("Accepted")
+    ASSIGNED = "assigned", _("Assigned")
+    INVESTIGATING = "investigating", _("Under investigation")
+    CONCLUDED = "concluded", _("Concluded")
+    REPLIED = "replied", _("Replied")
+    CLOSED = "closed", _("Closed")
+
+
+# Statuses in which the bureau still owes the complainant something, and the
+# time limit that applies in each.
+AWAITING_ACCEPTANCE = (ComplaintStatus.RECEIVED,)
+
+
+AWAITING_CONCLUSION = (
+    ComplaintStatus.ACCEPTED,
+    ComplaintStatus.ASSIGNED,
+    ComplaintStatus.INVESTIGATING,
+    ComplaintStatus.CONCLUDED,
+)
+
+
+OPEN_STATUSES = AWAITING_ACCEPTANCE + AWAITING_CONCLUSION
+
+
+class AssigneeKind(models.TextChoices):
+    SUPERVISOR = "supervisor", _("A responsible supervisor")
+    SECTION = "section", _("A bureau section")
+    SCHOOL = "school", _("The school itself (self-investigation)")
+
+
+class ComplaintOutcome(models.TextChoices):
+    SUBSTANTIATED = "substantiated", _("Substantiated")
+    PARTLY = "partly", _("Partly substantiated")
+    NOT_SUBSTANTIATED = "not_substantiated", _("Not substantiated")
+
+
+SUBSTANTIATED_OUTCOMES = (ComplaintOutcome.SUBSTANTIATED, ComplaintOutcome.PARTLY)
+
+
+class Liability(models.TextChoices):
+    WHOLE_SCHOOL = "school", _("The whole school (principal and responsible vice-principal)")
+    INDIVIDUAL = "individual", _("An individual")
+    NONE = "none", _("None")
+
+
+class ComplaintCase(models.Model):
+    number = models.CharField(_("case number"), max_length=20, unique=True, editable=False)
+    query_code_hash = models.CharField(_("query code (hashed)"), max_length=128, editable=False)
+    school = models.ForeignKey(
+        "schools.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="complaint_cases"
+    )
+    category = models.ForeignKey(
+        ComplaintCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="cases"
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=ComplaintChannel.choices)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    happened_on = models.DateField(_("when it happened"), null=True, blank=True)
+    description = models.TextField(_("description"))
+    school_summary = models.TextField(
+        _("summary for the school"),
+        blank=True,
+        help_text=_("What the school is told when it investigates itself. Never name or describe the complainant."),
+    )
+
+    # The complainant. Never rendered school-side; see jianfu.crypto.
+    real_name = models.BooleanField(_("real-name report"), default=False)
+    name_encrypted = models.TextField(_("name (encrypted)"), blank=True, editable=False)
+    phone_encrypted = models.TextField(_("phone (encrypted)"), blank=True, editable=False)
+    phone_hash = models.CharField(_("phone (keyed hash)"), max_length=64, blank=True, db_index=True, editable=False)
+
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ComplaintStatus.choices, default=ComplaintStatus.RECEIVED
+    )
+    accept_due = models.DateField(_("acceptance decision due"))
+    conclude_due = models.DateField(_("conclusion due"), null=True, blank=True)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    not_accepted_reason = models.TextField(_("reason for not accepting"), blank=True)
+
+    assignee_kind = models.CharField(_("assigned to"), max_length=20, choices=AssigneeKind.choices, blank=True)
+    assigned_supervisor = models.ForeignKey(
+        "supervision.Supervisor",
+        verbose_name=_("supervisor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaint_cases",
+    )
+    assigned_section = models.ForeignKey(
+        "auth.Group", verbose_name=_("section"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assignment_note = models.TextField(_("instructions"), blank=True)
+
+    findings = models.TextField(_("findings"), blank=True)
+    findings_at = models.DateTimeField(_("findings submitted"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ComplaintOutcome.choices, blank=True)
+    liability = models.CharField(_("liability"), max_length=20, choices=Liability.choices, blank=True)
+    liable_person = models.CharField(
+        _("person liable"), max_length=100, blank=True, help_text=_("For an individual's act: post and name.")
+    )
+    measures = models.TextField(_("measures taken"), blank=True)
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    concluded_at = models.DateTimeField(_("concluded"), null=True, blank=True)
+    reply = models.TextField(_("reply to the complainant"), blank=True)
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+    )
+    rectification_raised_at = models.DateTimeField(_("rectification demanded"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("complaint case")
+        verbose_name_plural = _("complaint cases")
+        ordering = ["-received_at", "-pk"]
+        permissions = [
+            # Not named view_*: the section groups get every view_ permission
+            # of the app, and this one must be given to people one by one.
+            ("unmask_complainant", _("Can see a complainant's name and phone number")),
+        ]
+        indexes = [
+            models.Index(fields=["status", "accept_due"], name="complaint_status_accept_due"),
+            models.Index(fields=["status", "conclude_due"], name="complaint_status_conclude_due"),
+            models.Index(fields=["school", "received_at"], name="complaint_school_received"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="complaint_assignee_consistent",
+                condition=(
+                    Q(assignee_kind="", assigned_supervisor__isnull=True, assigned_section__isnull=True)
+                    | Q(
+                        assignee_kind=AssigneeKind.SUPERVISOR,
+                        assigned_supervisor__isnull=False,
+                        assigned_section__isnull=True,
+                    )
+                    | Q(
+                        assignee_kind=AssigneeKind.SECTION,
+                        assigned_supervisor__isnull=True,
+                        assigned_section__isnull=False,
+                    )
+                    | Q(
+                        assignee_kind=AssigneeKind.SCHOOL,
+                        assigned_supervisor__isnull=True,
+                        assigned_section__isnull=True,
+                    )
+                ),
+            ),
+            models.CheckConstraint(
+                name="complaint_real_name_has_name", condition=Q(real_name=False) | ~Q(name_encrypted="")
+            ),
+            models.CheckConstraint(
+                name="complaint_not_accepted_has_reason",
+                condition=~Q(status=ComplaintStatus.NOT_ACCEPTED) | ~Q(not_accepted_reason=""),
+            ),
+            models.CheckConstraint(
+                name="complaint_concluded_has_outcome",
+                condition=~Q(status__in=[ComplaintStatus.CONCLUDED, ComplaintStatus.REPLIED]) | ~Q(outcome=""),
+            ),
+            models.CheckConstraint(
+                name="complaint_not_own_duplicate",
+                condition=Q(duplicate_of__isnull=True) | ~Q(duplicate_of=F("pk")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def clean(self) -> None:
+        if self.duplicate_of_id and self.duplicate_of is not None and self.duplicate_of.school_id != self.school_id:
+            raise ValidationError({"duplicate_of": _("A duplicate must be about the same school.")})
+
+    @property
+    def due_date(self) -> datetime.date | None:
+        """The time limit that applies now, or None once the bureau has
+        answered."""
+        if self.status in AWAITING_ACCEPTANCE:
+            return self.accept_due
+        if self.status in AWAITING_CONCLUSION:
+            return self.conclude_due
+        return None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_substantiated(self) -> bool:
+        return self.outcome in SUBSTANTIATED_OUTCOMES
+
+
+class ComplaintEventAction(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ACCEPTED = "accepted", _("Accepted")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    ASSIGNED = "assigned", _("Assigned")
+    INVESTIGATION_STARTED = "investigation_started", _("Investigation started")
+    FINDINGS_SUBMITTED = "findings_submitted", _("Findings submitted")
+    CONCLUDED = "concluded", _("Concluded")
+    REPLIED = "replied", _("Replied to the complainant")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+    EXTENDED = "extended", _("Time limit extended")
+    DUPLICATE_LINKED = "duplicate_linked", _("Linked as a duplicate")
+    RECTIFICATION_RAISED = "rectification_raised", _("Rectification demanded")
+
+
+# Events the complainant sees on the status page (action and date only).
+PUBLIC_EVENT_ACTIONS = (
+    ComplaintEventAction.RECEIVED,
+    ComplaintEventAction.ACCEPTED,
+    ComplaintEventAction.NOT_ACCEPTED,
+    ComplaintEventAction.ASSIGNED,
+    ComplaintEventAction.INVESTIGATION_STARTED,
+    ComplaintEventAction.CONCLUDED,
+    ComplaintEventAction.REPLIED,
+    ComplaintEventAction.CLOSED,
+    ComplaintEventAction.REOPENED,
+    ComplaintEventAction.EXTENDED,
+)
+
+
+class ComplaintEvent(models.Model):
+    """One step of a case: who did what, when and why."""
+
+    case = models.ForeignKey(ComplaintCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=30, choices=ComplaintEventAction.choices)
+    from_status = models.CharField(_("from"), max_length=20, choices=ComplaintStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=ComplaintStatus.choices, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+    notified_at = models.DateTimeField(_("assignee notified"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_action_display()}"
+
+
+class AttachmentKind(models.TextChoices):
+    IMAGE = "image", _("Image")
+    PDF = "pdf", _("PDF document")
+    AUDIO = "audio", _("Audio")
+
+
+class ComplaintAttachment(models.Model):
+    """A file of a case. The name on disk is generated; the uploaded name is
+    not kept, since it may carry the complainant's name."""
+
+    case = models.ForeignKey(
+        ComplaintCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=AttachmentKind.choices)
+    is_recording = models.BooleanField(_("call recording"), default=False)
+    file = models.FileField(_("file"), upload_to="complaints/%Y/%m/")
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("case attachment")
+        verbose_name_plural = _("case attachments")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="complaint_recording_is_audio", condition=Q(is_recording=False) | Q(kind=AttachmentKind.AUDIO)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_kind_display()} {self.pk}"
+
+
+class ComplainantIdentityView(models.Model):
+    """A record of every time somebody had a complainant's name and phone
+    shown unmasked."""
+
+    case = models.ForeignKey(
+        ComplaintCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="identity_views"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("complainant identity view")
+        verbose_name_plural = _("complainant identity views")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.by} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ComplaintNumberCounter(models.Model):
+    """The last sequence number used on a day, for case numbers
+    TSyyyymmdd-nnnn. Incremented with an UPDATE, so two submissions at the
+    same moment never get the same number."""
+
+    day = models.DateField(_("day"), unique=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("case number counter")
+        verbose_name_plural = _("case number counters")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.last}"
+
+
+class ComplaintDigestRun(models.Model):
+    """The daily deadline e-mail of one day has been sent: makes the task
+    safe to run twice."""
+
+    day = models.DateField(_("day"), unique=True)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("deadline digest")
+        verbose_name_plural = _("deadline digests")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return str(self.day)
