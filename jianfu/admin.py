@@ -5,11 +5,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from jianfu.models import AuditEvent, User
 from jianfu.signin import admin as _signin_admin  # noqa: F401 - the restricted device admins
 from jianfu.signin.lockout import signin_unlock
 from jianfu.signin.twofactor import twofactor_reset
-
-from jianfu.models import AuditEvent, User
 
 
 @admin.register(User)
