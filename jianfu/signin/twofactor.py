@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_otp import devices_for_user, user_has_device
+from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -47,14 +47,30 @@ from jianfu.sessions import SESSION_LOGIN_AT
 from .lockout import Locked, signin_failure_record, signin_locked
 
 SESSION_PENDING_KEY = "jianfu_2fa_pending_key"
+# Set at every sign-in (any login path, admin's included): whether the
+# account had an authenticator then, so that pages need no device query.
+SESSION_HAS_DEVICE = "jianfu_2fa_has_device"
 # Reachable by a signed-in session that still owes its second factor.
 ALWAYS_OPEN = ("/accounts/logout/", "/static/", "/i18n/", "/healthz/")
 BACKUP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 BACKUP_LENGTH = 8
 
 
-def needs_second_factor(user: Any) -> bool:
-    return user_has_device(user) or bool(settings.TOTP_REQUIRED_FOR_BUREAU and user.is_bureau)
+def needs_second_factor(request: HttpRequest) -> bool:
+    user: Any = request.user
+    if settings.TOTP_REQUIRED_FOR_BUREAU and user.is_bureau:
+        return True
+    # Sessions from before the sign-in hook existed have no flag: ask the database.
+    flag = request.session.get(SESSION_HAS_DEVICE)
+    return bool(flag) if flag is not None else user_has_device(user)
+
+
+def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """A password sign-in starts unverified, whatever the session held."""
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session.pop(DEVICE_ID_SESSION_KEY, None)
+    request.session[SESSION_HAS_DEVICE] = user_has_device(user)
 
 
 def _verified(request: HttpRequest) -> bool:
@@ -77,7 +93,7 @@ class TwoFactorMiddleware:
             and user.is_authenticated
             and not request.path.startswith(ALWAYS_OPEN)
             and not _verified(request)
-            and needs_second_factor(user)
+            and needs_second_factor(request)
         ):
             target = reverse("twofactor_verify" if user_has_device(user) else "twofactor_setup")
             if request.path != target:
@@ -134,6 +150,17 @@ def twofactor_code_check(*, user: User, code: str) -> TOTPDevice | StaticDevice 
     return None
 
 
+def _cycle_key(request: HttpRequest) -> None:
+    """A new session key on verification, keeping the account's session
+    list (used to end its sessions) in step."""
+    from jianfu.models import UserSession
+
+    old = request.session.session_key
+    request.session.cycle_key()
+    if old:
+        UserSession.objects.filter(session_key=old).update(session_key=request.session.session_key)
+
+
 def _backup_codes() -> list[str]:
     return [
         "".join(secrets.choice(BACKUP_ALPHABET) for _ in range(BACKUP_LENGTH))
@@ -152,12 +179,21 @@ def twofactor_backup_codes_renew(*, user: User) -> list[str]:
     return codes
 
 
-def twofactor_enrol(*, user: User, key: str, step: int) -> TOTPDevice:
+def twofactor_enrol(*, user: User, key: str, step: int, keep_session: str | None) -> TOTPDevice:
     """Make ``key`` the account's only authenticator (the caller has checked
-    a code of it and that the session may enrol)."""
+    a code of it and that the session may enrol). The account's other
+    sessions end: they were opened without this factor."""
+    from django.contrib.sessions.models import Session
+
+    from jianfu.models import UserSession
+
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
-        return TOTPDevice.objects.create(user=user, name="authenticator", key=key, confirmed=True, last_t=step)
+        device = TOTPDevice.objects.create(user=user, name="authenticator", key=key, confirmed=True, last_t=step)
+        others = UserSession.objects.filter(user=user).exclude(session_key=keep_session or "")
+        Session.objects.filter(session_key__in=list(others.values_list("session_key", flat=True))).delete()
+        others.delete()
+    return device
 
 
 def twofactor_reset(*, user: User, by: Any) -> int:
@@ -187,7 +223,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 signin_failure_record(username=user.username, ip=ip)
                 form.add_error("code", _("The code is wrong or has already been used."))
             else:
-                request.session.cycle_key()
+                _cycle_key(request)
                 otp_login(request, device)
                 if isinstance(device, StaticDevice):
                     messages.warning(
@@ -231,10 +267,11 @@ def setup(request: HttpRequest) -> HttpResponse:
         if not totp.verify(int(form.cleaned_data["code"]), tolerance=1):
             form.add_error("code", _("The code does not match. Check the time on your phone and try again."))
         else:
-            device = twofactor_enrol(user=user, key=key, step=totp.t())
+            device = twofactor_enrol(user=user, key=key, step=totp.t(), keep_session=request.session.session_key)
             codes = twofactor_backup_codes_renew(user=user)
             del request.session[SESSION_PENDING_KEY]
-            request.session.cycle_key()
+            _cycle_key(request)
+            request.session[SESSION_HAS_DEVICE] = True
             otp_login(request, device)
             messages.success(request, _("Your authenticator is set up. You will be asked for a code at each sign-in."))
             done = {"codes": codes, "next": _safe_next(request)}
@@ -268,6 +305,7 @@ def manage(request: HttpRequest) -> HttpResponse:
                 with transaction.atomic():
                     TOTPDevice.objects.filter(user=user).delete()
                     StaticDevice.objects.filter(user=user).delete()
+                request.session[SESSION_HAS_DEVICE] = False
                 messages.success(request, _("The authenticator is turned off for your account."))
                 return redirect("twofactor_manage")
     backup_left = StaticToken.objects.filter(device__user=user).count()

@@ -168,3 +168,16 @@ def test_counters_past_their_window_are_purged_by_a_beat_task(settings) -> None:
     purge_rate_counters.delay()
     assert not RateCounter.objects.filter(key_hash="x" * 64).exists()
     assert RateCounter.objects.filter(scope="signin_account").count() == 1
+
+
+@override_settings(LOGIN_FAILURE_LIMIT_PER_ACCOUNT=2)
+def test_the_admin_sign_in_page_counts_towards_the_same_lockout() -> None:
+    user = BureauUserFactory()
+    client = Client()
+    for _ in range(2):
+        client.post(reverse("admin:login"), {"username": user.username, "password": "wrong"}, REMOTE_ADDR="10.8.0.1")
+    page = client.post(
+        reverse("admin:login"), {"username": user.username, "password": PASSWORD}, REMOTE_ADDR="10.8.0.1"
+    )
+    assert "登录失败次数过多" in page.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -256,5 +256,40 @@ def test_bureau_staff_reset_a_lost_authenticator_in_the_admin_and_it_is_audited(
     assert not TOTPDevice.objects.filter(user=world.principal_a).exists()
     event = AuditEvent.objects.get(action=AuditAction.SECOND_FACTOR_RESET)
     assert event.user == administrator and event.object_id == str(world.principal_a.pk)
-    # Staff may look at devices but never add one (that would be a key they know).
+    # Staff may look at devices but never add one (that would be a key they
+    # know) nor see a key or backup code.
     assert admin.get(reverse("admin:otp_totp_totpdevice_add")).status_code == 403
+    key = _enrolled(world.principal_b)
+    device = TOTPDevice.objects.get(user=world.principal_b)
+    page = admin.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200 and key not in page.content.decode()
+    backup = StaticDevice.objects.create(user=world.principal_b, name="backup")
+    StaticToken.objects.create(device=backup, token="secret42")
+    page = admin.get(reverse("admin:otp_static_staticdevice_change", args=[backup.pk]))
+    assert page.status_code == 200 and "secret42" not in page.content.decode()
+
+
+def test_enrolling_ends_the_accounts_other_sessions(world) -> None:  # type: ignore[no-untyped-def]
+    """A session opened with the password alone before the authenticator
+    existed must not carry on without it."""
+    earlier = signed_in(world.principal_a)
+    client = signed_in(world.principal_a)
+    client.get(reverse("twofactor_setup"))
+    key = client.session["jianfu_2fa_pending_key"]
+    assert client.post(reverse("twofactor_setup"), {"code": _code(key)}).status_code == 200
+    assert client.get(reverse("home")).status_code == 302  # to the school page, verified
+    response = earlier.get(reverse("school_detail", args=[world.school_a.pk]))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_the_admin_sign_in_page_also_leads_to_the_second_factor(world) -> None:  # type: ignore[no-untyped-def]
+    # (The test settings do not oblige bureau staff: the device alone obliges.)
+    key = _enrolled(world.bureau)
+    client = Client()
+    client.post(reverse("admin:login"), {"username": world.bureau.username, "password": PASSWORD})
+    assert "_auth_user_id" in client.session
+    for url in (reverse("bureau_overview"), "/admin/"):
+        response = client.get(url)
+        assert response.status_code == 302 and reverse("twofactor_verify") in response["Location"]
+    client.post(reverse("twofactor_verify"), {"code": _code(key)})
+    assert client.get(reverse("bureau_overview")).status_code == 200
