@@ -6,7 +6,7 @@ the best and the median wall time, the number of SQL queries, and the number
 of class-days the period covers.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jianfu_w5 \\
-        /work/main/.venv/bin/python bench/time_compliance.py
+        .venv/bin/python bench/time_compliance.py
 """
 
 from __future__ import annotations

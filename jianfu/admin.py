@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from jianfu.models import AuditEvent, User
+from jianfu.models import AuditEvent, DailyRun, User
 from jianfu.signin import admin as _signin_admin  # noqa: F401 - the restricted device admins
 from jianfu.signin.lockout import signin_unlock
 from jianfu.signin.twofactor import twofactor_reset
@@ -70,4 +70,17 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+
+@admin.register(DailyRun)
+class DailyRunAdmin(admin.ModelAdmin):
+    list_display = ("day", "kind", "done_at", "items", "recipients")
+    list_filter = ("kind",)
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

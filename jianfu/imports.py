@@ -41,6 +41,8 @@ UNCHANGED = "unchanged"
 
 YES = "是"
 NO = "否"
+YES_WORDS = frozenset({"是", "y", "yes", "true", "1", "√", "✓"})
+NO_WORDS = frozenset({"否", "n", "no", "false", "0", "×", "x"})
 
 
 @dataclass(frozen=True)
@@ -143,9 +145,16 @@ class RowReader:
             )
         return value
 
-    def integer(self, header: str, *, minimum: int = 0, maximum: int = 32767) -> int | None:
+    def integer(
+        self, header: str, *, minimum: int = 0, maximum: int = 32767, required: bool = False, unit: str = ""
+    ) -> int | None:
+        """A whole number in range; ``unit`` (such as 分钟) may follow it in the cell."""
         value = self.raw(header)
+        if isinstance(value, str) and unit:
+            value = value.strip().removesuffix(unit)
         if value in (None, ""):
+            if required:
+                self.error(header, _("This column is required."))
             return None
         number: int | None = None
         if isinstance(value, bool):
@@ -165,14 +174,29 @@ class RowReader:
             return None
         return number
 
-    def date(self, header: str) -> datetime.date | None:
-        text = self.text(header)
+    def date(self, header: str, *, required: bool = False) -> datetime.date | None:
+        text = self.text(header, required=required)
         if not text:
             return None
         day = parse_date(text)
         if day is None:
             self.error(header, _("“%(value)s” is not a date; write it like 2024-09-01.") % {"value": text})
         return day
+
+    def yes_no(self, header: str, *, default: bool) -> bool:
+        """是/否 (and the usual spellings of yes and no); blank is ``default``."""
+        value = self.raw(header)
+        if value in (None, ""):
+            return default
+        if isinstance(value, bool):
+            return value
+        text = as_text(value).lower()
+        if text in YES_WORDS:
+            return True
+        if text in NO_WORDS:
+            return False
+        self.error(header, _("“%(value)s”: write 是 or 否.") % {"value": text})
+        return default
 
     def phone(self, header: str) -> str:
         text = self.text(header, max_length=30)
@@ -200,6 +224,17 @@ class RowReader:
     def names(self, header: str) -> list[str]:
         """Several names in one cell, separated by 、 , ; or new lines."""
         return split_names(self.text(header))
+
+
+def import_rows_read(
+    upload: IO[bytes], *, headers: Sequence[str], required: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """Every import's first step: the data rows of an uploaded workbook as
+    JSON-safe raw values (``{"row": n, "values": {header: value}}``), read by
+    :func:`jianfu.xlsx.read_rows` (which refuses what is not a workbook of
+    these headers). Parse them with a :class:`RowReader` per row."""
+    rows = read_rows(upload, headers=headers, required=required)
+    return [{"row": r.number, "values": {h: to_json(r.values.get(h)) for h in headers}} for r in rows]
 
 
 def as_text(value: Json) -> str:
@@ -285,10 +320,10 @@ class Importer:
         """The rows of an uploaded workbook as JSON-safe raw values. Raises a
         ValidationError with a message for the clerk when the file is not a
         workbook of this template or has no rows."""
-        rows = read_rows(upload, headers=self.headers, required=self.headers)
+        rows = import_rows_read(upload, headers=self.headers, required=self.headers)
         if not rows:
             raise ValidationError(_("The file has no data rows."))
-        return [{"row": r.number, "values": {h: to_json(r.values.get(h)) for h in self.headers}} for r in rows]
+        return rows
 
     # -- planning ----------------------------------------------------------
     def plan(self, raw_rows: Sequence[Mapping[str, Any]], *, today: datetime.date) -> ImportPlan:

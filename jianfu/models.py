@@ -9,7 +9,7 @@ from jianfu.roles import Role
 
 
 class User(AbstractUser):
-    """Every account of the portal. The role decides the landing page and what
+    """用户账号: every account of the portal. The role decides the landing page and what
     :mod:`jianfu.scoping` lets the account see."""
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.BUREAU)
@@ -53,7 +53,7 @@ class User(AbstractUser):
 
 
 class RateCounter(models.Model):
-    """A counter of attempts (计数器) under a keyed hash, for one fixed window:
+    """计数器: attempts counted under a keyed hash for one fixed window:
     sign-in failures per account and per address, public complaint limits,
     CAPTCHA failures. Changed only by single upsert statements
     (:mod:`jianfu.counters`), so concurrent requests never both pass."""
@@ -87,7 +87,7 @@ class AuditAction(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    """One entry of the audit trail. Written by :mod:`jianfu.audit`, never
+    """审计日志: one entry of the audit trail. Written by :mod:`jianfu.audit`, never
     changed: the admin is read-only, and on PostgreSQL a trigger refuses any
     UPDATE, and any DELETE of an entry younger than the retention floor."""
 
@@ -124,7 +124,7 @@ class AuditEvent(models.Model):
 
 
 class UserSession(models.Model):
-    """Which sessions belong to which account, so that deactivating an
+    """登录会话: which sessions belong to which account, so that deactivating an
     account can end every one of its sessions at once."""
 
     user = models.ForeignKey("User", on_delete=models.CASCADE, related_name="sessions")
@@ -137,3 +137,26 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.session_key[:6]}"
+
+
+class DailyRun(models.Model):
+    """A once-a-day job (每日汇总) of one kind for one day: the overdue
+    rectification digest, the complaint deadline digest. The row is claimed
+    before the job runs, so that the beat entry, a retry and the management
+    command never send the same day's e-mail twice; a failed run releases it."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    day = models.DateField(_("day"))
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    items = models.PositiveIntegerField(_("items"), default=0, help_text=_("What the run reported on."))
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("daily run")
+        verbose_name_plural = _("daily runs")
+        ordering = ["-day", "kind"]
+        constraints = [models.UniqueConstraint(fields=["kind", "day"], name="daily_run_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.day}"

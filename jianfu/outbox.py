@@ -1,19 +1,28 @@
-"""Notifications that survive a Redis outage.
+"""The one outbox: notices that are recorded, published after commit, swept
+when their task was lost, and sent once.
 
-An e-mail is never the only record of what happened: every notice belongs
-to a row that says whether it went out (``ComplaintEvent.notified_at`` of an
-assignment, ``Rectification.notified_at``, ``RectificationAnswer.notified_at``).
-The task that sends it is published after commit with :func:`publish_after_commit`,
-which gives up quickly and quietly when the broker is down, so that the
-user's request still succeeds; :func:`notifications_sweep` (Celery beat
-every few minutes, or ``manage.py sweep_notifications`` from cron) sends
-whatever is still unsent. The senders claim their row with a conditional
-update, so a notice swept while its task also runs goes out once."""
+An e-mail is never the only record of what happened: every notice belongs to
+a row that says whether it went out (``ComplaintEvent.notified_at`` of an
+assignment, ``Rectification.notified_at``, ``RectificationAnswer.notified_at``,
+``PledgeReminder.sent_at``). A subject registers each kind of notice with
+:func:`outbox_register` (from its app's ``ready``): how to find the unsent
+ones and how to send them. Its task is published after commit with
+:func:`publish_after_commit`, which gives up quickly and quietly when the
+broker is down, so the user's request still succeeds; :func:`notifications_sweep`
+(Celery beat every few minutes, or ``manage.py sweep_notifications`` from
+cron) sends whatever is still unsent. Senders claim their row with a
+conditional update, so a notice swept while its task also runs goes out once.
+
+Once-a-day jobs (digests) run inside :func:`daily_once`, on the one
+:class:`jianfu.models.DailyRun` guard."""
 
 from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -26,9 +35,26 @@ log = logging.getLogger(__name__)
 # A notice younger than this is left to its own task; older than WITHIN it
 # is history (rows from before this sweeper, demo data) and never sent late.
 SWEEP_OLDER_THAN = datetime.timedelta(minutes=2)
-
-
 SWEEP_WITHIN = datetime.timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class NoticeKind:
+    """One kind of notice: ``pending(since, until)`` lists the ids of the
+    unsent notices recorded in that window; ``send(ids)`` sends them (each
+    claimed first) and returns how many it handled."""
+
+    name: str
+    pending: Callable[[datetime.datetime, datetime.datetime], Sequence[int]]
+    send: Callable[[Sequence[int]], int]
+
+
+NOTICE_KINDS: dict[str, NoticeKind] = {}
+
+
+def outbox_register(kind: NoticeKind) -> NoticeKind:
+    NOTICE_KINDS[kind.name] = kind
+    return kind
 
 
 def _publish(task: Any, args: tuple[Any, ...]) -> None:
@@ -50,35 +76,43 @@ def notifications_sweep(
     within: datetime.timedelta = SWEEP_WITHIN,
     now: datetime.datetime | None = None,
 ) -> int:
-    """Send, here and now, every notice of the last ``within`` that is still
-    unsent ``older_than`` after its event. Returns how many notices it
-    handled (sent, or found nobody with an address to send to)."""
-    from jianfu import notifications
-    from supervision.complaints.notifications import complaint_send_assignment_notice
-    from supervision.models import ComplaintEvent, ComplaintEventAction, Rectification, RectificationAnswer
-
+    """Send, here and now, every registered kind's notices of the last
+    ``within`` that are still unsent ``older_than`` after they were recorded.
+    Returns how many notices it handled. One kind failing (its mail server
+    refused) does not keep the others from going out."""
     now = now or timezone.now()
     since, until = now - within, now - older_than
-    sent = 0
-    event_ids = ComplaintEvent.objects.filter(
-        action=ComplaintEventAction.ASSIGNED, notified_at__isnull=True, at__gte=since, at__lte=until
-    ).values_list("pk", flat=True)
-    for event_id in list(event_ids):
-        sent += bool(complaint_send_assignment_notice(event_id=event_id))
-    rectification_ids = list(
-        Rectification.objects.filter(notified_at__isnull=True, raised_at__gte=since, raised_at__lte=until)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    if rectification_ids:
-        notifications.notify_rectifications_raised(rectification_ids=rectification_ids)
-        sent += Rectification.objects.filter(pk__in=rectification_ids, notified_at__isnull=False).count()
-    answer_ids = list(
-        RectificationAnswer.objects.filter(notified_at__isnull=True, at__gte=since, at__lte=until).values_list(
-            "pk", flat=True
-        )
-    )
-    for answer_id in answer_ids:
-        notifications.notify_rectification_answered(answer_id=answer_id)
-    sent += RectificationAnswer.objects.filter(pk__in=answer_ids, notified_at__isnull=False).count()
-    return sent
+    handled = 0
+    for kind in NOTICE_KINDS.values():
+        ids = list(kind.pending(since, until))
+        if not ids:
+            continue
+        try:
+            handled += kind.send(ids)
+        except Exception:
+            log.warning("sweep: %s notices %r not sent; next sweep retries", kind.name, ids, exc_info=True)
+    return handled
+
+
+@contextmanager
+def daily_once(*, kind: str, day: datetime.date, force: bool = False) -> Iterator[Any]:
+    """Run a once-a-day job: yields the day's claimed :class:`DailyRun` (set
+    its ``items`` and ``recipients``), or None when it has already run or is
+    running and ``force`` is not set. An exception releases the claim so
+    that the retry runs it."""
+    from jianfu.models import DailyRun
+
+    run, _created = DailyRun.objects.get_or_create(kind=kind, day=day)
+    claim = DailyRun.objects.filter(pk=run.pk)
+    if not force:
+        claim = claim.filter(claimed_at__isnull=True, done_at__isnull=True)
+    if not claim.update(claimed_at=timezone.now()):
+        yield None
+        return
+    try:
+        yield run
+    except Exception:
+        DailyRun.objects.filter(pk=run.pk).update(claimed_at=None)
+        raise
+    DailyRun.objects.filter(pk=run.pk).update(done_at=timezone.now(), items=run.items, recipients=run.recipients)
+    run.refresh_from_db()

@@ -1,4 +1,4 @@
-"""Fixtures shared by the whole suite: the role personas of ENGINEERING.md.
+"""Fixtures shared by the whole suite: the role personas every scoping test uses.
 
 Two schools in two districts, each with its principal and supervisor, so that
 every scoping test has an outsider at hand."""

@@ -252,7 +252,7 @@ AUDIT_RETENTION_DAYS = max(184, env_int("AUDIT_RETENTION_DAYS", 400))
 BACKUP_ENCRYPTION_KEY = env_str("BACKUP_ENCRYPTION_KEY", "")
 CSRF_COOKIE_HTTPONLY = False  # the offline visit form reads it to submit queued drafts
 
-# --- Portal rules (DOMAIN.md) ------------------------------------------------------
+# --- Portal rules: the national numbers (docs/glossary.md) --------------------------
 BUREAU_NAME = env_str("BUREAU_NAME", "示范区教育局")
 COMPLAINT_HOTLINE = env_str("COMPLAINT_HOTLINE", "")
 # 《中小学校责任督学挂牌督导办法》: a district covers at most 20 schools, and one
@@ -266,7 +266,7 @@ HOMEWORK_WRITTEN_CAP_GRADES_3_6 = env_int("HOMEWORK_WRITTEN_CAP_GRADES_3_6", 60)
 HOMEWORK_WRITTEN_CAP_GRADES_7_9 = env_int("HOMEWORK_WRITTEN_CAP_GRADES_7_9", 90)
 # After-school service: 5 days a week, at least 2 hours a day, ending no
 # earlier than the local end of the working day. Coverage is pupils attending
-# over pupils asking on the days held; DOMAIN.md asks for every pupil who
+# over pupils asking on the days held; the national rule asks for every pupil who
 # needs it, and a day's absences keep it a little under 100%, so a week is
 # flagged below 95%.
 AFTERSCHOOL_DAYS_PER_WEEK = env_int("AFTERSCHOOL_DAYS_PER_WEEK", 5)

@@ -16,7 +16,7 @@ class JobStatus(models.TextChoices):
 
 
 class ReportJob(models.Model):
-    """One request for an export. The row is the truth about the job: the
+    """报表任务: one request for an export. The row is the truth about the job: the
     browser polls it for progress, the history lists it, and the sweeper finds
     jobs whose Celery message was lost (Redis down at request time, a worker
     killed mid-run) and queues them again.

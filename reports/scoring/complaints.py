@@ -23,10 +23,10 @@ from reports.models import ScoreRun
 from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, indicator
 from reports.scoring.vetoes import veto_kind
 from schools.models import Semester
-from supervision.complaints.models import ComplaintCase, ComplaintOutcome
+from supervision.complaints.models import SUBSTANTIATED_OUTCOMES, ComplaintCase, ComplaintOutcome
 from supervision.complaints.selectors import substantiated_complaints_by_school
 
-SUBSTANTIATED = (ComplaintOutcome.SUBSTANTIATED, ComplaintOutcome.PARTLY)
+SUBSTANTIATED = SUBSTANTIATED_OUTCOMES  # the rule lives with the complaint model
 
 
 def _cases(semester: Semester) -> Any:

@@ -16,9 +16,9 @@ from reports.exports.notice import Section, notice_section
 from reports.models import ScoreRun
 from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, indicator
 from schools.models import SchoolPledge, Semester
-from schools.selfchecks.models import SelfCheck, SelfCheckRound
+from schools.selfchecks.models import SelfCheck, SelfCheckRound, Timing, selfcheck_on_time_q, selfcheck_timing_of
 
-TIMING_VALUE = {"on_time": 1.0, "late": 0.5, "missing": 0.0}
+TIMING_VALUE = {Timing.ON_TIME: 1.0, Timing.LATE: 0.5, Timing.MISSING: 0.0}
 
 
 @indicator
@@ -80,6 +80,7 @@ class SelfCheckTimeliness(Indicator):
         self, semester: Semester, school_ids: Iterable[int], params: dict[str, Any]
     ) -> dict[int, IndicatorResult]:
         ids = list(school_ids)
+        today = timezone.localdate()
         rounds = {r.pk: r for r in _rounds(semester).only("pk", "title", "closes_on")}
         expected: dict[int, list[int]] = defaultdict(list)
         for round_id, school_id in SelfCheckRound.schools.through.objects.filter(
@@ -98,22 +99,27 @@ class SelfCheckTimeliness(Indicator):
                 out[school_id] = IndicatorResult(1.0, _("no self-check round was due"))
                 continue
             values, evidence = [], []
-            counts = {"on_time": 0, "late": 0, "missing": 0}
+            counts = {Timing.ON_TIME: 0, Timing.LATE: 0, Timing.MISSING: 0}
             for round_id in expected[school_id]:
-                day = first.get((round_id, school_id))
-                timing = "missing" if day is None else ("on_time" if day <= rounds[round_id].closes_on else "late")
+                # Rounds here have closed, so the rule never says "pending".
+                timing = selfcheck_timing_of(
+                    first_submitted_on=first.get((round_id, school_id)),
+                    closes_on=rounds[round_id].closes_on,
+                    today=today,
+                )
                 counts[timing] += 1
                 values.append(TIMING_VALUE[timing])
-                if timing != "on_time":
+                if timing != Timing.ON_TIME:
                     evidence.append(
                         Evidence(
-                            f"{rounds[round_id].title}（{_('late') if timing == 'late' else _('missing')}）",
+                            f"{rounds[round_id].title}（{timing.label}）",
                             reverse("selfcheck_page", args=[school_id, round_id]),
                         )
                     )
             out[school_id] = IndicatorResult(
                 sum(values) / len(values),
-                _("%(on_time)s on time, %(late)s late, %(missing)s missing") % counts,
+                _("%(on_time)s on time, %(late)s late, %(missing)s missing")
+                % {"on_time": counts[Timing.ON_TIME], "late": counts[Timing.LATE], "missing": counts[Timing.MISSING]},
                 evidence,
             )
         return out
@@ -136,7 +142,7 @@ def filings_section(semester: Semester, run: ScoreRun, params: dict[str, Any]) -
     if rounds:
         expected = SelfCheckRound.schools.through.objects.filter(selfcheckround__in=rounds).count()
         submitted = SelfCheck.objects.filter(round__in=rounds).exclude(first_submitted_on=None)
-        on_time = submitted.filter(first_submitted_on__lte=F("round__closes_on")).count()
+        on_time = submitted.filter(selfcheck_on_time_q(F("round__closes_on"))).count()
         paragraphs.append(
             _("%(rounds)s self-check rounds: %(submitted)s of %(expected)s self-checks submitted, %(on_time)s on time.")
             % {"rounds": len(rounds), "submitted": submitted.count(), "expected": expected, "on_time": on_time}

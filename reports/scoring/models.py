@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ScoringScheme(models.Model):
-    """How schools are scored in one semester: which indicators, with which
+    """评分方案: how schools are scored in one semester: which indicators, with which
     weights. Bureau staff set it in the admin; each computation keeps a copy
     of the weights it used, so a result can always be explained as it was."""
 
@@ -28,6 +28,8 @@ class ScoringScheme(models.Model):
 
 
 class SchemeWeight(models.Model):
+    """指标权重: the weight of one indicator in a scoring scheme."""
+
     scheme = models.ForeignKey(
         ScoringScheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="weights"
     )
@@ -49,7 +51,7 @@ class SchemeWeight(models.Model):
 
 
 class ScoreRun(models.Model):
-    """One computation of a scheme: the weights used and every school's result."""
+    """评分批次: one computation of a scheme: the weights used and every school's result."""
 
     scheme = models.ForeignKey(ScoringScheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="runs")
     computed_at = models.DateTimeField(_("computed at"), auto_now_add=True)
@@ -69,6 +71,8 @@ class ScoreRun(models.Model):
 
 
 class SchoolScore(models.Model):
+    """学校得分: one school's result in a score run: points, rank, vetoes and the explanation."""
+
     run = models.ForeignKey(ScoreRun, verbose_name=_("computation"), on_delete=models.CASCADE, related_name="scores")
     school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="+")
     total = models.DecimalField(_("score"), max_digits=7, decimal_places=2)

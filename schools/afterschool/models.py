@@ -43,7 +43,7 @@ def _clean_contents(contents: object) -> None:
 
 
 class AfterSchoolPlan(UpdateStamped):
-    """The school's after-school service plan for a semester."""
+    """课后服务方案: the school's after-school service plan for a semester."""
 
     school = models.ForeignKey(
         "schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="afterschool_plans"
@@ -98,7 +98,7 @@ class AfterSchoolPlan(UpdateStamped):
 
 
 class AfterSchoolDay(UpdateStamped):
-    """The service on one day: held or not, from when to when, how many
+    """课后服务日记录: the service on one day: held or not, from when to when, how many
     pupils asked for it and how many attended."""
 
     school = models.ForeignKey(

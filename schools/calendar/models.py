@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SchoolYear(models.Model):
+    """学年: a school year (September to August), with its two semesters."""
+
     name = models.CharField(_("name"), max_length=30, unique=True, help_text=_("For example 2026-2027学年."))
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
@@ -46,6 +48,8 @@ class SemesterQuerySet(models.QuerySet["Semester"]):
 
 
 class Semester(models.Model):
+    """学期: one semester of a school year; the current one is derived from the date."""
+
     school_year = models.ForeignKey(
         SchoolYear, verbose_name=_("school year"), on_delete=models.CASCADE, related_name="semesters"
     )

@@ -14,6 +14,8 @@ from schools.records.stamped import UpdateStamped
 
 
 class FiveManagementRecord(UpdateStamped):
+    """五项管理: a school's record of the five managements (作业、睡眠、手机、读物、体质) for a semester."""
+
     school = models.ForeignKey(
         "schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="five_management_records"
     )

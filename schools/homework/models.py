@@ -112,7 +112,7 @@ class HomeworkKind(models.TextChoices):
 
 
 class HomeworkDay(UpdateStamped):
-    """One class's homework on one day, with the totals of its items.
+    """作业登记（班级日）: one class's homework on one day, with the totals of its items.
 
     ``written_minutes`` counts every written item, basic and optional alike:
     optional homework is still homework the school gives, and the cap is on
@@ -164,7 +164,7 @@ class HomeworkDay(UpdateStamped):
 
 
 class HomeworkItem(models.Model):
-    """One piece of homework given to a class on a day."""
+    """作业条目: one piece of homework given to a class on a day."""
 
     day = models.ForeignKey(
         HomeworkDay, verbose_name=_("class homework day"), on_delete=models.CASCADE, related_name="items"

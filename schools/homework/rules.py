@@ -1,6 +1,6 @@
 """The national homework caps as database expressions.
 
-The caps come from settings (DOMAIN.md's defaults: grades 1-2 no written
+The caps come from settings (the national rules' defaults: grades 1-2 no written
 homework to take home, 3-6 at most 60 minutes, 7-9 at most 90), and are
 applied when a page is read, not frozen into the rows: a class-day row
 stores the facts (minutes of written homework), and whether it is compliant

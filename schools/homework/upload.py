@@ -23,8 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jianfu.audit import audit_record
+from jianfu.imports import RowError, RowReader, import_rows_read
 from jianfu.models import AuditAction
-from jianfu.xlsx import Column, Row, Sheet, read_rows, write_workbook
+from jianfu.xlsx import Column, Sheet, write_workbook
 from schools.homework.models import MAX_ITEM_MINUTES, SUBJECT_ALIASES, week_start
 from schools.homework.services import ItemSpec, homework_days_recompute, item_objects
 from schools.models import HomeworkDay, HomeworkItem, HomeworkKind, School, SchoolClass, Subject
@@ -67,20 +68,8 @@ MAX_ERRORS_REPORTED = 200
 
 
 _NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-
 _JUNIOR = {"初一": 7, "初二": 8, "初三": 9}
-
-
-_YES = {"是", "y", "yes", "true", "1", "√", "✓"}
-
-
-_NO = {"否", "n", "no", "false", "0", "×", "x"}
-
-
 _BASIC = {"基本", "基础", "必做", "basic"}
-
-
 _OPTIONAL = {"弹性", "选做", "拓展", "提高", "optional"}
 
 
@@ -95,176 +84,99 @@ class UploadResult:
     items: int
 
 
-class _CellError(Exception):
-    pass
+# The homework columns' own words; dates, numbers, yes/no, required cells and
+# the wording of every row error come from the one import framework
+# (jianfu.imports.RowReader), as for the register import.
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+def _grade(reader: RowReader) -> int | None:
+    text = reader.text(COL_GRADE, required=True).replace("年级", "").replace(" ", "")
+    if not text:
+        return None
+    grade = _JUNIOR.get(text) or _NUMERALS.get(text) or (int(text) if text.isdigit() else 0)
+    if not 1 <= grade <= 9:
+        reader.error(COL_GRADE, _("a grade from 1 to 9 is expected"))
+        return None
+    return grade
 
 
-def parse_grade(value: Any) -> int:
-    text = _text(value).replace("年级", "").replace(" ", "")
-    if text in _JUNIOR:
-        return _JUNIOR[text]
-    if text in _NUMERALS:
-        return _NUMERALS[text]
-    if text.isdigit() and 1 <= int(text) <= 9:
-        return int(text)
-    raise _CellError(_("a grade from 1 to 9 is expected"))
-
-
-def parse_class_number(value: Any) -> int:
-    text = re.sub(r"[()（）班\s]", "", _text(value))
+def _class_number(reader: RowReader) -> int | None:
+    text = re.sub(r"[()（）班\s]", "", reader.text(COL_CLASS, required=True))
+    if not text and reader.failed(COL_CLASS):
+        return None
     if text.isdigit() and int(text) >= 1:
         return int(text)
-    raise _CellError(_("a class number such as 2 is expected"))
+    reader.error(COL_CLASS, _("a class number such as 2 is expected"))
+    return None
 
 
-def parse_date(value: Any) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _text(value)
-    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
-    if match:
-        try:
-            return datetime.date(*(int(g) for g in match.groups()))
-        except ValueError:
-            pass
-    raise _CellError(_("a date such as 2026-03-02 is expected"))
-
-
-def parse_yes_no(value: Any, *, default: bool) -> bool:
-    if value is None:
-        return default
-    if isinstance(value, bool):
-        return value
-    text = _text(value).lower()
-    if text in _YES:
-        return True
-    if text in _NO:
-        return False
-    raise _CellError(_("write 是 or 否"))
-
-
-def parse_kind(value: Any) -> str:
-    if value is None:
-        return HomeworkKind.BASIC
-    text = _text(value).replace("作业", "").lower()
-    if text in _BASIC:
-        return HomeworkKind.BASIC
-    if text in _OPTIONAL:
-        return HomeworkKind.OPTIONAL
-    raise _CellError(_("write 基本 or 弹性"))
-
-
-def parse_subject(value: Any) -> str:
-    text = _text(value)
+def _subject(reader: RowReader) -> str | None:
+    text = reader.text(COL_SUBJECT, required=True)
+    if not text:
+        return None
     if text in SUBJECT_ALIASES:
         return SUBJECT_ALIASES[text]
     if text in Subject.values:
         return text
-    raise _CellError(_("unknown subject; use one of: %(names)s") % {"names": "、".join(SUBJECT_ALIASES)})
+    reader.error(COL_SUBJECT, _("unknown subject; use one of: %(names)s") % {"names": "、".join(SUBJECT_ALIASES)})
+    return None
 
 
-def parse_minutes(value: Any) -> int:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        number = value
-    else:
-        text = _text(value).replace("分钟", "")
-        number = int(text) if text.isdigit() else -1
-    if number != int(number) or not 1 <= number <= MAX_ITEM_MINUTES:
-        raise _CellError(_("a whole number of minutes from 1 to %(max)s is expected") % {"max": MAX_ITEM_MINUTES})
-    return int(number)
+def _kind(reader: RowReader) -> str:
+    text = reader.text(COL_KIND).replace("作业", "").lower()
+    if not text or text in _BASIC:
+        return HomeworkKind.BASIC
+    if text in _OPTIONAL:
+        return HomeworkKind.OPTIONAL
+    reader.error(COL_KIND, _("write 基本 or 弹性"))
+    return HomeworkKind.BASIC
 
 
-_PARSERS: list[tuple[str, Any]] = [
-    (COL_DATE, parse_date),
-    (COL_GRADE, parse_grade),
-    (COL_CLASS, parse_class_number),
-    (COL_SUBJECT, parse_subject),
-    (COL_KIND, parse_kind),
-    (COL_WRITTEN, lambda v: parse_yes_no(v, default=True)),
-    (COL_MINUTES, parse_minutes),
-    (COL_LAYERED, lambda v: parse_yes_no(v, default=False)),
-]
-
-
-def _is_placeholder(row: Row) -> bool:
+def _is_placeholder(values: dict[str, Any]) -> bool:
     """The template lists every class-day with the rest of the row blank;
     such a row is not an item."""
-    return all(row.values.get(c) is None for c in (COL_SUBJECT, COL_CONTENT, COL_MINUTES))
-
-
-def _message(row: int, column: str, text: str) -> str:
-    return _("Row %(row)s, column “%(column)s”: %(message)s") % {"row": row, "column": column, "message": text}
+    return all(values.get(c) in (None, "") for c in (COL_SUBJECT, COL_CONTENT, COL_MINUTES))
 
 
 def _parse(
-    rows: list[Row], classes: dict[tuple[int, int], SchoolClass]
-) -> tuple[dict[tuple[SchoolClass, datetime.date], list[ItemSpec]], list[str]]:
-    errors: list[str] = []
+    rows: list[dict[str, Any]], classes: dict[tuple[int, int], SchoolClass]
+) -> tuple[dict[tuple[SchoolClass, datetime.date], list[ItemSpec]], list[RowError]]:
+    errors: list[RowError] = []
     parsed: dict[tuple[SchoolClass, datetime.date], list[ItemSpec]] = defaultdict(list)
     monday: datetime.date | None = None
-    for row in rows:
-        if _is_placeholder(row):
+    for raw in rows:
+        if _is_placeholder(raw["values"]):
             continue
-        values: dict[str, Any] = {}
-        row_ok = True
-        for column, parser in _PARSERS:
-            if column in REQUIRED and row.values.get(column) is None:
-                errors.append(_message(row.number, column, _("this cell is required")))
-                row_ok = False
-                continue
-            try:
-                values[column] = parser(row.values.get(column))
-            except _CellError as exc:
-                errors.append(_message(row.number, column, str(exc)))
-                row_ok = False
-        content = _text(row.values.get(COL_CONTENT))
-        if not content:
-            errors.append(_message(row.number, COL_CONTENT, _("this cell is required")))
-            row_ok = False
-        elif len(content) > 200:
-            errors.append(_message(row.number, COL_CONTENT, _("at most 200 characters")))
-            row_ok = False
-        if not row_ok:
+        reader = RowReader(int(raw["row"]), raw["values"], errors)
+        date = reader.date(COL_DATE, required=True)
+        grade = _grade(reader)
+        number = _class_number(reader)
+        subject = _subject(reader)
+        content = reader.text(COL_CONTENT, required=True, max_length=200)
+        kind = _kind(reader)
+        written = reader.yes_no(COL_WRITTEN, default=True)
+        minutes = reader.integer(COL_MINUTES, minimum=1, maximum=MAX_ITEM_MINUTES, required=True, unit="分钟")
+        layered = reader.yes_no(COL_LAYERED, default=False)
+        if reader.failed() or date is None or grade is None or number is None or subject is None or minutes is None:
             continue
-        date = values[COL_DATE]
         if monday is None:
             monday = week_start(date)
         elif week_start(date) != monday:
-            errors.append(
-                _message(
-                    row.number,
-                    COL_DATE,
-                    _("all rows of a file belong to one week (Monday %(monday)s to Sunday %(sunday)s)")
-                    % {"monday": monday.isoformat(), "sunday": (monday + datetime.timedelta(days=6)).isoformat()},
-                )
+            reader.error(
+                COL_DATE,
+                _("all rows of a file belong to one week (Monday %(monday)s to Sunday %(sunday)s)")
+                % {"monday": monday.isoformat(), "sunday": (monday + datetime.timedelta(days=6)).isoformat()},
             )
             continue
-        school_class = classes.get((values[COL_GRADE], values[COL_CLASS]))
+        school_class = classes.get((grade, number))
         if school_class is None:
-            errors.append(
-                _message(
-                    row.number,
-                    COL_CLASS,
-                    _("the school has no class %(class)s in grade %(grade)s")
-                    % {"class": values[COL_CLASS], "grade": values[COL_GRADE]},
-                )
+            reader.error(
+                COL_CLASS,
+                _("the school has no class %(class)s in grade %(grade)s") % {"class": number, "grade": grade},
             )
             continue
         parsed[(school_class, date)].append(
-            ItemSpec(
-                subject=values[COL_SUBJECT],
-                content=content,
-                minutes=values[COL_MINUTES],
-                kind=values[COL_KIND],
-                written=values[COL_WRITTEN],
-                layered=values[COL_LAYERED],
-            )
+            ItemSpec(subject=subject, content=content, minutes=minutes, kind=kind, written=written, layered=layered)
         )
     return parsed, errors
 
@@ -274,10 +186,11 @@ def homework_week_upload(*, school: School, upload: IO[bytes], by: Any) -> Uploa
     Raises :class:`HomeworkUploadError` (or the ValidationError of
     :func:`jianfu.xlsx.read_rows` for a file that is not a usable workbook)
     and writes nothing when anything is wrong."""
-    rows = read_rows(upload, headers=HEADERS, required=REQUIRED)
+    rows = import_rows_read(upload, headers=HEADERS, required=REQUIRED)
     classes = {(c.grade, c.number): c for c in school_classes_sync(school=school)}
-    parsed, errors = _parse(rows, classes)
-    if errors:
+    parsed, row_errors = _parse(rows, classes)
+    if row_errors:
+        errors = [str(e) for e in row_errors]
         shown = errors[:MAX_ERRORS_REPORTED]
         if len(errors) > len(shown):
             shown.append(_("… and %(n)s more problems.") % {"n": len(errors) - len(shown)})

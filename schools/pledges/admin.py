@@ -90,7 +90,7 @@ class SchoolPledgeAdmin(SchoolScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(PledgeReminder)
 class PledgeReminderAdmin(SchoolScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("school", "school_year", "sent_at", "sent_by")
+    list_display = ("school", "school_year", "queued_at", "sent_at", "sent_by")
     list_filter = ("school_year",)
     search_fields = ("school__name", "recipients")
     list_select_related = ("school", "school_year", "sent_by")

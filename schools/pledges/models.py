@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,7 +26,7 @@ def pledge_scan_path(instance: Any, filename: str) -> str:
 
 
 class PledgeText(models.Model):
-    """One version of the pledge text of a school year. Never edited once
+    """责任书文本: one version of the pledge text of a school year. Never edited once
     published: a change is a new version."""
 
     school_year = models.ForeignKey(
@@ -64,7 +65,7 @@ class PledgeText(models.Model):
 
 
 class SchoolPledge(models.Model):
-    """A school's pledge file for one school year: whether and when it signed
+    """减负责任书: a school's pledge file for one school year: whether and when it signed
     (and which text version), the scanned signed copy, the teacher pledges
     it collected, and its public commitment."""
 
@@ -163,8 +164,9 @@ class SchoolPledge(models.Model):
 
 
 class PledgeReminder(models.Model):
-    """An e-mail reminder to sign sent to one school: the bureau's list shows
-    when each unsigned school was last reminded."""
+    """An e-mail reminder (催签提醒) to sign, for one school: recorded when
+    bureau staff click "remind", sent by the outbox (:mod:`jianfu.outbox`);
+    the bureau's list shows when each unsigned school was last reminded."""
 
     school = models.ForeignKey(
         "schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="pledge_reminders"
@@ -172,7 +174,10 @@ class PledgeReminder(models.Model):
     school_year = models.ForeignKey(
         "schools.SchoolYear", verbose_name=_("school year"), on_delete=models.CASCADE, related_name="pledge_reminders"
     )
-    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("reminded"), default=timezone.now)
+    # Set when the e-mail is claimed for sending; released if the mail
+    # server refuses it, so the outbox's sweep sends it later.
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("sent by"),
@@ -182,12 +187,13 @@ class PledgeReminder(models.Model):
         related_name="+",
     )
     recipients = models.TextField(_("recipients"), help_text=_("The e-mail addresses, one a line."))
+    link = models.CharField(_("link"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("pledge reminder")
         verbose_name_plural = _("pledge reminders")
-        ordering = ["-sent_at"]
-        indexes = [models.Index(fields=["school_year", "school", "-sent_at"], name="pledge_reminder_latest")]
+        ordering = ["-queued_at"]
+        indexes = [models.Index(fields=["school_year", "school", "-queued_at"], name="pledge_reminder_latest")]
 
     def __str__(self) -> str:
-        return f"{self.school} {self.sent_at:%Y-%m-%d %H:%M}"
+        return f"{self.school} {self.queued_at:%Y-%m-%d %H:%M}"

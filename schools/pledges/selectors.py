@@ -67,7 +67,7 @@ def pledge_overview(*, user: Any, school_year: SchoolYear, unsigned_only: bool =
         schools_visible_to(user)
         .filter(active=True)
         .annotate(
-            last_reminded_at=Max("pledge_reminders__sent_at", filter=Q(pledge_reminders__school_year=school_year))
+            last_reminded_at=Max("pledge_reminders__queued_at", filter=Q(pledge_reminders__school_year=school_year))
         )
         .prefetch_related(
             Prefetch(

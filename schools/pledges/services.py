@@ -14,14 +14,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jianfu.documents import check_document
 from jianfu.models import User
+from jianfu.outbox import publish_after_commit
 from schools.models import PledgeReminder, PledgeText, School, SchoolPledge, SchoolYear
 from schools.pledges.selectors import unsigned_schools
 
@@ -176,20 +176,6 @@ class ReminderOutcome:
     recently_reminded: list[School] = field(default_factory=list)
 
 
-def _reminder_message(*, school: School, school_year: SchoolYear, link: str, recipients: list[str]) -> EmailMessage:
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Please sign the burden-reduction responsibility pledge for %(year)s") % {"year": school_year}
-        body = _(
-            "%(school)s:\n\n"
-            "According to the education bureau's records, your school has not yet signed the "
-            "burden-reduction responsibility pledge for %(year)s. Please sign it with the bureau, "
-            "then upload the scanned signed copy and record your teachers' pledges in the portal:\n"
-            "%(link)s\n\n"
-            "%(bureau)s"
-        ) % {"school": school.name, "year": school_year, "link": link, "bureau": settings.BUREAU_NAME}
-    return EmailMessage(subject=subject, body=body, to=recipients)
-
-
 def pledge_remind_unsigned(
     *,
     school_year: SchoolYear,
@@ -197,10 +183,12 @@ def pledge_remind_unsigned(
     link_for: Callable[[School], str],
     schools: Iterable[School] | None = None,
 ) -> ReminderOutcome:
-    """E-mail every unsigned school of the year (or those of ``schools``
-    that are unsigned) at the addresses of its active accounts, and log each
-    reminder. A school reminded in the last few minutes is skipped, so that
-    a double click sends one e-mail."""
+    """Remind every unsigned school of the year (or those of ``schools``
+    that are unsigned) at the addresses of its active accounts: each
+    reminder is recorded, then e-mailed by the outbox after commit (a mail
+    server or broker that is down delays it; the sweep sends it later). A
+    school reminded in the last few minutes is skipped, so that a double
+    click sends one e-mail."""
     if not getattr(by, "is_bureau", False):
         raise PledgeError(_("Only bureau staff send reminders."))
     targets = unsigned_schools(user=by, school_year=school_year)
@@ -212,7 +200,7 @@ def pledge_remind_unsigned(
         return outcome
     since = timezone.now() - datetime.timedelta(minutes=REMINDER_QUIET_MINUTES)
     recent = set(
-        PledgeReminder.objects.filter(school_year=school_year, school__in=targets, sent_at__gte=since).values_list(
+        PledgeReminder.objects.filter(school_year=school_year, school__in=targets, queued_at__gte=since).values_list(
             "school_id", flat=True
         )
     )
@@ -221,7 +209,6 @@ def pledge_remind_unsigned(
         User.objects.filter(school__in=targets, is_active=True).exclude(email="").values_list("school_id", "email")
     ):
         addresses.setdefault(school_id, []).append(email)
-    messages: list[EmailMessage] = []
     logs: list[PledgeReminder] = []
     for school in targets:
         if school.pk in recent:
@@ -231,17 +218,20 @@ def pledge_remind_unsigned(
         if not recipients:
             outcome.without_address.append(school)
             continue
-        messages.append(
-            _reminder_message(school=school, school_year=school_year, link=link_for(school), recipients=recipients)
-        )
         logs.append(
-            PledgeReminder(school=school, school_year=school_year, sent_by=by, recipients="\n".join(recipients))
+            PledgeReminder(
+                school=school,
+                school_year=school_year,
+                sent_by=by,
+                recipients="\n".join(recipients),
+                link=link_for(school),
+            )
         )
         outcome.reminded.append(school)
-    if messages:
-        # One connection for the batch; a mail server failure surfaces as an
-        # error before anything is logged as sent.
-        with get_connection() as connection:
-            connection.send_messages(messages)
-        PledgeReminder.objects.bulk_create(logs)
+    if logs:
+        from schools.pledges.tasks import send_pledge_reminders
+
+        with transaction.atomic():
+            created = PledgeReminder.objects.bulk_create(logs)
+            publish_after_commit(send_pledge_reminders, [r.pk for r in created])
     return outcome

@@ -3,8 +3,6 @@ pledge file; the signed copy's download."""
 
 from __future__ import annotations
 
-import logging
-from smtplib import SMTPException
 from typing import Any
 
 from django.contrib import messages
@@ -21,8 +19,6 @@ from schools.access import filing_view
 from schools.models import School, SchoolPledge, SchoolYear
 from schools.pledges import selectors, services
 from schools.pledges.forms import CommitmentForm, PledgeTextForm, ScanForm, SignatureForm, TeacherPledgeForm
-
-logger = logging.getLogger(__name__)
 
 
 def _school_year(request: HttpRequest) -> SchoolYear:
@@ -75,14 +71,9 @@ def pledge_remind(request: HttpRequest) -> HttpResponse:
     def link_for(school: School) -> str:
         return request.build_absolute_uri(reverse("school_pledge", args=[school.pk]) + f"?year={year.pk}")
 
-    try:
-        outcome = services.pledge_remind_unsigned(school_year=year, by=request.user, link_for=link_for, schools=schools)
-    except (SMTPException, OSError):
-        logger.exception("pledge reminders could not be sent")
-        messages.error(
-            request, _("The mail server could not be reached; no reminder was sent. Please try again later.")
-        )
-        return HttpResponseRedirect(reverse("pledge_overview") + f"?year={year.pk}&show=unsigned")
+    # The reminders are recorded here and e-mailed by the outbox after commit:
+    # a mail server that is down delays them, it never loses them.
+    outcome = services.pledge_remind_unsigned(school_year=year, by=request.user, link_for=link_for, schools=schools)
     if outcome.reminded:
         messages.success(request, _("Reminder sent to %(n)s schools: %(names)s.") % _names(outcome.reminded))
     if outcome.without_address:

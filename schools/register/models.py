@@ -66,6 +66,8 @@ class EducationGroup(models.Model):
 
 
 class School(models.Model):
+    """学校: a compulsory-education school of the register, identified by its 10-digit code."""
+
     code = models.CharField(
         _("national school code"),
         max_length=10,
@@ -109,7 +111,7 @@ class School(models.Model):
 
 
 class GradeEnrolment(models.Model):
-    """Classes and pupils of one grade (1-9) of a school."""
+    """年级学生数: classes and pupils of one grade (1-9) of a school."""
 
     school = models.ForeignKey(School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="enrolments")
     grade = models.PositiveSmallIntegerField(_("grade"), validators=[MinValueValidator(1), MaxValueValidator(9)])
@@ -150,7 +152,7 @@ class ImportStatus(models.TextChoices):
 
 
 class ImportBatch(models.Model):
-    """One uploaded register file: its rows, the plan the clerk was shown,
+    """导入批次: one uploaded register file: its rows, the plan the clerk was shown,
     and what became of it. Only a file without errors becomes a batch."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)

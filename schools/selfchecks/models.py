@@ -38,6 +38,8 @@ class RoundState(models.TextChoices):
 
 
 class SelfCheckRound(models.Model):
+    """自查轮次: a round of self-checks (自查) the bureau opens for chosen schools between two dates."""
+
     title = models.CharField(_("title"), max_length=100)
     period_kind = models.CharField(_("period"), max_length=10, choices=PeriodKind.choices)
     month = models.DateField(_("month"), null=True, blank=True, help_text=_("The first day of the month checked."))
@@ -127,8 +129,36 @@ class SelfCheckStatus(models.TextChoices):
 EDITABLE_STATUSES = (SelfCheckStatus.DRAFT, SelfCheckStatus.RETURNED)
 
 
+class Timing(models.TextChoices):
+    """A school's timeliness in a round (the "late self-check" rule)."""
+
+    ON_TIME = "on_time", _("On time")
+    LATE = "late", _("Late")
+    MISSING = "missing", _("Missing")
+    PENDING = "pending", _("Not submitted yet")
+
+
+def selfcheck_timing_of(
+    *, first_submitted_on: datetime.date | None, closes_on: datetime.date, today: datetime.date
+) -> Timing:
+    """THE rule of a late self-check, used by pages, scoring and the notice:
+    on time when first submitted (a return for revision does not count) on
+    or before the round's closing day, late after it; without a submission,
+    missing once the round has closed and pending while it is open."""
+    if first_submitted_on is not None:
+        return Timing.ON_TIME if first_submitted_on <= closes_on else Timing.LATE
+    return Timing.MISSING if today > closes_on else Timing.PENDING
+
+
+def selfcheck_on_time_q(closes_on: Any, *, prefix: str = "") -> Q:
+    """:func:`selfcheck_timing_of`'s "on time" as a condition, for counts in
+    the database; ``closes_on`` is a date, ``F("round__closes_on")`` or an
+    ``OuterRef``."""
+    return Q(**{f"{prefix}first_submitted_on__isnull": False, f"{prefix}first_submitted_on__lte": closes_on})
+
+
 class SelfCheck(models.Model):
-    """One school's self-check in one round. Timeliness is measured on the
+    """学校自查: one school's self-check in one round. Timeliness is measured on the
     first submission: a return for revision does not make a school late."""
 
     round = models.ForeignKey(
@@ -200,7 +230,7 @@ class SelfCheck(models.Model):
 
 
 class SelfCheckItemResult(models.Model):
-    """The school's answer on one checklist item of its self-check."""
+    """自查事项结果: the school's answer on one checklist item of its self-check."""
 
     selfcheck = models.ForeignKey(
         SelfCheck, verbose_name=_("self-check"), on_delete=models.CASCADE, related_name="results"
@@ -243,7 +273,7 @@ def evidence_path(instance: Any, filename: str) -> str:
 
 
 class SelfCheckEvidence(models.Model):
-    """An evidence file (PDF, or an image re-encoded without metadata)."""
+    """自查佐证材料: an evidence file (PDF, or an image re-encoded without metadata)."""
 
     item_result = models.ForeignKey(
         SelfCheckItemResult, verbose_name=_("item result"), on_delete=models.CASCADE, related_name="evidence"
@@ -285,7 +315,7 @@ class SelfCheckAction(models.TextChoices):
 
 
 class SelfCheckEvent(models.Model):
-    """One transition of a self-check: who, when, from which state to which,
+    """自查流转记录: one transition of a self-check: who, when, from which state to which,
     and why (the review comments)."""
 
     selfcheck = models.ForeignKey(

@@ -18,7 +18,6 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from jianfu.scoping import schools_visible_to
 from schools.models import (
@@ -30,25 +29,19 @@ from schools.models import (
     SelfCheckRound,
     SelfCheckStatus,
 )
+from schools.selfchecks.models import Timing, selfcheck_on_time_q, selfcheck_timing_of
 from supervision.models import SupervisionItem
-
-
-class Timing(models.TextChoices):
-    ON_TIME = "on_time", _("On time")
-    LATE = "late", _("Late")
-    MISSING = "missing", _("Missing")
-    PENDING = "pending", _("Not submitted yet")
 
 
 def selfcheck_timing(
     *, round: SelfCheckRound, selfcheck: SelfCheck | None, today: datetime.date | None = None
 ) -> Timing:
-    """On time or late by the first submission's day; without a submission,
-    missing once the round has closed and pending while it is open."""
-    if selfcheck is not None and selfcheck.first_submitted_on is not None:
-        return Timing.ON_TIME if selfcheck.first_submitted_on <= round.closes_on else Timing.LATE
-    day = today or timezone.localdate()
-    return Timing.MISSING if day > round.closes_on else Timing.PENDING
+    """A school's timing in a round (:func:`selfcheck_timing_of` is the rule)."""
+    return selfcheck_timing_of(
+        first_submitted_on=selfcheck.first_submitted_on if selfcheck is not None else None,
+        closes_on=round.closes_on,
+        today=today or timezone.localdate(),
+    )
 
 
 def _count(queryset: QuerySet[Any], group: str) -> Coalesce:
@@ -66,7 +59,7 @@ def _with_rates(rounds: QuerySet[SelfCheckRound]) -> QuerySet[SelfCheckRound]:
     return rounds.annotate(
         expected=_count(through.objects.filter(selfcheckround=OuterRef("pk")), "selfcheckround"),
         reported=_count(reported, "round"),
-        on_time=_count(reported.filter(first_submitted_on__lte=OuterRef("closes_on")), "round"),
+        on_time=_count(in_round.filter(selfcheck_on_time_q(OuterRef("closes_on"))), "round"),
         awaiting_review=_count(in_round.filter(status=SelfCheckStatus.SUBMITTED), "round"),
         returned=_count(in_round.filter(status=SelfCheckStatus.RETURNED), "round"),
         accepted=_count(in_round.filter(status=SelfCheckStatus.ACCEPTED), "round"),

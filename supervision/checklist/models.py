@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SupervisionItem(models.Model):
-    """One line of the supervision checklist, kept by bureau staff as data.
+    """督导事项: one line of the supervision checklist, kept by bureau staff as data.
 
     The top level holds the eight supervision items (督导事项) of the 2013
     rules; burden-reduction sub-items hang below them. Visits and self-checks

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ComplaintCategory(models.Model):
-    """What a complaint is about, kept by bureau staff as data. The weight
+    """投诉类别: what a complaint is about, kept by bureau staff as data. The weight
     lets rankings count a substantiated case of one category more than
     another."""
 
@@ -52,7 +52,7 @@ class ComplaintCategory(models.Model):
 
 
 class ComplaintReplyTemplate(models.Model):
-    """A standard reply staff start from. ``{case_number}`` and ``{school}``
+    """答复模板: a standard reply staff start from. ``{case_number}`` and ``{school}``
     in the body are filled in for the case."""
 
     title = models.CharField(_("title"), max_length=50, unique=True)
@@ -125,7 +125,44 @@ class Liability(models.TextChoices):
     NONE = "none", _("None")
 
 
+def complaint_accept_due(day: datetime.date) -> datetime.date:
+    """THE time limit to accept (受理) a complaint received (or reopened) on
+    ``day``: COMPLAINT_ACCEPT_WORKING_DAYS working days of the bureau's calendar."""
+    from supervision.workdays.calendar import add_working_days
+
+    return add_working_days(day, settings.COMPLAINT_ACCEPT_WORKING_DAYS)
+
+
+def complaint_conclude_due(day: datetime.date) -> datetime.date:
+    """THE time limit to conclude (办结) a complaint received (or reopened) on ``day``."""
+    from supervision.workdays.calendar import add_working_days
+
+    return add_working_days(day, settings.COMPLAINT_CONCLUDE_WORKING_DAYS)
+
+
+def complaint_overdue_q(today: datetime.date) -> Q:
+    """THE rule of an overdue case (lists, digests, the to-do panel, scoring):
+    awaiting acceptance past its acceptance limit, or awaiting its conclusion
+    past the conclusion limit. :attr:`ComplaintCase.due_date` is the same
+    limit for a loaded row."""
+    return Q(status__in=AWAITING_ACCEPTANCE, accept_due__lt=today) | Q(
+        status__in=AWAITING_CONCLUSION, conclude_due__lt=today
+    )
+
+
+def complaint_due_soon_q(today: datetime.date) -> Q:
+    """Not yet overdue, and its limit falls within COMPLAINT_DUE_SOON_WORKING_DAYS."""
+    from supervision.workdays.calendar import add_working_days
+
+    cutoff = add_working_days(today, settings.COMPLAINT_DUE_SOON_WORKING_DAYS)
+    return Q(status__in=AWAITING_ACCEPTANCE, accept_due__gte=today, accept_due__lte=cutoff) | Q(
+        status__in=AWAITING_CONCLUSION, conclude_due__gte=today, conclude_due__lte=cutoff
+    )
+
+
 class ComplaintCase(models.Model):
+    """投诉案件: a complaint case from the hotline, a letter or the public form, followed from 受理 to 办结."""
+
     number = models.CharField(_("case number"), max_length=20, unique=True, editable=False)
     query_code_hash = models.CharField(_("query code (hashed)"), max_length=128, editable=False)
     school = models.ForeignKey(
@@ -317,7 +354,7 @@ PUBLIC_EVENT_ACTIONS = (
 
 
 class ComplaintEvent(models.Model):
-    """One step of a case: who did what, when and why."""
+    """案件办理记录: one step of a case: who did what, when and why."""
 
     case = models.ForeignKey(ComplaintCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=30, choices=ComplaintEventAction.choices)
@@ -351,7 +388,7 @@ class AttachmentKind(models.TextChoices):
 
 
 class ComplaintAttachment(models.Model):
-    """A file of a case. The name on disk is generated; the uploaded name is
+    """投诉附件: a file of a case. The name on disk is generated; the uploaded name is
     not kept, since it may carry the complainant's name."""
 
     case = models.ForeignKey(
@@ -387,7 +424,7 @@ class ComplaintAttachment(models.Model):
 
 
 class ComplainantIdentityView(models.Model):
-    """A record of every time somebody had a complainant's name and phone
+    """投诉人身份查阅记录: a record of every time somebody had a complainant's name and phone
     shown unmasked."""
 
     case = models.ForeignKey(
@@ -407,7 +444,7 @@ class ComplainantIdentityView(models.Model):
 
 
 class ComplaintNumberCounter(models.Model):
-    """The last sequence number used on a day, for case numbers
+    """案件编号计数器: the last sequence number used on a day, for case numbers
     TSyyyymmdd-nnnn. Incremented with an UPDATE, so two submissions at the
     same moment never get the same number."""
 
@@ -420,20 +457,3 @@ class ComplaintNumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.last}"
-
-
-class ComplaintDigestRun(models.Model):
-    """The daily deadline e-mail of one day has been sent: makes the task
-    safe to run twice."""
-
-    day = models.DateField(_("day"), unique=True)
-    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
-    recipients = models.PositiveIntegerField(_("recipients"), default=0)
-
-    class Meta:
-        verbose_name = _("deadline digest")
-        verbose_name_plural = _("deadline digests")
-        ordering = ["-day"]
-
-    def __str__(self) -> str:
-        return str(self.day)

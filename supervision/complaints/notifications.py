@@ -6,28 +6,24 @@ summary written for it."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from jianfu.mailer import mail_send
+from jianfu.outbox import NoticeKind, daily_once, outbox_register
 from jianfu.roles import Role
 from supervision.complaints.selectors import complaint_deadlines, complaints_assigned_to
 
-from ..models import AssigneeKind, ComplaintDigestRun, ComplaintEvent, ComplaintEventAction
+from ..models import AssigneeKind, ComplaintEvent, ComplaintEventAction
 
 
 def _send(subject: str, template: str, context: dict[str, Any], recipients: list[str]) -> None:
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(template, {**context, "BUREAU_NAME": settings.BUREAU_NAME})
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    mail_send(subject=subject, recipients=recipients, template=template, context=context)
 
 
 def assignment_recipients(event: ComplaintEvent) -> list[str]:
@@ -86,23 +82,18 @@ def _digest_recipients() -> list[Any]:
     return list(staff)
 
 
+DEADLINE_DIGEST = "complaint_deadlines"
+
+
 def complaint_send_deadline_digest(*, day: datetime.date | None = None) -> int:
     """The daily e-mail of overdue and due-soon cases: to bureau staff who
     handle cases (all of them), and to each supervisor about their own.
     Sent once per day whoever runs it; returns the number of e-mails."""
     day = day or timezone.localdate()
-    try:
-        with transaction.atomic():
-            run = ComplaintDigestRun.objects.create(day=day)
-    except IntegrityError:
-        return 0
-    try:
-        sent = _send_digest(day)
-    except Exception:
-        run.delete()  # not sent: let the next run try again
-        raise
-    run.recipients = sent
-    run.save(update_fields=["recipients"])
+    with daily_once(kind=DEADLINE_DIGEST, day=day) as run:
+        if run is None:
+            return 0
+        run.recipients = sent = _send_digest(day)
     return sent
 
 
@@ -129,3 +120,20 @@ def _send_digest(day: datetime.date) -> int:
             _send(subject, "complaints/email/digest.txt", {"lists": own, "day": day}, [user.email])
             sent += 1
     return sent
+
+
+def _pending_assignments(since: datetime.datetime, until: datetime.datetime) -> list[int]:
+    return list(
+        ComplaintEvent.objects.filter(
+            action=ComplaintEventAction.ASSIGNED, notified_at__isnull=True, at__gte=since, at__lte=until
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _send_assignments(ids: Sequence[int]) -> int:
+    return sum(bool(complaint_send_assignment_notice(event_id=event_id)) for event_id in ids)
+
+
+outbox_register(NoticeKind("complaint_assignment", _pending_assignments, _send_assignments))

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -18,13 +17,12 @@ from django.utils import timezone
 
 from jianfu.scoping import schools_visible_to, supervisor_of
 from supervision.complaints.models import (
-    AWAITING_ACCEPTANCE,
-    AWAITING_CONCLUSION,
     OPEN_STATUSES,
     PUBLIC_EVENT_ACTIONS,
     SUBSTANTIATED_OUTCOMES,
+    complaint_due_soon_q,
+    complaint_overdue_q,
 )
-from supervision.workdays.calendar import add_working_days
 
 from ..models import (
     AssigneeKind,
@@ -70,16 +68,19 @@ def _with_repeat_counts(qs: QuerySet[ComplaintCase]) -> QuerySet[ComplaintCase]:
     )
 
 
-def complaints_visible_to_bureau(user: Any) -> QuerySet[ComplaintCase]:
-    if not getattr(user, "is_authenticated", False) or not user.is_bureau:
-        return ComplaintCase.objects.none()
-    return ComplaintCase.objects.filter(school__in=schools_visible_to(user))
-
-
-def complaints_assigned_to(user: Any) -> QuerySet[ComplaintCase]:
-    """The cases a supervisor or school account works on."""
+def complaints_visible_to(user: Any) -> QuerySet[ComplaintCase]:
+    """THE rule of who may see a complaint case; every page, download, digest
+    and export goes through it. Bureau staff: every case of the schools they
+    see. A supervisor: the cases assigned to them, from assignment on. A school
+    account: the cases given to its school for self-investigation. Nobody
+    else, anonymous users included (the public look-up goes by number and
+    code instead). What each may see *of* a case is decided by role on top of
+    this: the complainant's identity never reaches a school, nor a recording
+    a supervisor."""
     if not getattr(user, "is_authenticated", False):
         return ComplaintCase.objects.none()
+    if user.is_bureau:
+        return ComplaintCase.objects.filter(school__in=schools_visible_to(user))
     if user.is_supervisor:
         supervisor = supervisor_of(user)
         if supervisor is None:
@@ -94,6 +95,21 @@ def complaints_assigned_to(user: Any) -> QuerySet[ComplaintCase]:
             status__in=ASSIGNED_STATUSES,
         )
     return ComplaintCase.objects.none()
+
+
+def complaints_visible_to_bureau(user: Any) -> QuerySet[ComplaintCase]:
+    """The bureau's case pages: :func:`complaints_visible_to` for bureau staff."""
+    if not getattr(user, "is_bureau", False):
+        return ComplaintCase.objects.none()
+    return complaints_visible_to(user)
+
+
+def complaints_assigned_to(user: Any) -> QuerySet[ComplaintCase]:
+    """The assignees' pages (supervisors, schools): :func:`complaints_visible_to`
+    for everyone but bureau staff."""
+    if getattr(user, "is_bureau", False):
+        return ComplaintCase.objects.none()
+    return complaints_visible_to(user)
 
 
 def get_bureau_case(user: Any, pk: int) -> ComplaintCase:
@@ -124,17 +140,9 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def overdue_q(today: datetime.date) -> Q:
-    return Q(status__in=AWAITING_ACCEPTANCE, accept_due__lt=today) | Q(
-        status__in=AWAITING_CONCLUSION, conclude_due__lt=today
-    )
-
-
-def due_soon_q(today: datetime.date) -> Q:
-    cutoff = add_working_days(today, settings.COMPLAINT_DUE_SOON_WORKING_DAYS)
-    return Q(status__in=AWAITING_ACCEPTANCE, accept_due__gte=today, accept_due__lte=cutoff) | Q(
-        status__in=AWAITING_CONCLUSION, conclude_due__gte=today, conclude_due__lte=cutoff
-    )
+# The deadline rules live with the model (one home); the names stay for callers.
+overdue_q = complaint_overdue_q
+due_soon_q = complaint_due_soon_q
 
 
 @dataclass
@@ -220,13 +228,11 @@ def get_attachment_for(user: Any, pk: int) -> ComplaintAttachment:
     attachment = ComplaintAttachment.objects.select_related("case").filter(pk=pk).first()
     if attachment is None:
         raise Http404
-    if complaints_visible_to_bureau(user).filter(pk=attachment.case_id).exists():
+    if not complaints_visible_to(user).filter(pk=attachment.case_id).exists():
+        raise Http404
+    if getattr(user, "is_bureau", False):
         return attachment
-    if (
-        getattr(user, "is_supervisor", False)
-        and not attachment.is_recording
-        and complaints_assigned_to(user).filter(pk=attachment.case_id).exists()
-    ):
+    if getattr(user, "is_supervisor", False) and not attachment.is_recording:
         return attachment
     raise Http404
 

@@ -32,8 +32,13 @@ from schools.models import School
 from supervision.complaints import ratelimit
 from supervision.complaints.files import PreparedFile
 from supervision.complaints.identity import Complainant, sealed, unsealed
-from supervision.complaints.models import AWAITING_CONCLUSION, SUBSTANTIATED_OUTCOMES
-from supervision.workdays.calendar import add_working_days, is_working_day
+from supervision.complaints.models import (
+    AWAITING_CONCLUSION,
+    SUBSTANTIATED_OUTCOMES,
+    complaint_accept_due,
+    complaint_conclude_due,
+)
+from supervision.workdays.calendar import is_working_day
 
 from ..models import (
     AssigneeKind,
@@ -242,8 +247,8 @@ def complaint_file(
                 **identity,
                 operator=operator if getattr(operator, "is_authenticated", False) else None,
                 status=S.RECEIVED,
-                accept_due=add_working_days(day, settings.COMPLAINT_ACCEPT_WORKING_DAYS),
-                conclude_due=add_working_days(day, settings.COMPLAINT_CONCLUDE_WORKING_DAYS),
+                accept_due=complaint_accept_due(day),
+                conclude_due=complaint_conclude_due(day),
             )
             _store_files(case, files, by=operator, stored=stored)
             received = _event(case, A.RECEIVED, by=operator)
@@ -619,8 +624,8 @@ def complaint_reopen(*, case: ComplaintCase, by: Any, reason: str) -> ComplaintC
         today = _local_day()
         row.status = S.ACCEPTED if was_accepted else S.RECEIVED
         if not was_accepted:
-            row.accept_due = add_working_days(today, settings.COMPLAINT_ACCEPT_WORKING_DAYS)
-        row.conclude_due = add_working_days(today, settings.COMPLAINT_CONCLUDE_WORKING_DAYS)
+            row.accept_due = complaint_accept_due(today)
+        row.conclude_due = complaint_conclude_due(today)
         row.reopen_count += 1
         row.assignee_kind = ""
         row.assigned_supervisor = None

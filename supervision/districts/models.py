@@ -28,7 +28,7 @@ class SupervisoryDistrict(models.Model):
 
 
 class DistrictMembership(DatedModel):
-    """A school's membership of a district from one date to another."""
+    """责任区学校归属: a school's membership of a district from one date to another."""
 
     district = models.ForeignKey(
         SupervisoryDistrict, verbose_name=_("district"), on_delete=models.PROTECT, related_name="memberships"
@@ -122,7 +122,7 @@ class Supervisor(models.Model):
 
 
 class SupervisorAssignment(DatedModel):
-    """A supervisor's responsibility for a district over a period."""
+    """责任督学分工: a supervisor's responsibility for a district over a period."""
 
     supervisor = models.ForeignKey(
         Supervisor, verbose_name=_("supervisor"), on_delete=models.PROTECT, related_name="assignments"

@@ -7,7 +7,6 @@ from supervision.complaints.models import (
     ComplaintCase,
     ComplaintCategory,
     ComplaintChannel,
-    ComplaintDigestRun,
     ComplaintEvent,
     ComplaintEventAction,
     ComplaintNumberCounter,
@@ -25,7 +24,6 @@ from supervision.districts.models import (
 )
 from supervision.rectifications.models import (
     EvidenceKind,
-    OverdueDigest,
     Rectification,
     RectificationAction,
     RectificationAnswer,
@@ -54,7 +52,6 @@ __all__ = [
     "ComplaintCase",
     "ComplaintCategory",
     "ComplaintChannel",
-    "ComplaintDigestRun",
     "ComplaintEvent",
     "ComplaintEventAction",
     "ComplaintNumberCounter",

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from jianfu.admin_mixins import ReadOnlyInline, SchoolScopedAdminMixin
 from supervision.models import (
-    OverdueDigest,
     Rectification,
     RectificationAnswer,
     RectificationEvent,
@@ -55,18 +54,6 @@ class RectificationAdmin(SchoolScopedAdminMixin, admin.ModelAdmin):
     @admin.display(boolean=True, description=_("overdue"))
     def is_overdue_display(self, obj: Rectification) -> bool:
         return obj.is_overdue
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(OverdueDigest)
-class OverdueDigestAdmin(admin.ModelAdmin):
-    list_display = ("day", "sent_at", "rectification_count", "recipient_count")
-    date_hierarchy = "day"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -28,15 +28,25 @@ class RectificationStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted and closed")
 
 
+def rectification_overdue_q(day: datetime.date, *, prefix: str = "") -> Q:
+    """THE rule of an overdue demand (pages, digests, scoring, exports and
+    counts all use it): not accepted, and its deadline is before ``day`` (the
+    bureau's local date). ``prefix`` reaches the demand through a relation
+    (``"rectifications__"``)."""
+    return ~Q(**{f"{prefix}status": RectificationStatus.ACCEPTED}) & Q(**{f"{prefix}deadline__lt": day})
+
+
 class RectificationQuerySet(models.QuerySet["Rectification"]):
     def not_closed(self) -> RectificationQuerySet:
         return self.exclude(status=RectificationStatus.ACCEPTED)
 
     def overdue(self, on: datetime.date | None = None) -> RectificationQuerySet:
-        return self.not_closed().filter(deadline__lt=on or timezone.localdate())
+        return self.filter(rectification_overdue_q(on or timezone.localdate()))
 
 
 class Rectification(models.Model):
+    """整改通知: a rectification demand (整改) a school must fix, followed until it is verified and closed (销号)."""
+
     school = models.ForeignKey(
         "schools.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="rectifications"
     )
@@ -120,6 +130,8 @@ class Rectification(models.Model):
         return self.status == RectificationStatus.ACCEPTED
 
     def is_overdue_on(self, day: datetime.date) -> bool:
+        """:func:`rectification_overdue_q` for a row already loaded (a test
+        keeps the two in agreement)."""
         return not self.is_closed and self.deadline < day
 
     @property
@@ -128,11 +140,12 @@ class Rectification(models.Model):
 
     @property
     def days_overdue(self) -> int:
-        return max(0, (timezone.localdate() - self.deadline).days) if not self.is_closed else 0
+        today = timezone.localdate()
+        return (today - self.deadline).days if self.is_overdue_on(today) else 0
 
 
 class RectificationAnswer(models.Model):
-    """The school's answer to a demand: what it did or will do (the plan),
+    """整改回复: the school's answer to a demand: what it did or will do (the plan),
     with evidence files. A returned demand gets a new answer; earlier ones
     stay for the record."""
 
@@ -161,6 +174,8 @@ class EvidenceKind(models.TextChoices):
 
 
 class RectificationEvidence(models.Model):
+    """整改佐证材料: an evidence file of a school's answer to a rectification demand."""
+
     answer = models.ForeignKey(
         RectificationAnswer, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="evidence"
     )
@@ -191,7 +206,7 @@ class RectificationAction(models.TextChoices):
 
 
 class RectificationEvent(models.Model):
-    """One step in a demand's history: who did what, when, and why."""
+    """整改流转记录: one step in a demand's history: who did what, when, and why."""
 
     rectification = models.ForeignKey(
         Rectification, verbose_name=_("rectification demand"), on_delete=models.CASCADE, related_name="events"
@@ -215,23 +230,3 @@ class RectificationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rectification_id} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
-
-
-class OverdueDigest(models.Model):
-    """One day's overdue digest to bureau staff. The row is claimed before
-    sending, so that the beat entry, a retry and the management command
-    never send the same day's digest twice."""
-
-    day = models.DateField(_("day"), unique=True)
-    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    rectification_count = models.PositiveIntegerField(_("overdue demands"), default=0)
-    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
-
-    class Meta:
-        verbose_name = _("overdue digest")
-        verbose_name_plural = _("overdue digests")
-        ordering = ["-day"]
-
-    def __str__(self) -> str:
-        return f"{self.day:%Y-%m-%d}"

@@ -1,8 +1,9 @@
-"""E-mails of the rectification loop and the bureau's daily overdue digest.
+"""E-mails of the rectification loop and the bureau's daily overdue digest,
+through the one outbox and mailer (:mod:`jianfu.outbox`, :mod:`jianfu.mailer`).
 
-Each send first claims its row with a conditional update (``notified_at`` or
-the day's :class:`OverdueDigest`), so a task that runs twice sends once; a
-failed send releases the claim so that the retry can send."""
+Each send first claims its row with a conditional update (``notified_at``, or
+the day's :class:`jianfu.models.DailyRun`), so a task that runs twice sends
+once; a failed send releases the claim so that the retry can send."""
 
 from __future__ import annotations
 
@@ -13,16 +14,17 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from jianfu.mailer import mail_send
+from jianfu.models import DailyRun
+from jianfu.outbox import NoticeKind, daily_once, outbox_register
 from jianfu.roles import Role
 from supervision.districts.selectors import current_supervisors_of_school
-from supervision.models import OverdueDigest, Rectification, RectificationAnswer
+from supervision.models import Rectification, RectificationAnswer
 from supervision.rectifications.selectors import overdue_rectifications
 
 
@@ -58,26 +60,23 @@ def notify_rectifications_raised(*, rectification_ids: Sequence[int]) -> int:
         by_school[rectification.school_id].append(rectification)
     sent = 0
     try:
-        with translation.override(settings.LANGUAGE_CODE):
-            for school_id, rows in by_school.items():
-                recipients = principal_emails(school_id)
-                if not recipients:
-                    continue
-                school = rows[0].school
-                body = render_to_string(
-                    "supervision/email/rectifications_raised.txt",
-                    {
-                        "school": school,
-                        "rows": [(r, absolute_url(reverse("rectification_detail", args=[r.pk]))) for r in rows],
-                        "list_url": absolute_url(reverse("rectification_list")),
-                    },
-                )
+        for school_id, rows in by_school.items():
+            school = rows[0].school
+            with translation.override(settings.LANGUAGE_CODE):
                 subject = _("[Burden-reduction supervision] %(n)s new rectification demand(s) for %(school)s") % {
                     "n": len(rows),
                     "school": school.name,
                 }
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-                sent += 1
+            sent += mail_send(
+                subject=subject,
+                recipients=principal_emails(school_id),
+                template="supervision/email/rectifications_raised.txt",
+                context={
+                    "school": school,
+                    "rows": [(r, absolute_url(reverse("rectification_detail", args=[r.pk]))) for r in rows],
+                    "list_url": absolute_url(reverse("rectification_list")),
+                },
+            )
     except Exception:
         Rectification.objects.filter(pk__in=claimed).update(notified_at=None)
         raise
@@ -103,60 +102,87 @@ def notify_rectification_answered(*, answer_id: int) -> int:
         return 0
     try:
         with translation.override(settings.LANGUAGE_CODE):
-            body = render_to_string(
-                "supervision/email/rectification_answered.txt",
-                {
-                    "rectification": rectification,
-                    "answer": answer,
-                    "url": absolute_url(reverse("rectification_detail", args=[rectification.pk])),
-                },
-            )
             subject = _("[Burden-reduction supervision] %(school)s answered a rectification demand") % {
                 "school": rectification.school.name
             }
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        mail_send(
+            subject=subject,
+            recipients=recipients,
+            template="supervision/email/rectification_answered.txt",
+            context={
+                "rectification": rectification,
+                "answer": answer,
+                "url": absolute_url(reverse("rectification_detail", args=[rectification.pk])),
+            },
+        )
     except Exception:
         RectificationAnswer.objects.filter(pk=answer_id).update(notified_at=None)
         raise
     return 1
 
 
-def send_overdue_digest(*, day: datetime.date | None = None, force: bool = False) -> OverdueDigest | None:
+OVERDUE_DIGEST = "overdue_rectifications"
+
+
+def send_overdue_digest(*, day: datetime.date | None = None, force: bool = False) -> DailyRun | None:
     """Send the day's digest of overdue demands to bureau staff, once a day.
 
-    Returns the day's row, or None when it had already been sent (or is
+    Returns the day's run, or None when it had already been sent (or is
     being sent) and ``force`` is not set. No e-mail goes out when nothing is
     overdue or no bureau account has an address; the day still counts as done."""
     day = day or timezone.localdate()
-    digest, _created = OverdueDigest.objects.get_or_create(day=day)
-    claim = OverdueDigest.objects.filter(pk=digest.pk)
-    if not force:
-        claim = claim.filter(claimed_at__isnull=True, sent_at__isnull=True)
-    if not claim.update(claimed_at=timezone.now()):
-        return None
-    try:
+    with daily_once(kind=OVERDUE_DIGEST, day=day, force=force) as run:
+        if run is None:
+            return None
         rows = list(overdue_rectifications(on=day))
         recipients = bureau_emails()
         if rows and recipients:
             with translation.override(settings.LANGUAGE_CODE):
-                body = render_to_string(
-                    "supervision/email/overdue_digest.txt",
-                    {
-                        "day": day,
-                        "rows": [(r, (day - r.deadline).days) for r in rows],
-                        "list_url": absolute_url(reverse("rectification_list") + "?state=overdue"),
-                    },
-                )
                 subject = _("[Burden-reduction supervision] %(n)s overdue rectification demand(s) on %(day)s") % {
                     "n": len(rows),
                     "day": day.isoformat(),
                 }
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-    except Exception:
-        OverdueDigest.objects.filter(pk=digest.pk).update(claimed_at=None)
-        raise
-    OverdueDigest.objects.filter(pk=digest.pk).update(
-        sent_at=timezone.now(), rectification_count=len(rows), recipient_count=len(recipients) if rows else 0
+            mail_send(
+                subject=subject,
+                recipients=recipients,
+                template="supervision/email/overdue_digest.txt",
+                context={
+                    "day": day,
+                    "rows": [(r, (day - r.deadline).days) for r in rows],
+                    "list_url": absolute_url(reverse("rectification_list") + "?state=overdue"),
+                },
+            )
+        run.items = len(rows)
+        run.recipients = len(recipients) if rows else 0
+    return run
+
+
+def _pending_raised(since: datetime.datetime, until: datetime.datetime) -> list[int]:
+    return list(
+        Rectification.objects.filter(notified_at__isnull=True, raised_at__gte=since, raised_at__lte=until)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    digest.refresh_from_db()
-    return digest
+
+
+def _send_raised(ids: Sequence[int]) -> int:
+    notify_rectifications_raised(rectification_ids=ids)
+    return Rectification.objects.filter(pk__in=ids, notified_at__isnull=False).count()
+
+
+def _pending_answers(since: datetime.datetime, until: datetime.datetime) -> list[int]:
+    return list(
+        RectificationAnswer.objects.filter(notified_at__isnull=True, at__gte=since, at__lte=until)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _send_answers(ids: Sequence[int]) -> int:
+    for answer_id in ids:
+        notify_rectification_answered(answer_id=answer_id)
+    return RectificationAnswer.objects.filter(pk__in=ids, notified_at__isnull=False).count()
+
+
+outbox_register(NoticeKind("rectifications_raised", _pending_raised, _send_raised))
+outbox_register(NoticeKind("rectification_answered", _pending_answers, _send_answers))

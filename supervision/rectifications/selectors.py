@@ -24,7 +24,7 @@ from supervision.models import (
     RectificationStatus,
     Visit,
 )
-from supervision.rectifications.models import RectificationQuerySet
+from supervision.rectifications.models import RectificationQuerySet, rectification_overdue_q
 
 
 def rectifications_visible_to(user: Any) -> RectificationQuerySet:
@@ -153,7 +153,7 @@ def rectification_counts_by_status(*, user: Any, today: datetime.date | None = N
         answered=Count("pk", filter=Q(status=RectificationStatus.ANSWERED)),
         returned=Count("pk", filter=Q(status=RectificationStatus.RETURNED)),
         accepted=Count("pk", filter=Q(status=RectificationStatus.ACCEPTED)),
-        overdue=Count("pk", filter=~Q(status=RectificationStatus.ACCEPTED) & Q(deadline__lt=day)),
+        overdue=Count("pk", filter=rectification_overdue_q(day)),
         all=Count("pk"),
     )
     return {key: int(value or 0) for key, value in row.items()}

@@ -1,14 +1,11 @@
 from __future__ import annotations
 
 import datetime
-import smtplib
 
 from celery import shared_task
 
+from jianfu.mailer import TRANSIENT_MAIL_ERRORS as TRANSIENT
 from supervision.rectifications import notifications
-
-# Only a mail server that is down or refuses for now is worth a retry.
-TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
 
 
 @shared_task(
@@ -42,4 +39,4 @@ def send_overdue_rectifications(day: str | None = None) -> int:
     "send-overdue-rectifications"). Returns the number of demands listed, or
     -1 when the day's digest had already gone out."""
     digest = notifications.send_overdue_digest(day=datetime.date.fromisoformat(day) if day else None)
-    return -1 if digest is None else digest.rectification_count
+    return -1 if digest is None else digest.items

@@ -54,6 +54,8 @@ class VisitQuerySet(models.QuerySet["Visit"]):
 
 
 class Visit(models.Model):
+    """督导检查（挂牌督导）: one visit of a responsible supervisor to a school, with a result per checklist item."""
+
     client_id = models.UUIDField(
         _("client id"),
         unique=True,
@@ -121,7 +123,7 @@ class Visit(models.Model):
 
 
 class VisitItemResult(models.Model):
-    """The result of one checklist item on a visit. The item's code and
+    """督导事项结果: the result of one checklist item on a visit. The item's code and
     wording are copied at the time of the visit, so that rewording or
     retiring the item never changes what the visit says."""
 
@@ -157,7 +159,7 @@ class VisitItemResult(models.Model):
 
 
 class VisitPhoto(models.Model):
-    """A photo taken on a visit, re-encoded on upload (no EXIF, no GPS) and
+    """督导照片: a photo taken on a visit, re-encoded on upload (no EXIF, no GPS) and
     served only through a view that checks who may see the visit."""
 
     visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="photos")
@@ -178,7 +180,7 @@ class VisitPhoto(models.Model):
 
 
 class VisitAmendment(models.Model):
-    """A change to a submitted visit: who, when, why, and each changed value
+    """督导记录更正: a change to a submitted visit: who, when, why, and each changed value
     before and after, so the visit's history reads in full."""
 
     visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="amendments")

@@ -32,6 +32,7 @@ from supervision.models import (
     VisitItemResult,
     VisitPhoto,
 )
+from supervision.rectifications.models import rectification_overdue_q
 from supervision.visits.models import VisitQuerySet, month_bounds
 
 
@@ -173,7 +174,7 @@ def supervisor_school_months(*, user: Any, today: datetime.date | None = None) -
         visited_this_month=Exists(visits.filter(date__gte=first, date__lte=last)),
         visited_last_month=Exists(visits.filter(date__gte=prev_first, date__lte=prev_last)),
         open_count=_count_subquery(open_demands, "school"),
-        overdue_count=_count_subquery(open_demands.filter(deadline__lt=day), "school"),
+        overdue_count=_count_subquery(open_demands.filter(rectification_overdue_q(day)), "school"),
         answered_count=_count_subquery(open_demands.filter(status=RectificationStatus.ANSWERED), "school"),
     )
     return [

@@ -10,7 +10,7 @@ class CalendarDayKind(models.TextChoices):
 
 
 class CalendarDay(models.Model):
-    """An exception to the Monday-to-Friday week: a weekday off (public
+    """工作日历调整: an exception to the Monday-to-Friday week: a weekday off (public
     holiday) or a weekend day worked (调休). Every other day is a working day
     if it is Monday to Friday. Time limits of complaint cases are counted
     against this calendar, so bureau staff extend it every year when the

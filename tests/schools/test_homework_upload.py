@@ -283,3 +283,17 @@ def test_cells_written_the_way_clerks_write_them(grade, number, date, expected_g
     )
     day = HomeworkDay.objects.get()
     assert (day.grade, day.date, day.written_minutes) == (expected_grade, MONDAY, 5)
+
+
+def test_homework_upload_and_register_import_read_cells_through_one_framework() -> None:
+    """The same bad date gets the same Chinese row error in the homework
+    upload as in the register import: both read rows with jianfu.imports."""
+    from jianfu.imports import RowError, RowReader
+
+    school = school_with_classes(1, grades=[3])
+    with translation.override("zh-hans"):
+        (message,) = errors_of(school, workbook([row(date="2026-02-30")]))
+        errors: list[RowError] = []
+        RowReader(3, {"日期": "2026-02-30"}, errors).date("日期")
+    assert message == str(errors[0])
+    assert "2026-02-30" in message and "日期" in message

@@ -150,7 +150,7 @@ def test_overview_query_count_is_fixed(world, text) -> None:  # type: ignore[no-
     assert count() == before
 
 
-def test_reminder_emails_unsigned_schools_only(world, text) -> None:  # type: ignore[no-untyped-def]
+def test_reminder_emails_unsigned_schools_only(world, text, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     signed(world, text)  # school_a signed
     world.principal_a.email = "a@school.test"
     world.principal_a.save()
@@ -159,7 +159,8 @@ def test_reminder_emails_unsigned_schools_only(world, text) -> None:  # type: ig
     PrincipalFactory(school=world.school_b, email="b2@school.test")
     PrincipalFactory(school=world.school_b, email="gone@school.test", is_active=False)
     silent = SchoolFactory(name="丙小学")  # unsigned, no account with an address
-    response = login(world.bureau).post(reverse("pledge_remind"), {"year": text.school_year_id}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(world.bureau).post(reverse("pledge_remind"), {"year": text.school_year_id}, follow=True)
     assert response.status_code == 200
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -171,21 +172,23 @@ def test_reminder_emails_unsigned_schools_only(world, text) -> None:  # type: ig
     assert silent.name in page  # named among the schools without an address
 
 
-def test_second_reminder_click_does_not_email_again(world, text) -> None:  # type: ignore[no-untyped-def]
+def test_second_reminder_click_does_not_email_again(world, text, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     world.principal_b.email = "b@school.test"
     world.principal_b.save()
     client = login(world.bureau)
-    client.post(reverse("pledge_remind"), {"year": text.school_year_id, "school": world.school_b.pk})
-    client.post(reverse("pledge_remind"), {"year": text.school_year_id, "school": world.school_b.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("pledge_remind"), {"year": text.school_year_id, "school": world.school_b.pk})
+        client.post(reverse("pledge_remind"), {"year": text.school_year_id, "school": world.school_b.pk})
     assert len(mail.outbox) == 1
     assert PledgeReminder.objects.count() == 1
 
 
-def test_reminder_to_one_school(world, text) -> None:  # type: ignore[no-untyped-def]
+def test_reminder_to_one_school(world, text, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     for principal, address in ((world.principal_a, "a@school.test"), (world.principal_b, "b@school.test")):
         principal.email = address
         principal.save()
-    login(world.bureau).post(reverse("pledge_remind"), {"year": text.school_year_id, "school": world.school_a.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        login(world.bureau).post(reverse("pledge_remind"), {"year": text.school_year_id, "school": world.school_a.pk})
     assert [m.to for m in mail.outbox] == [["a@school.test"]]
 
 
@@ -256,13 +259,30 @@ def test_bureau_publishes_a_new_text_version_from_the_page(world, text) -> None:
     assert versions == [(1, "减负责任书"), (2, "减负责任书（修订）")]
 
 
-def test_mail_server_failure_is_a_message_and_logs_nothing_as_sent(world, text) -> None:  # type: ignore[no-untyped-def]
+def test_mail_server_failure_keeps_the_reminder_for_the_outbox_sweep(
+    world, text, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """Nothing the bureau asked for is lost: the reminder is recorded, the
+    failed send leaves it unsent, and the outbox's sweep sends it once."""
+    import datetime
     from unittest import mock
+
+    from jianfu.outbox import notifications_sweep
 
     world.principal_b.email = "b@school.test"
     world.principal_b.save()
-    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=OSError("refused")):
+    with (
+        mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=OSError("refused")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         response = login(world.bureau).post(reverse("pledge_remind"), {"year": text.school_year_id}, follow=True)
     assert response.status_code == 200
-    assert not PledgeReminder.objects.exists()
-    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    # Recorded and said so (the warning names the schools without an address).
+    assert "success" in [m.level_tag for m in response.context["messages"]]
+    reminder = PledgeReminder.objects.get()
+    assert reminder.sent_at is None and mail.outbox == []
+    assert notifications_sweep(older_than=datetime.timedelta(0)) == 1
+    assert notifications_sweep(older_than=datetime.timedelta(0)) == 0
+    assert [m.to for m in mail.outbox] == [["b@school.test"]]
+    reminder.refresh_from_db()
+    assert reminder.sent_at is not None

@@ -13,10 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from jianfu.models import RateCounter
+from jianfu.models import DailyRun, RateCounter
 from supervision.complaints.selectors import complaint_deadlines
 from supervision.complaints.tasks import complaint_deadline_digest
-from supervision.models import ComplaintDigestRun
 from tests.supervision.complaint_factories import case_in_status, file_case
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +91,7 @@ def test_daily_digest_is_sent_once_per_day(world, dated_cases) -> None:  # type:
     assert "张秘密" not in message.body and "13812345678" not in message.body
     assert complaint_deadline_digest("2026-10-12") == 0
     assert len(mail.outbox) == 1
-    assert ComplaintDigestRun.objects.get(day=D(2026, 10, 12)).recipients == 1
+    assert DailyRun.objects.get(kind="complaint_deadlines", day=D(2026, 10, 12)).recipients == 1
 
 
 def test_digest_reaches_supervisors_about_their_own_cases(world) -> None:  # type: ignore[no-untyped-def]
@@ -156,7 +155,6 @@ def test_calendar_warning_when_next_year_is_missing(world, monkeypatch) -> None:
 
 
 def test_digest_that_fails_to_send_is_sent_by_the_next_run(world, dated_cases, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from supervision.complaints import notifications
 
     world.bureau.email = "duchashi@bureau.example"
     world.bureau.save()
@@ -164,10 +162,10 @@ def test_digest_that_fails_to_send_is_sent_by_the_next_run(world, dated_cases, m
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise OSError("mail server down")
 
-    monkeypatch.setattr(notifications, "send_mail", broken)
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)
     with pytest.raises(OSError):
         complaint_deadline_digest("2026-10-12")
-    assert not ComplaintDigestRun.objects.exists()
+    assert not DailyRun.objects.filter(done_at__isnull=False).exists()
     monkeypatch.undo()
     assert complaint_deadline_digest("2026-10-12") == 1
     assert len(mail.outbox) == 1

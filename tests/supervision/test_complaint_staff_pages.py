@@ -9,10 +9,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
-from supervision.workdays.calendar import add_working_days
 
 from jianfu.roles import SECTION_DISCIPLINE
 from supervision.models import ComplaintCase, ComplaintReplyTemplate
+from supervision.workdays.calendar import add_working_days
 from tests.supervision.complaint_factories import case_in_status, file_case
 
 pytestmark = pytest.mark.django_db

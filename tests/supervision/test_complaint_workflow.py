@@ -11,7 +11,6 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.utils import timezone
-from supervision.workdays.calendar import add_working_days
 
 from jianfu.roles import SECTION_DISCIPLINE
 from supervision.complaints import services
@@ -22,6 +21,7 @@ from supervision.models import (
     ComplaintEvent,
     ComplaintStatus,
 )
+from supervision.workdays.calendar import add_working_days
 from tests.supervision.complaint_factories import case_in_status, file_case
 
 pytestmark = pytest.mark.django_db

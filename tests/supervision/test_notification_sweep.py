@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from jianfu.outbox import notifications_sweep
 from jianfu import tasks
+from jianfu.outbox import notifications_sweep
 from supervision.models import ComplaintEvent, ComplaintEventAction, Rectification, RectificationAnswer
 from supervision.rectifications.services import rectification_answer, rectification_raise
 from tests.supervision.complaint_factories import case_in_status
@@ -108,3 +108,33 @@ def test_sweep_runs_every_few_minutes_in_beat() -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["sweep-notifications"]
     assert entry["task"] == "supervision.tasks.sweep_notifications"
     assert float(entry["schedule"]) <= 10 * 60  # type: ignore[arg-type]
+
+
+def test_every_kind_of_notice_is_registered_with_the_one_outbox() -> None:
+    from jianfu.outbox import NOTICE_KINDS
+
+    assert set(NOTICE_KINDS) == {
+        "complaint_assignment",
+        "rectifications_raised",
+        "rectification_answered",
+        "pledge_reminder",
+    }
+
+
+def test_a_line_break_in_a_school_name_never_blocks_its_notices(world, mailoutbox) -> None:  # type: ignore[no-untyped-def]
+    """A subject with a line break would be refused by Django's header check
+    on every retry; the mailer keeps subjects on one line."""
+    from jianfu.mailer import mail_subject_line
+    from supervision.rectifications import notifications
+    from tests.supervision.factories import RectificationFactory
+
+    world.school_a.name = "甲小学\r\nBcc: x@evil.test"
+    world.school_a.save()
+    world.principal_a.email = "a@example.cn"
+    world.principal_a.save()
+    r = RectificationFactory(school=world.school_a)
+    assert notifications.notify_rectifications_raised(rectification_ids=[r.pk]) == 1
+    (message,) = mailoutbox
+    assert "\n" not in message.subject and "\r" not in message.subject
+    assert message.to == ["a@example.cn"] and not message.bcc
+    assert mail_subject_line("a\u2028b\tc\x00d") == "a b c d"

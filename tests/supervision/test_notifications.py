@@ -12,8 +12,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
+from jianfu.models import DailyRun
+from supervision.models import RectificationStatus
 from supervision.rectifications import tasks
-from supervision.models import OverdueDigest, RectificationStatus
 from supervision.rectifications.services import rectification_answer
 from tests.factories import BureauUserFactory
 from tests.supervision.factories import RectificationFactory
@@ -51,7 +52,7 @@ def test_failed_send_releases_the_claim(world, mailoutbox, monkeypatch) -> None:
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise smtplib.SMTPServerDisconnected("down")
 
-    monkeypatch.setattr(notifications, "send_mail", broken)
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)
     with pytest.raises(smtplib.SMTPServerDisconnected):
         notifications.notify_rectifications_raised(rectification_ids=[r.pk])
     monkeypatch.undo()
@@ -89,8 +90,8 @@ def test_overdue_digest_goes_to_bureau_once_a_day(world, mailoutbox) -> None:  #
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["duban@example.cn"]
     body = mailoutbox[0].body
     assert late.title in body and "未到期" not in body and "已验收" not in body
-    digest = OverdueDigest.objects.get()
-    assert digest.sent_at and (digest.rectification_count, digest.recipient_count) == (1, 1)
+    digest = DailyRun.objects.get(kind="overdue_rectifications")
+    assert digest.done_at and (digest.items, digest.recipients) == (1, 1)
 
 
 def test_no_digest_mail_when_nothing_is_overdue(world, mailoutbox) -> None:  # type: ignore[no-untyped-def]

@@ -7,9 +7,9 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from supervision.workdays.calendar import add_working_days, is_working_day, working_days_between
 
 from supervision.models import CalendarDay, CalendarDayKind
+from supervision.workdays.calendar import add_working_days, is_working_day, working_days_between
 from tests.supervision.complaint_factories import file_case
 
 pytestmark = pytest.mark.django_db

@@ -21,5 +21,5 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             _("Digest for %(day)s: %(n)s overdue demand(s), %(r)s recipient(s).")
-            % {"day": digest.day.isoformat(), "n": digest.rectification_count, "r": digest.recipient_count}
+            % {"day": digest.day.isoformat(), "n": digest.items, "r": digest.recipients}
         )

@@ -29,7 +29,7 @@ def totp_to_django_otp(apps, schema_editor):  # type: ignore[no-untyped-def]
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jianfu', '0003_audit_append_only'),
+        ('jianfu', '0004_daily_run'),
         ('otp_totp', '0003_add_timestamps'),
         ('otp_static', '0003_add_timestamps'),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('supervision', '0008_seed_work_calendar_2026'),
+        ('supervision', '0009_daily_runs_replace_digests'),
     ]
 
     operations = [
