@@ -131,6 +131,19 @@ def audit_record(
     ip: str | None = None,
 ) -> None:
     """Write one entry. ``user``/``ip`` default to the current request's."""
+    _entry(action=action, obj=obj, changes=changes, note=note, user=user, ip=ip).save()
+
+
+def _entry(
+    *,
+    action: str,
+    obj: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    note: str = "",
+    user: Any = None,
+    ip: str | None = None,
+) -> Any:
+    """An unsaved entry attributed like :func:`audit_record`'s."""
     from jianfu.models import AuditEvent
 
     actor = _actor.get()
@@ -138,7 +151,7 @@ def audit_record(
         user = actor.user
     if ip is None and actor is not None:
         ip = actor.ip
-    AuditEvent.objects.create(
+    return AuditEvent(
         user=user if getattr(user, "pk", None) else None,
         username=getattr(user, "username", "") or "",
         ip_address=ip,
@@ -153,8 +166,9 @@ def audit_record(
 
 def audit_bulk_update(queryset: models.QuerySet[Any], **values: Any) -> int:
     """``queryset.update(**values)`` with one UPDATE entry per row changed
-    (bulk updates send no signals). Values that are expressions (``F()``)
-    are recorded as written; the rows' old values are read first."""
+    (bulk updates send no signals), written in one INSERT: a fixed number of
+    queries whatever the number of rows. The rows' values are read before
+    and after, so expressions (``F()``) are recorded by their results."""
     from jianfu.models import AuditAction
 
     model = queryset.model
@@ -164,23 +178,37 @@ def audit_bulk_update(queryset: models.QuerySet[Any], **values: Any) -> int:
     before = {row["pk"]: row for row in queryset.values("pk", *fields)}
     count = queryset.filter(pk__in=list(before)).update(**values)
     after = {row["pk"]: row for row in model._default_manager.filter(pk__in=list(before)).values("pk", *fields)}
+    entries = []
     for obj in model._default_manager.filter(pk__in=list(before)):
         old, new = before[obj.pk], after.get(obj.pk, {})
         diff = {
             name: [_plain(old.get(name)), _plain(new.get(name))] for name in fields if old.get(name) != new.get(name)
         }
         if diff:
-            audit_record(action=AuditAction.UPDATE, obj=obj, changes=diff)
+            entries.append(_entry(action=AuditAction.UPDATE, obj=obj, changes=diff))
+    _save_all(entries)
     return count
 
 
+def _save_all(entries: list[Any]) -> None:
+    from jianfu.models import AuditEvent
+
+    if entries:
+        AuditEvent.objects.bulk_create(entries, batch_size=500)
+
+
 def audit_bulk_created(objs: Sequence[models.Model]) -> None:
-    """Entries for rows made with ``bulk_create`` (which sends no signals)."""
+    """Entries for rows made with ``bulk_create`` (which sends no signals),
+    written in one INSERT."""
     from jianfu.models import AuditAction
 
-    for obj in objs:
-        if _audited(type(obj)) and obj.pk is not None:
-            audit_record(action=AuditAction.CREATE, obj=obj, changes={k: [None, v] for k, v in _snapshot(obj).items()})
+    _save_all(
+        [
+            _entry(action=AuditAction.CREATE, obj=obj, changes={k: [None, v] for k, v in _snapshot(obj).items()})
+            for obj in objs
+            if _audited(type(obj)) and obj.pk is not None
+        ]
+    )
 
 
 def audit_events_between(*, start: datetime.date, end: datetime.date) -> models.QuerySet[Any]:

@@ -127,9 +127,11 @@ def test_status_look_up_costs_milliseconds_also_for_unknown_numbers(world) -> No
         (receipt["number"], "WRONG234"),
         ("TS20990101-0001", "ABCDEFGH"),
     ):
-        started = time.perf_counter()
+        # CPU time of this process (the database's work is elsewhere): a
+        # password hash took about a second here, the HMAC takes microseconds.
+        started = time.process_time()
         services.complaint_check_query(number=number, code=code, ip=None)
-        assert time.perf_counter() - started < 0.05
+        assert time.process_time() - started < 0.1
 
 
 def test_codes_stored_before_the_hmac_still_work_and_are_upgraded(world) -> None:  # type: ignore[no-untyped-def]
