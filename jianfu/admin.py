@@ -1,11 +1,16 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from jianfu.models import AuditEvent, DailyRun, LoginFailure, User
+from jianfu.models import AuditEvent, DailyRun, User
+from jianfu.signin import admin as _signin_admin  # noqa: F401 - the restricted device admins
+from jianfu.signin.lockout import signin_unlock
+from jianfu.signin.twofactor import twofactor_reset
 
 
 @admin.register(User)
@@ -27,6 +32,7 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "full_name", "role", "school", "password1", "password2")}),
     )
+    actions = ["reset_second_factor", "unlock_sign_in"]
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         # A password typed in by a clerk is the clerk's: the account chooses
@@ -35,18 +41,27 @@ class UserAdmin(BaseUserAdmin):
             obj.must_change_password = True
         super().save_model(request, obj, form, change)
 
+    @admin.action(description=_("Reset the second factor (lost phone)"), permissions=["change"])
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            twofactor_reset(user=user, by=request.user)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext(
+                "The second factor of %(count)d account was reset; it enrols anew at the next sign-in.",
+                "The second factor of %(count)d accounts was reset; they enrol anew at the next sign-in.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
-@admin.register(LoginFailure)
-class LoginFailureAdmin(admin.ModelAdmin):
-    list_display = ("username", "ip_address", "at")
-    search_fields = ("username", "ip_address")
-    date_hierarchy = "at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: LoginFailure | None = None) -> bool:
-        return False
+    @admin.action(description=_("Unlock sign-in after failed attempts"), permissions=["change"])
+    def unlock_sign_in(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            signin_unlock(username=user.username)
+        self.message_user(request, _("Sign-in is unlocked for the selected accounts."), messages.SUCCESS)
 
 
 @admin.register(AuditEvent)

@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -9,3 +11,10 @@ class PortalAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
         return bool(user.is_active and user.is_staff and getattr(user, "is_bureau", False))
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        # The admin's sign-in page counts towards the portal's lockout too.
+        from jianfu.signin.forms import LockoutAdminAuthenticationForm
+
+        self.login_form = LockoutAdminAuthenticationForm
+        return super().login(request, extra_context)

@@ -13,20 +13,24 @@ import contextlib
 import datetime
 import decimal
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpRequest, HttpResponse
 
-AUDITED_APPS = {"jianfu", "schools", "supervision", "reports"}
+AUDITED_APPS = {"jianfu", "schools", "supervision", "reports", "otp_totp", "otp_static"}
+# Models of other apps whose changes matter to an auditor (who may do what).
+AUDITED_MODELS = {"auth.group"}
 # Rows that are themselves logs, or churn without meaning for an auditor.
 NOT_AUDITED = {
     "jianfu.auditevent",
-    "jianfu.loginfailure",
+    "jianfu.ratecounter",
+    # A backup code is deleted when used; the sign-in itself is recorded.
+    "otp_static.statictoken",
     "jianfu.usersession",
     # Bulk records: written and replaced a week at a time. Their services
     # record one entry per save or upload instead of one per row, and keeping
@@ -37,7 +41,17 @@ NOT_AUDITED = {
 }
 # Never copied into the trail: secrets, and identity fields that are audited
 # only as "viewed" (their values would leak through the trail itself).
-REDACTED_FIELDS = {"password", "totp_secret", "claim_token", "lease_expires_at", "last_login", "last_seen"}
+REDACTED_FIELDS = {"password", "key", "token", "claim_token", "lease_expires_at", "last_login", "last_seen"}
+# Bookkeeping of a second-factor device at each use: a save that changes only
+# these is not a change an auditor needs (the sign-in is recorded anyway).
+ROUTINE_FIELDS = {
+    "updated_at",
+    "last_t",
+    "drift",
+    "last_used_at",
+    "throttling_failure_count",
+    "throttling_failure_timestamp",
+}
 REDACT_SUFFIXES = ("_encrypted", "_hash", "_secret", "_token")
 
 
@@ -66,7 +80,7 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from jianfu.lockout import client_ip
+        from jianfu.client_ip import client_ip
 
         user = getattr(request, "user", None)
         token = _actor.set(Actor(user if user is not None and user.is_authenticated else None, client_ip(request)))
@@ -117,6 +131,19 @@ def audit_record(
     ip: str | None = None,
 ) -> None:
     """Write one entry. ``user``/``ip`` default to the current request's."""
+    _entry(action=action, obj=obj, changes=changes, note=note, user=user, ip=ip).save()
+
+
+def _entry(
+    *,
+    action: str,
+    obj: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    note: str = "",
+    user: Any = None,
+    ip: str | None = None,
+) -> Any:
+    """An unsaved entry attributed like :func:`audit_record`'s."""
     from jianfu.models import AuditEvent
 
     actor = _actor.get()
@@ -124,7 +151,7 @@ def audit_record(
         user = actor.user
     if ip is None and actor is not None:
         ip = actor.ip
-    AuditEvent.objects.create(
+    return AuditEvent(
         user=user if getattr(user, "pk", None) else None,
         username=getattr(user, "username", "") or "",
         ip_address=ip,
@@ -134,6 +161,53 @@ def audit_record(
         object_repr=str(obj)[:200] if obj is not None else "",
         changes=changes or {},
         note=note,
+    )
+
+
+def audit_bulk_update(queryset: models.QuerySet[Any], **values: Any) -> int:
+    """``queryset.update(**values)`` with one UPDATE entry per row changed
+    (bulk updates send no signals), written in one INSERT: a fixed number of
+    queries whatever the number of rows. The rows' values are read before
+    and after, so expressions (``F()``) are recorded by their results."""
+    from jianfu.models import AuditAction
+
+    model = queryset.model
+    if not _audited(model):
+        return queryset.update(**values)
+    fields = [name for name in values if not _redacted(name)]
+    before = {row["pk"]: row for row in queryset.values("pk", *fields)}
+    count = queryset.filter(pk__in=list(before)).update(**values)
+    after = {row["pk"]: row for row in model._default_manager.filter(pk__in=list(before)).values("pk", *fields)}
+    entries = []
+    for obj in model._default_manager.filter(pk__in=list(before)):
+        old, new = before[obj.pk], after.get(obj.pk, {})
+        diff = {
+            name: [_plain(old.get(name)), _plain(new.get(name))] for name in fields if old.get(name) != new.get(name)
+        }
+        if diff:
+            entries.append(_entry(action=AuditAction.UPDATE, obj=obj, changes=diff))
+    _save_all(entries)
+    return count
+
+
+def _save_all(entries: list[Any]) -> None:
+    from jianfu.models import AuditEvent
+
+    if entries:
+        AuditEvent.objects.bulk_create(entries, batch_size=500)
+
+
+def audit_bulk_created(objs: Sequence[models.Model]) -> None:
+    """Entries for rows made with ``bulk_create`` (which sends no signals),
+    written in one INSERT."""
+    from jianfu.models import AuditAction
+
+    _save_all(
+        [
+            _entry(action=AuditAction.CREATE, obj=obj, changes={k: [None, v] for k, v in _snapshot(obj).items()})
+            for obj in objs
+            if _audited(type(obj)) and obj.pk is not None
+        ]
     )
 
 
@@ -152,7 +226,9 @@ def audit_events_between(*, start: datetime.date, end: datetime.date) -> models.
 
 def _audited(sender: type[models.Model]) -> bool:
     meta = sender._meta
-    return meta.app_label in AUDITED_APPS and meta.label_lower not in NOT_AUDITED and not meta.auto_created
+    if meta.auto_created or meta.label_lower in NOT_AUDITED:
+        return False
+    return meta.app_label in AUDITED_APPS or meta.label_lower in AUDITED_MODELS
 
 
 def _before_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
@@ -174,7 +250,7 @@ def _after_save(
         audit_record(action=AuditAction.CREATE, obj=instance, changes={k: [None, v] for k, v in after.items()})
         return
     before = getattr(instance, "_audit_before", None) or {}
-    diff = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v and k not in {"updated_at"}}
+    diff = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v and k not in ROUTINE_FIELDS}
     if diff:
         audit_record(action=AuditAction.UPDATE, obj=instance, changes=diff)
 
@@ -186,6 +262,55 @@ def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs: 
         audit_record(
             action=AuditAction.DELETE, obj=instance, changes={k: [v, None] for k, v in _snapshot(instance).items()}
         )
+
+
+# (name seen from the model holding the field, name seen from the other side)
+_M2M_NAMES: dict[Any, tuple[str, str]] = {}
+
+
+def _m2m_changed(
+    sender: type[models.Model],
+    instance: models.Model,
+    action: str,
+    reverse: bool,
+    model: type[models.Model],
+    pk_set: set[Any] | None,
+    **kwargs: Any,
+) -> None:
+    """Group memberships and permissions, from either side (``user.groups.add``
+    and ``group.user_set.add`` alike): who may do what is the first thing an
+    auditor asks about."""
+    from jianfu.models import AuditAction
+
+    if action not in {"post_add", "post_remove", "pre_clear"}:
+        return
+    relation = _M2M_NAMES.get(sender, ("members", "members"))[1 if reverse else 0]
+    if action == "pre_clear":
+        # The members are known only before they are gone.
+        pks = set(_m2m_current(sender, instance, model))
+        verb = "remove"
+    else:
+        pks = set(pk_set or ())
+        verb = "add" if action == "post_add" else "remove"
+    if not pks:
+        return
+    names = [str(obj) for obj in model._default_manager.filter(pk__in=pks).order_by("pk")]
+    audit_record(
+        action=AuditAction.UPDATE,
+        obj=instance,
+        changes={relation: {verb: sorted(pks, key=str), "names": names}},
+    )
+
+
+def _m2m_current(through: type[models.Model], instance: models.Model, model: type[models.Model]) -> list[Any]:
+    own = next(f for f in through._meta.get_fields() if getattr(f, "related_model", None) is type(instance))
+    other = next(
+        f
+        for f in through._meta.get_fields()
+        if getattr(f, "related_model", None) is model and f is not own and f.is_relation
+    )
+    column = getattr(other, "attname", other.name)
+    return list(through._default_manager.filter(**{own.name: instance}).values_list(column, flat=True))
 
 
 def connect() -> None:
@@ -200,3 +325,17 @@ def connect() -> None:
         pre_save.connect(_before_save, sender=model, dispatch_uid=f"jianfu_audit_pre_save_{uid}")
         post_save.connect(_after_save, sender=model, dispatch_uid=f"jianfu_audit_post_save_{uid}")
         post_delete.connect(_after_delete, sender=model, dispatch_uid=f"jianfu_audit_post_delete_{uid}")
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user_model = get_user_model()
+    _M2M_NAMES.update(
+        {
+            user_model.groups.through: ("groups", "users"),
+            user_model.user_permissions.through: ("user_permissions", "users"),
+            Group.permissions.through: ("permissions", "groups"),
+        }
+    )
+    for through in _M2M_NAMES:
+        uid = through._meta.label_lower
+        m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"jianfu_audit_m2m_{uid}")

@@ -6,11 +6,20 @@ backup API) and ``media/``: every file of the default storage, read through
 Django's storage API, so the same command covers local files under
 MEDIA_ROOT and an S3 bucket (the portal's prefix in it). Restoring replaces
 the database and the stored files with the archive's; the portal should be
-stopped (or in maintenance) while it runs."""
+stopped (or in maintenance) while it runs.
+
+The archive is written encrypted (it holds second-factor secrets and the
+sealed complainant identities): AES-256-GCM under ``BACKUP_ENCRYPTION_KEY``,
+in 1 MiB records, each authenticated with its position and whether it is the
+last, so a changed, reordered or cut-off archive is refused, and neither
+side ever holds the whole archive in memory."""
 
 from __future__ import annotations
 
+import base64
 import datetime
+import hashlib
+import hmac
 import json
 import os
 import sqlite3
@@ -18,8 +27,10 @@ import subprocess
 import tarfile
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connection, connections
@@ -31,6 +42,76 @@ FORMAT_VERSION = 1
 
 class BackupError(RuntimeError):
     pass
+
+
+MAGIC = b"JIANFU-BACKUP-AES256GCM-1\n"
+RECORD_SIZE = 1024 * 1024
+_LAST, _MORE = b"\x01", b"\x00"
+
+
+def _backup_key() -> bytes:
+    """32 bytes from BACKUP_ENCRYPTION_KEY (urlsafe base64, as a Fernet key
+    is made), or derived from SECRET_KEY when it is empty (development)."""
+    configured = getattr(settings, "BACKUP_ENCRYPTION_KEY", "")
+    if configured:
+        try:
+            key = base64.urlsafe_b64decode(configured.encode())
+        except ValueError as exc:
+            raise BackupError("BACKUP_ENCRYPTION_KEY is not base64") from exc
+        if len(key) != 32:
+            raise BackupError("BACKUP_ENCRYPTION_KEY must be 32 bytes (make one as the guide says)")
+        return key
+    return hmac.new(settings.SECRET_KEY.encode(), b"jianfu.backup-archive", hashlib.sha256).digest()
+
+
+def _aad(prefix: bytes, index: int, flag: bytes) -> bytes:
+    return MAGIC + prefix + index.to_bytes(8, "big") + flag
+
+
+def encrypt_stream(source: IO[bytes], target: IO[bytes]) -> None:
+    aead = AESGCM(_backup_key())
+    prefix = os.urandom(4)
+    target.write(MAGIC + prefix)
+    index = 0
+    chunk = source.read(RECORD_SIZE)
+    while True:
+        following = source.read(RECORD_SIZE)
+        flag = _MORE if following else _LAST
+        nonce = prefix + index.to_bytes(8, "big")
+        sealed = aead.encrypt(nonce, chunk, _aad(prefix, index, flag))
+        target.write(flag + len(sealed).to_bytes(4, "big") + sealed)
+        if flag == _LAST:
+            return
+        chunk, index = following, index + 1
+
+
+def decrypt_stream(source: IO[bytes], target: IO[bytes]) -> None:
+    from cryptography.exceptions import InvalidTag
+
+    if source.read(len(MAGIC)) != MAGIC:
+        raise BackupError("not an encrypted backup of this portal")
+    aead = AESGCM(_backup_key())
+    prefix = source.read(4)
+    index = 0
+    while True:
+        head = source.read(5)
+        if len(head) < 5:
+            raise BackupError("the archive is cut off")
+        flag, size = head[:1], int.from_bytes(head[1:], "big")
+        if flag not in (_LAST, _MORE) or size > RECORD_SIZE + 16:
+            raise BackupError("the archive is damaged")
+        sealed = source.read(size)
+        try:
+            target.write(aead.decrypt(prefix + index.to_bytes(8, "big"), sealed, _aad(prefix, index, flag)))
+        except InvalidTag as exc:
+            raise BackupError(
+                "the archive was changed, or BACKUP_ENCRYPTION_KEY is not the key it was made with"
+            ) from exc
+        if flag == _LAST:
+            if source.read(1):
+                raise BackupError("the archive has data after its end")
+            return
+        index += 1
 
 
 def _pg_env(db: dict[str, Any]) -> dict[str, str]:
@@ -91,7 +172,8 @@ def backup(output: Path, *, files: bool = True) -> dict[str, Any]:
             raise BackupError(f"unsupported database {connection.vendor}")
         output.parent.mkdir(parents=True, exist_ok=True)
         partial = output.with_suffix(output.suffix + ".part")
-        with tarfile.open(partial, "w:gz") as tar:
+        plain = work / "archive.tar.gz"
+        with tarfile.open(plain, "w:gz") as tar:
             tar.add(dump, arcname=dump.name)
             count = _add_stored_files(tar) if files else 0
             manifest = {
@@ -104,6 +186,8 @@ def backup(output: Path, *, files: bool = True) -> dict[str, Any]:
             }
             (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
             tar.add(work / "manifest.json", arcname="manifest.json")
+        with plain.open("rb") as plain_in, partial.open("wb") as sealed_out:
+            encrypt_stream(plain_in, sealed_out)
         partial.replace(output)  # never leave a half-written archive under the real name
     return manifest
 
@@ -140,7 +224,10 @@ def restore(archive: Path) -> dict[str, Any]:
     db = connection.settings_dict
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        with tarfile.open(archive, "r:gz") as tar:
+        plain = work / "archive.tar.gz"
+        with archive.open("rb") as sealed_in, plain.open("wb") as plain_out:
+            decrypt_stream(sealed_in, plain_out)
+        with tarfile.open(plain, "r:gz") as tar:
             tar.extractall(work, members=_safe_members(tar), filter="data")
         manifest = json.loads((work / "manifest.json").read_text())
         if manifest.get("format") != FORMAT_VERSION:

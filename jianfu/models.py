@@ -24,11 +24,6 @@ class User(AbstractUser):
         related_name="accounts",
         help_text=_("Required for school accounts: the one school the account acts for."),
     )
-    # Base32 TOTP secret; kept out of the audit trail (see jianfu.audit).
-    totp_secret = models.CharField(_("authenticator secret"), max_length=64, blank=True, editable=False)
-    totp_confirmed_at = models.DateTimeField(_("authenticator enrolled"), null=True, blank=True, editable=False)
-    # The last time step accepted: a code is good once (no replay).
-    totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
     # Set when someone else chose the password (or none yet): every page then
     # leads to the set-password page (jianfu.accounts.middleware).
     must_change_password = models.BooleanField(_("must change password"), default=False)
@@ -65,21 +60,25 @@ class User(AbstractUser):
         return self.is_active and self.role == Role.SUPERVISOR
 
 
-class LoginFailure(models.Model):
-    """登录失败记录: one failed sign-in. Kept in the database rather than the cache so that
-    the lockout holds across processes and survives a Redis outage."""
+class RateCounter(models.Model):
+    """计数器: attempts counted under a keyed hash for one fixed window:
+    sign-in failures per account and per address, public complaint limits,
+    CAPTCHA failures. Changed only by single upsert statements
+    (:mod:`jianfu.counters`), so concurrent requests never both pass."""
 
-    username = models.CharField(_("username"), max_length=150, db_index=True)
-    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True, db_index=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    scope = models.CharField(_("scope"), max_length=30)
+    key_hash = models.CharField(_("key (hashed)"), max_length=64)
+    window_start = models.DateTimeField(_("window start"))
+    count = models.IntegerField(_("count"), default=0)
 
     class Meta:
-        verbose_name = _("failed sign-in")
-        verbose_name_plural = _("failed sign-ins")
-        ordering = ["-at"]
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+        constraints = [models.UniqueConstraint(fields=["scope", "key_hash"], name="rate_counter_unique_key")]
+        indexes = [models.Index(fields=["window_start"], name="rate_counter_window_idx")]
 
     def __str__(self) -> str:
-        return f"{self.username} @ {self.ip_address} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.scope} {self.count} @ {self.window_start:%Y-%m-%d %H:%M}"
 
 
 class AuditAction(models.TextChoices):
@@ -92,6 +91,7 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", _("Signed out")
     LOGIN_FAILED = "login_failed", _("Failed sign-in")
     EXPORT = "export", _("Exported")
+    SECOND_FACTOR_RESET = "2fa_reset", _("Second factor reset")
 
 
 class AuditEvent(models.Model):
@@ -100,8 +100,17 @@ class AuditEvent(models.Model):
     UPDATE, and any DELETE of an entry younger than the retention floor."""
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # No database constraint and no cascade: deleting an account must not
+    # touch its entries (the trigger refuses any UPDATE), which keep the id
+    # and the username of who acted.
     user = models.ForeignKey(
-        "User", verbose_name=_("user"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "User",
+        verbose_name=_("user"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     username = models.CharField(_("username"), max_length=150, blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)

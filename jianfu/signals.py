@@ -12,7 +12,7 @@ from django.http import HttpRequest
 
 
 def _ip(request: HttpRequest | None) -> str | None:
-    from jianfu.lockout import client_ip
+    from jianfu.client_ip import client_ip
 
     return client_ip(request) if request is not None else None
 
@@ -67,7 +67,10 @@ def end_sessions_of_inactive(sender: Any, instance: Any, **kwargs: Any) -> None:
 def connect() -> None:
     from django.conf import settings
 
+    from jianfu.signin import twofactor
+
     user_logged_in.connect(on_login, dispatch_uid="jianfu_on_login")
+    user_logged_in.connect(twofactor.on_login, dispatch_uid="jianfu_second_factor_on_login")
     user_logged_out.connect(on_logout, dispatch_uid="jianfu_on_logout")
     user_login_failed.connect(on_login_failed, dispatch_uid="jianfu_on_login_failed")
     post_save.connect(end_sessions_of_inactive, sender=settings.AUTH_USER_MODEL, dispatch_uid="jianfu_end_sessions")

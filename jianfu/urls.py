@@ -3,7 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from jianfu import twofactor, views
+from jianfu import views
+from jianfu.signin import twofactor
+from jianfu.signin.views import LoginView
 
 admin.site.site_header = _("Burden-reduction supervision portal")
 admin.site.site_title = _("Burden-reduction supervision")
@@ -12,7 +14,7 @@ admin.site.index_title = _("Register and administration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
-    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/2fa/", twofactor.manage, name="twofactor_manage"),
     path("accounts/2fa/verify/", twofactor.verify, name="twofactor_verify"),

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -8,16 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from jianfu.forms import LockoutAuthenticationForm
 from jianfu.permissions import bureau_required
 from schools.models import School, Semester
 from supervision.districts.selectors import district_loads, overloaded_supervisors, schools_without_district
-
-
-class LoginView(auth_views.LoginView):
-    form_class = LockoutAuthenticationForm
-    template_name = "registration/login.html"
-    redirect_authenticated_user = True
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    # Second factor: TOTP authenticators and static backup codes (jianfu/signin/twofactor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -55,9 +59,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "jianfu.sessions.SessionLifetimeMiddleware",
-    "jianfu.twofactor.TwoFactorMiddleware",
+    "jianfu.signin.twofactor.TwoFactorMiddleware",
     "jianfu.accounts.middleware.PasswordChangeRequiredMiddleware",
     "jianfu.audit.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -128,6 +133,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_FAILURE_LIMIT_PER_ACCOUNT = env_int("LOGIN_FAILURE_LIMIT_PER_ACCOUNT", 5)
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 30)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+# How many reverse proxies in front of the portal append to X-Forwarded-For
+# (the TLS proxy of docker-compose.yml: 1). 0 trusts no header and uses the
+# socket's address. Used for lockout, complaint limits and the audit trail
+# (jianfu/client_ip.py); set it too high and visitors choose their address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -229,6 +239,8 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sweep-report-jobs": {"task": "reports.sweep_report_jobs", "schedule": 60.0},
+    # Sign-in and public-form counters past their window (jianfu/tasks.py).
+    "purge-rate-counters": {"task": "jianfu.purge_rate_counters", "schedule": 60 * 60.0},
     "draft-semester-reports": {"task": "reports.draft_semester_reports", "schedule": 6 * 60 * 60.0},
 }
 # How long a running report job may go without reporting progress before the
@@ -260,8 +272,18 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
 # so that the demo accounts sign in with their password alone.
 TOTP_REQUIRED_FOR_BUREAU = env_bool("TOTP_REQUIRED_FOR_BUREAU", True)
 TOTP_ISSUER = env_str("TOTP_ISSUER", "减负督导")
+OTP_TOTP_ISSUER = TOTP_ISSUER
+# The device admin shows neither keys nor QR codes: a reset deletes the device
+# and its owner enrols anew, so staff never hold someone else's secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A first enrolment is accepted only this many seconds after the password sign-in.
+TOTP_ENROL_WINDOW_SECONDS = env_int("TOTP_ENROL_WINDOW_SECONDS", 10 * 60)
+TOTP_BACKUP_CODE_COUNT = 10
 # The audit trail is kept this many days (MLPS level 3 asks for six months).
 AUDIT_RETENTION_DAYS = max(184, env_int("AUDIT_RETENTION_DAYS", 400))
+# Key of the backup archives (32 bytes, urlsafe base64: a Fernet key will
+# do); derived from SECRET_KEY when empty. Keep a copy apart from the archives.
+BACKUP_ENCRYPTION_KEY = env_str("BACKUP_ENCRYPTION_KEY", "")
 CSRF_COOKIE_HTTPONLY = False  # the offline visit form reads it to submit queued drafts
 
 # --- Portal rules: the national numbers (docs/glossary.md) --------------------------
@@ -310,6 +332,13 @@ COMPLAINT_RATE_LIMIT_PER_IP = env_int("COMPLAINT_RATE_LIMIT_PER_IP", 10)
 COMPLAINT_RATE_LIMIT_PER_PHONE = env_int("COMPLAINT_RATE_LIMIT_PER_PHONE", 3)
 COMPLAINT_STATUS_FAILURES_PER_IP_HOUR = env_int("COMPLAINT_STATUS_FAILURES_PER_IP_HOUR", 20)
 COMPLAINT_CAPTCHA_TTL_SECONDS = env_int("COMPLAINT_CAPTCHA_TTL_SECONDS", 600)
+# Wrong CAPTCHA answers allowed per address an hour, and per session.
+COMPLAINT_CAPTCHA_FAILURES_PER_IP_HOUR = env_int("COMPLAINT_CAPTCHA_FAILURES_PER_IP_HOUR", 30)
+COMPLAINT_CAPTCHA_FAILURES_PER_SESSION = env_int("COMPLAINT_CAPTCHA_FAILURES_PER_SESSION", 5)
+# Key of the HMAC under which complaint query codes are stored; derived from
+# SECRET_KEY when empty (set it in production so rotating SECRET_KEY keeps
+# the codes complainants hold working).
+LOOKUP_CODE_KEY = env_str("LOOKUP_CODE_KEY", "")
 COMPLAINT_MAX_ATTACHMENTS = env_int("COMPLAINT_MAX_ATTACHMENTS", 5)
 COMPLAINT_IMAGE_MAX_MB = env_int("COMPLAINT_IMAGE_MAX_MB", 10)
 COMPLAINT_PDF_MAX_MB = env_int("COMPLAINT_PDF_MAX_MB", 10)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from jianfu.audit import audit_bulk_created, audit_bulk_update
 from schools.models import GradeEnrolment, School, SchoolClass
 
 
@@ -23,13 +24,13 @@ def school_classes_sync(*, school: School) -> list[SchoolClass]:
     existing = {(c.grade, c.number): c for c in SchoolClass.objects.filter(school=school)}
     missing = [SchoolClass(school=school, grade=g, number=n) for g, n in sorted(wanted - existing.keys())]
     if missing:
-        SchoolClass.objects.bulk_create(missing)
+        audit_bulk_created(SchoolClass.objects.bulk_create(missing))
     retire = [c.pk for key, c in existing.items() if c.active and key not in wanted]
     revive = [c.pk for key, c in existing.items() if not c.active and key in wanted]
     if retire:
-        SchoolClass.objects.filter(pk__in=retire).update(active=False)
+        audit_bulk_update(SchoolClass.objects.filter(pk__in=retire), active=False)
     if revive:
-        SchoolClass.objects.filter(pk__in=revive).update(active=True)
+        audit_bulk_update(SchoolClass.objects.filter(pk__in=revive), active=True)
     if missing or retire or revive:
         return list(SchoolClass.objects.filter(school=school, active=True).order_by("grade", "number"))
     return sorted((c for c in existing.values() if c.active), key=lambda c: (c.grade, c.number))

@@ -14,7 +14,6 @@ import datetime
 import random
 from dataclasses import dataclass
 
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
@@ -203,7 +202,7 @@ def build_complaints_demo(rng: random.Random, *, today: datetime.date | None = N
         Permission.objects.get(codename="unmask_complainant", content_type__app_label="supervision")
     )
     bureau = User.objects.get(pk=bureau.pk)
-    code_hash = make_password(DEMO_QUERY_CODE)
+    code_hash = services.query_code_digest(DEMO_QUERY_CODE)
     now = timezone.localtime()
     if today is not None:
         now = now.replace(year=today.year, month=today.month, day=today.day)

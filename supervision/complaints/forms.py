@@ -144,9 +144,9 @@ class PublicComplaintForm(forms.Form):
     )
     website = forms.CharField(label=_("Leave this empty"), required=False)
     captcha = forms.CharField(
-        label=_("Answer of the sum in the picture"),
-        max_length=6,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        label=_("Characters in the picture"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
 
     def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
@@ -162,7 +162,11 @@ class PublicComplaintForm(forms.Form):
     def clean_captcha(self) -> str:
         answer = self.cleaned_data.get("captcha", "")
         if not captcha.check(self.request, answer):
-            raise ValidationError(_("The answer to the sum is wrong or has expired. Please try the new picture."))
+            if captcha.too_many_failures(self.request):
+                raise ValidationError(
+                    _("Too many wrong answers to the picture. Please try again in an hour, or call the hotline.")
+                )
+            raise ValidationError(_("The characters are wrong or have expired. Please try the new picture."))
         return answer
 
     def clean_happened_on(self) -> Any:

@@ -501,24 +501,6 @@ class ComplainantIdentityView(models.Model):
         return f"{self.case} {self.by} {self.at:%Y-%m-%d %H:%M}"
 
 
-class PublicRateHit(models.Model):
-    """公开操作计数: one counted public action (a filed complaint, a failed status lookup)
-    under a keyed hash of the address or phone number. Kept in the database
-    so the limits hold across processes and without Redis."""
-
-    scope = models.CharField(_("scope"), max_length=20)
-    key_hash = models.CharField(_("key (hashed)"), max_length=64)
-    at = models.DateTimeField(_("time"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("rate-limit entry")
-        verbose_name_plural = _("rate-limit entries")
-        indexes = [models.Index(fields=["scope", "key_hash", "at"], name="public_rate_hit_lookup")]
-
-    def __str__(self) -> str:
-        return f"{self.scope} {self.at:%Y-%m-%d %H:%M}"
-
-
 class ComplaintNumberCounter(models.Model):
     """案件编号计数器: the last sequence number used on a day, for case numbers
     TSyyyymmdd-nnnn. Incremented with an UPDATE, so two submissions at the

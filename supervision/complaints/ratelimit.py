@@ -1,38 +1,38 @@
-"""Limits on the public complaint pages, counted in the database under keyed
-hashes (the address or phone number itself is never stored), so they hold
-across processes and with Redis down."""
+"""Limits on the public complaint pages, on the portal's atomic counters
+(:mod:`jianfu.counters`, keyed hashes only: the address or phone number
+itself is never stored), so they hold across processes, with Redis down,
+and when many requests arrive at once: each attempt takes its place with one
+upsert statement before the work it limits is done."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
-
-from jianfu.crypto import keyed_hash
-
-from ..models import PublicRateHit
+from jianfu.counters import counter_hit, counter_release, counters_purge
 
 SUBMIT_BY_IP = "submit_ip"
 SUBMIT_BY_PHONE = "submit_phone"
 STATUS_FAILURE_BY_IP = "status_fail_ip"
+CAPTCHA_FAILURE_BY_IP = "captcha_fail_ip"
 
 
-def _key(scope: str, value: str) -> str:
-    return keyed_hash(value, purpose=f"rate:{scope}")
-
-
-def limit_reached(scope: str, value: str | None, *, limit: int, window: datetime.timedelta) -> bool:
+def take_place(scope: str, value: str | None, *, limit: int, window: datetime.timedelta) -> bool:
+    """Count one more and say whether it is still within ``limit``. A place
+    beyond the limit is given back, so a refused attempt does not prolong
+    the refusal. Inside a transaction the place is taken back by a rollback."""
     if not value:
+        return True
+    if counter_hit(scope=scope, value=value, window=window) > limit:
+        counter_release(scope=scope, value=value)
         return False
-    since = timezone.now() - window
-    return PublicRateHit.objects.filter(scope=scope, key_hash=_key(scope, value), at__gte=since).count() >= limit
+    return True
 
 
-def record(scope: str, value: str | None) -> None:
+def give_back(scope: str, value: str | None) -> None:
+    """An attempt that turned out not to count (a successful look-up)."""
     if value:
-        PublicRateHit.objects.create(scope=scope, key_hash=_key(scope, value))
+        counter_release(scope=scope, value=value)
 
 
 def purge(*, older_than: datetime.timedelta) -> int:
-    deleted, _ = PublicRateHit.objects.filter(at__lt=timezone.now() - older_than).delete()
-    return deleted
+    return counters_purge(older_than=older_than)

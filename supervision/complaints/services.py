@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,7 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jianfu.audit import audit_record
+from jianfu.audit import audit_bulk_update, audit_record
 from jianfu.models import AuditAction
 from jianfu.outbox import publish_after_commit
 from jianfu.roles import SECTIONS
@@ -153,15 +153,30 @@ def normalize_query_code(code: str) -> str:
     return "".join(code.split()).upper()
 
 
-# A hash to compare against when the case number is unknown, so that a wrong
-# number costs as much time as a wrong code.
-_DUMMY_CODE_HASH: list[str] = []
+CODE_DIGEST_PREFIX = "hmac-sha256$"
 
 
-def _dummy_hash() -> str:
-    if not _DUMMY_CODE_HASH:
-        _DUMMY_CODE_HASH.append(make_password(new_query_code()))
-    return _DUMMY_CODE_HASH[0]
+def query_code_digest(code: str) -> str:
+    """What is stored for a query code: an HMAC under LOOKUP_CODE_KEY. The
+    code is eight random characters (about 10^12), not a password, so a keyed
+    hash is enough and a look-up costs microseconds instead of a password
+    hash's second and a half of CPU."""
+    import hashlib
+    import hmac
+
+    key = (
+        settings.LOOKUP_CODE_KEY.encode()
+        or hmac.new(settings.SECRET_KEY.encode(), b"jianfu.complaint-lookup-code", hashlib.sha256).digest()
+    )
+    return CODE_DIGEST_PREFIX + hmac.new(key, normalize_query_code(code).encode(), hashlib.sha256).hexdigest()
+
+
+def _code_matches(*, code: str, stored: str) -> bool:
+    if stored.startswith(CODE_DIGEST_PREFIX):
+        return secrets.compare_digest(query_code_digest(code), stored)
+    # Cases filed before the keyed hash carry a PBKDF2 hash; they are checked
+    # the old way (only when the number exists) and upgraded on success.
+    return check_password(normalize_query_code(code), stored)
 
 
 # --- filing ------------------------------------------------------------------------
@@ -224,12 +239,16 @@ def complaint_file(
     received_at = received_at or timezone.now()
     day = _local_day(received_at)
     code = new_query_code()
+    # Computed before the number counter's row is locked, which every other
+    # submission of the day waits for.
+    code_digest = query_code_digest(code)
+    identity = sealed(name, phone)
     stored: list[str] = []
     try:
         with transaction.atomic():
             case = ComplaintCase.objects.create(
                 number=_next_number(day),
-                query_code_hash=make_password(code),
+                query_code_hash=code_digest,
                 school=school,
                 institution=institution,
                 linked_institution=linked_institution,
@@ -239,7 +258,7 @@ def complaint_file(
                 happened_on=happened_on,
                 description=description,
                 real_name=real_name,
-                **sealed(name, phone),
+                **identity,
                 operator=operator if getattr(operator, "is_authenticated", False) else None,
                 status=S.RECEIVED,
                 accept_due=complaint_accept_due(day),
@@ -276,9 +295,13 @@ def complaint_submit_public(
     if not real_name:
         name = phone = ""
     with transaction.atomic():
-        if ratelimit.limit_reached(
+        # Each submission takes its place in the counters first (one upsert
+        # each); if filing fails or the limit is passed, the rollback gives
+        # the places back. The counter row stays locked until then, so
+        # simultaneous submissions from one address are counted one by one.
+        if not ratelimit.take_place(
             ratelimit.SUBMIT_BY_IP, ip, limit=settings.COMPLAINT_RATE_LIMIT_PER_IP, window=window
-        ) or ratelimit.limit_reached(
+        ) or not ratelimit.take_place(
             ratelimit.SUBMIT_BY_PHONE, phone, limit=settings.COMPLAINT_RATE_LIMIT_PER_PHONE, window=window
         ):
             raise ComplaintRefused(
@@ -288,9 +311,6 @@ def complaint_submit_public(
                 ),
                 code="rate_limited",
             )
-        # Counted first: if filing fails, the transaction takes these back.
-        ratelimit.record(ratelimit.SUBMIT_BY_IP, ip)
-        ratelimit.record(ratelimit.SUBMIT_BY_PHONE, phone)
         filed = complaint_file(
             school=school,
             institution=institution,
@@ -374,18 +394,24 @@ def complaint_check_query(*, number: str, code: str, ip: str | None) -> Complain
     failures count against the address, and past the limit even right
     answers get None until the hour has passed."""
     window = datetime.timedelta(hours=1)
-    if ratelimit.limit_reached(
+    # Every look-up takes a place among the failures first and gives it back
+    # if it succeeds: simultaneous guesses cannot all slip under the limit.
+    if not ratelimit.take_place(
         ratelimit.STATUS_FAILURE_BY_IP, ip, limit=settings.COMPLAINT_STATUS_FAILURES_PER_IP_HOUR, window=window
     ):
         raise ComplaintRefused(
             _("Too many unsuccessful look-ups from this network. Please try again in an hour."), code="rate_limited"
         )
     case = ComplaintCase.objects.filter(number=number.strip().upper()).select_related("school", "category").first()
-    encoded = case.query_code_hash if case else _dummy_hash()
-    matches = check_password(normalize_query_code(code), encoded)
-    if case is None or not matches:
-        ratelimit.record(ratelimit.STATUS_FAILURE_BY_IP, ip)
+    # An unknown number is compared with a digest too, so it takes as long.
+    stored = case.query_code_hash if case else query_code_digest(new_query_code())
+    if case is None or not _code_matches(code=code, stored=stored):
         return None
+    ratelimit.give_back(ratelimit.STATUS_FAILURE_BY_IP, ip)
+    if not stored.startswith(CODE_DIGEST_PREFIX):
+        # Upgrade the old PBKDF2 hash; a hash is never shown in the audit trail.
+        ComplaintCase.objects.filter(pk=case.pk).update(query_code_hash=query_code_digest(code))
+        case.query_code_hash = query_code_digest(code)
     return case
 
 
@@ -691,7 +717,7 @@ def complaint_link_duplicate(*, case: ComplaintCase, original: ComplaintCase, by
         row.duplicate_of = root
         row.save()
         # Cases that were linked to this one follow it to the first case.
-        ComplaintCase.objects.filter(duplicate_of=row).update(duplicate_of=root)
+        audit_bulk_update(ComplaintCase.objects.filter(duplicate_of=row), duplicate_of=root)
         _event(
             row,
             A.DUPLICATE_LINKED,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from jianfu.lockout import client_ip
+from jianfu.client_ip import client_ip
 from schools.models import School
 from supervision.complaints import captcha
 from supervision.complaints.forms import PublicComplaintForm, StatusForm

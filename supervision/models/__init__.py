@@ -14,7 +14,6 @@ from supervision.complaints.models import (
     ComplaintReplyTemplate,
     ComplaintStatus,
     Liability,
-    PublicRateHit,
 )
 from supervision.districts.models import (
     DistrictMembership,
@@ -85,7 +84,6 @@ __all__ = [
     "Liability",
     "ListEntry",
     "ListKind",
-    "PublicRateHit",
     "Rectification",
     "RectificationAction",
     "RectificationAnswer",

@@ -50,14 +50,22 @@ def test_admin_change_through_the_browser_is_attributed(world) -> None:  # type:
 
 
 def test_passwords_and_secrets_never_enter_the_trail(world) -> None:  # type: ignore[no-untyped-def]
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     world.principal_a.set_password("another-secret-pass-1")
-    world.principal_a.totp_secret = "JBSWY3DPEHPK3PXP"
     world.principal_a.save()
-    for event in AuditEvent.objects.filter(object_type="jianfu.user"):
+    key = "48656c6c6f21deadbeef48656c6c6f21deadbeef"
+    TOTPDevice.objects.create(user=world.principal_a, name="authenticator", key=key, confirmed=True)
+    backup = StaticDevice.objects.create(user=world.principal_a, name="backup")
+    StaticToken.objects.create(device=backup, token="backup42")
+    assert AuditEvent.objects.filter(object_type="otp_totp.totpdevice", action=AuditAction.CREATE).exists()
+    for event in AuditEvent.objects.all():
         text = str(event.changes)
-        # The password field and its hash (must_change_password is a mere flag).
+        # The password field and its hash (must_change_password is a mere flag),
+        # the device key and the backup codes are never in the trail.
         assert "'password'" not in text and world.principal_a.password not in text
-        assert "JBSWY3DPEHPK3PXP" not in text and "totp_secret" not in text
+        assert key not in text and "backup42" not in text
 
 
 def test_sign_in_and_failures_are_recorded(world) -> None:  # type: ignore[no-untyped-def]
@@ -109,3 +117,74 @@ def test_purge_keeps_at_least_184_days(world, settings) -> None:  # type: ignore
     call_command("purge_audit")
     assert AuditEvent.objects.filter(pk=recent.pk).exists()
     assert not AuditEvent.objects.filter(note="old").exists()
+
+
+def test_deleting_a_user_with_entries_keeps_them_untouched(world) -> None:  # type: ignore[no-untyped-def]
+    """On PostgreSQL the trigger refuses any UPDATE of the trail: deleting an
+    account must not try to null its entries' user (it did, with SET_NULL)."""
+    from jianfu.models import User
+    from tests.factories import BureauUserFactory
+
+    leaver = BureauUserFactory(username="leaver")
+    Client().post(reverse("login"), {"username": "leaver", "password": PASSWORD}, REMOTE_ADDR="10.0.0.8")
+    audit_record(action=AuditAction.EXPORT, note="by the leaver", user=leaver)
+    leaver_id = leaver.pk
+    with audit_context(user=world.bureau):
+        leaver.delete()
+    assert not User.objects.filter(pk=leaver_id).exists()
+    kept = AuditEvent.objects.filter(note="by the leaver").values("user_id", "username").get()
+    assert kept == {"user_id": leaver_id, "username": "leaver"}
+    assert AuditEvent.objects.filter(
+        action=AuditAction.DELETE, object_type="jianfu.user", object_id=str(leaver_id)
+    ).exists()
+    # The admin still shows the entries of the deleted account.
+    admin = Client()
+    admin.force_login(BureauUserFactory(is_superuser=True))
+    event = AuditEvent.objects.get(note="by the leaver")
+    assert admin.get(reverse("admin:jianfu_auditevent_change", args=[event.pk])).status_code == 200
+
+
+def test_group_and_permission_changes_are_recorded_from_either_side(world) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import Group, Permission
+
+    unmask = Permission.objects.get(codename="unmask_complainant")
+    group = Group.objects.create(name="核查组")
+    with audit_context(user=world.bureau, ip="10.4.4.4"):
+        world.principal_a.user_permissions.add(unmask)
+        world.principal_a.groups.add(group)
+        group.permissions.add(unmask)
+        group.user_set.remove(world.principal_a)
+        world.principal_a.user_permissions.clear()
+    events = list(AuditEvent.objects.filter(ip_address="10.4.4.4").order_by("id"))
+    changes = [(e.object_type, e.changes) for e in events]
+    assert ("jianfu.user", {"user_permissions": {"add": [unmask.pk], "names": [str(unmask)]}}) in changes
+    assert ("jianfu.user", {"groups": {"add": [group.pk], "names": ["核查组"]}}) in changes
+    assert ("auth.group", {"permissions": {"add": [unmask.pk], "names": [str(unmask)]}}) in changes
+    assert ("auth.group", {"users": {"remove": [world.principal_a.pk], "names": [str(world.principal_a)]}}) in changes
+    assert ("jianfu.user", {"user_permissions": {"remove": [unmask.pk], "names": [str(unmask)]}}) in changes
+    assert all(e.user_id == world.bureau.pk for e in events)
+    assert AuditEvent.objects.filter(object_type="auth.group", action=AuditAction.CREATE).exists()
+
+
+def test_bulk_updates_through_services_are_recorded(world) -> None:  # type: ignore[no-untyped-def]
+    """Classes beyond a lowered enrolment count are retired with one UPDATE;
+    each retired class still gets its entry (bulk updates send no signals)."""
+    from schools.models import GradeEnrolment, SchoolClass
+    from schools.register.classes import school_classes_sync
+
+    school = world.school_a
+    grade = school.grades[0]
+    enrolment = GradeEnrolment.objects.create(school=school, grade=grade, classes=3)
+    with audit_context(user=world.bureau, ip="10.5.5.5"):
+        school_classes_sync(school=school)
+        created = AuditEvent.objects.filter(object_type="schools.schoolclass", action=AuditAction.CREATE).count()
+        enrolment.classes = 1
+        enrolment.save()
+        school_classes_sync(school=school)
+    assert created == 3
+    retired = SchoolClass.objects.filter(school=school, active=False).values_list("pk", flat=True)
+    events = AuditEvent.objects.filter(
+        object_type="schools.schoolclass", action=AuditAction.UPDATE, ip_address="10.5.5.5"
+    )
+    assert sorted(int(e.object_id) for e in events) == sorted(retired) and len(retired) == 2
+    assert all(e.changes == {"active": [True, False]} and e.user_id == world.bureau.pk for e in events)

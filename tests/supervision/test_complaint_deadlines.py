@@ -13,10 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from jianfu.models import DailyRun
+from jianfu.models import DailyRun, RateCounter
 from supervision.complaints.selectors import complaint_deadlines
 from supervision.complaints.tasks import complaint_deadline_digest
-from supervision.models import PublicRateHit
 from tests.supervision.complaint_factories import case_in_status, file_case
 
 pytestmark = pytest.mark.django_db
@@ -130,10 +129,11 @@ def test_management_command_runs_the_digest_without_celery(world, dated_cases, c
 
 
 def test_digest_purges_old_rate_limit_entries(world) -> None:  # type: ignore[no-untyped-def]
-    PublicRateHit.objects.create(scope="submit_ip", key_hash="x" * 64, at=timezone.now() - datetime.timedelta(days=8))
-    PublicRateHit.objects.create(scope="submit_ip", key_hash="y" * 64)
+    old = timezone.now() - datetime.timedelta(days=8)
+    RateCounter.objects.create(scope="submit_ip", key_hash="x" * 64, window_start=old, count=3)
+    RateCounter.objects.create(scope="submit_ip", key_hash="y" * 64, window_start=timezone.now(), count=1)
     complaint_deadline_digest("2026-10-12")
-    assert list(PublicRateHit.objects.values_list("key_hash", flat=True)) == ["y" * 64]
+    assert list(RateCounter.objects.values_list("key_hash", flat=True)) == ["y" * 64]
 
 
 def test_beat_schedule_runs_the_digest_daily() -> None:

@@ -8,10 +8,10 @@ from jianfu.backup import BackupError, backup
 
 
 class Command(BaseCommand):
-    help = "Write the database and the uploaded files to one .tar.gz archive."
+    help = "Write the database and the uploaded files to one encrypted archive (.tar.gz under AES-256-GCM)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("output", nargs="?", help="archive path (default backups/jianfu-<time>.tar.gz)")
+        parser.add_argument("output", nargs="?", help="archive path (default backups/jianfu-<time>.tar.gz.enc)")
         parser.add_argument(
             "--database-only",
             action="store_true",
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        output = Path(options["output"] or f"backups/jianfu-{timezone.localtime():%Y%m%d-%H%M%S}.tar.gz")
+        output = Path(options["output"] or f"backups/jianfu-{timezone.localtime():%Y%m%d-%H%M%S}.tar.gz.enc")
         try:
             manifest = backup(output, files=not options["database_only"])
         except BackupError as exc:

@@ -1,0 +1,1 @@
+"""Sign-in: password lockout and the second factor (URLs under /accounts/)."""

@@ -1,0 +1,220 @@
+"""Issue 12 on the public complaint side: the CAPTCHA's answer space and
+failure counting, one answer accepted once, the look-up code under an HMAC
+(milliseconds, also for unknown numbers), limits that hold under
+simultaneous requests and behind the reverse proxy, and the bidi isolation
+of a complainant's name in staff pages."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from django.db import connection, connections
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from jianfu.models import AuditAction, AuditEvent
+from supervision.complaints import captcha, services
+from supervision.models import ComplaintCase
+from tests.factories import PASSWORD, SchoolFactory
+from tests.supervision.complaint_factories import category, ensure_complaint_seed_data, file_case
+
+pytestmark = pytest.mark.django_db
+
+FORM = reverse("complaints:public_form")
+STATUS = reverse("complaints:public_status")
+PBKDF2 = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+
+def _data(school, answer: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {
+        "school_code": school.code,
+        "school_name": school.name,
+        "category": str(category().pk),
+        "happened_on": "2026-11-21",
+        "description": "周六上午学校组织全年级集体补课，收取资料费。",
+        "identity": "anonymous",
+        "name": "",
+        "phone": "",
+        "website": "",
+        "captcha": answer,
+    }
+
+
+def _answer(client: Client) -> str:
+    return str(client.session[captcha.SESSION_KEY]["answer"])
+
+
+def _wrong(answer: str) -> str:
+    return "".join("A" if c != "A" else "C" for c in answer)
+
+
+def test_captcha_has_at_least_ten_thousand_answers(rf) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.sessions.backends.db import SessionStore
+
+    assert len(set(captcha.ALPHABET)) ** captcha.LENGTH >= 10**4
+    request = rf.get("/")
+    request.session = SessionStore()
+    seen = set()
+    for _ in range(300):
+        captcha.new_challenge(request)
+        seen.add(request.session[captcha.SESSION_KEY]["answer"])
+    # A constant guess (the old "always answer 10") would pass about never.
+    assert len(seen) >= 295
+
+
+@override_settings(COMPLAINT_CAPTCHA_FAILURES_PER_SESSION=5, COMPLAINT_CAPTCHA_FAILURES_PER_IP_HOUR=1000)
+def test_after_the_session_limit_of_wrong_answers_a_right_one_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    for _ in range(5):
+        client.get(FORM, REMOTE_ADDR="10.60.0.1")
+        assert (
+            client.post(FORM, _data(world.school_a, _wrong(_answer(client))), REMOTE_ADDR="10.60.0.1").status_code
+            == 200
+        )
+    client.get(FORM, REMOTE_ADDR="10.60.0.1")
+    refused = client.post(FORM, _data(world.school_a, _answer(client)), REMOTE_ADDR="10.60.0.1")
+    assert refused.status_code == 200 and "captcha" in refused.context["form"].errors
+    assert "次数过多" in refused.content.decode()
+    assert ComplaintCase.objects.count() == 0
+
+
+@override_settings(COMPLAINT_CAPTCHA_FAILURES_PER_SESSION=100, COMPLAINT_CAPTCHA_FAILURES_PER_IP_HOUR=3)
+def test_a_fresh_session_does_not_escape_the_address_limit(world) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        client = Client()
+        client.get(FORM, REMOTE_ADDR="10.61.0.1")
+        client.post(FORM, _data(world.school_a, _wrong(_answer(client))), REMOTE_ADDR="10.61.0.1")
+    client = Client()
+    client.get(FORM, REMOTE_ADDR="10.61.0.1")
+    assert client.post(FORM, _data(world.school_a, _answer(client)), REMOTE_ADDR="10.61.0.1").status_code == 200
+    assert ComplaintCase.objects.count() == 0
+    # Another address is not affected.
+    other = Client()
+    other.get(FORM, REMOTE_ADDR="10.61.0.2")
+    assert other.post(FORM, _data(world.school_a, _answer(other)), REMOTE_ADDR="10.61.0.2").status_code == 302
+
+
+def test_a_used_answer_is_never_accepted_twice(world) -> None:  # type: ignore[no-untyped-def]
+    """Two requests sent with one cookie at the same moment both read the
+    session before either writes it: replaying the session row shows it."""
+    from django.contrib.sessions.models import Session
+
+    client = Client()
+    client.get(FORM, REMOTE_ADDR="10.62.0.1")
+    answer = _answer(client)
+    row = Session.objects.get(session_key=client.session.session_key)
+    snapshot = row.session_data
+    assert client.post(FORM, _data(world.school_a, answer), REMOTE_ADDR="10.62.0.1").status_code == 302
+    Session.objects.filter(session_key=row.session_key).update(session_data=snapshot)
+    replay = client.post(FORM, _data(world.school_a, answer), REMOTE_ADDR="10.62.0.1")
+    assert replay.status_code == 200 and "captcha" in replay.context["form"].errors
+    assert ComplaintCase.objects.count() == 1
+
+
+@override_settings(PASSWORD_HASHERS=PBKDF2)
+def test_status_look_up_costs_milliseconds_also_for_unknown_numbers(world) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.get(FORM)
+    response = client.post(FORM, _data(world.school_a, _answer(client)))
+    receipt = client.get(response["Location"]).context["receipt"]
+    case = ComplaintCase.objects.get(number=receipt["number"])
+    assert case.query_code_hash.startswith("hmac-sha256$") and receipt["code"] not in case.query_code_hash
+    for number, code in (
+        (receipt["number"], receipt["code"]),
+        (receipt["number"], "WRONG234"),
+        ("TS20990101-0001", "ABCDEFGH"),
+    ):
+        # CPU time of this process (the database's work is elsewhere): a
+        # password hash took about a second here, the HMAC takes microseconds.
+        started = time.process_time()
+        services.complaint_check_query(number=number, code=code, ip=None)
+        assert time.process_time() - started < 0.1
+
+
+def test_codes_stored_before_the_hmac_still_work_and_are_upgraded(world) -> None:  # type: ignore[no-untyped-def]
+    case = file_case(school=world.school_a).case
+    code = services.new_query_code()
+    ComplaintCase.objects.filter(pk=case.pk).update(query_code_hash=make_password(code))
+    assert services.complaint_check_query(number=case.number, code="WRONG234", ip=None) is None
+    assert services.complaint_check_query(number=case.number, code=code, ip=None) is not None
+    case.refresh_from_db()
+    assert case.query_code_hash == services.query_code_digest(code)
+    assert services.complaint_check_query(number=case.number, code=code.lower(), ip=None) is not None
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1, COMPLAINT_RATE_LIMIT_PER_IP=1)
+def test_behind_the_proxy_complaint_limits_count_each_visitor(world) -> None:  # type: ignore[no-untyped-def]
+    proxy = "172.18.0.2"
+    first, second = Client(), Client()
+    first.get(FORM, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    second.get(FORM, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.6")
+    ok = first.post(FORM, _data(world.school_a, _answer(first)), REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert ok.status_code == 302
+    # A second visitor behind the same proxy is not "the same address".
+    also = second.post(
+        FORM, _data(world.school_a, _answer(second)), REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.6"
+    )
+    assert also.status_code == 302
+    # The first visitor, forging another first entry, is still counted as themselves.
+    first.get(FORM, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.5")
+    again = first.post(
+        FORM, _data(world.school_a, _answer(first)), REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.5"
+    )
+    assert again.status_code == 429
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_the_proxy_the_audit_trail_has_the_visitors_address(world) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.post(
+        reverse("login"),
+        {"username": world.principal_a.username, "password": PASSWORD},
+        REMOTE_ADDR="172.18.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.77",
+    )
+    event = AuditEvent.objects.filter(action=AuditAction.LOGIN).latest("id")
+    assert event.ip_address == "203.0.113.77"
+
+
+def test_a_right_to_left_override_in_a_name_stays_inside_it(world) -> None:  # type: ignore[no-untyped-def]
+    case = file_case(school=world.school_a, name="\u202e王芳", phone="13812345678").case
+    client = Client()
+    client.force_login(world.bureau)
+    page = client.get(reverse("complaints:staff_detail", args=[case.pk])).content.decode()
+    assert '<bdi data-testid="masked-name">\u202e**</bdi> · <bdi>' in page
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+@override_settings(COMPLAINT_RATE_LIMIT_PER_IP=3)
+def test_simultaneous_complaints_from_one_address_stop_at_the_limit() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's concurrent transactions")
+    ensure_complaint_seed_data()
+    school = SchoolFactory()
+    clients = []
+    for _ in range(8):
+        client = Client()
+        client.get(FORM, REMOTE_ADDR="10.63.0.1")
+        clients.append(client)
+    barrier = threading.Barrier(len(clients))
+    statuses: list[int] = []
+
+    def one(client: Client) -> None:
+        try:
+            answer = _answer(client)
+            barrier.wait()
+            statuses.append(client.post(FORM, _data(school, answer), REMOTE_ADDR="10.63.0.1").status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=one, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert ComplaintCase.objects.count() == 3
+    assert sorted(statuses) == [302, 302, 302, 429, 429, 429, 429, 429]
