@@ -50,6 +50,9 @@ PUBLIC = {
     "complaints:captcha",
     "complaints:public_done",
     "complaints:public_status",
+    # Setting a password from a one-time link: the token is the permission.
+    "accounts:link",
+    "accounts:link_done",
 }
 NO_OBJECT = {
     "home",
@@ -79,6 +82,13 @@ NO_OBJECT = {
     "selfcheck_crosscheck",
     "complaints:staff_intake",
     "complaints:assigned_list",
+    "accounts:list",
+    "accounts:create_staff",
+    "accounts:create_principal",
+    "accounts:create_missing_principals",
+    "accounts:create_supervisor",
+    "accounts:handover",
+    "accounts:password_required",
 }
 BUREAU_ONLY_KINDS = {"register_template", "register_export", "register_import", "reports:request"}
 
@@ -173,6 +183,11 @@ def foreign_objects(world: Any) -> dict[str, str]:
         "register_export": lambda: reverse("register_export", args=["schools"]),
         "register_import": lambda: reverse("register_import", args=["schools"]),
         "reports:request": lambda: reverse("reports:request", args=["district_roster_xlsx"]),
+        # School B's principal account.
+        "accounts:detail": lambda: reverse("accounts:detail", args=[world.principal_b.pk]),
+        "accounts:deactivate": lambda: reverse("accounts:deactivate", args=[world.principal_b.pk]),
+        "accounts:activate": lambda: reverse("accounts:activate", args=[world.principal_b.pk]),
+        "accounts:reset": lambda: reverse("accounts:reset", args=[world.principal_b.pk]),
     }
     return {name: build() for name, build in builders.items()}
 
