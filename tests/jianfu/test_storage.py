@@ -29,7 +29,14 @@ from tests.security.test_file_responses import FileUrl, file_urls
 
 ROOT = Path(settings.BASE_DIR)
 # Views that build their file on the fly rather than reading a stored one.
-GENERATED = {"complaints:captcha", "homework_template", "register_template", "register_export"}
+GENERATED = {
+    "complaints:captcha",
+    "homework_template",
+    "register_template",
+    "register_export",
+    "institutions:export",
+    "institutions:template",
+}
 
 
 def _settings_of(env: dict[str, str], *expressions: str) -> list[str]:

@@ -55,6 +55,9 @@ PUBLIC = {
     # pages: published entries only (tests/supervision/institutions).
     "institutions:public_list",
     "institutions:public_detail",
+    # Setting a password from a one-time link: the token is the permission.
+    "accounts:link",
+    "accounts:link_done",
 }
 NO_OBJECT = {
     "home",
@@ -91,6 +94,13 @@ NO_OBJECT = {
     "institutions:import",
     "institutions:import_confirm",
     "institutions:campaigns",
+    "accounts:list",
+    "accounts:create_staff",
+    "accounts:create_principal",
+    "accounts:create_missing_principals",
+    "accounts:create_supervisor",
+    "accounts:handover",
+    "accounts:password_required",
 }
 BUREAU_ONLY_KINDS = {"register_template", "register_export", "register_import", "reports:request"}
 
@@ -208,6 +218,11 @@ def foreign_objects(world: Any) -> dict[str, str]:
         "register_export": lambda: reverse("register_export", args=["schools"]),
         "register_import": lambda: reverse("register_import", args=["schools"]),
         "reports:request": lambda: reverse("reports:request", args=["district_roster_xlsx"]),
+        # School B's principal account.
+        "accounts:detail": lambda: reverse("accounts:detail", args=[world.principal_b.pk]),
+        "accounts:deactivate": lambda: reverse("accounts:deactivate", args=[world.principal_b.pk]),
+        "accounts:activate": lambda: reverse("accounts:activate", args=[world.principal_b.pk]),
+        "accounts:reset": lambda: reverse("accounts:reset", args=[world.principal_b.pk]),
     }
     return {name: build() for name, build in builders.items()}
 
