@@ -216,7 +216,7 @@ _DIMENSION_TAG = f"{{{SHEET_MAIN_NS}}}dimension"
 _SHEET_DATA_TAG = f"{{{SHEET_MAIN_NS}}}sheetData"
 
 
-def _size_from_sheet_header(self: ReadOnlyWorksheet) -> None:
+def _size_from_sheet_header(self: Any) -> None:  # a ReadOnlyWorksheet; its stubs omit the private names
     """openpyxl's ReadOnlyWorksheet._get_size, stopping where the rows start.
 
     openpyxl looks for <dimension> with "end" events, so for a sheet without
@@ -233,7 +233,7 @@ def _size_from_sheet_header(self: ReadOnlyWorksheet) -> None:
                 return
 
 
-ReadOnlyWorksheet._get_size = _size_from_sheet_header  # type: ignore[method-assign]
+ReadOnlyWorksheet._get_size = _size_from_sheet_header  # type: ignore[attr-defined]
 
 
 def _refuse_packing() -> ValidationError:

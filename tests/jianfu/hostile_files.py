@@ -8,7 +8,8 @@ import io
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
@@ -147,3 +148,157 @@ def zip_bomb(headers: Sequence[str], *, mebibytes: int = 1024) -> bytes:
     chunks = [first, *([repeated] * mebibytes), last]
     parts = [(name, *_deflated(data)) for name, data in members.items() if name != SHEET]
     return _raw_zip([*parts, (SHEET, chunks, crc, size)])
+
+
+# -- PDFs with active content --------------------------------------------------------
+
+MARKER = "jianfu-pwned"  # in every script, program name and embedded file below
+SCRIPT = f"app.alert('{MARKER}');"
+
+
+def _pdf(build: Callable[[Any], None], pages: int = 2) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=200, height=200)
+    build(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _js_action(writer: Any) -> Any:
+    from pypdf.generic import DictionaryObject, NameObject, StreamObject
+
+    script = StreamObject()  # a stream, so the script is in the file as written
+    script.set_data(SCRIPT.encode())
+    action = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Action"),
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): writer._add_object(script),
+        }
+    )
+    return writer._add_object(action)
+
+
+def _annotation(writer: Any, subtype: str, **entries: Any) -> None:
+    from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
+
+    annot = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject(subtype),
+            NameObject("/Rect"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(100), FloatObject(100)]),
+            **{NameObject(k): v for k, v in entries.items()},
+        }
+    )
+    page = writer.pages[0]
+    annots = page.setdefault(NameObject("/Annots"), ArrayObject())
+    annots.append(writer._add_object(annot))
+
+
+def _open_action_js(writer: Any) -> None:
+    from pypdf.generic import NameObject
+
+    writer._root_object[NameObject("/OpenAction")] = _js_action(writer)
+
+
+def _names_js(writer: Any) -> None:
+    """A document-level script: run when the document opens."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    tree = DictionaryObject({NameObject("/Names"): ArrayObject([TextStringObject("init"), _js_action(writer)])})
+    names = DictionaryObject({NameObject("/JavaScript"): writer._add_object(tree)})
+    writer._root_object[NameObject("/Names")] = writer._add_object(names)
+
+
+def _page_aa(writer: Any) -> None:
+    from pypdf.generic import DictionaryObject, NameObject
+
+    writer.pages[1][NameObject("/AA")] = DictionaryObject({NameObject("/O"): _js_action(writer)})
+
+
+def _launch(writer: Any) -> None:
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    launch = DictionaryObject(
+        {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject(f"C:\\{MARKER}.exe")}
+    )
+    _annotation(writer, "/Link", **{"/A": writer._add_object(launch)})
+
+
+def _embedded_file(writer: Any) -> None:
+    writer.add_attachment(f"{MARKER}.exe", f"MZ {MARKER}".encode())
+
+
+def _rich_media(writer: Any) -> None:
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    content = DictionaryObject({NameObject("/Assets"): TextStringObject(f"{MARKER}.swf")})
+    _annotation(writer, "/RichMedia", **{"/RichMediaContent": writer._add_object(content)})
+
+
+def _xfa(writer: Any) -> None:
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject, TextStringObject
+
+    stream = StreamObject()
+    stream.set_data(f"<xdp:xdp><script>{SCRIPT}</script></xdp:xdp>".encode())
+    form = DictionaryObject(
+        {
+            NameObject("/Fields"): ArrayObject(),
+            NameObject("/XFA"): ArrayObject([TextStringObject("template"), writer._add_object(stream)]),
+        }
+    )
+    writer._root_object[NameObject("/AcroForm")] = writer._add_object(form)
+
+
+def _reached_from_a_page(writer: Any) -> None:
+    """The catalogue, with its script, referenced from a page's resources:
+    copying the pages alone would carry it along."""
+    from pypdf.generic import NameObject
+
+    _open_action_js(writer)
+    writer.pages[0][NameObject("/Resources")][NameObject("/Cat")] = writer._root_object.indirect_reference
+    writer.pages[0][NameObject("/Resources")][NameObject("/Hidden")] = _js_action(writer)
+
+
+ACTIVE_PDFS: dict[str, Callable[[], bytes]] = {
+    "OpenAction-JavaScript": lambda: _pdf(_open_action_js),
+    "Names-JavaScript": lambda: _pdf(_names_js),
+    "page-AA": lambda: _pdf(_page_aa),
+    "Launch": lambda: _pdf(_launch),
+    "EmbeddedFiles": lambda: _pdf(_embedded_file),
+    "RichMedia": lambda: _pdf(_rich_media),
+    "XFA": lambda: _pdf(_xfa),
+    "reached-from-a-page": lambda: _pdf(_reached_from_a_page),
+}
+
+
+def _everything(writer: Any) -> None:
+    for build in (_names_js, _page_aa, _launch, _embedded_file, _rich_media, _xfa, _reached_from_a_page):
+        build(writer)
+
+
+def pdf_with_every_active_content() -> bytes:
+    """Two pages carrying every kind of active content above at once."""
+    return _pdf(_everything)
+
+
+def pdf_everything(data: bytes) -> str:
+    """Every object of a PDF, reachable or not, strings unescaped and streams
+    decoded: what a viewer or an attacker's tool could find in the file."""
+    from pypdf import PdfReader
+    from pypdf.generic import IndirectObject, StreamObject
+
+    reader = PdfReader(io.BytesIO(data))
+    ids = {(idnum, generation) for generation, table in reader.xref.items() for idnum in table}
+    ids |= {(idnum, 0) for idnum in reader.xref_objStm}
+    parts = []
+    for idnum, generation in sorted(ids):
+        obj = IndirectObject(idnum, generation, reader).get_object()
+        parts.append(repr(obj))
+        if isinstance(obj, StreamObject):
+            parts.append(obj.get_data().decode("latin-1"))
+    return "\n".join(parts)
