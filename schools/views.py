@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 
 from jianfu.scoping import get_visible_school
-from supervision.models import SupervisionItem, Supervisor
+from supervision.models import DistrictMembership, SupervisionItem, Supervisor, SupervisorAssignment
 from supervision.selectors import current_district_of_school, current_supervisors_of_school
 
 from .models import School
@@ -29,9 +30,20 @@ def public_sign(request: HttpRequest, code: str) -> HttpResponse:
 
 @cache_control(private=True, max_age=3600)
 def supervisor_photo(request: HttpRequest, pk: int) -> FileResponse:
-    """A supervisor's photo, shown on public signs: only active supervisors'
-    photos are served, never the upload folder itself."""
-    supervisor = get_object_or_404(Supervisor, pk=pk, active=True)
+    """A supervisor's photo, shown on public signs: served only for the
+    supervisors a sign shows today (active, assigned today to a district
+    that has an active school today), never the upload folder itself; a
+    former or not yet assigned supervisor's photo is nobody's business."""
+    today = timezone.localdate()
+    districts_with_schools = (
+        DistrictMembership.objects.active_on(today).filter(school__active=True).values("district_id")
+    )
+    on_a_sign = (
+        SupervisorAssignment.objects.active_on(today)
+        .filter(district_id__in=districts_with_schools)
+        .values("supervisor_id")
+    )
+    supervisor = get_object_or_404(Supervisor, pk=pk, active=True, pk__in=on_a_sign)
     if not supervisor.photo:
         raise Http404
     response = FileResponse(supervisor.photo.open("rb"), content_type="image/jpeg")

@@ -78,14 +78,15 @@ def parse_grade(value: Any) -> int:
         return _JUNIOR[text]
     if text in _NUMERALS:
         return _NUMERALS[text]
-    if text.isdigit() and 1 <= int(text) <= 9:
+    # isdecimal, not isdigit: "²" is a digit that int() refuses; full-width "３" is decimal and fine.
+    if text.isdecimal() and 1 <= int(text) <= 9:
         return int(text)
     raise _CellError(_("a grade from 1 to 9 is expected"))
 
 
 def parse_class_number(value: Any) -> int:
     text = re.sub(r"[()（）班\s]", "", _text(value))
-    if text.isdigit() and int(text) >= 1:
+    if text.isdecimal() and int(text) >= 1:
         return int(text)
     raise _CellError(_("a class number such as 2 is expected"))
 
@@ -143,7 +144,7 @@ def parse_minutes(value: Any) -> int:
         number = value
     else:
         text = _text(value).replace("分钟", "")
-        number = int(text) if text.isdigit() else -1
+        number = int(text) if text.isdecimal() else -1
     if number != int(number) or not 1 <= number <= MAX_ITEM_MINUTES:
         raise _CellError(_("a whole number of minutes from 1 to %(max)s is expected") % {"max": MAX_ITEM_MINUTES})
     return int(number)

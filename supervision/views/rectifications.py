@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from jianfu.params import int_param
 from jianfu.scoping import schools_visible_to
 from supervision.forms.rectifications import AnswerForm, ReviewForm
 from supervision.models import RectificationStatus
@@ -45,7 +46,7 @@ def rectifications_index(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "open")
     if state not in RECTIFICATION_FILTERS:
         state = "open"
-    school_id = int(request.GET["school"]) if request.GET.get("school", "").isdigit() else None
+    school_id = int_param(request.GET.get("school"))
     today = timezone.localdate()
     rows = rectification_list(user=request.user, state=state, school_id=school_id, today=today)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
