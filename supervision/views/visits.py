@@ -33,7 +33,12 @@ from supervision.forms.rectifications import RaiseForm
 from supervision.forms.visits import VisitAmendForm, VisitForm
 from supervision.models import ItemResult, SupervisionItem, VisitItemResult, VisitPhoto
 from supervision.selectors.rectifications import open_rectifications_of_school, user_responsible_for_school
-from supervision.selectors.visits import checklist_items, visit_detail, visit_list, visits_visible_to
+from supervision.selectors.visits import (
+    checklist_items,
+    visit_detail,
+    visit_list,
+    visits_visible_to,
+)
 from supervision.services.rectifications import rectification_raise
 from supervision.services.visits import (
     existing_visit_for,
