@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jianfu.validators import SingleLineFieldsMixin
 from jianfu.xlsx import MAX_UPLOAD_BYTES
 
 from .models import AfterSchoolContent, AfterSchoolPlan, FiveManagementRecord, HomeworkKind, Subject
@@ -15,7 +16,7 @@ from .models.homework import MAX_ITEM_MINUTES
 from .services import ItemSpec
 
 
-class HomeworkItemForm(forms.Form):
+class HomeworkItemForm(SingleLineFieldsMixin, forms.Form):
     """One row of the class-day page. A row left blank is no item, so that
     clearing a row removes the item."""
 
@@ -59,7 +60,7 @@ class HomeworkItemForm(forms.Form):
 HomeworkItemFormSet = forms.formset_factory(HomeworkItemForm, extra=0, max_num=30, validate_max=True)
 
 
-class HomeworkUploadForm(forms.Form):
+class HomeworkUploadForm(SingleLineFieldsMixin, forms.Form):
     file = forms.FileField(
         label=_("Excel file (.xlsx)"),
         widget=forms.ClearableFileInput(
@@ -105,7 +106,7 @@ class AfterSchoolPlanForm(forms.ModelForm):
         }
 
 
-class AfterSchoolDayForm(forms.Form):
+class AfterSchoolDayForm(SingleLineFieldsMixin, forms.Form):
     no_school = forms.BooleanField(label=_("no school"), required=False)
     held = forms.BooleanField(label=_("held"), required=False, initial=True)
     start_time = forms.TimeField(

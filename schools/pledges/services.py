@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jianfu.models import User
+from jianfu.validators import one_line
 from schools.documents import check_document
 from schools.models import PledgeReminder, PledgeText, School, SchoolPledge, SchoolYear
 
@@ -188,7 +189,7 @@ def _reminder_message(*, school: School, school_year: SchoolYear, link: str, rec
             "%(link)s\n\n"
             "%(bureau)s"
         ) % {"school": school.name, "year": school_year, "link": link, "bureau": settings.BUREAU_NAME}
-    return EmailMessage(subject=subject, body=body, to=recipients)
+    return EmailMessage(subject=one_line(subject), body=body, to=recipients)
 
 
 def pledge_remind_unsigned(

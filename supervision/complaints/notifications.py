@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from jianfu.roles import Role
+from jianfu.validators import one_line
 
 from ..models import AssigneeKind, ComplaintDigestRun, ComplaintEvent, ComplaintEventAction
 from .selectors import complaint_deadlines, complaints_assigned_to
@@ -27,7 +28,8 @@ def _send(subject: str, template: str, context: dict[str, Any], recipients: list
         return
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string(template, {**context, "BUREAU_NAME": settings.BUREAU_NAME})
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    # One line: a name with a line break must not fail the header check (and the retries).
+    send_mail(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
 def assignment_recipients(event: ComplaintEvent) -> list[str]:

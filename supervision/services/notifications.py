@@ -2,7 +2,9 @@
 
 Each send first claims its row with a conditional update (``notified_at`` or
 the day's :class:`OverdueDigest`), so a task that runs twice sends once; a
-failed send releases the claim so that the retry can send."""
+failed send releases the claim so that the retry can send. Subjects go
+through :func:`jianfu.validators.one_line`: a school name saved with a line
+break would otherwise fail the header check on every retry."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jianfu.roles import Role
+from jianfu.validators import one_line
 from supervision.models import OverdueDigest, Rectification, RectificationAnswer
 from supervision.selectors import current_supervisors_of_school
 from supervision.selectors.rectifications import overdue_rectifications
@@ -76,7 +79,7 @@ def notify_rectifications_raised(*, rectification_ids: Sequence[int]) -> int:
                     "n": len(rows),
                     "school": school.name,
                 }
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+                send_mail(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, recipients)
                 sent += 1
     except Exception:
         Rectification.objects.filter(pk__in=claimed).update(notified_at=None)
@@ -114,7 +117,7 @@ def notify_rectification_answered(*, answer_id: int) -> int:
             subject = _("[Burden-reduction supervision] %(school)s answered a rectification demand") % {
                 "school": rectification.school.name
             }
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+            send_mail(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, recipients)
     except Exception:
         RectificationAnswer.objects.filter(pk=answer_id).update(notified_at=None)
         raise
@@ -151,7 +154,7 @@ def send_overdue_digest(*, day: datetime.date | None = None, force: bool = False
                     "n": len(rows),
                     "day": day.isoformat(),
                 }
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+                send_mail(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, recipients)
     except Exception:
         OverdueDigest.objects.filter(pk=digest.pk).update(claimed_at=None)
         raise
