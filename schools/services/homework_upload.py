@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from jianfu.audit import audit_record
 from jianfu.models import AuditAction
+from jianfu.validators import CONTROL_CHARACTERS
 from jianfu.xlsx import Column, Row, Sheet, read_rows, write_workbook
 from schools.models import HomeworkDay, HomeworkItem, HomeworkKind, School, SchoolClass, Subject
 from schools.models.homework import MAX_ITEM_MINUTES, SUBJECT_ALIASES, week_start
@@ -199,6 +200,9 @@ def _parse(
             row_ok = False
         elif len(content) > 200:
             errors.append(_message(row.number, COL_CONTENT, _("at most 200 characters")))
+            row_ok = False
+        elif CONTROL_CHARACTERS.search(content):  # one line, as every single-line field
+            errors.append(_message(row.number, COL_CONTENT, _("no line breaks, tabs or other control characters")))
             row_ok = False
         if not row_ok:
             continue

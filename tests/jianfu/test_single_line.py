@@ -130,3 +130,18 @@ def test_no_control_characters_lets_ordinary_text_through() -> None:
         no_control_characters(text)
     with pytest.raises(ValidationError):
         no_control_characters("a\nb")
+
+
+def test_the_homework_upload_refuses_a_content_with_a_line_break_and_a_superscript_grade() -> None:
+    """Both were saved or crashed before: a line break in the content went
+    in as is, and the grade "²" passed str.isdigit and then broke int()."""
+    from schools.models import HomeworkItem
+    from tests.schools.test_homework_upload import errors_of, row, school_with_classes, workbook
+
+    school = school_with_classes(2, grades=[3])
+    with translation.override("en"):
+        errors = errors_of(school, workbook([row(content="练习册\n第5页"), row(grade="²")]))
+    assert len(errors) == 2, errors
+    assert "Row 3," in errors[0] and "“作业内容”" in errors[0] and "control characters" in errors[0]
+    assert "Row 4," in errors[1] and "“年级”" in errors[1]
+    assert not HomeworkItem.objects.exists()

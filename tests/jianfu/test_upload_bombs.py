@@ -85,13 +85,15 @@ def test_the_files_are_what_the_attack_sent(hostile) -> None:  # type: ignore[no
 
 
 def _refused_in_seconds(post: Callable[[], Any], message: str) -> None:
-    started = time.monotonic()
+    # CPU time of this process, not wall-clock: the test machine is shared,
+    # and what the guards bound is the work a worker spends on a file.
+    started = time.process_time()
     response = post()
-    elapsed = time.monotonic() - started
+    elapsed = time.process_time() - started
     assert response.status_code in (200, 400)
     assert escape(message) in response.content.decode()
-    # The attack kept a worker 25 to 90 s; the guards answer in well under a second.
-    assert elapsed < 8, f"took {elapsed:.1f} s"
+    # The attack kept a worker 25 to 90 s; the guards answer in about a second at most.
+    assert elapsed < 8, f"took {elapsed:.1f} s of CPU"
 
 
 @pytest.mark.parametrize("case", list(CASES))
