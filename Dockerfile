@@ -3,7 +3,7 @@
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 RUN apt-get update \
- && apt-get install -y --no-install-recommends gettext fonts-wqy-microhei libpango-1.0-0 libpangoft2-1.0-0 postgresql-client \
+ && apt-get install -y --no-install-recommends gettext fonts-wqy-microhei fonts-hanazono libpango-1.0-0 libpangoft2-1.0-0 postgresql-client \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml ./

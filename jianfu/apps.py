@@ -14,10 +14,12 @@ class JianfuConfig(AppConfig):
         from jianfu import audit, signals
         from jianfu.accounts import services as account_services  # registers sign-in links with the outbox
         from jianfu.roles import ensure_bureau_groups
+        from jianfu.validators import install_single_line_validators
 
         del account_services
         audit.connect()
         signals.connect()
+        install_single_line_validators()
 
         # Permissions are created app by app in post_migrate, so the section
         # groups are topped up after every app's (the function is idempotent).

@@ -2,7 +2,8 @@
 
 The type is decided by the content (magic bytes), never by the name or the
 browser's content type. A PDF must parse with pypdf, have at least one page
-and carry no password; an image is re-encoded by
+and carry no password, and is written anew without scripts, actions or
+embedded files; an image is re-encoded by
 :func:`jianfu.uploads.reencode_image`, which drops EXIF (and a phone's GPS
 position) and anything appended after the image data. The stored name is
 generated; the uploaded name is kept only to show to people."""
@@ -23,7 +24,7 @@ from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
-from jianfu.uploads import reencode_image
+from jianfu.uploads import pdf_without_active_content, reencode_image
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ def check_document(upload: UploadedFile, *, max_bytes: int) -> CheckedDocument:
         if len(data) > max_bytes:
             raise ValidationError(_("The file is too large (at most %(mb)s MB).") % {"mb": limit_mb}, code="too_large")
         _check_pdf(data)
+        data = pdf_without_active_content(data)
         return CheckedDocument(
             content=ContentFile(data, name=f"{uuid.uuid4().hex}.pdf"),
             content_type="application/pdf",

@@ -31,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from jianfu.validators import CONTROL_CHARACTERS
 from jianfu.xlsx import FORMULA_PREFIXES, Column, Sheet, read_rows, write_workbook
 
 Json = str | int | float | bool | None
@@ -121,13 +122,19 @@ class RowReader:
     def blank(self, header: str) -> bool:
         return self.raw(header) in (None, "")
 
-    def text(self, header: str, *, required: bool = False, max_length: int | None = None) -> str:
+    def text(
+        self, header: str, *, required: bool = False, max_length: int | None = None, multiline: bool = False
+    ) -> str:
+        """The cell as text; on one line unless ``multiline`` (a line break
+        in a school's name would break every e-mail about the school)."""
         value = self.raw(header)
         text = "" if value is None else as_text(value)
         if not text and required:
             self.error(header, _("This column is required."))
         elif max_length is not None and len(text) > max_length:
             self.error(header, _("At most %(n)s characters.") % {"n": max_length})
+        elif not multiline and CONTROL_CHARACTERS.search(text):
+            self.error(header, _("Line breaks, tabs and other control characters are not allowed here."))
         return text
 
     def choice(self, header: str, words: Mapping[str, str], *, required: bool = True) -> str | None:
@@ -223,7 +230,7 @@ class RowReader:
 
     def names(self, header: str) -> list[str]:
         """Several names in one cell, separated by 、 , ; or new lines."""
-        return split_names(self.text(header))
+        return split_names(self.text(header, multiline=True))
 
 
 def import_rows_read(

@@ -8,7 +8,6 @@ sent would be retried for ever."""
 
 from __future__ import annotations
 
-import re
 import smtplib
 from collections.abc import Sequence
 from typing import Any
@@ -18,16 +17,16 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from jianfu.validators import one_line
+
 # Only a mail server that is down or refuses for now is worth a task retry.
 TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
-
 
 def mail_subject_line(subject: str) -> str:
-    """``subject`` on one line: control characters and line breaks become
-    one space, and the ends are trimmed."""
-    return " ".join(_CONTROL.sub(" ", subject).split())
+    """``subject`` on one line (:func:`jianfu.validators.one_line`, the one
+    rule of single-line text), runs of spaces collapsed."""
+    return " ".join(one_line(subject).split())
 
 
 def mail_send(

@@ -4,6 +4,10 @@ and task goes through.
 Bureau staff see every school; a school account sees its own school; a
 supervisor sees the schools that are, on the given day, members of a district
 the supervisor is assigned to on that day. Everybody else sees nothing.
+Scope is in time: once a supervisor's assignment (or the school's membership
+of the district) has ended, the school's records are out of their scope,
+except the visits they made themselves, which they read as they were on the
+last day they were responsible (:func:`supervisor_responsible_until`).
 Views fetch objects through these querysets, so an id outside the scope is a
 404, never a 403 that would confirm the object exists.
 """
@@ -76,3 +80,35 @@ def get_visible_school(user: Any, **lookup: Any) -> School:
     if school is None:
         raise Http404
     return school
+
+
+def supervisor_responsible_until(user: Any, *, school_id: int, on: datetime.date | None = None) -> datetime.date | None:
+    """The last day up to ``on`` (today) on which the supervisor ``user`` was
+    responsible for the school, i.e. assigned to a district the school
+    belonged to that day: ``on`` itself while still responsible, an earlier
+    day once the assignment (or the school's membership) has ended, None if
+    never. What a former supervisor may still read of their own visits is
+    what existed up to that day. Two queries."""
+    from supervision.models import DistrictMembership, SupervisorAssignment
+
+    day = _day(on)
+    if not getattr(user, "is_authenticated", False) or not user.is_supervisor:
+        return None
+    assignments = SupervisorAssignment.objects.filter(
+        supervisor__user=user, supervisor__active=True, start_date__lte=day
+    ).values_list("district_id", "start_date", "end_date")
+    memberships = list(
+        DistrictMembership.objects.filter(school_id=school_id, start_date__lte=day).values_list(
+            "district_id", "start_date", "end_date"
+        )
+    )
+    last: datetime.date | None = None
+    for district, start, end in assignments:
+        for member_district, member_start, member_end in memberships:
+            if district != member_district:
+                continue
+            overlap_start = max(start, member_start)
+            overlap_end = min(end or day, member_end or day, day)
+            if overlap_start <= overlap_end and (last is None or overlap_end > last):
+                last = overlap_end
+    return last

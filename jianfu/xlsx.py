@@ -9,7 +9,11 @@ with = + - @, or a tab/CR that some programs strip before such a sign).
 Reading: :func:`read_rows` turns an uploaded template into dictionaries keyed
 by the template's Chinese headers, with the spreadsheet row number, and
 reports a file that is not a workbook, or lacks headers, as a message for
-the user instead of a 500.
+the user instead of a 500. It is the one reader of uploaded workbooks, so its
+guards against hostile files (:func:`check_archive`, the sheet's declared
+size, the rows streamed and a time budget) protect every upload: a few
+kilobytes of zip can declare a sheet of a million rows by 16,384 columns or
+expand to gigabytes, and openpyxl would patiently read all of it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import io
+import time
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -29,13 +34,29 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UPLOAD_ROWS = 20_000
+# Guards of read_rows against spreadsheet bombs. A template workbook has a
+# dozen zip members of a few kilobytes to a few megabytes; its sheet XML
+# compresses about 10-30 times. A zip bomb is hundreds to thousands of times.
+MAX_ZIP_MEMBERS = 100
+MAX_PART_BYTES = 64 * 1024 * 1024  # declared uncompressed size of one member
+MAX_TOTAL_BYTES = 128 * 1024 * 1024  # all members together
+MAX_RATIO = 100  # uncompressed / compressed, for members above RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024  # small parts (styles, an empty sheet) may compress better
+# Rows and columns of the first sheet, blank ones included: the data rows,
+# plus room for titles, instructions and blank rows between them.
+MAX_SHEET_ROWS = MAX_UPLOAD_ROWS + 1_000
+MAX_SHEET_COLUMNS = 200
+READ_SECONDS = 20.0  # wall-clock budget for reading one upload
 
 
 def neutralise(value: Any) -> Any:
@@ -191,27 +212,142 @@ def _clean(value: Any) -> Any:
     return value
 
 
+_DIMENSION_TAG = f"{{{SHEET_MAIN_NS}}}dimension"
+_SHEET_DATA_TAG = f"{{{SHEET_MAIN_NS}}}sheetData"
+
+
+def _size_from_sheet_header(self: Any) -> None:  # a ReadOnlyWorksheet; its stubs omit the private names
+    """openpyxl's ReadOnlyWorksheet._get_size, stopping where the rows start.
+
+    openpyxl looks for <dimension> with "end" events, so for a sheet without
+    one (openpyxl's own write-only exports have none) it parses the whole
+    sheet before the first row is read: 9 s for a 50 MB sheet of a million
+    rows, before any limit could apply. <dimension> comes before <sheetData>
+    in the schema, so the start of <sheetData> is where to give up."""
+    with self._get_source() as source:
+        for _event, element in iterparse(source, events=("start",)):
+            if element.tag == _DIMENSION_TAG and element.get("ref"):
+                self._min_column, self._min_row, self._max_column, self._max_row = range_boundaries(element.get("ref"))
+                return
+            if element.tag == _SHEET_DATA_TAG:
+                return
+
+
+ReadOnlyWorksheet._get_size = _size_from_sheet_header  # type: ignore[attr-defined]
+
+
+def _refuse_packing() -> ValidationError:
+    return ValidationError(
+        _(
+            "The file is damaged or abnormally compressed and cannot be read. "
+            "Please save it again from Excel using the template."
+        ),
+        code="xlsx_bomb",
+    )
+
+
+def check_archive(upload: IO[bytes]) -> None:
+    """Refuse a workbook whose zip could overload the server, before anything
+    is decompressed: too many members, a member or the whole declaring too
+    many uncompressed bytes, or a compression ratio no spreadsheet has.
+    The declared sizes are binding: Python's zipfile stops a member at its
+    declared size (and fails its CRC), so a member cannot expand further."""
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise ValidationError(_("The file is not an Excel workbook (.xlsx). Please use the template.")) from exc
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise _refuse_packing()
+    total = 0
+    for member in members:
+        total += member.file_size
+        if member.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES:
+            raise _refuse_packing()
+        if member.file_size > RATIO_FLOOR and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+            raise _refuse_packing()
+
+
+def _too_big(rows: int | str, columns: int | str) -> ValidationError:
+    return ValidationError(
+        _(
+            "The sheet is too large: %(rows)s rows and %(cols)s columns, at most %(max_rows)s rows and "
+            "%(max_cols)s columns are accepted. Delete the unused rows and columns, or copy the data into "
+            "the template."
+        )
+        % {"rows": rows, "cols": columns, "max_rows": MAX_SHEET_ROWS, "max_cols": MAX_SHEET_COLUMNS},
+        code="xlsx_too_big",
+    )
+
+
+class _Budget:
+    """The wall-clock time one upload may take to read."""
+
+    def __init__(self) -> None:
+        self.deadline = time.monotonic() + READ_SECONDS
+
+    def check(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise ValidationError(
+                _(
+                    "Reading the file took too long (more than %(s)s seconds). "
+                    "Please copy the data into the template and upload it again."
+                )
+                % {"s": int(READ_SECONDS)},
+                code="xlsx_too_slow",
+            )
+
+
 def read_rows(upload: IO[bytes], *, headers: Sequence[str], required: Sequence[str] = ()) -> list[Row]:
     """Read the first sheet of an uploaded .xlsx into rows keyed by header.
 
     The header row is the first row that contains every required header; rows
     above it (titles, instructions) are skipped, as are blank rows. Raises a
-    ValidationError with a Chinese message when the file cannot be used."""
+    ValidationError with a Chinese message when the file cannot be used,
+    including a file built to exhaust the server (see the module's guards)."""
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_UPLOAD_BYTES:
         raise ValidationError(_("The file is too large (at most 10 MB)."))
+    budget = _Budget()
+    check_archive(upload)
     try:
         upload.seek(0)
+        # openpyxl reads the sheet's <dimension> here, and only the sheet's
+        # head (see _size_from_sheet_header).
         wb = load_workbook(upload, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise ValidationError(_("The file is not an Excel workbook (.xlsx). Please use the template.")) from exc
     try:
+        budget.check()
+        if not wb.worksheets:
+            raise ValidationError(_("The file is not an Excel workbook (.xlsx). Please use the template."))
         ws = wb.worksheets[0]
-        rows: Iterator[tuple[Any, ...]] = ws.iter_rows(values_only=True)
+        declared_rows, declared_columns = ws.max_row, ws.max_column
+        if (declared_rows or 0) > MAX_SHEET_ROWS or (declared_columns or 0) > MAX_SHEET_COLUMNS:
+            raise _too_big(declared_rows or "?", declared_columns or "?")
+        # Bounded whatever the sheet declares: one row past the limit tells
+        # that there are too many, and columns beyond the limit are not built.
+        rows: Iterator[tuple[Any, ...]] = ws.iter_rows(
+            max_row=MAX_SHEET_ROWS + 1,
+            max_col=min(declared_columns or MAX_SHEET_COLUMNS, MAX_SHEET_COLUMNS),
+            values_only=True,
+        )
         needed = set(required or headers)
         index: dict[str, int] | None = None
         result: list[Row] = []
         for number, raw in enumerate(rows, start=1):
+            if number > MAX_SHEET_ROWS:
+                raise ValidationError(
+                    _(
+                        "The sheet has more than %(n)s rows (blank rows included). Delete the unused rows, "
+                        "or copy the data into the template."
+                    )
+                    % {"n": MAX_SHEET_ROWS},
+                    code="xlsx_too_many_rows",
+                )
+            if number % 256 == 0:
+                budget.check()
             values = [_clean(v) for v in raw]
             if index is None:
                 names = [str(v) if v is not None else "" for v in values]
@@ -225,6 +361,7 @@ def read_rows(upload: IO[bytes], *, headers: Sequence[str], required: Sequence[s
             if len(result) >= MAX_UPLOAD_ROWS:
                 raise ValidationError(_("The file has too many rows (at most %(n)s).") % {"n": MAX_UPLOAD_ROWS})
             result.append(Row(number, {name: values[i] if i < len(values) else None for name, i in index.items()}))
+        budget.check()
         if index is None:
             raise ValidationError(
                 _("The header row was not found. The first sheet must have the columns: %(cols)s.")

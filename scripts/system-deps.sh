@@ -6,6 +6,8 @@ command -v msgfmt >/dev/null || need+=(gettext)
 command -v chromium >/dev/null || need+=(chromium)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei" || need+=(fonts-wqy-microhei)
+# CJK Extension B (names such as 𠀀 𪚥): the PDFs' fallback font HanaMinB.
+fc-list 2>/dev/null | grep -qi "HanaMinB" || need+=(fonts-hanazono)
 dpkg -s libpango-1.0-0 >/dev/null 2>&1 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 # PgBouncer: tests/jianfu/test_two_nodes.py puts it (transaction mode) in front of PostgreSQL.
 [ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)

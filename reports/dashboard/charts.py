@@ -13,9 +13,7 @@ from xml.sax.saxutils import escape
 from django.utils.safestring import SafeString, mark_safe
 
 PALETTE = ("#2f5597", "#c0504d", "#9bbb59", "#8064a2", "#4bacc6", "#f79646")
-
-
-FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"
+FONT = "WenQuanYi Micro Hei, HanaMinB, Noto Sans CJK SC, sans-serif"  # as static/reports/pdf.css
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jianfu.validators import SingleLineFieldsMixin
 from schools.models import AfterSchoolContent, AfterSchoolPlan
 
 
@@ -37,7 +38,7 @@ class AfterSchoolPlanForm(forms.ModelForm):
         }
 
 
-class AfterSchoolDayForm(forms.Form):
+class AfterSchoolDayForm(SingleLineFieldsMixin, forms.Form):
     no_school = forms.BooleanField(label=_("no school"), required=False)
     held = forms.BooleanField(label=_("held"), required=False, initial=True)
     start_time = forms.TimeField(

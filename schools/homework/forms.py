@@ -5,13 +5,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jianfu.validators import SingleLineFieldsMixin
 from jianfu.xlsx import MAX_UPLOAD_BYTES
 from schools.homework.models import MAX_ITEM_MINUTES
 from schools.homework.services import ItemSpec
 from schools.models import HomeworkKind, Subject
 
 
-class HomeworkItemForm(forms.Form):
+class HomeworkItemForm(SingleLineFieldsMixin, forms.Form):
     """One row of the class-day page. A row left blank is no item, so that
     clearing a row removes the item."""
 
@@ -55,7 +56,7 @@ class HomeworkItemForm(forms.Form):
 HomeworkItemFormSet = forms.formset_factory(HomeworkItemForm, extra=0, max_num=30, validate_max=True)
 
 
-class HomeworkUploadForm(forms.Form):
+class HomeworkUploadForm(SingleLineFieldsMixin, forms.Form):
     file = forms.FileField(
         label=_("Excel file (.xlsx)"),
         widget=forms.ClearableFileInput(

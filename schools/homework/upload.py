@@ -93,7 +93,8 @@ def _grade(reader: RowReader) -> int | None:
     text = reader.text(COL_GRADE, required=True).replace("年级", "").replace(" ", "")
     if not text:
         return None
-    grade = _JUNIOR.get(text) or _NUMERALS.get(text) or (int(text) if text.isdigit() else 0)
+    # isdecimal, not isdigit: "²" is a digit that int() refuses; full-width "３" is decimal and fine.
+    grade = _JUNIOR.get(text) or _NUMERALS.get(text) or (int(text) if text.isdecimal() else 0)
     if not 1 <= grade <= 9:
         reader.error(COL_GRADE, _("a grade from 1 to 9 is expected"))
         return None
@@ -104,7 +105,7 @@ def _class_number(reader: RowReader) -> int | None:
     text = re.sub(r"[()（）班\s]", "", reader.text(COL_CLASS, required=True))
     if not text and reader.failed(COL_CLASS):
         return None
-    if text.isdigit() and int(text) >= 1:
+    if text.isdecimal() and int(text) >= 1:
         return int(text)
     reader.error(COL_CLASS, _("a class number such as 2 is expected"))
     return None

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jianfu.params import int_param
 from jianfu.scoping import districts_visible_to, get_visible_school
 from jianfu.xlsx import XLSX_MIMETYPE
 from schools.errors import RecordError
@@ -232,9 +233,10 @@ def homework_compliance_page(request: HttpRequest) -> HttpResponse:
 
 
 def _int_or_404(value: str) -> int:
-    if not value.isdigit():
+    number = int_param(value)
+    if number is None:
         raise Http404
-    return int(value)
+    return number
 
 
 def homework_public(request: HttpRequest, code: str) -> HttpResponse:

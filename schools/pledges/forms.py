@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jianfu.validators import SingleLineFieldsMixin
 from schools.models import PledgeText, SchoolYear
 from schools.pledges.services import COMMITMENT_MAX_CHARS
 
@@ -29,7 +30,7 @@ class TextVersionField(forms.ModelChoiceField):
         return f"v{obj.version} · {obj.title}"
 
 
-class SignatureForm(forms.Form):
+class SignatureForm(SingleLineFieldsMixin, forms.Form):
     text = TextVersionField(label=_("Text version signed"), queryset=PledgeText.objects.none(), empty_label=None)
     signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
     principal_signatory = forms.CharField(label=_("Signed for the school by"), max_length=50)
@@ -51,14 +52,14 @@ class SignatureForm(forms.Form):
         self.initial.setdefault("bureau_signatory", latest.bureau_signatory if latest else "")
 
 
-class ScanForm(forms.Form):
+class ScanForm(SingleLineFieldsMixin, forms.Form):
     scan = forms.FileField(
         label=_("Signed copy (PDF or photo)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/*"}),
     )
 
 
-class TeacherPledgeForm(forms.Form):
+class TeacherPledgeForm(SingleLineFieldsMixin, forms.Form):
     teacher_count = forms.IntegerField(label=_("Teachers"), min_value=0, max_value=100_000)
     teacher_pledge_count = forms.IntegerField(label=_("Teacher pledges collected"), min_value=0, max_value=100_000)
 
@@ -70,7 +71,7 @@ class TeacherPledgeForm(forms.Form):
         return data
 
 
-class CommitmentForm(forms.Form):
+class CommitmentForm(SingleLineFieldsMixin, forms.Form):
     commitment = forms.CharField(
         label=_("Public commitment"),
         max_length=COMMITMENT_MAX_CHARS,

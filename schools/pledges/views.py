@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jianfu.documents import document_response
+from jianfu.params import int_param
 from jianfu.permissions import bureau_required
 from schools.access import filing_view
 from schools.models import School, SchoolPledge, SchoolYear
@@ -25,9 +26,10 @@ def _school_year(request: HttpRequest) -> SchoolYear:
     """The year chosen with ?year=, or the current one; 404 without any."""
     raw = request.GET.get("year") or request.POST.get("year")
     if raw:
-        if not raw.isdigit():
+        year_id = int_param(raw)
+        if year_id is None:
             raise Http404
-        return get_object_or_404(SchoolYear, pk=int(raw))
+        return get_object_or_404(SchoolYear, pk=year_id)
     year = selectors.school_year_current()
     if year is None:
         raise Http404
@@ -63,10 +65,10 @@ def pledge_remind(request: HttpRequest) -> HttpResponse:
     year = _school_year(request)
     schools: list[School] | None = None
     if request.POST.get("school"):
-        raw = request.POST["school"]
-        if not raw.isdigit():
+        school_id = int_param(request.POST["school"])
+        if school_id is None:
             raise Http404
-        schools = [get_object_or_404(School, pk=int(raw))]
+        schools = [get_object_or_404(School, pk=school_id)]
 
     def link_for(school: School) -> str:
         return request.build_absolute_uri(reverse("school_pledge", args=[school.pk]) + f"?year={year.pk}")

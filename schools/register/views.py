@@ -30,7 +30,7 @@ from schools.register.selectors import get_import_batch, import_batches_of, regi
 from schools.register.services import ImportRefused, import_batch_apply, import_batch_cancel, register_import_preview
 from supervision.districts.admin import warn_about_loads
 from supervision.districts.selectors import current_district_of_school, current_supervisors_of_school
-from supervision.models import SupervisionItem, Supervisor
+from supervision.models import DistrictMembership, SupervisionItem, Supervisor, SupervisorAssignment
 
 MAX_ERRORS_SHOWN = 500
 
@@ -195,9 +195,20 @@ def public_sign(request: HttpRequest, code: str) -> HttpResponse:
 
 @cache_control(private=True, max_age=3600)
 def supervisor_photo(request: HttpRequest, pk: int) -> FileResponse:
-    """A supervisor's photo, shown on public signs: only active supervisors'
-    photos are served, never the upload folder itself."""
-    supervisor = get_object_or_404(Supervisor, pk=pk, active=True)
+    """A supervisor's photo, shown on public signs: served only for the
+    supervisors a sign shows today (active, assigned today to a district
+    that has an active school today), never the upload folder itself; a
+    former or not yet assigned supervisor's photo is nobody's business."""
+    today = timezone.localdate()
+    districts_with_schools = (
+        DistrictMembership.objects.active_on(today).filter(school__active=True).values("district_id")
+    )
+    on_a_sign = (
+        SupervisorAssignment.objects.active_on(today)
+        .filter(district_id__in=districts_with_schools)
+        .values("supervisor_id")
+    )
+    supervisor = get_object_or_404(Supervisor, pk=pk, active=True, pk__in=on_a_sign)
     if not supervisor.photo:
         raise Http404
     response = FileResponse(stored_file_open(file=supervisor.photo), content_type="image/jpeg")

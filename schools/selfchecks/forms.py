@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jianfu.validators import SingleLineFieldsMixin
 from schools.models import PeriodKind, School, Semester
 from supervision.models import ItemResult, SupervisionItem
 
@@ -28,7 +29,7 @@ class ItemChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.code} {obj.title}"
 
 
-class SelfCheckRoundForm(forms.Form):
+class SelfCheckRoundForm(SingleLineFieldsMixin, forms.Form):
     period_kind = forms.ChoiceField(
         label=_("Period"), choices=PeriodKind.choices, initial=PeriodKind.MONTH, widget=forms.RadioSelect
     )
@@ -105,7 +106,7 @@ class SelfCheckRoundForm(forms.Form):
         return self.cleaned_data["schools"]
 
 
-class SelfCheckItemForm(forms.Form):
+class SelfCheckItemForm(SingleLineFieldsMixin, forms.Form):
     """The answer on one item; the prefix names the item."""
 
     result = forms.ChoiceField(label=_("Result"), choices=ItemResult.choices, required=False, widget=forms.RadioSelect)
@@ -117,7 +118,7 @@ class SelfCheckItemForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(SingleLineFieldsMixin, forms.Form):
     comment = forms.CharField(
         label=_("Review comments"),
         required=False,
@@ -127,7 +128,7 @@ class ReviewForm(forms.Form):
     )
 
 
-class CrossCheckFilterForm(forms.Form):
+class CrossCheckFilterForm(SingleLineFieldsMixin, forms.Form):
     """The cross-check list's filters (GET). The choices are what the user
     may see: all rounds and districts for bureau staff, a supervisor's own."""
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jianfu.documents import document_response
+from jianfu.params import int_param
 from jianfu.permissions import bureau_required
 from schools.access import filing_view
 from schools.models import RoundState, School, SelfCheck, SelfCheckEvidence, SelfCheckRound, SelfCheckStatus
@@ -177,11 +178,11 @@ def _save(request: HttpRequest, *, school: School, round_: SelfCheckRound) -> Ht
                     services.selfcheck_add_evidence(selfcheck=selfcheck, item=item, upload=upload, by=request.user)
                 except ValidationError as exc:
                     problems += [f"{item.code} · {upload.name}: {m}" for m in exc.messages]
-        remove = request.POST.get("remove_evidence", "")
-        if remove.isdigit():
+        remove = int_param(request.POST.get("remove_evidence"))
+        if remove is not None:
             evidence = get_object_or_404(
                 SelfCheckEvidence.objects.select_related("item_result__selfcheck"),
-                pk=int(remove),
+                pk=remove,
                 item_result__selfcheck=selfcheck,
             )
             services.selfcheck_remove_evidence(evidence=evidence, by=request.user)

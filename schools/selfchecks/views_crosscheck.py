@@ -21,6 +21,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from jianfu.params import int_param
 from jianfu.scoping import districts_visible_to, get_visible_school, schools_visible_to
 from schools.models import SelfCheckRound
 from schools.selfchecks.crosscheck import crosscheck_of_school, crosscheck_overview
@@ -83,9 +84,9 @@ def crosscheck_school(request: HttpRequest, school_pk: int) -> HttpResponse:
     user: Any = request.user
     school = get_visible_school(user, pk=school_pk)
     round_ = None
-    round_pk = request.GET.get("round", "")
-    if round_pk.isdigit():
-        round_ = _rounds_for(user).filter(pk=int(round_pk), schools=school).first()
+    round_pk = int_param(request.GET.get("round"))
+    if round_pk is not None:
+        round_ = _rounds_for(user).filter(pk=round_pk, schools=school).first()
         if round_ is None:
             raise Http404
     check = crosscheck_of_school(school=school, round=round_)

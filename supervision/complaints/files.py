@@ -4,7 +4,8 @@ A file is accepted only when its content is what it claims to be: the kind
 is decided from the first bytes (never from the name or the browser's
 content type), a name whose extension says otherwise is refused as lying,
 images are decoded and re-encoded without metadata (dropping a phone's GPS
-position), PDFs must parse, and each kind has its own size cap. The stored
+position), PDFs must parse and are written anew without scripts, actions or embedded
+files, and each kind has its own size cap. The stored
 name is always generated."""
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from jianfu.uploads import reencode_image
+from jianfu.uploads import pdf_without_active_content, reencode_image
 
 from ..models import AttachmentKind
 
@@ -154,7 +155,9 @@ def prepare_upload(
     if kind == AttachmentKind.PDF:
         _check_pdf(data)
         return PreparedFile(
-            content=ContentFile(data, name=f"{uuid.uuid4().hex}.pdf"), kind=kind, content_type="application/pdf"
+            content=ContentFile(pdf_without_active_content(data), name=f"{uuid.uuid4().hex}.pdf"),
+            kind=kind,
+            content_type="application/pdf",
         )
     content_type = AUDIO_FORMATS[fmt][1]
     return PreparedFile(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jianfu.roles import SECTIONS
+from jianfu.validators import SingleLineFieldsMixin
 from schools.models import School
 from supervision.complaints import captcha
 from supervision.complaints.files import PreparedFile, prepare_upload
@@ -72,7 +73,7 @@ def _prepare_files(form: forms.Form, field: str, *, limit: int) -> list[Prepared
 ATTACHMENT_ACCEPT = "image/*,application/pdf,audio/*,.amr,.m4a"
 
 
-class PublicComplaintForm(forms.Form):
+class PublicComplaintForm(SingleLineFieldsMixin, forms.Form):
     """The public form: phone-first, nothing asked beyond what the case
     needs. ``website`` is a honeypot hidden from people."""
 
@@ -247,7 +248,7 @@ class PublicComplaintForm(forms.Form):
         return data
 
 
-class StatusForm(forms.Form):
+class StatusForm(SingleLineFieldsMixin, forms.Form):
     number = forms.CharField(
         label=_("Case number"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
@@ -261,7 +262,7 @@ class StatusForm(forms.Form):
 # --- staff --------------------------------------------------------------------------
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(SingleLineFieldsMixin, forms.Form):
     """A case that came by the hotline, a letter, a visit or from above."""
 
     channel = forms.ChoiceField(
@@ -336,15 +337,15 @@ class IntakeForm(forms.Form):
         return data
 
 
-class NoteForm(forms.Form):
+class NoteForm(SingleLineFieldsMixin, forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(SingleLineFieldsMixin, forms.Form):
     reason = forms.CharField(label=_("Reason (the complainant reads it)"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class AssignForm(forms.Form):
+class AssignForm(SingleLineFieldsMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Assign to"), choices=AssigneeKind.choices, widget=forms.RadioSelect)
     supervisor = forms.ModelChoiceField(label=_("Supervisor"), queryset=Supervisor.objects.none(), required=False)
     section = forms.ModelChoiceField(label=_("Section"), queryset=Group.objects.none(), required=False)
@@ -366,11 +367,11 @@ class AssignForm(forms.Form):
         self.fields["section"].queryset = Group.objects.filter(name__in=SECTIONS).order_by("name")  # type: ignore[attr-defined]
 
 
-class FindingsForm(forms.Form):
+class FindingsForm(SingleLineFieldsMixin, forms.Form):
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class ConcludeForm(forms.Form):
+class ConcludeForm(SingleLineFieldsMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ComplaintOutcome.choices, widget=forms.RadioSelect)
     liability = forms.ChoiceField(label=_("Liability"), choices=Liability.choices, widget=forms.RadioSelect)
     liable_person = forms.CharField(label=_("Person liable (post and name)"), max_length=100, required=False)
@@ -378,7 +379,7 @@ class ConcludeForm(forms.Form):
     conclusion = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(SingleLineFieldsMixin, forms.Form):
     template = forms.ModelChoiceField(
         label=_("Start from a template"),
         queryset=ComplaintReplyTemplate.objects.none(),
@@ -392,16 +393,16 @@ class ReplyForm(forms.Form):
         self.fields["template"].queryset = ComplaintReplyTemplate.objects.filter(active=True)  # type: ignore[attr-defined]
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(SingleLineFieldsMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(SingleLineFieldsMixin, forms.Form):
     new_due = forms.DateField(label=_("New time limit"), widget=_date_input())
     reason = forms.CharField(label=_("Reason for the extension"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DuplicateForm(forms.Form):
+class DuplicateForm(SingleLineFieldsMixin, forms.Form):
     original = forms.ModelChoiceField(label=_("Earlier case of the same matter"), queryset=ComplaintCase.objects.none())
 
     def __init__(self, *args: Any, case: ComplaintCase, **kwargs: Any) -> None:
@@ -411,11 +412,11 @@ class DuplicateForm(forms.Form):
         self.fields["original"].queryset = duplicate_candidates(case)  # type: ignore[attr-defined]
 
 
-class RevealForm(forms.Form):
+class RevealForm(SingleLineFieldsMixin, forms.Form):
     reason = forms.CharField(label=_("Why you need it"), max_length=200, required=False)
 
 
-class RectificationForm(forms.Form):
+class RectificationForm(SingleLineFieldsMixin, forms.Form):
     deadline = forms.DateField(label=_("Deadline"), widget=_date_input())
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     description = forms.CharField(
@@ -423,7 +424,7 @@ class RectificationForm(forms.Form):
     )
 
 
-class AttachForm(forms.Form):
+class AttachForm(SingleLineFieldsMixin, forms.Form):
     uploads = MultipleFileField(label=_("Files"), widget=MultipleFileInput(attrs={"accept": ATTACHMENT_ACCEPT}))
     is_recording = forms.BooleanField(label=_("These are call recordings"), required=False)
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jianfu.params import int_param
 from jianfu.permissions import bureau_required
 from schools.models import School
 from supervision.complaints import forms as cf
@@ -197,8 +198,7 @@ def _make_form(name: str, case: ComplaintCase, data: Any = None, files: Any = No
 
 def _filters(request: HttpRequest) -> CaseFilter:
     def _int(name: str) -> int | None:
-        value = request.GET.get(name, "")
-        return int(value) if value.isdigit() else None
+        return int_param(request.GET.get(name))
 
     status = request.GET.get("status", "")
     if status not in {"", "open", *S.values}:
@@ -289,8 +289,8 @@ def _detail_context(
         if name == "duplicate" and case.duplicate_of_id:
             continue
         initial: dict[str, Any] = {}
-        if name == "reply" and template_id.isdigit():
-            initial["reply"] = next((text for t, text in templates if t.pk == int(template_id)), "")
+        if name == "reply" and int_param(template_id) is not None:
+            initial["reply"] = next((text for t, text in templates if t.pk == int_param(template_id)), "")
         if name == "extend" and case.extension_reason:
             continue
         action_forms[name] = _make_form(name, case, **initial)

@@ -10,6 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jianfu.validators import SingleLineFieldsMixin
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -32,7 +34,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(SingleLineFieldsMixin, forms.Form):
     plan = forms.CharField(
         label=_("Rectification plan and measures taken"),
         max_length=20000,
@@ -44,7 +46,7 @@ class AnswerForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(SingleLineFieldsMixin, forms.Form):
     ACCEPT = "accept"
     RETURN = "return"
 
@@ -57,7 +59,7 @@ class ReviewForm(forms.Form):
     )
 
 
-class RaiseForm(forms.Form):
+class RaiseForm(SingleLineFieldsMixin, forms.Form):
     """A demand raised after the visit from one of its non-compliant items."""
 
     description = forms.CharField(

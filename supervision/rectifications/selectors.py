@@ -1,8 +1,8 @@
 """Reads about rectification demands, scoped through :mod:`jianfu.scoping`.
 
 Who sees a demand: bureau staff all; a principal those of their school; a
-supervisor those of the schools they are responsible for today, and the ones
-they raised themselves (read-only once the school has left their district).
+supervisor those of the schools they are responsible for today, including
+the ones they raised, which leave their scope with the school.
 Who acts on it: the school's principal answers; a supervisor of the school's
 current district accepts or returns."""
 
@@ -32,10 +32,10 @@ def rectifications_visible_to(user: Any) -> RectificationQuerySet:
         return Rectification.objects.none()
     if user.is_bureau:
         return Rectification.objects.all()
-    schools = schools_visible_to(user).values("pk")
-    if user.is_supervisor:
-        return Rectification.objects.filter(Q(school__in=schools) | Q(raised_by=user))
-    return Rectification.objects.filter(school__in=schools)
+    # Only while responsible for the school: the supervisor who raised a
+    # demand does not keep reading it (and the school's later answers and
+    # evidence) after leaving the district.
+    return Rectification.objects.filter(school__in=schools_visible_to(user).values("pk"))
 
 
 def user_may_answer(user: Any, rectification: Rectification) -> bool:

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from jianfu.outbox import publish_after_commit
 from jianfu.scoping import schools_visible_to
-from jianfu.uploads import reencode_image
+from jianfu.uploads import pdf_without_active_content, reencode_image
 from schools.models import School
 from supervision.errors import SupervisionError
 from supervision.models import (
@@ -173,8 +173,8 @@ def _locked(rectification: Rectification) -> Rectification:
 
 def evidence_content(upload: UploadedFile) -> tuple[ContentFile, str]:
     """Check one evidence upload and return what to store: images re-encoded
-    as JPEG without metadata, PDFs checked by their signature. Anything else
-    is refused."""
+    as JPEG without metadata, PDFs written anew without scripts, actions or
+    embedded files. Anything else is refused."""
     max_bytes = settings.RECTIFICATION_EVIDENCE_MAX_MB * MB
     if upload.size is not None and upload.size > max_bytes:
         raise SupervisionError(
@@ -184,7 +184,11 @@ def evidence_content(upload: UploadedFile) -> tuple[ContentFile, str]:
     head = upload.read(5)
     upload.seek(0)
     if head == b"%PDF-":
-        return ContentFile(upload.read(), name=f"{uuid.uuid4().hex}.pdf"), EvidenceKind.PDF
+        try:
+            data = pdf_without_active_content(upload.read(max_bytes + 1))
+        except ValidationError as exc:
+            raise SupervisionError(exc.messages[0]) from exc
+        return ContentFile(data, name=f"{uuid.uuid4().hex}.pdf"), EvidenceKind.PDF
     try:
         return reencode_image(upload, max_bytes=max_bytes), EvidenceKind.IMAGE
     except ValidationError as exc:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from jianfu.params import int_param
 from jianfu.scoping import schools_visible_to
 from jianfu.storage import stored_file_open
 from supervision.models import RectificationStatus
@@ -42,7 +43,7 @@ def rectifications_index(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "open")
     if state not in RECTIFICATION_FILTERS:
         state = "open"
-    school_id = int(request.GET["school"]) if request.GET.get("school", "").isdigit() else None
+    school_id = int_param(request.GET.get("school"))
     today = timezone.localdate()
     rows = rectification_list(user=request.user, state=state, school_id=school_id, today=today)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from jianfu.params import int_param
 from jianfu.permissions import bureau_required
 from schools.models import Semester
 from supervision.visits.coverage import coverage_by_district, supervisor_visit_counts
@@ -20,8 +21,9 @@ def bureau_coverage(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     semesters = list(Semester.objects.select_related("school_year").order_by("-start_date"))
     semester = None
-    if request.GET.get("semester", "").isdigit():
-        semester = next((s for s in semesters if s.pk == int(request.GET["semester"])), None)
+    wanted = int_param(request.GET.get("semester"))
+    if wanted is not None:
+        semester = next((s for s in semesters if s.pk == wanted), None)
     if semester is None:
         semester = next((s for s in semesters if s.start_date <= today <= s.end_date), None) or next(
             (s for s in semesters if s.start_date <= today), None

@@ -3,7 +3,9 @@
 Who sees a visit: bureau staff all; a principal the visits of their school; a
 supervisor the visits of the schools they are responsible for today, and the
 visits they submitted or took part in (their own past visits stay readable
-after a change of district)."""
+after a change of district, read-only and as they were on the last day the
+supervisor was responsible for the school: without later amendments, nor
+the school's demands, answers and evidence)."""
 
 from __future__ import annotations
 
@@ -13,13 +15,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jianfu.scoping import schools_visible_to, supervisor_of
+from jianfu.scoping import schools_visible_to, supervisor_of, supervisor_responsible_until
 from schools.models import School
 from supervision.districts.selectors import schools_of_supervisor_now
 from supervision.models import (
@@ -87,25 +102,46 @@ def _count_subquery(qs: QuerySet[Any], group: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+def former_view_until(*, user: Any, visit: Visit) -> datetime.date | None:
+    """For a supervisor reading their own visit of a school they are no
+    longer responsible for: the last day they were (or the visit's day if
+    they never were). None when the user reads the visit in full."""
+    if not getattr(user, "is_authenticated", False) or not user.is_supervisor:
+        return None
+    today = timezone.localdate()
+    until = supervisor_responsible_until(user, school_id=visit.school_id, on=today)
+    if until == today:
+        return None
+    return max(until, visit.date) if until else visit.date
+
+
 def visit_detail(*, user: Any, pk: int) -> Visit:
     """One visit with its results, photos, supervisors, demands and
-    amendments, or 404 outside the user's scope. A fixed number of queries."""
-    visit = (
-        visits_visible_to(user)
-        .select_related("school", "submitted_by")
-        .prefetch_related(
-            "supervisors",
-            "photos",
-            Prefetch("results", queryset=VisitItemResult.objects.prefetch_related("rectifications")),
-            Prefetch("amendments", queryset=VisitAmendment.objects.select_related("by")),
-            Prefetch("rectifications", queryset=Rectification.objects.order_by("pk")),
-            Prefetch("checked_rectifications", queryset=Rectification.objects.order_by("pk")),
-        )
-        .filter(pk=pk)
-        .first()
-    )
+    amendments, or 404 outside the user's scope. A fixed number of queries.
+
+    A former supervisor reading their own visit gets it as it was on their
+    last responsible day (``visit.former_until`` is that day): its photos
+    (all submitted with the visit), the amendments up to then, and none of
+    the school's demands, whose pages are out of their scope now."""
+    visit = visits_visible_to(user).select_related("school", "submitted_by").filter(pk=pk).first()
     if visit is None:
         raise Http404
+    until = former_view_until(user=user, visit=visit)
+    demands = Rectification.objects.order_by("pk")
+    amendments = VisitAmendment.objects.select_related("by")
+    if until is not None:
+        demands = demands.none()
+        amendments = amendments.filter(at__date__lte=until)
+    prefetch_related_objects(
+        [visit],
+        "supervisors",
+        "photos",  # taken by the visit's own supervisors when they submitted it
+        Prefetch("results", queryset=VisitItemResult.objects.prefetch_related(Prefetch("rectifications", demands))),
+        Prefetch("amendments", queryset=amendments),
+        Prefetch("rectifications", queryset=demands),
+        Prefetch("checked_rectifications", queryset=demands),
+    )
+    visit.former_until = until  # type: ignore[attr-defined]
     return visit
 
 
@@ -193,8 +229,12 @@ def supervisor_school_months(*, user: Any, today: datetime.date | None = None) -
 
 
 def recent_visits_by(*, user: Any, limit: int = 10) -> list[Visit]:
+    """The user's latest visits to the schools they are responsible for today
+    (a school that has left their district leaves their start page)."""
     return list(
-        Visit.objects.filter(submitted_by=user).select_related("school").order_by("-date", "-submitted_at")[:limit]
+        Visit.objects.filter(submitted_by=user, school__in=schools_visible_to(user).values("pk"))
+        .select_related("school")
+        .order_by("-date", "-submitted_at")[:limit]
     )
 
 

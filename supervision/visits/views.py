@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
 
+from jianfu.params import int_param
 from jianfu.permissions import supervisor_required
 from jianfu.scoping import get_visible_school, schools_visible_to, supervisor_of
 from jianfu.storage import stored_file_open
@@ -87,7 +88,7 @@ def _checklist_for(data: Any) -> list[SupervisionItem]:
     items = checklist_items()
     if data is None:
         return items
-    rated = {int(k[7:]) for k, v in data.items() if k.startswith("result_") and k[7:].isdigit() and v}
+    rated = {n for k, v in data.items() if k.startswith("result_") and v and (n := int_param(k[7:])) is not None}
     missing = rated - {i.pk for i in items}
     if missing:
         items += list(SupervisionItem.objects.filter(pk__in=missing).order_by("order", "code"))
@@ -279,9 +280,7 @@ def visits_index(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (user.is_bureau or user.is_supervisor or user.is_principal):  # type: ignore[union-attr]
         raise Http404
-    school_id = None
-    if request.GET.get("school", "").isdigit():
-        school_id = int(request.GET["school"])
+    school_id = int_param(request.GET.get("school"))
     month = _month_param(request.GET.get("month"))
     page = Paginator(visit_list(user=user, school_id=school_id, month=month), 30).get_page(request.GET.get("page"))
     context = {

@@ -96,5 +96,8 @@ def photo_upload(name: str = "IMG_0001.jpg", **kwargs: Any) -> SimpleUploadedFil
 
 
 def pdf_upload(name: str = "plan.pdf") -> SimpleUploadedFile:
-    content = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
+    # A real one-page PDF: uploads are rewritten from their pages, so a bare
+    # signature is no longer accepted.
+    from tests.supervision.complaint_factories import pdf_bytes
+
+    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
