@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from jianfu.audit import audit_record
 from jianfu.models import AuditAction
-from reports import services
+from reports.jobs import services
 from reports.models import JobStatus, ReportJob
 from tests.s3server import S3Server, free_port
 
