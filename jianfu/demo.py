@@ -262,6 +262,10 @@ def build_demo(today: datetime.date | None = None) -> DemoSummary:
 
     build_crosscheck_demo(rng, today=today, schools=schools, bureau=bureau)
 
+    from supervision.surveys.demo import build_surveys_demo
+
+    build_surveys_demo(rng, today=today, schools=schools, bureau=bureau)
+
     from reports.demo_scoring import build_scoring_demo
 
     build_scoring_demo(today=today)

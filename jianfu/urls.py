@@ -37,6 +37,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("schools.urls_records")),
     path("", include("supervision.complaints.urls")),
+    path("", include("supervision.surveys.urls")),
     path("admin/", admin.site.urls),
     path("", include("supervision.urls")),
 ]

@@ -317,3 +317,4 @@ class OverdueDigestAdmin(admin.ModelAdmin):
 # The complaint data kept by bureau staff (categories, reply templates, the
 # working-day calendar) is registered in its own module.
 from .complaints import admin as complaints_admin  # noqa: E402, F401
+from .surveys import admin as surveys_admin  # noqa: E402, F401

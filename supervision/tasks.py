@@ -75,3 +75,8 @@ def sweep_notifications() -> int:
     from supervision.services.outbox import notifications_sweep
 
     return notifications_sweep()
+
+
+# The survey tasks live with their subject; importing them here lets Celery's
+# autodiscovery (which reads <app>.tasks) register them.
+from supervision.surveys import tasks as survey_tasks  # noqa: E402, F401

@@ -7,4 +7,6 @@ __all__ = ["EXPORTERS", "ExcelExporter", "Exporter", "PdfExporter", "Progress", 
 
 
 def load_all() -> None:
+    from supervision.surveys import exports  # noqa: F401
+
     from . import audit, notices, rankings, register_lists  # noqa: F401
