@@ -19,19 +19,27 @@ WEEKDAYS = {
 }
 
 
-@register.filter
-def pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+def _number(value: object) -> float | None:
+    # A missing object in a template lookup arrives as "" (string_if_invalid).
+    return float(value) if isinstance(value, int | float) else None
 
 
 @register.filter
-def minutes(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f}"
+def pct(value: object) -> str:
+    number = _number(value)
+    return "—" if number is None else f"{number * 100:.1f}%"
 
 
 @register.filter
-def hours(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
+def minutes(value: object) -> str:
+    number = _number(value)
+    return "—" if number is None else f"{number:.0f}"
+
+
+@register.filter
+def hours(value: object) -> str:
+    number = _number(value)
+    return "—" if number is None else f"{number:.1f}"
 
 
 @register.filter
