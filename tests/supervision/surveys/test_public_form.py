@@ -5,7 +5,6 @@ input changes nothing."""
 
 from __future__ import annotations
 
-import datetime
 import threading
 
 import pytest
