@@ -32,6 +32,16 @@ from tests.factories import SemesterFactory
 from tests.schools.filing_factories import PledgeTextFactory, SelfCheckRoundFactory, checklist_items
 from tests.supervision.complaint_factories import case_in_status
 from tests.supervision.factories import RectificationFactory, VisitFactory, VisitItemResultFactory, item
+from tests.supervision.surveys.helpers import open_round as open_survey_round
+from tests.supervision.surveys.helpers import submit as survey_submit
+
+
+def survey_text_answer(survey_round: Any, school: Any) -> Any:
+    from supervision.surveys.models import SurveyTextAnswer
+
+    survey_submit(survey_round, school, text="作业太多")
+    return SurveyTextAnswer.objects.get(round=survey_round)
+
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +60,10 @@ PUBLIC = {
     "complaints:captcha",
     "complaints:public_done",
     "complaints:public_status",
+    # The public survey form of a school's link (the token is the capability).
+    "surveys:public_form",
+    "surveys:public_done",
+    "surveys:public_captcha",
 }
 NO_OBJECT = {
     "home",
@@ -79,6 +93,8 @@ NO_OBJECT = {
     "selfcheck_crosscheck",
     "complaints:staff_intake",
     "complaints:assigned_list",
+    "surveys:rounds",
+    "surveys:round_new",
 }
 BUREAU_ONLY_KINDS = {"register_template", "register_export", "register_import", "reports:request"}
 
@@ -129,6 +145,8 @@ def foreign_objects(world: Any) -> dict[str, str]:
     attachment = ComplaintAttachment.objects.create(
         case=case, kind="pdf", file=ContentFile(b"%PDF-1.4", name="c.pdf"), content_type="application/pdf", size=8
     )
+    survey = open_survey_round(world, schools=[b])
+    survey_text = survey_text_answer(survey, b)
     builders: dict[str, Callable[[], str]] = {
         "complaints:staff_detail": lambda: reverse("complaints:staff_detail", args=[case.pk]),
         "complaints:staff_reveal": lambda: reverse("complaints:staff_reveal", args=[case.pk]),
@@ -173,6 +191,17 @@ def foreign_objects(world: Any) -> dict[str, str]:
         "register_export": lambda: reverse("register_export", args=["schools"]),
         "register_import": lambda: reverse("register_import", args=["schools"]),
         "reports:request": lambda: reverse("reports:request", args=["district_roster_xlsx"]),
+        "surveys:questionnaire": lambda: reverse("surveys:questionnaire", args=[survey.questionnaire_id]),
+        "surveys:round": lambda: reverse("surveys:round", args=[survey.pk]),
+        "surveys:round_close": lambda: reverse("surveys:round_close", args=[survey.pk]),
+        "surveys:links": lambda: reverse("surveys:links", args=[survey.pk]),
+        "surveys:texts": lambda: reverse("surveys:texts", args=[survey.pk]),
+        "surveys:text_redact": lambda: reverse("surveys:text_redact", args=[survey.pk, survey_text.pk]),
+        "surveys:paper_import": lambda: reverse("surveys:paper_import", args=[survey.pk]),
+        "surveys:paper_template": lambda: reverse("surveys:paper_template", args=[survey.pk]),
+        "surveys:school": lambda: reverse("surveys:school", args=[survey.pk, b.pk]),
+        "surveys:notice": lambda: reverse("surveys:notice", args=[survey.pk, b.pk]),
+        "surveys:notice_pdf": lambda: reverse("surveys:notice_pdf", args=[survey.pk, b.pk]),
     }
     return {name: build() for name, build in builders.items()}
 
