@@ -133,9 +133,9 @@ class Question(models.Model):
 
 
 class RoundState(models.TextChoices):
-    UPCOMING = "upcoming", _("Not open yet")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    UPCOMING = "upcoming", pgettext_lazy("survey round", "Not open yet")
+    OPEN = "open", pgettext_lazy("survey round", "Open")
+    CLOSED = "closed", pgettext_lazy("survey round", "Closed")
 
 
 class SurveyRound(models.Model):
@@ -191,7 +191,7 @@ def new_token() -> str:
 class RoundSchool(models.Model):
     """A school of a round (调查学校) with the token of its public link."""
 
-    round = models.ForeignKey(SurveyRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="entries")
+    round = models.ForeignKey(SurveyRound, verbose_name=pgettext_lazy("survey", "round"), on_delete=models.CASCADE, related_name="entries")
     school = models.ForeignKey(
         "schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="survey_entries"
     )
@@ -210,7 +210,7 @@ class RoundSchool(models.Model):
 class SurveyResponse(models.Model):
     """An anonymous response (问卷答卷): school, grade, class if asked, the answers; no identity."""
 
-    round = models.ForeignKey(SurveyRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="responses")
+    round = models.ForeignKey(SurveyRound, verbose_name=pgettext_lazy("survey", "round"), on_delete=models.CASCADE, related_name="responses")
     school = models.ForeignKey(
         "schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="survey_responses"
     )
@@ -244,10 +244,10 @@ class SurveyTextAnswer(models.Model):
     response = models.ForeignKey(
         SurveyResponse, verbose_name=_("response"), on_delete=models.CASCADE, related_name="texts"
     )
-    round = models.ForeignKey(SurveyRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="+")
+    round = models.ForeignKey(SurveyRound, verbose_name=pgettext_lazy("survey", "round"), on_delete=models.CASCADE, related_name="+")
     school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="+")
     question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="+")
-    text = models.TextField(_("answer"))
+    text = models.TextField(pgettext_lazy("survey", "answer"))
     redacted = models.TextField(_("redacted text"), blank=True)
     quotable = models.BooleanField(_("may be quoted in a report"), default=False)
     redacted_by = models.ForeignKey(
@@ -276,7 +276,7 @@ class SurveyTextAnswer(models.Model):
 class PaperTally(models.Model):
     """Paper questionnaires' tallies (纸质问卷汇总) of one school and grade, imported from Excel."""
 
-    round = models.ForeignKey(SurveyRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="paper")
+    round = models.ForeignKey(SurveyRound, verbose_name=pgettext_lazy("survey", "round"), on_delete=models.CASCADE, related_name="paper")
     school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="+")
     grade = models.PositiveSmallIntegerField(_("grade"))
     responses = models.PositiveIntegerField(_("questionnaires"))
@@ -329,7 +329,7 @@ class SurveyTally(models.Model):
 
     Counts and sums of the rule questions."""
 
-    round = models.ForeignKey(SurveyRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="tallies")
+    round = models.ForeignKey(SurveyRound, verbose_name=pgettext_lazy("survey", "round"), on_delete=models.CASCADE, related_name="tallies")
     school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="+")
     grade = models.PositiveSmallIntegerField(_("grade"))
     weekday = models.PositiveSmallIntegerField(_("week day described"), help_text=_("1 = Monday; 0 for paper."))
@@ -363,7 +363,7 @@ class SurveyAnswerTally(models.Model):
 
     Responses choosing the option; option 0 holds the count and sum of a number."""
 
-    round = models.ForeignKey(SurveyRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="+")
+    round = models.ForeignKey(SurveyRound, verbose_name=pgettext_lazy("survey", "round"), on_delete=models.CASCADE, related_name="+")
     school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="+")
     grade = models.PositiveSmallIntegerField(_("grade"))
     question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="+")
