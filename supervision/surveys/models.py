@@ -27,6 +27,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
+# "round" is also a self-check batch elsewhere in the catalogue.
+ROUND_LABEL = pgettext_lazy("survey", "round")
+
+
 class Audience(models.TextChoices):
     PARENTS = "parents", _("Parents")
     PUPILS = "pupils", _("Pupils")
@@ -191,7 +195,7 @@ def new_token() -> str:
 class RoundSchool(models.Model):
     """A school of a round (调查学校) with the token of its public link."""
 
-    round = models.ForeignKey(SurveyRound, verbose_name=pgettext_lazy("survey", "round"), on_delete=models.CASCADE, related_name="entries")
+    round = models.ForeignKey(SurveyRound, verbose_name=ROUND_LABEL, on_delete=models.CASCADE, related_name="entries")
     school = models.ForeignKey(
         "schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="survey_entries"
     )
@@ -210,7 +214,7 @@ class RoundSchool(models.Model):
 class SurveyResponse(models.Model):
     """An anonymous response (问卷答卷): school, grade, class if asked, the answers; no identity."""
 
-    round = models.ForeignKey(SurveyRound, verbose_name=pgettext_lazy("survey", "round"), on_delete=models.CASCADE, related_name="responses")
+    round = models.ForeignKey(SurveyRound, verbose_name=ROUND_LABEL, on_delete=models.CASCADE, related_name="responses")
     school = models.ForeignKey(
         "schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="survey_responses"
     )
@@ -244,7 +248,7 @@ class SurveyTextAnswer(models.Model):
     response = models.ForeignKey(
         SurveyResponse, verbose_name=_("response"), on_delete=models.CASCADE, related_name="texts"
     )
-    round = models.ForeignKey(SurveyRound, verbose_name=pgettext_lazy("survey", "round"), on_delete=models.CASCADE, related_name="+")
+    round = models.ForeignKey(SurveyRound, verbose_name=ROUND_LABEL, on_delete=models.CASCADE, related_name="+")
     school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="+")
     question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="+")
     text = models.TextField(pgettext_lazy("survey", "answer"))
@@ -276,7 +280,7 @@ class SurveyTextAnswer(models.Model):
 class PaperTally(models.Model):
     """Paper questionnaires' tallies (纸质问卷汇总) of one school and grade, imported from Excel."""
 
-    round = models.ForeignKey(SurveyRound, verbose_name=pgettext_lazy("survey", "round"), on_delete=models.CASCADE, related_name="paper")
+    round = models.ForeignKey(SurveyRound, verbose_name=ROUND_LABEL, on_delete=models.CASCADE, related_name="paper")
     school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="+")
     grade = models.PositiveSmallIntegerField(_("grade"))
     responses = models.PositiveIntegerField(_("questionnaires"))
@@ -329,7 +333,7 @@ class SurveyTally(models.Model):
 
     Counts and sums of the rule questions."""
 
-    round = models.ForeignKey(SurveyRound, verbose_name=pgettext_lazy("survey", "round"), on_delete=models.CASCADE, related_name="tallies")
+    round = models.ForeignKey(SurveyRound, verbose_name=ROUND_LABEL, on_delete=models.CASCADE, related_name="tallies")
     school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="+")
     grade = models.PositiveSmallIntegerField(_("grade"))
     weekday = models.PositiveSmallIntegerField(_("week day described"), help_text=_("1 = Monday; 0 for paper."))
@@ -363,7 +367,7 @@ class SurveyAnswerTally(models.Model):
 
     Responses choosing the option; option 0 holds the count and sum of a number."""
 
-    round = models.ForeignKey(SurveyRound, verbose_name=pgettext_lazy("survey", "round"), on_delete=models.CASCADE, related_name="+")
+    round = models.ForeignKey(SurveyRound, verbose_name=ROUND_LABEL, on_delete=models.CASCADE, related_name="+")
     school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="+")
     grade = models.PositiveSmallIntegerField(_("grade"))
     question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="+")
