@@ -26,7 +26,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-
 # "round" is also a self-check batch elsewhere in the catalogue.
 ROUND_LABEL = pgettext_lazy("survey", "round")
 
