@@ -36,51 +36,65 @@ def previous_school_day(day: datetime.date) -> datetime.date:
 
 
 _RULE_COLUMNS = {
-    RuleKind.PHONE_IN_SCHOOL: ("phone_n", "phone_flag"),
-    RuleKind.AFTERSCHOOL: ("after_n", "after_flag"),
-    RuleKind.PAID_TUTORING: ("tutor_n", "tutor_flag"),
+    RuleKind.PHONE_IN_SCHOOL.value: ("phone_n", "phone_flag"),
+    RuleKind.AFTERSCHOOL.value: ("after_n", "after_flag"),
+    RuleKind.PAID_TUTORING.value: ("tutor_n", "tutor_flag"),
 }
+
+# (question id, field name, kind, rule, options that count)
+Compiled = list[tuple[int, str, str, str, frozenset[int]]]
+
+
+def compile_questions(questions: Iterable[Question]) -> Compiled:
+    """The questions as plain tuples: a rebuild reads a round's responses
+    through this, hundreds of thousands of times."""
+    return [
+        (q.pk, q.field_name, str(q.kind), str(q.rule), frozenset(int(f) for f in q.flag_choices or []))
+        for q in questions
+        if q.kind != QuestionKind.TEXT
+    ]
 
 
 def _chosen(value: Any) -> list[int]:
-    if value is None or value == "":
-        return []
     if isinstance(value, list):
         return [int(v) for v in value]
     return [int(value)]
 
 
 def contributions(
-    questions: Iterable[Question], answers: Mapping[str, Any], *, grade: int
+    questions: Iterable[Question] | Compiled, answers: Mapping[str, Any], *, grade: int
 ) -> tuple[dict[str, float], list[tuple[int, int, int, float]]]:
     """What one response adds to the summary rows: the rule columns of
     :class:`SurveyTally` (``n`` included) and ``(question, option, count,
     sum)`` rows of :class:`SurveyAnswerTally`."""
+    compiled = questions if isinstance(questions, list) and questions and isinstance(questions[0], tuple) else None
+    if compiled is None:
+        compiled = compile_questions(questions)  # type: ignore[arg-type]
     tally: dict[str, float] = {"n": 1}
     rows: list[tuple[int, int, int, float]] = []
-    for q in questions:
-        value = answers.get(q.field_name)
-        if value is None or value == "" or value == [] or q.kind == QuestionKind.TEXT:
+    for pk, field_name, kind, rule, flags in compiled:
+        value = answers.get(field_name)
+        if value is None or value == "" or value == []:
             continue
-        if q.kind == QuestionKind.NUMBER:
+        if kind == "number":
             number = float(value)
-            rows.append((q.pk, 0, 1, number))
-            if q.rule == RuleKind.HOMEWORK_MINUTES:
+            rows.append((pk, 0, 1, number))
+            if rule == "homework_minutes":
                 tally["hw_n"] = tally.get("hw_n", 0) + 1
                 tally["hw_sum"] = tally.get("hw_sum", 0) + number
                 tally["hw_over"] = tally.get("hw_over", 0) + (number > written_cap(grade))
-            elif q.rule == RuleKind.SLEEP_HOURS:
+            elif rule == "sleep_hours":
                 tally["sleep_n"] = tally.get("sleep_n", 0) + 1
                 tally["sleep_sum"] = tally.get("sleep_sum", 0) + number
                 tally["sleep_under"] = tally.get("sleep_under", 0) + (number < sleep_need(grade))
             continue
         chosen = _chosen(value)
-        rows.extend((q.pk, option, 1, 0.0) for option in chosen)
-        if q.rule in _RULE_COLUMNS:
-            answered, flagged = _RULE_COLUMNS[RuleKind(q.rule)]
+        rows.extend((pk, option, 1, 0.0) for option in chosen)
+        columns = _RULE_COLUMNS.get(rule)
+        if columns is not None:
+            answered, flagged = columns
             tally[answered] = tally.get(answered, 0) + 1
-            flags = {int(f) for f in q.flag_choices or []}
-            tally[flagged] = tally.get(flagged, 0) + bool(flags.intersection(chosen))
+            tally[flagged] = tally.get(flagged, 0) + (not flags.isdisjoint(chosen))
     return tally, rows
 
 

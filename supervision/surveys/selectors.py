@@ -111,18 +111,31 @@ def entry_get_visible(*, user: Any, survey_round: SurveyRound, school_pk: int) -
 
 
 def entry_by_token(*, token: str) -> RoundSchool:
-    entry = (
-        RoundSchool.objects.select_related("round__questionnaire", "school")
-        .filter(token=token, school__active=True)
-        .first()
-    )
-    if entry is None:
-        raise Http404
-    return entry
+    """The school entry of a public link (one query, no ORDER BY)."""
+    try:
+        return RoundSchool.objects.select_related("round__questionnaire", "school").get(
+            token=token, school__active=True
+        )
+    except RoundSchool.DoesNotExist:
+        raise Http404 from None
+
+
+# A questionnaire a round uses is frozen (the admin and the services refuse
+# to change it), so its questions are kept per process: the public form is
+# the hot path of a round, and they never change under it.
+_QUESTIONS: dict[tuple[int, Any], list[Question]] = {}
 
 
 def questions_of(*, survey_round: SurveyRound) -> list[Question]:
-    return list(survey_round.questionnaire.questions.all())
+    questionnaire = survey_round.questionnaire
+    key = (questionnaire.pk, questionnaire.created_at)  # a recycled id is another questionnaire
+    cached = _QUESTIONS.get(key)
+    if cached is None:
+        cached = list(Question.objects.filter(questionnaire_id=questionnaire.pk).order_by("order", "pk"))
+        if len(_QUESTIONS) > 200:
+            _QUESTIONS.clear()
+        _QUESTIONS[key] = cached
+    return cached
 
 
 # --- figures ------------------------------------------------------------------------------
@@ -286,7 +299,9 @@ def round_results(*, survey_round: SurveyRound, user: Any) -> RoundResults:
     if visible is not None:
         tallies = tallies.filter(school_id__in=visible)
         entries = entries.filter(school_id__in=visible)
-    by_school = {row["school_id"]: Figures.of(row) for row in tallies.values("school_id").annotate(**_sums())}
+    by_school = {
+        row["school_id"]: Figures.of(row) for row in tallies.values("school_id").annotate(**_sums()).order_by()
+    }
     day = min(survey_round.closes_on, timezone.localdate())
     districts = dict(
         DistrictMembership.objects.active_on(day)
@@ -312,12 +327,22 @@ def round_results(*, survey_round: SurveyRound, user: Any) -> RoundResults:
         if r.enough:
             total.add(r.figures)
             per_district.setdefault(r.district or "—", Figures()).add(r.figures)
-    eligible = SurveyTally.objects.filter(round=survey_round, school_id__in=shown)
-    grades = [(row["grade"], Figures.of(row)) for row in eligible.values("grade").annotate(**_sums()).order_by("grade")]
-    weekdays = [
-        (row["weekday"], Figures.of(row))
-        for row in eligible.exclude(weekday=0).values("weekday").annotate(**_sums()).order_by("weekday")
-    ]
+    # One grouped pass by (grade, week day) over the schools shown; the grade
+    # and week-day totals are rolled up from its few dozen groups. Without a
+    # school under the threshold no filter is needed (the bureau's usual case
+    # at city scale, where an IN list of thousands of ids would cost more).
+    eligible = SurveyTally.objects.filter(round=survey_round)
+    if visible is not None or len(shown) < len(rows):
+        eligible = eligible.filter(school_id__in=shown)
+    by_grade: dict[int, Figures] = {}
+    by_weekday: dict[int, Figures] = {}
+    for row in eligible.values("grade", "weekday").annotate(**_sums()).order_by():
+        figures = Figures.of(row)
+        by_grade.setdefault(row["grade"], Figures()).add(figures)
+        if row["weekday"]:
+            by_weekday.setdefault(row["weekday"], Figures()).add(figures)
+    grades = sorted(by_grade.items())
+    weekdays = sorted(by_weekday.items())
     return RoundResults(
         survey_round=survey_round,
         schools=rows,

@@ -14,7 +14,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jianfu.audit import audit_record
 from jianfu.crypto import keyed_hash
+from jianfu.models import AuditAction
 from schools.models import School
 from supervision.errors import SupervisionError
 
@@ -32,7 +34,7 @@ from .models import (
     SurveyTally,
     SurveyTextAnswer,
 )
-from .rules import contributions, previous_school_day
+from .rules import compile_questions, contributions, previous_school_day
 
 
 class SurveyError(SupervisionError):
@@ -306,10 +308,28 @@ def response_submit(
     return response
 
 
+def _insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], batch: int = 500) -> None:
+    """Plain multi-row INSERTs: a city's rebuild writes hundreds of thousands
+    of summary rows, and model instances would cost more than the rows."""
+    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608 - our own names
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    chunk: list[Any] = []
+    count = 0
+    with connection.cursor() as cursor:
+        for row in rows:
+            chunk.extend(row)
+            count += 1
+            if count == batch:
+                cursor.execute(head + ", ".join([one] * count), chunk)
+                chunk, count = [], 0
+        if count:
+            cursor.execute(head + ", ".join([one] * count), chunk)
+
+
 def tallies_rebuild(*, survey_round: SurveyRound, school_ids: Iterable[int] | None = None) -> int:
     """Recompute the summary rows of a round (or of some of its schools)
     from the responses and the paper tallies. Returns the responses read."""
-    questions = list(survey_round.questionnaire.questions.all())
+    questions = compile_questions(survey_round.questionnaire.questions.all())
     responses = SurveyResponse.objects.filter(round=survey_round)
     paper = PaperTally.objects.filter(round=survey_round)
     tallies = SurveyTally.objects.filter(round=survey_round)
@@ -341,23 +361,18 @@ def tallies_rebuild(*, survey_round: SurveyRound, school_ids: Iterable[int] | No
     with transaction.atomic():
         tallies.delete()
         answer_tallies.delete()
-        SurveyTally.objects.bulk_create(
-            [
-                SurveyTally(
-                    round=survey_round, school_id=s, grade=g, weekday=w, **{f: cell.get(f, 0) for f in TALLY_FIELDS}
-                )
+        _insert_rows(
+            SurveyTally._meta.db_table,
+            ["round_id", "school_id", "grade", "weekday", *TALLY_FIELDS],
+            (
+                (survey_round.pk, s, g, w, *(cell.get(f, 0) for f in TALLY_FIELDS))
                 for (s, g, w), cell in sorted(sums.items())
-            ],
-            batch_size=5000,
+            ),
         )
-        SurveyAnswerTally.objects.bulk_create(
-            [
-                SurveyAnswerTally(
-                    round=survey_round, school_id=s, grade=g, question_id=q, option=o, count=int(c), total=t
-                )
-                for (s, g, q, o), (c, t) in sorted(answer_sums.items())
-            ],
-            batch_size=5000,
+        _insert_rows(
+            SurveyAnswerTally._meta.db_table,
+            ["round_id", "school_id", "grade", "question_id", "option", "count", "total"],
+            ((survey_round.pk, s, g, q, o, int(c), t) for (s, g, q, o), (c, t) in sorted(answer_sums.items())),
         )
     return count
 
@@ -387,6 +402,9 @@ def text_answer_redact(*, answer: SurveyTextAnswer, redacted: str, quotable: boo
     answer.quotable = quotable
     answer.redacted_by = by
     answer.save(update_fields=["redacted", "quotable", "redacted_by"])
+    # Free-text answers are kept out of the automatic trail (their creation
+    # is anonymous); the staff's redaction is recorded here.
+    audit_record(action=AuditAction.UPDATE, obj=answer, note="redaction, quotable" if quotable else "redaction")
     return answer
 
 

@@ -79,7 +79,9 @@ def public_form(request: HttpRequest, token: str) -> HttpResponse:
         services.round_check_open(survey_round=survey_round)
     except services.SurveyClosed as exc:
         return _public_message(request, entry, exc.messages[0], status=403, kind="closed")
-    if device and services.device_has_answered(survey_round=survey_round, device_id=device):
+    # On GET only: a POST of a device that answered fails on the unique
+    # constraint inside response_submit, one query fewer on the hot path.
+    if request.method == "GET" and device and services.device_has_answered(survey_round=survey_round, device_id=device):
         return _public_message(
             request, entry, _("This device has already answered this survey. Thank you!"), status=200, kind="done"
         )

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
+from jianfu.models import AuditEvent
 from supervision.surveys.models import SurveyRateCounter, SurveyResponse, SurveyTally, SurveyTextAnswer
 from supervision.surveys.services import _count_hits
 from supervision.surveys.views import DEVICE_COOKIE
@@ -57,6 +58,8 @@ def test_nothing_identifying_is_stored(world) -> None:  # type: ignore[no-untype
     assert "198.51.100.77" not in row and cookie.split(":")[0] not in row
     counters = str(list(SurveyRateCounter.objects.values_list("counter_key", flat=True)))
     assert "198.51.100.77" not in counters
+    # Nor does the audit trail tie the address to the response.
+    assert not AuditEvent.objects.filter(ip_address="198.51.100.77").exists()
 
 
 def test_without_the_cookie_nothing_is_stored(world) -> None:  # type: ignore[no-untyped-def]
