@@ -74,11 +74,6 @@ def questionnaire_new_version(*, questionnaire: Questionnaire) -> Questionnaire:
     return copy
 
 
-def questionnaire_check_editable(*, questionnaire: Questionnaire) -> None:
-    if questionnaire.pk and questionnaire.in_use:
-        raise SurveyError(_("This version is used by a survey round and cannot change; make a new version to edit it."))
-
-
 def round_create(
     *,
     name: str,
