@@ -172,7 +172,7 @@ def main() -> None:
         from django.conf import settings
         from django.db import connection
         from django.test import Client, override_settings
-        from django.test.utils import CaptureQueriesContext, setup_test_environment
+        from django.test.utils import setup_test_environment
         from django.urls import reverse
 
         if connection.vendor != "postgresql":
@@ -220,17 +220,32 @@ def main() -> None:
                 cursor.execute(RAW_QUERY, params)
                 cursor.fetchall()
 
-        from django.db import reset_queries
+        timings: list[tuple[float, str]] = []
 
-        reset_queries()  # the request's reset must not cut the capture short
-        with CaptureQueriesContext(connection) as ctx:
+        def timing(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                timings.append((time.perf_counter() - started, sql))
+
+        page()
+        with connection.execute_wrapper(timing):
+            started = time.perf_counter()
             page()
+            whole = time.perf_counter() - started
+        print(
+            f"one page: {whole * 1000:.0f} ms, of which {len(timings)} queries "
+            f"{sum(t for t, _ in timings) * 1000:.0f} ms:"
+        )
+        for spent, sql in timings:
+            print(f"  {spent * 1000:7.1f} ms  {sql[:110]}")
         page_times = timed(page, args.repeat)
         raw_times = timed(raw, args.raw_repeat)
         p50, p95 = percentiles(page_times)
         r50, r95 = percentiles(raw_times)
         print(
-            f"bureau round page (summary rows), {len(ctx)} queries, {args.repeat} runs:  "
+            f"bureau round page (summary rows), {len(timings)} queries, {args.repeat} runs:  "
             f"p50 {p50:7.0f} ms  p95 {p95:7.0f} ms"
         )
         print(f"raw aggregate query over the responses, {args.raw_repeat} runs:  p50 {r50:7.0f} ms  p95 {r95:7.0f} ms")
