@@ -48,6 +48,9 @@ FILE_VIEWS = {
     "register_template",
     "register_export",
     "supervisor_photo",
+    "surveys:public_captcha",
+    "surveys:notice_pdf",
+    "surveys:paper_template",
 }
 
 
@@ -139,6 +142,15 @@ def file_urls(world: Any, capture: Callable[..., Any]) -> list[FileUrl]:
     urls.append(FileUrl("register_template", reverse("register_template", args=["schools"]), "bureau", False))
     urls.append(FileUrl("register_export", reverse("register_export", args=["schools"]), "bureau", False))
 
+    from tests.supervision.surveys.helpers import entry as survey_entry
+    from tests.supervision.surveys.helpers import open_round as open_survey_round
+
+    survey = open_survey_round(world, schools=[a])
+    token = survey_entry(survey, a).token
+    urls.append(FileUrl("surveys:public_captcha", reverse("surveys:public_captcha", args=[token]), "anonymous", True))
+    urls.append(FileUrl("surveys:notice_pdf", reverse("surveys:notice_pdf", args=[survey.pk, a.pk]), "bureau", False))
+    urls.append(FileUrl("surveys:paper_template", reverse("surveys:paper_template", args=[survey.pk]), "bureau", False))
+
     supervisor = world.supervisor_x.supervisor_profile
     supervisor.photo.save("p.jpg", _jpeg(), save=True)
     urls.append(FileUrl("supervisor_photo", reverse("supervisor_photo", args=[supervisor.pk]), "anonymous", True))
@@ -188,7 +200,7 @@ def test_every_file_view_sends_nosniff_and_downloads_what_is_not_an_image(world,
     assert problems == []
     assert {name.split(" ")[0] for name in seen} == FILE_VIEWS
     # Both kinds were tried wherever a view serves both.
-    assert len(seen) == 18
+    assert len(seen) == 21
 
 
 def test_every_file_view_is_listed() -> None:
@@ -215,6 +227,7 @@ def test_every_file_view_is_listed() -> None:
         ("schools/views_register.py", 1),
         ("supervision/complaints/views_assigned.py", 1),
         ("supervision/complaints/views_public.py", 1),
+        ("supervision/surveys/views.py", 3),
         ("supervision/views/rectifications.py", 3),
         ("supervision/views/visits.py", 2),
     ], "a new file-serving view: add it to FILE_VIEWS and file_urls, then update this list"
