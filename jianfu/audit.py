@@ -38,6 +38,14 @@ NOT_AUDITED = {
     "schools.homeworkday",
     "schools.homeworkitem",
     "reports.schoolscore",
+    # Anonymous survey responses: an entry would tie the respondent's address
+    # to the response (the very identity the survey never stores), and the
+    # summary rows and rate counters churn with every response.
+    "supervision.surveyresponse",
+    "supervision.surveytextanswer",
+    "supervision.surveytally",
+    "supervision.surveyanswertally",
+    "supervision.surveyratecounter",
 }
 # Never copied into the trail: secrets, and identity fields that are audited
 # only as "viewed" (their values would leak through the trail itself).

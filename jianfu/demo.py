@@ -269,6 +269,10 @@ def build_demo(today: datetime.date | None = None) -> DemoSummary:
 
     build_institutions_demo(rng, today=today)
 
+    from supervision.surveys.demo import build_surveys_demo
+
+    build_surveys_demo(rng, today=today, schools=schools, bureau=bureau)
+
     from reports.scoring.demo import build_scoring_demo
 
     build_scoring_demo(today=today)

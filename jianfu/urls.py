@@ -42,5 +42,6 @@ urlpatterns = [
     path("", include("supervision.complaints.urls")),
     path("reports/", include("reports.urls")),
     path("", include("supervision.institutions.urls")),
+    path("", include("supervision.surveys.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -384,3 +384,18 @@ CELERY_BEAT_SCHEDULE["sweep-notifications"] = {"task": "supervision.tasks.sweep_
 PLEDGE_SCAN_MAX_MB = env_int("PLEDGE_SCAN_MAX_MB", 10)
 SELFCHECK_EVIDENCE_MAX_MB = env_int("SELFCHECK_EVIDENCE_MAX_MB", 10)
 SELFCHECK_EVIDENCE_MAX_FILES = env_int("SELFCHECK_EVIDENCE_MAX_FILES", 10)
+
+# --- Burden surveys (issue 15) ----------------------------------------------------
+# A school's survey results are shown only from this many responses on, so
+# that no single family can be recognised; below it, "too few responses".
+SURVEY_MIN_RESPONSES = env_int("SURVEY_MIN_RESPONSES", 10)
+# Abuse limits of the public survey form: responses a minute one school's
+# link takes at most; above the burst limits a CAPTCHA is asked (per school
+# a minute, per client -- a keyed hash of address and browser -- an hour).
+SURVEY_RATE_LIMIT_PER_SCHOOL_MINUTE = env_int("SURVEY_RATE_LIMIT_PER_SCHOOL_MINUTE", 120)
+SURVEY_CAPTCHA_AFTER_PER_SCHOOL_MINUTE = env_int("SURVEY_CAPTCHA_AFTER_PER_SCHOOL_MINUTE", 40)
+SURVEY_CAPTCHA_AFTER_PER_CLIENT_HOUR = env_int("SURVEY_CAPTCHA_AFTER_PER_CLIENT_HOUR", 5)
+CELERY_BEAT_SCHEDULE["purge-survey-rate-counters"] = {
+    "task": "supervision.surveys.purge_rate_counters",
+    "schedule": 60 * 60.0,
+}

@@ -11,3 +11,4 @@ __all__ = ["EXPORTERS", "ExcelExporter", "Exporter", "PdfExporter", "Progress", 
 def load_all() -> None:
     from reports.exports import audit, notices, rankings, register_lists  # noqa: F401
     from supervision.institutions import exports as institutions  # noqa: F401
+    from supervision.surveys import exports as surveys  # noqa: F401

@@ -61,6 +61,6 @@ def load_indicators() -> dict[str, Indicator]:
     """Import every app's indicator module so they register."""
     from importlib import import_module
 
-    for module in ("reports.scoring.builtin",):
+    for module in ("reports.scoring.builtin", "supervision.surveys.scoring"):
         import_module(module)
     return INDICATORS

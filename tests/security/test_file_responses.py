@@ -50,6 +50,9 @@ FILE_VIEWS = {
     "supervisor_photo",
     "institutions:export",
     "institutions:template",
+    "surveys:public_captcha",
+    "surveys:notice_pdf",
+    "surveys:paper_template",
 }
 
 
@@ -141,6 +144,15 @@ def file_urls(world: Any, capture: Callable[..., Any]) -> list[FileUrl]:
     urls.append(FileUrl("register_template", reverse("register_template", args=["schools"]), "bureau", False))
     urls.append(FileUrl("register_export", reverse("register_export", args=["schools"]), "bureau", False))
 
+    from tests.supervision.surveys.helpers import entry as survey_entry
+    from tests.supervision.surveys.helpers import open_round as open_survey_round
+
+    survey = open_survey_round(world, schools=[a])
+    token = survey_entry(survey, a).token
+    urls.append(FileUrl("surveys:public_captcha", reverse("surveys:public_captcha", args=[token]), "anonymous", True))
+    urls.append(FileUrl("surveys:notice_pdf", reverse("surveys:notice_pdf", args=[survey.pk, a.pk]), "bureau", False))
+    urls.append(FileUrl("surveys:paper_template", reverse("surveys:paper_template", args=[survey.pk]), "bureau", False))
+
     supervisor = world.supervisor_x.supervisor_profile
     supervisor.photo.save("p.jpg", _jpeg(), save=True)
     urls.append(FileUrl("supervisor_photo", reverse("supervisor_photo", args=[supervisor.pk]), "anonymous", True))
@@ -192,7 +204,7 @@ def test_every_file_view_sends_nosniff_and_downloads_what_is_not_an_image(world,
     assert problems == []
     assert {name.split(" ")[0] for name in seen} == FILE_VIEWS
     # Both kinds were tried wherever a view serves both.
-    assert len(seen) == 20
+    assert len(seen) == 23
 
 
 def test_every_file_view_is_listed() -> None:
@@ -221,6 +233,7 @@ def test_every_file_view_is_listed() -> None:
         ("supervision/complaints/views_public.py", 1),
         ("supervision/institutions/views.py", 1),
         ("supervision/rectifications/views.py", 3),
+        ("supervision/surveys/views.py", 3),
         ("supervision/visits/views.py", 2),
     ], "a new file-serving view: add it to FILE_VIEWS and file_urls, then update this list"
 

@@ -33,6 +33,16 @@ from tests.schools.filing_factories import PledgeTextFactory, SelfCheckRoundFact
 from tests.supervision.complaint_factories import case_in_status
 from tests.supervision.factories import RectificationFactory, VisitFactory, VisitItemResultFactory, item
 from tests.supervision.institutions.factories import make_institution
+from tests.supervision.surveys.helpers import open_round as open_survey_round
+from tests.supervision.surveys.helpers import submit as survey_submit
+
+
+def survey_text_answer(survey_round: Any, school: Any) -> Any:
+    from supervision.surveys.models import SurveyTextAnswer
+
+    survey_submit(survey_round, school, text="作业太多")
+    return SurveyTextAnswer.objects.get(round=survey_round)
+
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +68,10 @@ PUBLIC = {
     # Setting a password from a one-time link: the token is the permission.
     "accounts:link",
     "accounts:link_done",
+    # The public survey form of a school's link (the token is the capability).
+    "surveys:public_form",
+    "surveys:public_done",
+    "surveys:public_captcha",
 }
 NO_OBJECT = {
     "home",
@@ -101,6 +115,8 @@ NO_OBJECT = {
     "accounts:create_supervisor",
     "accounts:handover",
     "accounts:password_required",
+    "surveys:rounds",
+    "surveys:round_new",
 }
 BUREAU_ONLY_KINDS = {"register_template", "register_export", "register_import", "reports:request"}
 
@@ -160,6 +176,8 @@ def foreign_objects(world: Any) -> dict[str, str]:
     campaign = inst.review_campaign_create(name="重新审核", started_on=today, by=world.bureau)
     inst.review_campaign_enrol(campaign=campaign, institutions=[institution], by=world.bureau)
     outcome = campaign.outcomes.get()
+    survey = open_survey_round(world, schools=[b])
+    survey_text = survey_text_answer(survey, b)
     builders: dict[str, Callable[[], str]] = {
         "institutions:detail": lambda: reverse("institutions:detail", args=[institution.pk]),
         "institutions:edit": lambda: reverse("institutions:edit", args=[institution.pk]),
@@ -223,6 +241,17 @@ def foreign_objects(world: Any) -> dict[str, str]:
         "accounts:deactivate": lambda: reverse("accounts:deactivate", args=[world.principal_b.pk]),
         "accounts:activate": lambda: reverse("accounts:activate", args=[world.principal_b.pk]),
         "accounts:reset": lambda: reverse("accounts:reset", args=[world.principal_b.pk]),
+        "surveys:questionnaire": lambda: reverse("surveys:questionnaire", args=[survey.questionnaire_id]),
+        "surveys:round": lambda: reverse("surveys:round", args=[survey.pk]),
+        "surveys:round_close": lambda: reverse("surveys:round_close", args=[survey.pk]),
+        "surveys:links": lambda: reverse("surveys:links", args=[survey.pk]),
+        "surveys:texts": lambda: reverse("surveys:texts", args=[survey.pk]),
+        "surveys:text_redact": lambda: reverse("surveys:text_redact", args=[survey.pk, survey_text.pk]),
+        "surveys:paper_import": lambda: reverse("surveys:paper_import", args=[survey.pk]),
+        "surveys:paper_template": lambda: reverse("surveys:paper_template", args=[survey.pk]),
+        "surveys:school": lambda: reverse("surveys:school", args=[survey.pk, b.pk]),
+        "surveys:notice": lambda: reverse("surveys:notice", args=[survey.pk, b.pk]),
+        "surveys:notice_pdf": lambda: reverse("surveys:notice_pdf", args=[survey.pk, b.pk]),
     }
     return {name: build() for name, build in builders.items()}
 

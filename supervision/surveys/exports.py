@@ -1,0 +1,156 @@
+"""The survey report for the leadership (PDF) and the workbook of its
+aggregates (Excel), in the exporter contract of :mod:`reports.exports`:
+run as report jobs, always in Chinese, figures only for schools past the
+threshold, free text only as redacted quotations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from jianfu.xlsx import Column, Sheet
+from reports.exports.base import ExcelExporter, PdfExporter, Progress, register
+from schools.homework.rules import GRADE_NAMES
+
+from .models import SurveyRound
+from .rules import WEEKDAY_NAMES
+from .selectors import Figures, RoundResults, quotable_texts, round_results
+
+
+class RoundChoiceForm(forms.Form):
+    round = forms.ModelChoiceField(
+        label=_("survey round"), queryset=SurveyRound.objects.order_by("-opens_on", "-pk"), empty_label=None
+    )
+
+
+def _results(params: dict[str, Any], user: Any) -> RoundResults:
+    survey_round = SurveyRound.objects.select_related("questionnaire").get(pk=params["round"])
+    return round_results(survey_round=survey_round, user=user)
+
+
+def _share(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _avg(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+FIGURE_COLUMNS = [
+    Column("答卷数", 8),
+    Column("书面作业平均（分钟/天）", 12, "0.0"),
+    Column("作业超时占比", 10, "0.0%"),
+    Column("睡眠平均（小时）", 10, "0.0"),
+    Column("睡眠不足占比", 10, "0.0%"),
+    Column("自带手机进校占比", 10, "0.0%"),
+    Column("参加课后服务占比", 10, "0.0%"),
+    Column("参加校外收费学科培训占比", 12, "0.0%"),
+]
+
+
+def _figure_cells(f: Figures) -> list[Any]:
+    return [
+        f.n,
+        _avg(f.hw_avg),
+        _share(f.hw_over_share),
+        _avg(f.sleep_avg),
+        _share(f.sleep_under_share),
+        _share(f.phone_share),
+        _share(f.after_share),
+        _share(f.tutor_share),
+    ]
+
+
+@register
+class SurveyAggregatesExcel(ExcelExporter):
+    identifier = "survey_aggregates_xlsx"
+    verbose_name = _("Burden survey figures")
+    description = _("A survey round's figures per school, district, grade and week day, as Excel.")
+    form_class = RoundChoiceForm
+
+    def filename(self, params: dict[str, Any]) -> str:
+        return f"{gettext('Burden survey figures')}-{params['round']}-{timezone.localdate():%Y%m%d}.xlsx"
+
+    def sheets(self, params: dict[str, Any], *, user: Any, progress: Progress) -> Sequence[Sheet]:
+        results = _results(params, user)
+        progress(50, gettext("Writing the workbook"))
+        too_few = gettext("Too few responses")
+        schools = [
+            [r.code, r.name, r.district, *(_figure_cells(r.figures) if r.enough else [r.figures.n, too_few])]
+            + ([_avg(r.recorded.avg) if r.recorded else None, _avg(r.gap)] if r.enough else [])
+            for r in results.schools
+        ]
+        note = (
+            f"{results.survey_round.name}（{results.survey_round.opens_on:%Y-%m-%d} – "
+            f"{results.survey_round.closes_on:%Y-%m-%d}）；"
+            + gettext("figures only for schools with at least %(n)s responses")
+            % {"n": results.min_responses}
+        )
+        return [
+            Sheet(
+                title="学校",
+                notes=[note],
+                columns=[
+                    Column("学校标识码", 14),
+                    Column("学校名称", 26),
+                    Column("督学责任区", 14),
+                    *FIGURE_COLUMNS,
+                    Column("学校登记作业（分钟/天）", 12, "0.0"),
+                    Column("填报与登记之差（分钟）", 12, "0.0"),
+                ],
+                rows=schools,
+            ),
+            Sheet(
+                title="责任区",
+                columns=[Column("督学责任区", 16), *FIGURE_COLUMNS],
+                rows=[[name, *_figure_cells(f)] for name, f in results.districts],
+            ),
+            Sheet(
+                title="年级",
+                columns=[Column("年级", 10), *FIGURE_COLUMNS],
+                rows=[[str(GRADE_NAMES.get(g, g)), *_figure_cells(f)] for g, f in results.grades if f.enough],
+            ),
+            Sheet(
+                title="星期",
+                columns=[Column("所述上学日", 10), *FIGURE_COLUMNS],
+                rows=[[WEEKDAY_NAMES.get(d, str(d)), *_figure_cells(f)] for d, f in results.weekdays],
+            ),
+        ]
+
+
+@register
+class SurveyReportPdf(PdfExporter):
+    identifier = "survey_report_pdf"
+    verbose_name = _("Burden survey report")
+    description = _(
+        "The report of a survey round to the bureau's leadership: findings, schools, districts, grades, "
+        "quotations, as PDF."
+    )
+    form_class = RoundChoiceForm
+    template_name = "supervision/surveys/pdf_report.html"
+
+    def filename(self, params: dict[str, Any]) -> str:
+        return f"{gettext('Burden survey report')}-{params['round']}-{timezone.localdate():%Y%m%d}.pdf"
+
+    def context(self, params: dict[str, Any], *, user: Any, progress: Progress) -> dict[str, Any]:
+        results = _results(params, user)
+        progress(30, gettext("Summarising the survey"))
+        shown = [r for r in results.schools if r.enough]
+        worst = sorted(
+            (r for r in shown if r.figures.hw_over_share is not None),
+            key=lambda r: -(r.figures.hw_over_share or 0),
+        )[:10]
+        return {
+            "results": results,
+            "round": results.survey_round,
+            "shown": shown,
+            "worst": worst,
+            "flagged": [r for r in shown if r.flagged],
+            "quotes": quotable_texts(survey_round=results.survey_round),
+            "today": timezone.localdate(),
+        }

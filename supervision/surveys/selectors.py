@@ -1,0 +1,499 @@
+"""Reading surveys: which rounds and schools a user may see, and the results
+from the summary rows, never from the responses.
+
+Every page is a fixed number of queries whatever the number of schools and
+responses: the round's page sums the summary rows grouped by school, by
+grade and by week day (three grouped queries), and joins names and districts
+in two more.
+
+Thresholds: a school's figures are shown only from SURVEY_MIN_RESPONSES
+responses on; the district, grade and week-day totals add up only schools
+past the threshold, so that no total minus the shown schools gives away a
+school below it. Within a school, the grade breakdown is shown only when
+every grade that answered is past the threshold."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from jianfu.scoping import schools_visible_to
+from schools.homework.models import week_start
+from schools.homework.rules import over_cap_q
+from schools.models import HomeworkDay, School
+from supervision.models import DistrictMembership
+
+from .models import (
+    TALLY_FIELDS,
+    Question,
+    QuestionKind,
+    RoundSchool,
+    SurveyAnswerTally,
+    SurveyRound,
+    SurveyTally,
+    SurveyTextAnswer,
+)
+
+# A school whose families report this many minutes more homework a day than
+# it recorded for the same weeks is flagged in the cross-check.
+CROSSCHECK_GAP_MINUTES = 15
+
+
+def min_responses() -> int:
+    return int(settings.SURVEY_MIN_RESPONSES)
+
+
+# --- scope ----------------------------------------------------------------------------------
+
+
+def _user_kind(user: Any) -> str:
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    if user.is_bureau:
+        return "bureau"
+    if user.is_supervisor:
+        return "supervisor"
+    if user.is_principal:
+        return "principal"
+    return ""
+
+
+def rounds_visible_to(user: Any) -> QuerySet[SurveyRound]:
+    """Bureau staff: every round; supervisors: rounds with one of their
+    schools; principals: closed rounds of their own school."""
+    kind = _user_kind(user)
+    rounds = SurveyRound.objects.select_related("questionnaire")
+    if kind == "bureau":
+        return rounds.all()
+    if kind == "supervisor":
+        return rounds.filter(pk__in=RoundSchool.objects.filter(school__in=schools_visible_to(user)).values("round_id"))
+    if kind == "principal":
+        closed = Q(closed_at__isnull=False) | Q(closes_on__lt=timezone.localdate())
+        return rounds.filter(closed, entries__school_id=user.school_id)
+    return rounds.none()
+
+
+def round_get_visible(*, user: Any, pk: int) -> SurveyRound:
+    survey_round = rounds_visible_to(user).filter(pk=pk).first()
+    if survey_round is None:
+        raise Http404
+    return survey_round
+
+
+def round_school_ids_visible(*, user: Any, survey_round: SurveyRound) -> list[int] | None:
+    """Ids of the round's schools the user may see; None for all (bureau)."""
+    kind = _user_kind(user)
+    if kind == "bureau":
+        return None
+    entries = RoundSchool.objects.filter(round=survey_round)
+    if kind == "supervisor":
+        return list(entries.filter(school__in=schools_visible_to(user)).values_list("school_id", flat=True))
+    if kind == "principal" and survey_round.is_closed:
+        return list(entries.filter(school_id=user.school_id).values_list("school_id", flat=True))
+    return []
+
+
+def entry_get_visible(*, user: Any, survey_round: SurveyRound, school_pk: int) -> RoundSchool:
+    visible = round_school_ids_visible(user=user, survey_round=survey_round)
+    if visible is not None and school_pk not in visible:
+        raise Http404
+    entry = RoundSchool.objects.select_related("school").filter(round=survey_round, school_id=school_pk).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def entry_by_token(*, token: str) -> RoundSchool:
+    """The school entry of a public link (one query, no ORDER BY)."""
+    try:
+        return RoundSchool.objects.select_related("round__questionnaire", "school").get(
+            token=token, school__active=True
+        )
+    except RoundSchool.DoesNotExist:
+        raise Http404 from None
+
+
+# A questionnaire a round uses is frozen (the admin and the services refuse
+# to change it), so its questions are kept per process: the public form is
+# the hot path of a round, and they never change under it.
+_QUESTIONS: dict[tuple[int, Any], list[Question]] = {}
+
+
+def questions_of(*, survey_round: SurveyRound) -> list[Question]:
+    questionnaire = survey_round.questionnaire
+    key = (questionnaire.pk, questionnaire.created_at)  # a recycled id is another questionnaire
+    cached = _QUESTIONS.get(key)
+    if cached is None:
+        cached = list(Question.objects.filter(questionnaire_id=questionnaire.pk).order_by("order", "pk"))
+        if len(_QUESTIONS) > 200:
+            _QUESTIONS.clear()
+        _QUESTIONS[key] = cached
+    return cached
+
+
+# --- figures ------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """Sums of the rule columns over some summary rows."""
+
+    n: int = 0
+    hw_n: int = 0
+    hw_sum: float = 0
+    hw_over: int = 0
+    sleep_n: int = 0
+    sleep_sum: float = 0
+    sleep_under: int = 0
+    phone_n: int = 0
+    phone_flag: int = 0
+    after_n: int = 0
+    after_flag: int = 0
+    tutor_n: int = 0
+    tutor_flag: int = 0
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> Figures:
+        return cls(**{f: row.get(f) or 0 for f in TALLY_FIELDS})
+
+    @classmethod
+    def of_values(cls, values: Iterable[Any]) -> Figures:
+        """From the sums in TALLY_FIELDS order (a values_list row)."""
+        return cls(*(v or 0 for v in values))
+
+    def add(self, other: Figures) -> None:
+        for f in TALLY_FIELDS:
+            setattr(self, f, getattr(self, f) + getattr(other, f))
+
+    @property
+    def enough(self) -> bool:
+        return self.n >= min_responses()
+
+    @staticmethod
+    def _share(part: float, whole: float) -> float | None:
+        return part / whole if whole else None
+
+    @property
+    def hw_avg(self) -> float | None:
+        return self._share(self.hw_sum, self.hw_n)
+
+    @property
+    def hw_over_share(self) -> float | None:
+        return self._share(self.hw_over, self.hw_n)
+
+    @property
+    def sleep_avg(self) -> float | None:
+        return self._share(self.sleep_sum, self.sleep_n)
+
+    @property
+    def sleep_under_share(self) -> float | None:
+        return self._share(self.sleep_under, self.sleep_n)
+
+    @property
+    def phone_share(self) -> float | None:
+        return self._share(self.phone_flag, self.phone_n)
+
+    @property
+    def after_share(self) -> float | None:
+        return self._share(self.after_flag, self.after_n)
+
+    @property
+    def tutor_share(self) -> float | None:
+        return self._share(self.tutor_flag, self.tutor_n)
+
+
+def _sums() -> dict[str, Any]:
+    return {f: Sum(f) for f in TALLY_FIELDS}
+
+
+@dataclass
+class SchoolRow:
+    school_id: int
+    code: str
+    name: str
+    district: str
+    figures: Figures
+    recorded: RecordedHomework | None = None
+
+    @property
+    def enough(self) -> bool:
+        return self.figures.enough
+
+    @property
+    def gap(self) -> float | None:
+        if self.recorded is None or self.recorded.avg is None or self.figures.hw_avg is None:
+            return None
+        return self.figures.hw_avg - self.recorded.avg
+
+    @property
+    def flagged(self) -> bool:
+        gap = self.gap
+        return gap is not None and gap > CROSSCHECK_GAP_MINUTES
+
+
+@dataclass
+class RecordedHomework:
+    days: int
+    avg: float | None
+    over: int
+
+    @property
+    def over_share(self) -> float | None:
+        return self.over / self.days if self.days else None
+
+
+@dataclass
+class RoundResults:
+    survey_round: SurveyRound
+    schools: list[SchoolRow]
+    total: Figures
+    districts: list[tuple[str, Figures]]
+    grades: list[tuple[int, Figures]]
+    weekdays: list[tuple[int, Figures]]
+    schools_in_round: int
+    min_responses: int = field(default_factory=min_responses)
+
+    @property
+    def schools_shown(self) -> int:
+        return sum(1 for s in self.schools if s.enough)
+
+
+def round_weeks(survey_round: SurveyRound) -> tuple[datetime.date, datetime.date]:
+    """The weeks the responses describe: from the Monday of the week of the
+    school day before the opening to the Sunday of the closing week."""
+    from .rules import previous_school_day
+
+    start = week_start(previous_school_day(survey_round.opens_on))
+    return start, week_start(survey_round.closes_on) + datetime.timedelta(days=6)
+
+
+def recorded_homework(
+    *, survey_round: SurveyRound, school_ids: Iterable[int] | None, by_grade: bool = False
+) -> dict[Any, RecordedHomework]:
+    """What the schools recorded (作业登记) for the round's grades and weeks:
+    class-days, average written minutes, class-days over the cap. One
+    grouped query on the compliance index."""
+    start, end = round_weeks(survey_round)
+    days = HomeworkDay.objects.filter(date__range=(start, end), grade__in=survey_round.grades)
+    if school_ids is not None:
+        days = days.filter(school_id__in=list(school_ids))
+    group = ("school_id", "grade") if by_grade else ("school_id",)
+    rows = days.values(*group).annotate(
+        days=Count("pk"), avg=Avg("written_minutes"), over=Count("pk", filter=over_cap_q())
+    )
+    out: dict[Any, RecordedHomework] = {}
+    for row in rows:
+        key = (row["school_id"], row["grade"]) if by_grade else row["school_id"]
+        out[key] = RecordedHomework(days=row["days"], avg=row["avg"], over=row["over"])
+    return out
+
+
+def round_results(*, survey_round: SurveyRound, user: Any) -> RoundResults:
+    """Per school, district, grade and week day, for the schools the user
+    may see. Five queries whatever the size of the round."""
+    visible = round_school_ids_visible(user=user, survey_round=survey_round)
+    tallies = SurveyTally.objects.filter(round=survey_round)
+    entries = RoundSchool.objects.filter(round=survey_round)
+    if visible is not None:
+        tallies = tallies.filter(school_id__in=visible)
+        entries = entries.filter(school_id__in=visible)
+    # Tuples, not dicts: at city scale this is 3,000 rows, and the page is
+    # a few hundred milliseconds.
+    by_school = {
+        row[0]: Figures.of_values(row[1:])
+        for row in tallies.values("school_id").annotate(**_sums()).order_by().values_list("school_id", *TALLY_FIELDS)
+    }
+    day = min(survey_round.closes_on, timezone.localdate())
+    districts = dict(
+        DistrictMembership.objects.active_on(day)
+        .filter(school__in=entries.values("school_id"))
+        .values_list("school_id", "district__name")
+    )
+    recorded = recorded_homework(survey_round=survey_round, school_ids=visible)
+    rows = [
+        SchoolRow(
+            school_id=pk,
+            code=code,
+            name=name,
+            district=districts.get(pk, ""),
+            figures=by_school.get(pk, Figures()),
+            recorded=recorded.get(pk),
+        )
+        for pk, code, name in entries.order_by("school__code").values_list("school_id", "school__code", "school__name")
+    ]
+    least = min_responses()
+    shown = [r.school_id for r in rows if r.figures.n >= least]
+    total = Figures()
+    per_district: dict[str, Figures] = {}
+    for r in rows:
+        if r.figures.n >= least:
+            total.add(r.figures)
+            per_district.setdefault(r.district or "—", Figures()).add(r.figures)
+    # One grouped pass by (grade, week day) over the schools shown; the grade
+    # and week-day totals are rolled up from its few dozen groups. Without a
+    # school under the threshold no filter is needed (the bureau's usual case
+    # at city scale, where an IN list of thousands of ids would cost more).
+    eligible = SurveyTally.objects.filter(round=survey_round)
+    if visible is not None or len(shown) < len(rows):
+        eligible = eligible.filter(school_id__in=shown)
+    by_grade: dict[int, Figures] = {}
+    by_weekday: dict[int, Figures] = {}
+    for row in eligible.values("grade", "weekday").annotate(**_sums()).order_by():
+        figures = Figures.of(row)
+        by_grade.setdefault(row["grade"], Figures()).add(figures)
+        if row["weekday"]:
+            by_weekday.setdefault(row["weekday"], Figures()).add(figures)
+    grades = sorted(by_grade.items())
+    weekdays = sorted(by_weekday.items())
+    return RoundResults(
+        survey_round=survey_round,
+        schools=rows,
+        total=total,
+        districts=sorted(per_district.items()),
+        grades=grades,
+        weekdays=weekdays,
+        schools_in_round=len(rows),
+    )
+
+
+# --- one school -----------------------------------------------------------------------------
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    answered: int
+    options: list[tuple[str, int, float | None]]  # label, count, share
+    average: float | None
+
+
+@dataclass
+class SchoolResults:
+    entry: RoundSchool
+    figures: Figures
+    grades: list[tuple[int, Figures, RecordedHomework | None]]
+    grades_hidden: bool
+    weekdays: list[tuple[int, Figures]]
+    questions: list[QuestionResult]
+    recorded: RecordedHomework | None
+    min_responses: int = field(default_factory=min_responses)
+
+    @property
+    def enough(self) -> bool:
+        return self.figures.enough
+
+    @property
+    def gap(self) -> float | None:
+        if self.recorded is None or self.recorded.avg is None or self.figures.hw_avg is None:
+            return None
+        return self.figures.hw_avg - self.recorded.avg
+
+    @property
+    def flagged(self) -> bool:
+        gap = self.gap
+        return gap is not None and gap > CROSSCHECK_GAP_MINUTES
+
+
+def school_results(*, entry: RoundSchool) -> SchoolResults:
+    """A school's figures; nothing but the count when below the threshold.
+    Five queries."""
+    survey_round = entry.round
+    tallies = SurveyTally.objects.filter(round=survey_round, school_id=entry.school_id)
+    grade_rows = [
+        (row["grade"], Figures.of(row)) for row in tallies.values("grade").annotate(**_sums()).order_by("grade")
+    ]
+    figures = Figures()
+    for _grade, f in grade_rows:
+        figures.add(f)
+    if not figures.enough:
+        return SchoolResults(entry, figures, [], True, [], [], None)
+    recorded_by_grade = recorded_homework(survey_round=survey_round, school_ids=[entry.school_id], by_grade=True)
+    recorded = RecordedHomework(days=0, avg=None, over=0)
+    minutes = 0.0
+    for rec in recorded_by_grade.values():
+        recorded.days += rec.days
+        recorded.over += rec.over
+        minutes += (rec.avg or 0) * rec.days
+    recorded.avg = minutes / recorded.days if recorded.days else None
+    grades_hidden = any(not f.enough for _g, f in grade_rows)
+    grades = [] if grades_hidden else [(g, f, recorded_by_grade.get((entry.school_id, g))) for g, f in grade_rows]
+    weekdays = [
+        (row["weekday"], Figures.of(row))
+        for row in tallies.exclude(weekday=0).values("weekday").annotate(**_sums()).order_by("weekday")
+    ]
+    questions = questions_of(survey_round=survey_round)
+    counts: dict[tuple[int, int], tuple[int, float]] = {}
+    for question_id, option, count, total in (
+        SurveyAnswerTally.objects.filter(round=survey_round, school_id=entry.school_id)
+        .values("question_id", "option")
+        .annotate(c=Sum("count"), t=Sum("total"))
+        .values_list("question_id", "option", "c", "t")
+    ):
+        counts[(question_id, option)] = (count, total)
+    return SchoolResults(
+        entry=entry,
+        figures=figures,
+        grades=grades,
+        grades_hidden=grades_hidden,
+        weekdays=weekdays,
+        questions=[_question_result(q, counts, figures.n) for q in questions if q.kind != QuestionKind.TEXT],
+        recorded=recorded if recorded.days else None,
+    )
+
+
+def _question_result(q: Question, counts: Mapping[tuple[int, int], tuple[int, float]], n: int) -> QuestionResult:
+    if q.kind == QuestionKind.NUMBER:
+        count, total = counts.get((q.pk, 0), (0, 0.0))
+        return QuestionResult(q, count, [], total / count if count else None)
+    labels = list(q.choices) if q.kind != QuestionKind.SCALE else [str(i) for i in range(1, 6)]
+    tallied: list[tuple[str, int]] = []
+    answered = 0
+    weighted = 0.0
+    for i, label in enumerate(labels, start=1):
+        count = counts.get((q.pk, i), (0, 0.0))[0]
+        answered += count
+        weighted += i * count
+        tallied.append((label, count))
+    base = n if q.kind == QuestionKind.MULTIPLE else answered
+    options: list[tuple[str, int, float | None]] = [
+        (label, count, count / base if base else None) for label, count in tallied
+    ]
+    average = weighted / answered if q.kind == QuestionKind.SCALE and answered else None
+    return QuestionResult(q, answered if q.kind != QuestionKind.MULTIPLE else n, options, average)
+
+
+def text_answers_of(*, survey_round: SurveyRound, school_id: int | None = None) -> QuerySet[SurveyTextAnswer]:
+    """Free-text answers (bureau staff only: the views check)."""
+    texts = SurveyTextAnswer.objects.filter(round=survey_round).select_related("school", "question")
+    if school_id is not None:
+        texts = texts.filter(school_id=school_id)
+    return texts.order_by("school__code", "pk")
+
+
+def quotable_texts(*, survey_round: SurveyRound, limit: int = 30) -> list[SurveyTextAnswer]:
+    """Redacted answers staff marked quotable, for a report."""
+    return list(
+        SurveyTextAnswer.objects.filter(round=survey_round, quotable=True)
+        .select_related("question")
+        .order_by("question__order", "pk")[:limit]
+    )
+
+
+def responses_by_round(*, round_ids: Iterable[int]) -> dict[int, int]:
+    return dict(
+        SurveyTally.objects.filter(round_id__in=list(round_ids))
+        .values("round_id")
+        .annotate(n=Sum("n"))
+        .values_list("round_id", "n")
+    )
+
+
+def school_names(*, ids: Iterable[int]) -> dict[int, str]:
+    return dict(School.objects.filter(pk__in=list(ids)).values_list("pk", "name"))

@@ -1,0 +1,203 @@
+"""The public response form of a school's link and each of its abuse
+controls: one response per device (signed cookie), the per-school rate
+limit, the CAPTCHA after a burst, the opening dates; anonymous storage; bad
+input changes nothing."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.utils import timezone
+
+from jianfu.models import AuditEvent
+from supervision.surveys.models import SurveyRateCounter, SurveyResponse, SurveyTally, SurveyTextAnswer
+from supervision.surveys.services import _count_hits
+from supervision.surveys.views import DEVICE_COOKIE
+
+from .helpers import open_link, open_round, post_link, public_client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_parent_answers_once_and_the_summary_follows(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world)
+    client = public_client()
+    page = open_link(client, survey_round, world.school_a)
+    assert page.status_code == 200
+    assert world.school_a.name in page.content.decode()
+    assert DEVICE_COOKIE in page.cookies
+    response = post_link(client, survey_round, world.school_a, minutes=75, grade=4, text="作业太多")
+    assert response.status_code == 302
+    stored = SurveyResponse.objects.get()
+    assert (stored.school_id, stored.grade) == (world.school_a.pk, 4)
+    tally = SurveyTally.objects.get()
+    assert (tally.n, tally.hw_n, tally.hw_sum, tally.hw_over) == (1, 1, 75, 1)  # grade 4: cap 60
+    assert SurveyTextAnswer.objects.get().text == "作业太多"
+
+    again = post_link(client, survey_round, world.school_a, minutes=10)
+    assert "已经填写过" in again.content.decode()
+    assert SurveyResponse.objects.count() == 1
+    assert SurveyTally.objects.get().n == 1
+    # Opening the link again says so at once.
+    assert "已经填写过" in open_link(client, survey_round, world.school_a).content.decode()
+
+
+def test_nothing_identifying_is_stored(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world)
+    client = public_client(ip="198.51.100.77")
+    open_link(client, survey_round, world.school_a)
+    cookie = client.cookies[DEVICE_COOKIE].value
+    post_link(client, survey_round, world.school_a)
+    stored = SurveyResponse.objects.get()
+    fields = {f.name for f in SurveyResponse._meta.get_fields()}
+    assert not fields & {"ip", "ip_address", "name", "phone", "user_agent"}
+    row = str(SurveyResponse.objects.filter(pk=stored.pk).values().get())
+    assert "198.51.100.77" not in row and cookie.split(":")[0] not in row
+    counters = str(list(SurveyRateCounter.objects.values_list("counter_key", flat=True)))
+    assert "198.51.100.77" not in counters
+    # Nor does the audit trail tie the address to the response.
+    assert not AuditEvent.objects.filter(ip_address="198.51.100.77").exists()
+
+
+def test_without_the_cookie_nothing_is_stored(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world)
+    response = post_link(public_client(), survey_round, world.school_a)
+    assert response.status_code == 400
+    assert "Cookie" in response.content.decode() or "cookie" in response.content.decode()
+    assert not SurveyResponse.objects.exists()
+
+
+def test_another_device_may_answer(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world)
+    for ip in ("203.0.113.1", "203.0.113.2"):
+        client = public_client(ip=ip)
+        open_link(client, survey_round, world.school_a)
+        assert post_link(client, survey_round, world.school_a).status_code == 302
+    assert SurveyResponse.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "days_left", "words"), [(-2, 5, "尚未开始"), (10, -1, "已结束")], ids=["before", "after"]
+)
+def test_outside_the_opening_dates_refused_clearly(world, days_ago, days_left, words) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world, days_ago=days_ago, days_left=days_left)
+    client = public_client()
+    page = open_link(client, survey_round, world.school_a)
+    assert page.status_code == 403 and words in page.content.decode()
+    client.cookies[DEVICE_COOKIE] = "x"  # even with a cookie of sorts
+    refused = post_link(client, survey_round, world.school_a)
+    assert refused.status_code == 403 and words in refused.content.decode()
+    assert not SurveyResponse.objects.exists()
+
+
+def test_a_round_closed_early_takes_no_more(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world)
+    client = public_client()
+    open_link(client, survey_round, world.school_a)
+    survey_round.closed_at = timezone.now()
+    survey_round.save()
+    assert post_link(client, survey_round, world.school_a).status_code == 403
+    assert not SurveyResponse.objects.exists()
+
+
+@override_settings(SURVEY_RATE_LIMIT_PER_SCHOOL_MINUTE=3, SURVEY_CAPTCHA_AFTER_PER_SCHOOL_MINUTE=100)
+def test_the_school_rate_limit(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world)
+    codes = []
+    for i in range(4):
+        client = public_client(ip=f"203.0.113.{10 + i}")
+        open_link(client, survey_round, world.school_a)
+        codes.append(post_link(client, survey_round, world.school_a).status_code)
+    assert codes == [302, 302, 302, 429]
+    assert SurveyResponse.objects.count() == 3
+    # The limit is the school's: the other school's link still takes answers.
+    client = public_client(ip="203.0.113.99")
+    open_link(client, survey_round, world.school_b)
+    assert post_link(client, survey_round, world.school_b).status_code == 302
+
+
+@override_settings(SURVEY_CAPTCHA_AFTER_PER_CLIENT_HOUR=2)
+def test_a_captcha_after_a_burst_from_one_client(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world)
+    for _i in range(2):
+        client = public_client()  # the same address and browser, a fresh device each time
+        open_link(client, survey_round, world.school_a)
+        assert post_link(client, survey_round, world.school_a).status_code == 302
+    client = public_client()
+    open_link(client, survey_round, world.school_a)
+    asked = post_link(client, survey_round, world.school_a)
+    assert asked.status_code == 400
+    assert 'data-testid="captcha"' in asked.content.decode()
+    assert SurveyResponse.objects.count() == 2
+    # A wrong answer: still refused.
+    wrong = client.post(asked.request["PATH_INFO"], {**_data(survey_round), "captcha": "999"})
+    assert wrong.status_code == 400 and SurveyResponse.objects.count() == 2
+    answer = client.session["complaint_captcha"]["answer"]
+    solved = client.post(asked.request["PATH_INFO"], {**_data(survey_round), "captcha": answer})
+    assert solved.status_code == 302
+    assert SurveyResponse.objects.count() == 3
+
+
+@override_settings(SURVEY_CAPTCHA_AFTER_PER_SCHOOL_MINUTE=2)
+def test_a_captcha_after_a_burst_on_the_school(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world)
+    codes = []
+    for i in range(3):
+        client = public_client(ip=f"203.0.113.{20 + i}")
+        open_link(client, survey_round, world.school_a)
+        codes.append(post_link(client, survey_round, world.school_a).status_code)
+    assert codes == [302, 302, 400]
+
+
+def _data(survey_round):  # type: ignore[no-untyped-def]
+    from .helpers import form_data
+
+    return form_data(survey_round)
+
+
+def test_bad_input_gets_a_chinese_message_and_changes_nothing(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world)
+    client = public_client()
+    open_link(client, survey_round, world.school_a)
+    response = post_link(client, survey_round, world.school_a, minutes=900)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "请填写" in body and "0" in body and "300" in body
+    missing = post_link(client, survey_round, world.school_a, grade="")
+    assert "请选择年级" in missing.content.decode()
+    outside = post_link(client, survey_round, world.school_a, grade=12)
+    assert outside.status_code == 400
+    assert not SurveyResponse.objects.exists() and not SurveyTally.objects.exists()
+
+
+def test_unknown_link_is_404(world) -> None:  # type: ignore[no-untyped-def]
+    assert public_client().get("/s/no-such-token/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rate_counter_loses_no_hit_under_concurrency() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    window = timezone.now().replace(second=0, microsecond=0)
+    seen: list[int] = []
+    lock = threading.Lock()
+
+    def hit() -> None:
+        try:
+            for _ in range(5):
+                count = _count_hits([("s:concurrency", window)])["s:concurrency"]
+                with lock:
+                    seen.append(count)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=hit) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(seen) == list(range(1, 31))
+    assert SurveyRateCounter.objects.get(counter_key="s:concurrency").hits == 30

@@ -1,0 +1,124 @@
+"""The survey report (PDF) and the workbook of aggregates (Excel) as report
+jobs; the paper tallies' import."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django import forms
+from django.http import Http404
+from django.test import Client
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+from pypdf import PdfReader
+
+from reports.jobs import services
+from reports.models import JobStatus
+from supervision.surveys.models import PaperTally, SurveyTally
+from supervision.surveys.services import round_close, text_answer_redact
+
+from .helpers import open_round, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(kind: str, params: dict, user, capture) -> bytes:  # type: ignore[no-untyped-def,type-arg]
+    with capture(execute=True):
+        job = services.job_request(kind=kind, params=params, by=user)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE, job.error
+    return job.file.read()
+
+
+def _round_with_answers(world):  # type: ignore[no-untyped-def]
+    survey_round = open_round(world)
+    for _ in range(12):
+        submit(survey_round, world.school_a, grade=4, minutes=75, text="王老师作业太多")
+    for _ in range(4):
+        submit(survey_round, world.school_b, grade=8, minutes=100)
+    round_close(survey_round=survey_round, by=world.bureau)
+    return survey_round
+
+
+def test_pdf_report_through_a_report_job(world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    survey_round = _round_with_answers(world)
+    from supervision.surveys.models import SurveyTextAnswer
+
+    first = SurveyTextAnswer.objects.filter(round=survey_round).first()
+    assert first is not None
+    text_answer_redact(answer=first, redacted="某老师作业太多", quotable=True, by=world.bureau)
+    data = _run("survey_report_pdf", {"round": survey_round.pk}, world.bureau, django_capture_on_commit_callbacks)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    assert "问卷调查情况的报告" in text
+    assert world.school_a.name in text  # past the threshold
+    assert world.school_b.name not in text  # four responses: not named
+    assert "某老师作业太多" in text and "王老师" not in text
+
+
+def test_excel_aggregates_through_a_report_job(world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    survey_round = _round_with_answers(world)
+    data = _run("survey_aggregates_xlsx", {"round": survey_round.pk}, world.bureau, django_capture_on_commit_callbacks)
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    assert book.sheetnames[:4] == ["学校", "责任区", "年级", "星期"]
+    rows = [
+        r for r in book["学校"].iter_rows(values_only=True) if r and r[0] in (world.school_a.code, world.school_b.code)
+    ]
+    by_code = {r[0]: r for r in rows}
+    assert by_code[world.school_a.code][3] == 12 and by_code[world.school_a.code][5] == 1  # 100% over the cap
+    assert by_code[world.school_b.code][4] == "答卷过少"
+
+
+def test_only_bureau_staff_run_survey_reports(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = _round_with_answers(world)
+    for user in (world.principal_a, world.supervisor_x):
+        with pytest.raises(Http404):
+            services.job_request(kind="survey_report_pdf", params={"round": survey_round.pk}, by=user)
+    with pytest.raises(forms.ValidationError):
+        services.job_request(kind="survey_report_pdf", params={"round": 999999}, by=world.bureau)
+
+
+def _workbook(rows: list[list[object]]) -> io.BytesIO:
+    from supervision.surveys.imports import PaperTallyImporter
+
+    headers = [c.header for c in PaperTallyImporter.columns]
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "纸质问卷汇总"
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    out.name = "tallies.xlsx"  # type: ignore[attr-defined]
+    return out
+
+
+def test_paper_tallies_import(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world)
+    submit(survey_round, world.school_a, grade=4, minutes=30)
+    client = Client()
+    client.force_login(world.bureau)
+    url = reverse("surveys:paper_import", args=[survey_round.pk])
+    assert client.get(reverse("surveys:paper_template", args=[survey_round.pk])).status_code == 200
+    good = [world.school_a.code, world.school_a.name, 4, 30, 30, 62.5, 10, 30, 9.0, 20, 30, 3, 30, 25, 30, 6]
+    bad = [world.school_a.code, "", 5, 10, 20, 60, 0, 0, None, 0, 0, 0, 0, 0, 0, 0]  # more answers than papers
+    response = client.post(url, {"file": _workbook([good, bad])})
+    assert response.status_code == 400
+    assert "超过了" in response.content.decode()
+    assert not PaperTally.objects.exists() and SurveyTally.objects.get().n == 1
+    response = client.post(url, {"file": _workbook([good])})
+    assert response.status_code == 302
+    tally = PaperTally.objects.get()
+    assert (tally.responses, tally.hw_n, tally.hw_sum, tally.hw_over) == (30, 30, 1875.0, 10)
+    paper = SurveyTally.objects.get(weekday=0)
+    assert (paper.n, paper.hw_over, paper.tutor_flag) == (30, 10, 6)
+    assert sum(SurveyTally.objects.values_list("n", flat=True)) == 31
+    # The same row again replaces, never adds.
+    client.post(url, {"file": _workbook([good])})
+    assert sum(SurveyTally.objects.values_list("n", flat=True)) == 31
+    # A school outside the round is refused.
+    response = client.post(url, {"file": _workbook([["9999999999", "", 4, 3] + [0] * 12])})
+    assert response.status_code == 400 and "不是本轮调查的学校" in response.content.decode()

@@ -1,0 +1,293 @@
+"""Results: the threshold, scoping by persona, the cross-check with recorded
+homework, summary rows rebuilt equal to the incremental ones, fixed query
+counts, redaction, the indicator."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from schools.models import HomeworkDay, SchoolClass
+from supervision.surveys.models import PaperTally, SurveyAnswerTally, SurveyTally, SurveyTextAnswer
+from supervision.surveys.rules import previous_school_day
+from supervision.surveys.selectors import round_results, round_weeks, school_results
+from supervision.surveys.services import (
+    SurveyError,
+    redaction_suggest,
+    round_close,
+    tallies_rebuild,
+    text_answer_redact,
+)
+from tests.factories import DistrictMembershipFactory, SchoolFactory
+
+from .helpers import entry, open_round, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _school_url(survey_round, school) -> str:  # type: ignore[no-untyped-def]
+    return reverse("surveys:school", args=[survey_round.pk, school.pk])
+
+
+def test_threshold_hides_a_school_below_ten(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world)
+    for _ in range(9):
+        submit(survey_round, world.school_a, minutes=80)
+    for _ in range(10):
+        submit(survey_round, world.school_b, grade=8, minutes=100)
+    results = round_results(survey_round=survey_round, user=world.bureau)
+    rows = {r.school_id: r for r in results.schools}
+    assert not rows[world.school_a.pk].enough and rows[world.school_b.pk].enough
+    # Totals add only schools past the threshold.
+    assert results.total.n == 10 and results.total.hw_over == 10
+    page = _client(world.bureau).get(reverse("surveys:round", args=[survey_round.pk])).content.decode()
+    assert "答卷过少" in page
+    detail = _client(world.bureau).get(_school_url(survey_round, world.school_a)).content.decode()
+    assert "答卷过少" in detail and 'data-testid="school-figures"' not in detail
+    submit(survey_round, world.school_a, minutes=80)
+    detail = _client(world.bureau).get(_school_url(survey_round, world.school_a)).content.decode()
+    assert 'data-testid="school-figures"' in detail
+
+
+def test_grade_breakdown_hidden_when_a_grade_is_below_the_threshold(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world)
+    for _ in range(10):
+        submit(survey_round, world.school_a, grade=3)
+    submit(survey_round, world.school_a, grade=5)
+    results = school_results(entry=entry(survey_round, world.school_a))
+    assert results.enough and results.grades_hidden and results.grades == []
+
+
+def test_supervisors_see_their_schools_only(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world)
+    client = _client(world.supervisor_x)
+    assert client.get(reverse("surveys:round", args=[survey_round.pk])).status_code == 200
+    assert client.get(_school_url(survey_round, world.school_a)).status_code == 200
+    assert client.get(_school_url(survey_round, world.school_b)).status_code == 404
+    page = client.get(reverse("surveys:round", args=[survey_round.pk])).content.decode()
+    assert world.school_a.name in page and world.school_b.name not in page
+    # Bureau-only pages: free text, links, paper import, closing.
+    for name in ("texts", "links", "paper_import", "paper_template"):
+        assert client.get(reverse(f"surveys:{name}", args=[survey_round.pk])).status_code == 404
+    assert client.post(reverse("surveys:round_close", args=[survey_round.pk])).status_code == 404
+
+
+def test_principals_see_their_school_once_the_round_closes(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world)
+    for _ in range(10):
+        submit(survey_round, world.school_a)
+    client = _client(world.principal_a)
+    assert client.get(_school_url(survey_round, world.school_a)).status_code == 404
+    assert client.get(reverse("surveys:round", args=[survey_round.pk])).status_code == 404
+    round_close(survey_round=survey_round, by=world.bureau)
+    assert client.get(_school_url(survey_round, world.school_a)).status_code == 200
+    assert client.get(_school_url(survey_round, world.school_b)).status_code == 404
+    redirect = client.get(reverse("surveys:round", args=[survey_round.pk]))
+    assert redirect.status_code == 302 and redirect["Location"] == _school_url(survey_round, world.school_a)
+    # Free text never reaches a school.
+    assert client.get(reverse("surveys:texts", args=[survey_round.pk])).status_code == 404
+
+
+def test_outsiders_get_404_on_a_round_of_other_schools(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world, schools=[world.school_b])
+    round_close(survey_round=survey_round, by=world.bureau)
+    for user in (world.principal_a, world.supervisor_x):
+        client = _client(user)
+        assert client.get(reverse("surveys:round", args=[survey_round.pk])).status_code == 404
+        assert client.get(_school_url(survey_round, world.school_b)).status_code == 404
+        assert world.school_b.name not in client.get(reverse("surveys:rounds")).content.decode()
+
+
+def test_cross_check_with_recorded_homework(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world)
+    start, end = round_weeks(survey_round)
+    school_class = SchoolClass.objects.create(school=world.school_a, grade=4, number=1)
+    day = start
+    while day <= end:
+        if day.weekday() < 5:
+            HomeworkDay.objects.create(
+                school_class=school_class,
+                school=world.school_a,
+                grade=4,
+                date=day,
+                written_minutes=30,
+                total_minutes=40,
+            )
+        day += datetime.timedelta(days=1)
+    # Outside the weeks, and another grade not surveyed: ignored.
+    HomeworkDay.objects.create(
+        school_class=school_class,
+        school=world.school_a,
+        grade=4,
+        date=start - datetime.timedelta(days=3),
+        written_minutes=200,
+        total_minutes=200,
+    )
+    for _ in range(10):
+        submit(survey_round, world.school_a, grade=4, minutes=70)
+    results = school_results(entry=entry(survey_round, world.school_a))
+    assert results.recorded is not None and results.recorded.avg == 30
+    assert results.figures.hw_avg == 70 and results.gap == 40 and results.flagged
+    row = next(
+        r
+        for r in round_results(survey_round=survey_round, user=world.bureau).schools
+        if r.school_id == world.school_a.pk
+    )
+    assert row.flagged and row.recorded is not None and row.recorded.days > 0
+    page = _client(world.bureau).get(_school_url(survey_round, world.school_a)).content.decode()
+    assert 'data-testid="crosscheck-flag"' in page
+    # Families reporting what the school recorded: no flag.
+    other = open_round(world)
+    for _ in range(10):
+        submit(other, world.school_a, grade=4, minutes=35)
+    assert not school_results(entry=entry(other, world.school_a)).flagged
+
+
+def _snapshot(survey_round):  # type: ignore[no-untyped-def]
+    tallies = sorted(
+        tuple(round(v, 6) if isinstance(v, float) else v for v in row)
+        for row in SurveyTally.objects.filter(round=survey_round).values_list(
+            "school_id",
+            "grade",
+            "weekday",
+            "n",
+            "hw_n",
+            "hw_sum",
+            "hw_over",
+            "sleep_n",
+            "sleep_sum",
+            "sleep_under",
+            "phone_n",
+            "phone_flag",
+            "after_n",
+            "after_flag",
+            "tutor_n",
+            "tutor_flag",
+        )
+    )
+    answers = sorted(
+        SurveyAnswerTally.objects.filter(round=survey_round).values_list(
+            "school_id", "grade", "question_id", "option", "count", "total"
+        )
+    )
+    return tallies, answers
+
+
+def test_rebuild_equals_the_incremental_rows(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world, days_ago=6)
+    now = timezone.now()
+    for i in range(24):
+        submit(
+            survey_round,
+            world.school_a if i % 3 else world.school_b,
+            grade=3 + i % 7,
+            minutes=15 * (i % 8),
+            sleep=7 + (i % 6) * 0.5,
+            phone=1 + i % 3,
+            after=1 + i % 3,
+            tutor=1 + i % 3,
+            now=now - datetime.timedelta(days=i % 6),
+        )
+    PaperTally.objects.create(
+        round=survey_round,
+        school=world.school_a,
+        grade=5,
+        responses=40,
+        hw_n=38,
+        hw_sum=38 * 55.0,
+        hw_over=9,
+        sleep_n=40,
+        sleep_sum=380.0,
+        sleep_under=12,
+        imported_by=world.bureau,
+    )
+    tallies_rebuild(survey_round=survey_round)  # the paper tally joins through a rebuild
+    incremental = _snapshot(survey_round)
+    # Now the incremental upkeep on top of the rebuilt rows, then a rebuild again.
+    for _ in range(5):
+        submit(survey_round, world.school_b, grade=8, minutes=120)
+    incremental = _snapshot(survey_round)
+    assert len(incremental[0]) > 5
+    tallies_rebuild(survey_round=survey_round)
+    assert _snapshot(survey_round) == incremental
+    # And from nothing at all.
+    SurveyTally.objects.all().delete()
+    SurveyAnswerTally.objects.all().delete()
+    tallies_rebuild(survey_round=survey_round)
+    assert _snapshot(survey_round) == incremental
+
+
+def test_weekday_is_the_school_day_described() -> None:
+    monday = datetime.date(2026, 11, 30)
+    assert previous_school_day(monday) == datetime.date(2026, 11, 27)  # Friday
+    assert previous_school_day(monday + datetime.timedelta(days=6)) == datetime.date(2026, 12, 4)  # Sunday -> Friday
+    assert previous_school_day(monday + datetime.timedelta(days=2)) == datetime.date(2026, 12, 1)
+
+
+def test_round_page_queries_do_not_grow_with_schools(world) -> None:  # type: ignore[no-untyped-def]
+    client = _client(world.bureau)
+
+    def count(n_schools: int) -> int:
+        schools = [SchoolFactory() for _ in range(n_schools)]
+        for s in schools:
+            DistrictMembershipFactory(school=s, district=world.district_x, start_date=datetime.date(2024, 9, 1))
+        survey_round = open_round(world, schools=schools)
+        for s in schools:
+            for _ in range(10):
+                submit(survey_round, s)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("surveys:round", args=[survey_round.pk])).status_code == 200
+        with CaptureQueriesContext(connection) as detail:
+            assert client.get(_school_url(survey_round, schools[0])).status_code == 200
+        return len(ctx), len(detail)  # type: ignore[return-value]
+
+    few, many = count(2), count(7)
+    assert few == many
+    assert few[0] > 5 and few[1] > 5  # the capture saw the pages' queries
+
+
+def test_redaction_before_quotation(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world)
+    submit(survey_round, world.school_a, text="王老师布置太多，电话13912345678，三班")
+    answer = SurveyTextAnswer.objects.get()
+    suggestion = redaction_suggest(answer.text)
+    assert "13912345678" not in suggestion and "王老师" not in suggestion and "三班" not in suggestion
+    with pytest.raises(SurveyError):
+        text_answer_redact(answer=answer, redacted="", quotable=True, by=world.bureau)
+    with pytest.raises(SurveyError):
+        text_answer_redact(answer=answer, redacted=answer.text, quotable=True, by=world.bureau)
+    text_answer_redact(answer=answer, redacted=suggestion, quotable=True, by=world.bureau)
+    answer.refresh_from_db()
+    assert answer.quotable and answer.redacted == suggestion
+
+
+def test_survey_indicator(world) -> None:  # type: ignore[no-untyped-def]
+    from reports.scoring.indicators import load_indicators
+    from tests.factories import SemesterFactory
+
+    today = timezone.localdate()
+    semester = SemesterFactory(
+        start_date=today - datetime.timedelta(days=60), end_date=today + datetime.timedelta(days=60)
+    )
+    survey_round = open_round(world, days_ago=5, days_left=5)
+    for i in range(10):
+        submit(survey_round, world.school_a, grade=4, minutes=90 if i < 5 else 30, sleep=10)
+    indicator = load_indicators()["survey_burden"]
+    assert not indicator.available(semester)
+    round_close(survey_round=survey_round, by=world.bureau)
+    assert indicator.available(semester)
+    results = indicator.compute(semester, [world.school_a.pk, world.school_b.pk], {})
+    assert results[world.school_a.pk].value == pytest.approx(0.75)  # half over the cap, none short of sleep
+    assert results[world.school_b.pk].value == 1.0
