@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jianfu.scoping import get_visible_school
+from jianfu.scoping import school_get_visible
 from schools.afterschool.forms import AfterSchoolDayFormSet, AfterSchoolPlanForm
 from schools.afterschool.models import WEEKDAY_FIELDS
 from schools.afterschool.selectors import (
@@ -31,7 +31,7 @@ from schools.records.common import _apply_errors, _semester
 
 @login_required
 def afterschool_page(request: HttpRequest, pk: int) -> HttpResponse:
-    school = get_visible_school(request.user, pk=pk)
+    school = school_get_visible(request.user, pk=pk)
     semester, semesters = _semester(request)
     editable = records_editable_by(request.user, school)
     plan = afterschool_plan_of(school=school, semester=semester) if semester else None
@@ -66,7 +66,7 @@ def afterschool_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def afterschool_week(request: HttpRequest, pk: int, day: str) -> HttpResponse:
-    school = get_visible_school(request.user, pk=pk)
+    school = school_get_visible(request.user, pk=pk)
     first = parse_day(day)
     if first is None:
         raise Http404

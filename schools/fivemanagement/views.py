@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jianfu.scoping import get_visible_school
+from jianfu.scoping import school_get_visible
 from schools.fivemanagement.forms import FiveManagementForm
 from schools.fivemanagement.selectors import five_management_checks, five_management_record_of
 from schools.fivemanagement.services import five_management_save
@@ -19,7 +19,7 @@ from schools.records.common import _apply_errors, _semester
 
 @login_required
 def five_management_page(request: HttpRequest, pk: int) -> HttpResponse:
-    school = get_visible_school(request.user, pk=pk)
+    school = school_get_visible(request.user, pk=pk)
     semester, semesters = _semester(request)
     editable = records_editable_by(request.user, school)
     record = five_management_record_of(school=school, semester=semester) if semester else None

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jianfu.params import int_param
-from jianfu.scoping import districts_visible_to, get_visible_school
+from jianfu.scoping import districts_visible_to, school_get_visible
 from jianfu.xlsx import XLSX_MIMETYPE
 from schools.errors import RecordError
 from schools.homework.forms import HomeworkItemFormSet, HomeworkUploadForm
@@ -67,7 +67,7 @@ def _week(request: HttpRequest) -> datetime.date:
 
 @login_required
 def homework_week(request: HttpRequest, pk: int) -> HttpResponse:
-    school = get_visible_school(request.user, pk=pk)
+    school = school_get_visible(request.user, pk=pk)
     # Classes follow the register's enrolment counts (a no-op when they do).
     school_classes_sync(school=school)
     grid = homework_week_grid(school=school, monday=_week(request))
@@ -82,7 +82,7 @@ def homework_week(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def homework_day(request: HttpRequest, pk: int, class_id: int, day: str) -> HttpResponse:
-    school = get_visible_school(request.user, pk=pk)
+    school = school_get_visible(request.user, pk=pk)
     school_class = get_object_or_404(SchoolClass, pk=class_id, school=school)
     date = _day_or_404(day)
     editable = records_editable_by(request.user, school) and school_class.active
@@ -133,7 +133,7 @@ def homework_day(request: HttpRequest, pk: int, class_id: int, day: str) -> Http
 
 
 def _school_account_only(request: HttpRequest, pk: int) -> School:
-    school = get_visible_school(request.user, pk=pk)
+    school = school_get_visible(request.user, pk=pk)
     if not records_editable_by(request.user, school):
         raise Http404
     return school
@@ -213,9 +213,9 @@ def homework_compliance_page(request: HttpRequest) -> HttpResponse:
     district = None
     school = None
     if user.is_principal:  # type: ignore[union-attr]
-        school = get_visible_school(user, pk=user.school_id)  # type: ignore[union-attr]
+        school = school_get_visible(user, pk=user.school_id)  # type: ignore[union-attr]
     elif request.GET.get("school"):
-        school = get_visible_school(user, pk=_int_or_404(request.GET["school"]))
+        school = school_get_visible(user, pk=_int_or_404(request.GET["school"]))
     if request.GET.get("district") and school is None:
         district = districts_visible_to(user).filter(pk=_int_or_404(request.GET["district"])).first()
         if district is None:

@@ -56,7 +56,7 @@ def import_batches_of(*, user: Any, limit: int = 10) -> list[ImportBatch]:
     return list(ImportBatch.objects.filter(created_by=user).select_related("decided_by")[:limit])
 
 
-def get_import_batch(*, user: Any, pk: int) -> ImportBatch:
+def import_batch_get_visible(*, user: Any, pk: int) -> ImportBatch:
     """A batch its uploader may see; 404 for anybody else."""
     batch = ImportBatch.objects.filter(pk=pk, created_by_id=getattr(user, "pk", None)).first()
     if batch is None or not getattr(user, "is_bureau", False):

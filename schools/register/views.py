@@ -19,14 +19,14 @@ from jianfu.audit import audit_record
 from jianfu.imports import CREATE, UNCHANGED, UPDATE, Importer
 from jianfu.models import AuditAction
 from jianfu.permissions import bureau_required
-from jianfu.scoping import get_visible_school
+from jianfu.scoping import school_get_visible
 from jianfu.storage import stored_file_open
 from jianfu.xlsx import XLSX_MIMETYPE
 from schools.models import ImportStatus, School
 from schools.pledges.selectors import public_commitment
 from schools.register.forms import RegisterUploadForm
 from schools.register.imports import IMPORTERS, get_importer
-from schools.register.selectors import get_import_batch, import_batches_of, register_export, register_template
+from schools.register.selectors import import_batch_get_visible, import_batches_of, register_export, register_template
 from schools.register.services import ImportRefused, import_batch_apply, import_batch_cancel, register_import_preview
 from supervision.districts.admin import warn_about_loads
 from supervision.districts.selectors import current_district_of_school, current_supervisors_of_school
@@ -115,7 +115,7 @@ def register_import(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def _render_batch(request: HttpRequest, pk: int, *, errors: list | None = None) -> HttpResponse:
-    batch = get_import_batch(user=request.user, pk=pk)
+    batch = import_batch_get_visible(user=request.user, pk=pk)
     importer = get_importer(batch.kind)
     return render(
         request,
@@ -138,7 +138,7 @@ def import_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @bureau_required
 @require_POST
 def import_batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_import_batch(user=request.user, pk=pk)
+    batch = import_batch_get_visible(user=request.user, pk=pk)
     try:
         outcome = import_batch_apply(batch=batch, by=request.user)
     except ImportRefused as exc:
@@ -169,7 +169,7 @@ def import_batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @bureau_required
 @require_POST
 def import_batch_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_import_batch(user=request.user, pk=pk)
+    batch = import_batch_get_visible(user=request.user, pk=pk)
     try:
         import_batch_cancel(batch=batch, by=request.user)
     except ImportRefused as exc:
@@ -219,7 +219,7 @@ def supervisor_photo(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A school's internal page: its register entry, district and supervisors."""
-    school = get_visible_school(request.user, pk=pk)
+    school = school_get_visible(request.user, pk=pk)
     context = {
         "school": school,
         "enrolments": list(school.enrolments.order_by("grade")),

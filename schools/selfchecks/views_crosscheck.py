@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from jianfu.params import int_param
-from jianfu.scoping import districts_visible_to, get_visible_school, schools_visible_to
+from jianfu.scoping import districts_visible_to, school_get_visible, schools_visible_to
 from schools.models import SelfCheckRound
 from schools.selfchecks.crosscheck import crosscheck_of_school, crosscheck_overview
 from schools.selfchecks.forms import CrossCheckFilterForm
@@ -82,7 +82,7 @@ def crosscheck_list(request: HttpRequest) -> HttpResponse:
 def crosscheck_school(request: HttpRequest, school_pk: int) -> HttpResponse:
     """One school's items side by side, the flagged ones highlighted."""
     user: Any = request.user
-    school = get_visible_school(user, pk=school_pk)
+    school = school_get_visible(user, pk=school_pk)
     round_ = None
     round_pk = int_param(request.GET.get("round"))
     if round_pk is not None:

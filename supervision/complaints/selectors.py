@@ -114,31 +114,13 @@ def complaints_assigned_to(user: Any) -> QuerySet[ComplaintCase]:
     return complaints_visible_to(user)
 
 
-def get_bureau_case(user: Any, pk: int) -> ComplaintCase:
+def complaint_get_visible(user: Any, pk: int) -> ComplaintCase:
+    """The case ``pk`` if :func:`complaints_visible_to` lets ``user`` see it,
+    else 404 (the bureau's pages and the assignees' pages alike: their
+    decorators decide which role reaches which page)."""
     case = (
-        _with_repeat_counts(complaints_visible_to_bureau(user))
-        .select_related(
-            "school",
-            "institution",
-            "linked_institution",
-            "category",
-            "operator",
-            "assigned_supervisor",
-            "assigned_section",
-            "duplicate_of",
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if case is None:
-        raise Http404
-    return case
-
-
-def get_assigned_case(user: Any, pk: int) -> ComplaintCase:
-    case = (
-        _with_repeat_counts(complaints_assigned_to(user))
-        .select_related("school", "category", "assigned_supervisor")
+        _with_repeat_counts(complaints_visible_to(user))
+        .select_related("school", "category", "operator", "assigned_supervisor", "assigned_section", "duplicate_of")
         .filter(pk=pk)
         .first()
     )
@@ -232,7 +214,7 @@ def complaint_attachments(case: ComplaintCase, *, include_recordings: bool) -> l
     return list(qs)
 
 
-def get_attachment_for(user: Any, pk: int) -> ComplaintAttachment:
+def complaint_attachment_get_visible(user: Any, pk: int) -> ComplaintAttachment:
     """An attachment the user may download: bureau staff any; the assigned
     supervisor the complainant's files but not the call recording; a school
     account none (the files may show who complained)."""

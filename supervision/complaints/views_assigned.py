@@ -22,10 +22,10 @@ from jianfu.storage import stored_file_open
 from supervision.complaints import services
 from supervision.complaints.forms import FindingsForm
 from supervision.complaints.selectors import (
+    complaint_attachment_get_visible,
     complaint_attachments,
+    complaint_get_visible,
     complaints_assigned_to,
-    get_assigned_case,
-    get_attachment_for,
 )
 
 from ..models import AttachmentKind, ComplaintStatus
@@ -73,14 +73,14 @@ def _context(request: HttpRequest, case: Any, findings_form: FindingsForm | None
 
 @assignee_required
 def assigned_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_assigned_case(request.user, pk)
+    case = complaint_get_visible(request.user, pk)
     return render(request, "complaints/assigned_detail.html", _context(request, case))
 
 
 @assignee_required
 @require_POST
 def assigned_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    case = get_assigned_case(request.user, pk)
+    case = complaint_get_visible(request.user, pk)
     form: FindingsForm | None = None
     try:
         if action == "investigate":
@@ -115,7 +115,7 @@ EXTENSIONS = {
 @login_required
 @cache_control(private=True, no_store=True)
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = get_attachment_for(request.user, pk)
+    attachment = complaint_attachment_get_visible(request.user, pk)
     filename = f"{attachment.case.number}-{attachment.pk}.{EXTENSIONS.get(attachment.content_type, 'bin')}"
     response = FileResponse(
         stored_file_open(file=attachment.file),

@@ -31,9 +31,9 @@ from supervision.complaints.selectors import (
     complaint_attachments,
     complaint_deadlines,
     complaint_events,
+    complaint_get_visible,
     complaint_list,
     complaints_visible_to_bureau,
-    get_bureau_case,
 )
 
 from ..models import AssigneeKind, ComplaintCase, ComplaintCategory, ComplaintReplyTemplate, ComplaintStatus
@@ -321,14 +321,14 @@ def _detail_context(
 
 @bureau_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_bureau_case(request.user, pk)
+    case = complaint_get_visible(request.user, pk)
     return render(request, "complaints/staff_detail.html", _detail_context(request, case))
 
 
 @bureau_required
 @require_POST
 def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    case = get_bureau_case(request.user, pk)
+    case = complaint_get_visible(request.user, pk)
     if action not in ACTIONS:
         raise Http404
     form = _make_form(action, case, request.POST, request.FILES)
@@ -340,7 +340,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             messages.success(request, str(ACTIONS[action].done))
             return redirect("complaints:staff_detail", pk=case.pk)
-    case = get_bureau_case(request.user, pk)
+    case = complaint_get_visible(request.user, pk)
     context = _detail_context(request, case, bound=(action, form))
     context["open_action"] = action
     return render(request, "complaints/staff_detail.html", context, status=400)
@@ -351,7 +351,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def case_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the complainant's name and phone unmasked, on this one response,
     and record that it was shown."""
-    case = get_bureau_case(request.user, pk)
+    case = complaint_get_visible(request.user, pk)
     if not request.user.has_perm(services.UNMASK_PERMISSION):
         raise Http404
     form = cf.RevealForm(request.POST, prefix="reveal")

@@ -93,7 +93,7 @@ def rectification_list(
     return qs.order_by("deadline", "pk")
 
 
-def rectification_detail(*, user: Any, pk: int) -> Rectification:
+def rectification_get_visible(*, user: Any, pk: int) -> Rectification:
     """One demand with its history, answers and evidence, or 404 outside the
     user's scope. A fixed number of queries."""
     rectification = (
@@ -117,7 +117,7 @@ def rectification_detail(*, user: Any, pk: int) -> Rectification:
     return rectification
 
 
-def evidence_for_user(*, user: Any, rectification_pk: int, pk: int) -> RectificationEvidence:
+def rectification_evidence_get_visible(*, user: Any, rectification_pk: int, pk: int) -> RectificationEvidence:
     evidence = (
         RectificationEvidence.objects.filter(
             pk=pk,

@@ -21,9 +21,9 @@ from supervision.models import RectificationStatus
 from supervision.rectifications.forms import AnswerForm, ReviewForm
 from supervision.rectifications.selectors import (
     RECTIFICATION_FILTERS,
-    evidence_for_user,
     rectification_counts_by_status,
-    rectification_detail,
+    rectification_evidence_get_visible,
+    rectification_get_visible,
     rectification_list,
     user_may_answer,
     user_may_review,
@@ -69,7 +69,7 @@ def rectifications_index(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, pk: int, **forms: object) -> dict[str, object]:
-    rectification = rectification_detail(user=request.user, pk=pk)
+    rectification = rectification_get_visible(user=request.user, pk=pk)
     may_answer = user_may_answer(request.user, rectification) and rectification.status in (
         RectificationStatus.OPEN,
         RectificationStatus.RETURNED,
@@ -94,7 +94,7 @@ def rectification_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def rectification_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
-    rectification = rectification_detail(user=request.user, pk=pk)
+    rectification = rectification_get_visible(user=request.user, pk=pk)
     form = AnswerForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -116,7 +116,7 @@ def rectification_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def rectification_review_view(request: HttpRequest, pk: int) -> HttpResponse:
-    rectification = rectification_detail(user=request.user, pk=pk)
+    rectification = rectification_get_visible(user=request.user, pk=pk)
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -139,7 +139,7 @@ def rectification_review_view(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     """An evidence file, for those who may see the demand: images inline (shown
     on the page), PDFs as attachments."""
-    evidence = evidence_for_user(user=request.user, rectification_pk=pk, pk=evidence_pk)
+    evidence = rectification_evidence_get_visible(user=request.user, rectification_pk=pk, pk=evidence_pk)
     if evidence.is_image:
         response = FileResponse(stored_file_open(file=evidence.file), content_type="image/jpeg")
         response["Content-Disposition"] = f'inline; filename="evidence-{evidence.pk}.jpg"'

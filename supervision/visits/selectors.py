@@ -115,7 +115,7 @@ def former_view_until(*, user: Any, visit: Visit) -> datetime.date | None:
     return max(until, visit.date) if until else visit.date
 
 
-def visit_detail(*, user: Any, pk: int) -> Visit:
+def visit_get_visible(*, user: Any, pk: int) -> Visit:
     """One visit with its results, photos, supervisors, demands and
     amendments, or 404 outside the user's scope. A fixed number of queries.
 

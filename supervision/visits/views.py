@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from jianfu.params import int_param
 from jianfu.permissions import supervisor_required
-from jianfu.scoping import get_visible_school, schools_visible_to, supervisor_of
+from jianfu.scoping import school_get_visible, schools_visible_to, supervisor_of
 from jianfu.storage import stored_file_open
 from supervision.errors import SupervisionError
 from supervision.models import ItemResult, SupervisionItem, VisitItemResult, VisitPhoto
@@ -43,7 +43,7 @@ from supervision.visits.selectors import (
     checklist_items,
     recent_visits_by,
     supervisor_school_months,
-    visit_detail,
+    visit_get_visible,
     visit_list,
     visits_visible_to,
 )
@@ -118,7 +118,7 @@ def visit_new(request: HttpRequest, school_pk: int) -> HttpResponse:
                 return _visit_done(request, existing, created=False)
 
     try:
-        school = get_visible_school(request.user, pk=school_pk, active=True)
+        school = school_get_visible(request.user, pk=school_pk, active=True)
     except Http404:
         if request.method == "POST" and _wants_json(request):
             # The tablet keeps the draft and shows why (the school may have
@@ -181,7 +181,7 @@ def visit_new(request: HttpRequest, school_pk: int) -> HttpResponse:
 
 @login_required
 def visit_page(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = visit_detail(user=request.user, pk=pk)
+    visit = visit_get_visible(user=request.user, pk=pk)
     if user_responsible_for_school(request.user, visit.school_id):
         # The prefetched results are the objects the template iterates.
         for result in visit.results.all():

@@ -274,12 +274,12 @@ def test_duplicates_link_to_the_first_case_of_the_same_school(world) -> None:  #
         services.complaint_link_duplicate(case=first, original=first, by=world.bureau)
     with pytest.raises(ComplaintError):
         services.complaint_link_duplicate(case=first, original=second, by=world.bureau)
-    from supervision.complaints.selectors import get_bureau_case
+    from supervision.complaints.selectors import complaint_get_visible
 
-    assert get_bureau_case(world.bureau, first.pk).same_matter_count == 3
-    assert get_bureau_case(world.bureau, third.pk).same_matter_count == 3
-    assert get_bureau_case(world.bureau, other_school.pk).same_matter_count == 1
-    assert get_bureau_case(world.bureau, first.pk).school_recent_count == 3
+    assert complaint_get_visible(world.bureau, first.pk).same_matter_count == 3
+    assert complaint_get_visible(world.bureau, third.pk).same_matter_count == 3
+    assert complaint_get_visible(world.bureau, other_school.pk).same_matter_count == 1
+    assert complaint_get_visible(world.bureau, first.pk).school_recent_count == 3
 
 
 def test_reveal_identity_needs_permission_and_is_recorded(world) -> None:  # type: ignore[no-untyped-def]
