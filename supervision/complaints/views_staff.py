@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jianfu.permissions import bureau_required
@@ -165,14 +165,14 @@ ACTIONS: dict[str, Action] = {
 
 
 ACTION_TITLES = {
-    "accept": gettext_lazy("Accept"),
+    "accept": pgettext_lazy("complaint action", "Accept"),
     "decline": gettext_lazy("Do not accept"),
-    "assign": gettext_lazy("Assign"),
+    "assign": pgettext_lazy("complaint action", "Assign"),
     "investigate": gettext_lazy("Start the investigation"),
     "findings": gettext_lazy("Record findings"),
-    "conclude": gettext_lazy("Conclude"),
+    "conclude": pgettext_lazy("complaint action", "Conclude"),
     "reply": gettext_lazy("Reply to the complainant"),
-    "close": gettext_lazy("Close"),
+    "close": pgettext_lazy("complaint action", "Close"),
     "reopen": gettext_lazy("Reopen (the complainant objects)"),
     "extend": gettext_lazy("Extend the time limit (once)"),
     "duplicate": gettext_lazy("Link as a repeat of an earlier case"),
