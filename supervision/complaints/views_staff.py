@@ -337,6 +337,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     case = get_bureau_case(request.user, pk)
     context = _detail_context(request, case, bound=(action, form))
     context["open_action"] = action
+    context["error_form"] = form
     return render(request, "complaints/staff_detail.html", context, status=400)
 
 

@@ -42,6 +42,7 @@ from supervision.visits.models import (
     VisitMethod,
     VisitMode,
     VisitPhoto,
+    VisitSubmissionState,
 )
 from supervision.workdays.models import CalendarDay, CalendarDayKind
 
@@ -86,4 +87,5 @@ __all__ = [
     "VisitMethod",
     "VisitMode",
     "VisitPhoto",
+    "VisitSubmissionState",
 ]
