@@ -123,17 +123,23 @@ def parse_class_number(value: Any) -> int:
 
 def parse_date(value: Any) -> datetime.date:
     if isinstance(value, datetime.datetime):
-        return value.date()
+        return _not_future(value.date())
     if isinstance(value, datetime.date):
-        return value
+        return _not_future(value)
     text = _text(value)
     match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
     if match:
         try:
-            return datetime.date(*(int(g) for g in match.groups()))
+            return _not_future(datetime.date(*(int(g) for g in match.groups())))
         except ValueError:
             pass
     raise _CellError(_("a date such as 2026-03-02 is expected"))
+
+
+def _not_future(day: datetime.date) -> datetime.date:
+    if day > timezone.localdate():
+        raise _CellError(_("this day has not come yet"))
+    return day
 
 
 def parse_yes_no(value: Any, *, default: bool) -> bool:

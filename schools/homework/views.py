@@ -119,6 +119,7 @@ def homework_day(request: HttpRequest, pk: int, class_id: int, day: str) -> Http
         "school": school,
         "school_class": school_class,
         "date": date,
+        "future": date > timezone.localdate(),
         "record": record,
         "reason": describe(record) if record else "",
         "cap": written_cap(school_class.grade),
