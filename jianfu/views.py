@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from jianfu.forms import LockoutAuthenticationForm
 from jianfu.permissions import bureau_required
+from jianfu.todo import bureau_todo
 from schools.models import School, Semester
 from supervision.districts.selectors import district_loads, overloaded_supervisors, schools_without_district
 
@@ -51,5 +52,6 @@ def bureau_overview(request: HttpRequest) -> HttpResponse:
         "unassigned_schools": list(schools_without_district()),
         "semester": Semester.objects.current(),
         "admin_url": reverse("admin:index"),
+        "todo": bureau_todo(user=request.user),
     }
     return render(request, "jianfu/bureau_overview.html", context)

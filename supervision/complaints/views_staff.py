@@ -188,6 +188,8 @@ def _make_form(name: str, case: ComplaintCase, data: Any = None, files: Any = No
         kwargs["initial"] = initial
     if factory is cf.DuplicateForm:
         kwargs["case"] = case
+    if factory is cf.AssignForm:
+        kwargs["school"] = case.school
     return factory(data, files, **kwargs)
 
 
