@@ -10,7 +10,11 @@
   summary.addEventListener("click", function (event) {
     var link = event.target.closest("a[href^='#']");
     if (!link) { return; }
-    var field = document.getElementById(link.getAttribute("href").slice(1));
+    // Radio groups and checkbox lists have no element with the field's own
+    // id: go to their first choice, or any input of that name.
+    var id = link.getAttribute("href").slice(1);
+    var field = document.getElementById(id) || document.getElementById(id + "_0") ||
+      (link.dataset.field && document.querySelector("[name='" + link.dataset.field + "']"));
     if (field) {
       event.preventDefault();
       field.scrollIntoView({ block: "center" });

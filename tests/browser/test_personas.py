@@ -21,6 +21,7 @@ from supervision.complaints.models import ComplaintStage
 from supervision.models import ComplaintStatus, RectificationStatus, VisitSubmissionState
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD
+from tests.schools.factories import SchoolClassFactory
 from tests.supervision.complaint_factories import case_in_status, ensure_complaint_seed_data, file_case
 from tests.supervision.factories import RectificationFactory
 
@@ -114,6 +115,7 @@ def test_supervisor_on_a_tablet(world, new_page, screen) -> None:  # type: ignor
 @pytest.mark.parametrize("screen", [PHONE, DESKTOP], ids=["390x844", "1366x900"])
 def test_principal(world, new_page, screen) -> None:  # type: ignore[no-untyped-def]
     RectificationFactory(school=world.school_a, raised_by=world.supervisor_x, title="课后服务时长不足")
+    school_class = SchoolClassFactory(school=world.school_a, grade=3, number=1)
     page = new_page(viewport=screen)
     sign_in(page, world.principal_a.username, PASSWORD)
     tag = f"principal-{screen['width']}x{screen['height']}"
@@ -131,11 +133,10 @@ def test_principal(world, new_page, screen) -> None:  # type: ignore[no-untyped-
     assert "五项管理" in visit(page, reverse("five_management_page", args=[world.school_a.pk]), f"{tag}-3-five")
     today = timezone.localdate()
     visit(page, reverse("afterschool_week", args=[world.school_a.pk, today.isoformat()]), f"{tag}-4-week")
-    classes = list(world.school_a.classes.filter(active=True)[:1])
-    if classes:
-        tomorrow = (today + datetime.timedelta(days=1)).isoformat()
-        visit(page, reverse("homework_day", args=[world.school_a.pk, classes[0].pk, tomorrow]), f"{tag}-5-future")
-        assert page.get_by_test_id("future-day").is_visible()
+    # A day to come: no form, a clear note instead.
+    tomorrow = (today + datetime.timedelta(days=1)).isoformat()
+    visit(page, reverse("homework_day", args=[world.school_a.pk, school_class.pk, tomorrow]), f"{tag}-5-future")
+    assert page.get_by_test_id("future-day").is_visible() and not page.locator("#homework-entry").count()
     text = visit(page, reverse("rectification_list"), f"{tag}-6-rectifications")
     assert zh(RectificationStatus.OPEN.label) in text
 
