@@ -74,6 +74,7 @@ def homework_week(request: HttpRequest, pk: int) -> HttpResponse:
         "school": school,
         "grid": grid,
         "editable": records_editable_by(request.user, school),
+        "today": timezone.localdate(),
         "caps": caps_summary(),
     }
     return render(request, "schools/homework/week.html", context)

@@ -115,3 +115,15 @@ def test_the_known_lies_are_gone() -> None:
         assert dict(ReviewForm.base_fields["decision"].choices)["accept"] == "验收通过"
         assert str(Rectification(status="open").get_status_display()) == "整改中"
         assert str(Subject.HISTORY.label) == "历史" and str(Subject.ENGLISH.label) == "英语"
+
+
+@pytest.mark.django_db
+def test_ranking_workbook_names_an_open_rectification_in_its_words(world) -> None:  # type: ignore[no-untyped-def]
+    from reports.scoring.visits import open_rectifications_sheet
+    from tests.supervision.factories import RectificationFactory
+
+    RectificationFactory(school=world.school_a)
+    with translation.override("zh-hans"):
+        sheet = open_rectifications_sheet({}, None)  # type: ignore[arg-type]
+        rows = list(sheet.rows)
+    assert rows[0][4] == "整改中"
