@@ -13,6 +13,7 @@ from django.db.models import Case, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jianfu.roles import SECTIONS
 from schools.models import School
@@ -291,7 +292,7 @@ class AssignForm(forms.Form):
 
 
 class FindingsForm(forms.Form):
-    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 5}))
+    findings = forms.CharField(label=pgettext_lazy("complaint", "Findings"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
 class ConcludeForm(forms.Form):

@@ -185,7 +185,7 @@ class ComplaintCase(models.Model):
     )
     assignment_note = models.TextField(_("instructions"), blank=True)
 
-    findings = models.TextField(_("findings"), blank=True)
+    findings = models.TextField(pgettext_lazy("complaint", "findings"), blank=True)
     findings_at = models.DateTimeField(_("findings submitted"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=ComplaintOutcome.choices, blank=True)
     liability = models.CharField(_("liability"), max_length=20, choices=Liability.choices, blank=True)
