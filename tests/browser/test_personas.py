@@ -8,6 +8,7 @@ Few navigations per persona, one sign-in each, to keep the time down."""
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,10 @@ def test_parent_on_a_phone(world, new_page) -> None:  # type: ignore[no-untyped-
     assert parent.locator(f"a[href='tel:{settings.COMPLAINT_HOTLINE}']").count() >= 1
     visit(parent, f"/schools/{school.code}/poster/", "parent-2-poster")
     assert parent.get_by_test_id("poster-qr").locator("svg").count() == 1
+    # Printed, the poster is one A4 page.
+    pdf = parent.pdf(prefer_css_page_size=True)
+    (SHOTS / "parent-2-poster.pdf").write_bytes(pdf)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1 and b"/MediaBox [0 0 594.9" in pdf
     visit(parent, f"/schools/{school.code}/homework/", "parent-3-homework")
     text = visit(parent, f"/complain/?school={school.code}", "parent-4-form")
     assert parent.input_value("input[name=school_name]") == school.name and "投诉电话" in text
