@@ -16,7 +16,8 @@ from jianfu.signin.twofactor import twofactor_reset
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "full_name", "role", "school", "is_active", "last_login")
-    list_filter = ("role", "is_active", "groups")
+    # last_login: the overview's to-do links to accounts that never signed in.
+    list_filter = ("role", "is_active", "groups", "last_login")
     search_fields = ("username", "full_name", "school__name", "school__code")
     autocomplete_fields = ("school",)
     fieldsets = (

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from jianfu.permissions import bureau_required
+from jianfu.todo import bureau_todo
 from schools.models import School, Semester
 from supervision.districts.selectors import district_loads, overloaded_supervisors, schools_without_district
 
@@ -43,5 +44,6 @@ def bureau_overview(request: HttpRequest) -> HttpResponse:
         "unassigned_schools": list(schools_without_district()),
         "semester": Semester.objects.current(),
         "admin_url": reverse("admin:index"),
+        "todo": bureau_todo(user=request.user),
     }
     return render(request, "jianfu/bureau_overview.html", context)

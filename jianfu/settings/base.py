@@ -288,7 +288,10 @@ CSRF_COOKIE_HTTPONLY = False  # the offline visit form reads it to submit queued
 
 # --- Portal rules: the national numbers (docs/glossary.md) --------------------------
 BUREAU_NAME = env_str("BUREAU_NAME", "示范区教育局")
-COMPLAINT_HOTLINE = env_str("COMPLAINT_HOTLINE", "")
+# The number every public page gives parents to call; the default is the
+# government service hotline 12345, which takes education complaints
+# everywhere in China, until the bureau sets its own burden-reduction line.
+COMPLAINT_HOTLINE = env_str("COMPLAINT_HOTLINE", "12345")
 # 《中小学校责任督学挂牌督导办法》: a district covers at most 20 schools, and one
 # supervisor about 5; the portal warns above these numbers.
 DISTRICT_MAX_SCHOOLS = env_int("DISTRICT_MAX_SCHOOLS", 20)

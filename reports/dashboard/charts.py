@@ -12,7 +12,50 @@ from xml.sax.saxutils import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-PALETTE = ("#2f5597", "#c0504d", "#9bbb59", "#8064a2", "#4bacc6", "#f79646")
+# One colour per category, each distinct from the others and with at least
+# 3:1 contrast against white (WCAG 1.4.11 for graphics); the dashboard's
+# ECharts panels use the same palette (tests/reports/test_charts.py checks).
+PALETTE = (
+    "#1f5fa8",  # blue
+    "#c2410c",  # orange
+    "#15803d",  # green
+    "#b91c1c",  # red
+    "#7e22ce",  # purple
+    "#0e7490",  # teal
+    "#a16207",  # ochre
+    "#be185d",  # pink
+    "#4b5563",  # grey
+    "#3730a3",  # indigo
+    "#4d7c0f",  # olive
+    "#854d0e",  # brown
+)
+
+
+def palette(n: int) -> list[str]:
+    """``n`` distinct colours: the fixed palette, then further hues spaced by
+    the golden angle at a lightness dark enough for contrast on white."""
+    colours = list(PALETTE[:n])
+    for i in range(len(colours), n):
+        hue = (i * 137.508) % 360
+        colours.append(_hsl_hex(hue, 0.65, 0.32))
+    return colours
+
+
+def _hsl_hex(hue: float, saturation: float, lightness: float) -> str:
+    import colorsys
+
+    r, g, b = colorsys.hls_to_rgb(hue / 360, lightness, saturation)
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
+
+
+def contrast_on_white(colour: str) -> float:
+    """The WCAG contrast ratio of ``colour`` against white."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
 FONT = "WenQuanYi Micro Hei, HanaMinB, Noto Sans CJK SC, sans-serif"  # as static/reports/pdf.css
 
 
@@ -37,7 +80,22 @@ def bar_chart(
     max_value: float | None = None,
 ) -> SafeString:
     """A vertical grouped bar chart as an inline SVG string."""
-    left, right, top, bottom = 44, 12, 28 if title else 12, 56
+    colours = palette(len(series))
+    # The legend wraps into rows below the axis labels, so it never overlaps
+    # them or the bars; the chart grows by the rows it needs.
+    legend_rows: list[list[tuple[int, float]]] = [[]]
+    if len(series) > 1:
+        x = 44.0
+        for si, s in enumerate(series):
+            item_w = 18 + 11 * len(s.name)
+            if legend_rows[-1] and x + item_w > width - 12:
+                legend_rows.append([])
+                x = 44.0
+            legend_rows[-1].append((si, x))
+            x += item_w + 12
+    legend_h = 14 * len(legend_rows) if len(series) > 1 else 0
+    height += legend_h
+    left, right, top, bottom = 44, 12, 28 if title else 12, 56 + legend_h
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max_value if max_value is not None else max([v for s in series for v in s.values] + [0]) or 1
     if not percent and max_value is None:
@@ -63,7 +121,7 @@ def bar_chart(
             x = x0 + si * bar_w
             parts.append(
                 f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w - 1:.1f}" height="{h:.1f}" '
-                f'fill="{PALETTE[si % len(PALETTE)]}"/>'
+                f'fill="{colours[si]}"/>'
             )
         cx = left + gi * group_w + group_w / 2
         parts.append(
@@ -71,9 +129,10 @@ def bar_chart(
             f'transform="rotate(-35 {cx:.1f} {top + plot_h + 12})">{escape(str(label)[:16])}</text>'
         )
     if len(series) > 1:
-        for si, s in enumerate(series):
-            x = left + si * 120
-            parts.append(f'<rect x="{x}" y="{height - 12}" width="10" height="8" fill="{PALETTE[si % len(PALETTE)]}"/>')
-            parts.append(f'<text x="{x + 14}" y="{height - 4}">{escape(s.name)}</text>')
+        for row_i, row in enumerate(legend_rows):
+            y = height - legend_h + 14 * row_i + 4
+            for si, x in row:
+                parts.append(f'<rect x="{x:.0f}" y="{y}" width="10" height="8" fill="{colours[si]}"/>')
+                parts.append(f'<text x="{x + 14:.0f}" y="{y + 8}">{escape(series[si].name)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -16,6 +16,7 @@ from django.db.models import Avg
 from django.utils.translation import gettext as _
 
 from jianfu.scoping import schools_visible_to
+from reports.dashboard.charts import palette
 from reports.scoring.selectors import latest_run
 from schools.models import Semester
 
@@ -56,10 +57,16 @@ def bar_option(
         "data": categories,
         "axisLabel": {"interval": 0, "rotate": 0 if horizontal else 30},
     }
+    many = len(series) > 1
     return {
+        # One distinct colour per series, each readable on white.
+        "color": palette(len(series)),
+        "textStyle": {"color": "#212529"},
         "tooltip": {"trigger": "axis"},
-        "legend": {"show": len(series) > 1},
-        "grid": {"left": 8, "right": 16, "bottom": 8, "top": 32 if len(series) > 1 else 16, "containLabel": True},
+        # A scrolling legend stays on one line above the grid, which starts
+        # below it: the legend never overlaps the bars however many series.
+        "legend": {"show": many, "type": "scroll", "top": 0, "left": 8, "right": 8, "textStyle": {"color": "#212529"}},
+        "grid": {"left": 8, "right": 16, "bottom": 8, "top": 44 if many else 16, "containLabel": True},
         "xAxis": value_axis if horizontal else category_axis,
         "yAxis": category_axis if horizontal else value_axis,
         "series": [{"name": name, "type": "bar", "data": values} for name, values in series.items()],

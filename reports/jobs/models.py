@@ -6,13 +6,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class JobStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Finished")
-    FAILED = "failed", _("Failed")
+    """A report job's life (报表生成任务)."""
+
+    PENDING = "pending", pgettext_lazy("report job status", "Waiting")
+    RUNNING = "running", pgettext_lazy("report job status", "Running")
+    DONE = "done", pgettext_lazy("report job status", "Finished")
+    FAILED = "failed", pgettext_lazy("report job status", "Failed")
 
 
 class ReportJob(models.Model):

@@ -138,6 +138,8 @@ def job_run(*, job_id: int) -> bool:
         current.mimetype = mimetype
         current.status = JobStatus.DONE
         current.progress = 100
+        # The last step's note ("writing the workbook") is not true any more.
+        current.progress_note = ""
         current.finished_at = timezone.now()
         current.save()
     return True
@@ -183,7 +185,7 @@ def _lease_kept(job_id: int, token: Any) -> Iterator[None]:
 
 def _fail(job: ReportJob, token: Any, message: str) -> None:
     ReportJob.objects.filter(pk=job.pk, claim_token=token).update(
-        status=JobStatus.FAILED, error=message, finished_at=timezone.now()
+        status=JobStatus.FAILED, error=message, finished_at=timezone.now(), progress_note=""
     )
 
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,7 +15,7 @@ from jianfu.storage import stored_file_open
 from reports.exports.base import get_exporter
 from reports.jobs import services
 from reports.jobs.selectors import exporters_for, jobs_visible_to
-from reports.models import JobStatus
+from reports.models import JobStatus, ReportJob
 
 
 @login_required
@@ -23,8 +24,17 @@ def report_list(request: HttpRequest) -> HttpResponse:
     if not available:
         raise Http404
     forms_by_kind = [(e, e.form_class(prefix=e.identifier) if e.form_class else None) for e in available]
-    jobs = list(jobs_visible_to(request.user)[:50])
-    return render(request, "reports/report_list.html", {"exporters": forms_by_kind, "jobs": jobs})
+    jobs = jobs_visible_to(request.user)
+    status = request.GET.get("status", "")
+    if status in JobStatus.values:
+        jobs = jobs.filter(status=status)
+    context = {
+        "exporters": forms_by_kind,
+        "jobs": list(jobs[:50]),
+        "status": status,
+        "status_choices": JobStatus.choices,
+    }
+    return render(request, "reports/report_list.html", context)
 
 
 @login_required
@@ -41,10 +51,25 @@ def report_request(request: HttpRequest, kind: str) -> HttpResponse:
     return redirect("reports:job", pk=job.pk)
 
 
+def _note(job: ReportJob) -> str:
+    """What the page says beside the state: the running step, or for a
+    finished job the file and its size (never a stale step)."""
+    if job.status == JobStatus.DONE:
+        try:
+            size = filesizeformat(job.file.size)
+        except OSError:
+            return job.filename
+        return _("%(file)s is ready (%(size)s).") % {"file": job.filename, "size": size}
+    if job.status == JobStatus.FAILED:
+        return ""
+    return job.progress_note
+
+
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(jobs_visible_to(request.user), pk=pk)
-    return render(request, "reports/job_detail.html", {"job": job, "exporter": get_exporter(job.kind)})
+    context = {"job": job, "exporter": get_exporter(job.kind), "note": _note(job)}
+    return render(request, "reports/job_detail.html", context)
 
 
 @login_required
@@ -55,7 +80,7 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
             "status": job.status,
             "status_display": job.get_status_display(),
             "progress": job.progress,
-            "note": job.progress_note,
+            "note": _note(job),
             "finished": job.is_finished,
             "error": job.error if job.status == JobStatus.FAILED else "",
         }

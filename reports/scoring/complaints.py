@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from jianfu.scoping import schools_visible_to
 from jianfu.xlsx import Column, Sheet
@@ -138,7 +138,7 @@ def complaints_section(semester: Semester, run: ScoreRun, params: dict[str, Any]
         paragraphs=[summary],
         tables=[
             Table(
-                headers=[_("Category"), _("Received"), _("Substantiated")],
+                headers=[_("Category"), pgettext("complaint count", "Received"), _("Substantiated")],
                 rows=[[r["category__name"], r["n"], r["substantiated"]] for r in rows],
                 numeric={1, 2},
             )
@@ -163,7 +163,7 @@ def complaints_sheet(params: dict[str, Any], run: ScoreRun) -> Sheet:
         columns=[
             Column(_("national school code"), 13),
             Column(_("School"), 26),
-            Column(_("Received"), 10),
+            Column(pgettext("complaint count", "Received"), 10),
             Column(_("Substantiated"), 10),
             Column(_("Partly substantiated"), 10),
         ],

@@ -11,6 +11,7 @@ def scores(request: HttpRequest) -> HttpResponse:
     each school linked to the explanation of its score. Scoped: bureau staff
     see every school, supervisors their schools, a principal their own."""
     from jianfu.scoping import schools_visible_to
+    from jianfu.text import natural_key
     from reports.scoring.selectors import latest_run
     from schools.models import SchoolType, Semester
 
@@ -24,7 +25,9 @@ def scores(request: HttpRequest) -> HttpResponse:
     district = request.GET.get("district", "")
     if run is not None:
         visible = run.scores.filter(school__in=schools_visible_to(request.user))
-        districts = sorted(set(visible.exclude(district_name="").values_list("district_name", flat=True)))
+        districts = sorted(
+            set(visible.exclude(district_name="").values_list("district_name", flat=True)), key=natural_key
+        )
         if school_type in SchoolType.values:
             visible = visible.filter(school__school_type=school_type)
         if district:

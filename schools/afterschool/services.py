@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from schools.errors import RecordError
+from schools.errors import RecordError, refuse_future_day
 from schools.homework.models import week_start
 from schools.models import AfterSchoolDay, AfterSchoolPlan, School, Semester
 
@@ -62,6 +62,7 @@ def afterschool_week_save(
     for date, fields in days:
         if week_start(date) != monday or date.weekday() > 4:
             raise RecordError(_("The days of a weekly record are Monday to Friday of that week."))
+        refuse_future_day(date)
         row = existing.get(date) or AfterSchoolDay(school=school, date=date)
         for name in DAY_FIELDS:
             if name in fields:

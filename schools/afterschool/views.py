@@ -73,6 +73,7 @@ def afterschool_week(request: HttpRequest, pk: int, day: str) -> HttpResponse:
     monday = week_start(first)
     dates = [monday + datetime.timedelta(days=i) for i in range(5)]
     editable = records_editable_by(request.user, school)
+    today = timezone.localdate()
     existing = afterschool_week_days(school=school, monday=monday)
     semester = Semester.objects.containing(monday).first()
     if request.method == "POST":
@@ -84,7 +85,12 @@ def afterschool_week(request: HttpRequest, pk: int, day: str) -> HttpResponse:
                 afterschool_week_save(
                     school=school,
                     week=monday,
-                    days=list(zip(dates, [f.cleaned_data for f in formset.forms], strict=True)),
+                    # Days after today are shown but not recorded (their inputs are disabled).
+                    days=[
+                        (date, form.cleaned_data)
+                        for date, form in zip(dates, formset.forms, strict=True)
+                        if date <= today
+                    ],
                     by=request.user,
                 )
             except ValidationError as exc:
@@ -125,6 +131,7 @@ def afterschool_week(request: HttpRequest, pk: int, day: str) -> HttpResponse:
         "school": school,
         "monday": monday,
         "rows": list(zip(dates, formset.forms, strict=True)),
+        "today": today,
         "formset": formset,
         "editable": editable,
         "semester": semester,

@@ -24,6 +24,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schools.homework.rules import GRADE_NAMES
 from schools.records.stamped import UpdateStamped
@@ -62,22 +63,22 @@ class SchoolClass(models.Model):
 
 
 class Subject(models.TextChoices):
-    CHINESE = "chinese", _("Chinese")
-    MATHS = "maths", _("Mathematics")
-    ENGLISH = "english", _("English")
-    SCIENCE = "science", _("Science")
-    MORALITY = "morality", _("Morality and law")
-    HISTORY = "history", _("History")
-    GEOGRAPHY = "geography", _("Geography")
-    PHYSICS = "physics", _("Physics")
-    CHEMISTRY = "chemistry", _("Chemistry")
-    BIOLOGY = "biology", _("Biology")
-    PE = "pe", _("Physical education")
-    MUSIC = "music", _("Music")
-    ART = "art", _("Art")
-    IT = "it", _("Information technology")
-    PRACTICE = "practice", _("Integrated practice")
-    OTHER = "other", _("Other")
+    CHINESE = "chinese", pgettext_lazy("school subject", "Chinese")
+    MATHS = "maths", pgettext_lazy("school subject", "Mathematics")
+    ENGLISH = "english", pgettext_lazy("school subject", "English")
+    SCIENCE = "science", pgettext_lazy("school subject", "Science")
+    MORALITY = "morality", pgettext_lazy("school subject", "Morality and law")
+    HISTORY = "history", pgettext_lazy("school subject", "History")
+    GEOGRAPHY = "geography", pgettext_lazy("school subject", "Geography")
+    PHYSICS = "physics", pgettext_lazy("school subject", "Physics")
+    CHEMISTRY = "chemistry", pgettext_lazy("school subject", "Chemistry")
+    BIOLOGY = "biology", pgettext_lazy("school subject", "Biology")
+    PE = "pe", pgettext_lazy("school subject", "Physical education")
+    MUSIC = "music", pgettext_lazy("school subject", "Music")
+    ART = "art", pgettext_lazy("school subject", "Art")
+    IT = "it", pgettext_lazy("school subject", "Information technology")
+    PRACTICE = "practice", pgettext_lazy("school subject", "Integrated practice")
+    OTHER = "other", pgettext_lazy("school subject", "Other")
 
 
 # The Chinese names a clerk writes in the upload template, as data.

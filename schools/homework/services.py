@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jianfu.audit import audit_record
 from jianfu.models import AuditAction
-from schools.errors import RecordError
+from schools.errors import RecordError, refuse_future_day
 from schools.homework.models import MAX_ITEM_MINUTES
 from schools.models import HomeworkDay, HomeworkItem, HomeworkKind, HomeworkPublication, School, SchoolClass
 
@@ -87,6 +87,7 @@ def homework_day_save(
     Returns the day with its totals."""
     if not school_class.active:
         raise RecordError(_("This class is no longer in the register."))
+    refuse_future_day(date)
     _check_items(items)
     day, _created = HomeworkDay.objects.update_or_create(
         school_class=school_class,

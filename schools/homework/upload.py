@@ -158,6 +158,8 @@ def _parse(
         written = reader.yes_no(COL_WRITTEN, default=True)
         minutes = reader.integer(COL_MINUTES, minimum=1, maximum=MAX_ITEM_MINUTES, required=True, unit="分钟")
         layered = reader.yes_no(COL_LAYERED, default=False)
+        if date is not None and date > timezone.localdate():
+            reader.error(COL_DATE, _("this day has not come yet"))
         if reader.failed() or date is None or grade is None or number is None or subject is None or minutes is None:
             continue
         if monday is None:

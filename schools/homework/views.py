@@ -75,6 +75,7 @@ def homework_week(request: HttpRequest, pk: int) -> HttpResponse:
         "school": school,
         "grid": grid,
         "editable": records_editable_by(request.user, school),
+        "today": timezone.localdate(),
         "caps": caps_summary(),
     }
     return render(request, "schools/homework/week.html", context)
@@ -120,6 +121,7 @@ def homework_day(request: HttpRequest, pk: int, class_id: int, day: str) -> Http
         "school": school,
         "school_class": school_class,
         "date": date,
+        "future": date > timezone.localdate(),
         "record": record,
         "reason": describe(record) if record else "",
         "cap": written_cap(school_class.grade),
@@ -249,5 +251,19 @@ def homework_public(request: HttpRequest, code: str) -> HttpResponse:
     classes = homework_public_week(school=school, monday=monday) if monday else None
     if asked and classes is None:
         raise Http404
-    context = {"school": school, "weeks": weeks, "monday": monday, "classes": classes, "caps": caps_summary()}
+    # A parent picks a class: the page then shows that class's days only.
+    chosen = int(request.GET["class"]) if request.GET.get("class", "").isdigit() else None
+    shown = classes
+    if classes is not None and chosen is not None:
+        shown = [c for c in classes if c.school_class.pk == chosen] or classes
+        chosen = chosen if len(shown) == 1 else None
+    context = {
+        "school": school,
+        "weeks": weeks,
+        "monday": monday,
+        "classes": shown,
+        "all_classes": classes,
+        "chosen": chosen,
+        "caps": caps_summary(),
+    }
     return render(request, "schools/homework/public.html", context)

@@ -17,5 +17,6 @@ urlpatterns = [
     path("bureau/register/<slug:kind>/import/", views.register_import, name="register_import"),
     path("school/<int:pk>/", views.school_detail, name="school_detail"),
     path("schools/<str:code>/", views.public_sign, name="public_sign"),
+    path("schools/<str:code>/poster/", views.public_sign_poster, name="public_sign_poster"),
     path("supervisor-photo/<int:pk>/", views.supervisor_photo, name="supervisor_photo"),
 ]

@@ -4,13 +4,18 @@ rules are in :mod:`schools.register.imports`, :mod:`schools.register.services` a
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -29,6 +34,7 @@ from schools.register.imports import IMPORTERS, get_importer
 from schools.register.selectors import import_batch_get_visible, import_batches_of, register_export, register_template
 from schools.register.services import ImportRefused, import_batch_apply, import_batch_cancel, register_import_preview
 from supervision.districts.admin import warn_about_loads
+from supervision.districts.duties import SUPERVISOR_DUTIES
 from supervision.districts.selectors import current_district_of_school, current_supervisors_of_school
 from supervision.models import DistrictMembership, SupervisionItem, Supervisor, SupervisorAssignment
 
@@ -179,18 +185,36 @@ def import_batch_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("register_index")
 
 
-def public_sign(request: HttpRequest, code: str) -> HttpResponse:
-    """The page a school's gate sign (挂牌) points to. Public by design: it
-    names only the school and its responsible supervisors' work contacts."""
-    school = get_object_or_404(School, code=code, active=True)
-    context = {
+def _sign_context(school: School) -> dict[str, object]:
+    return {
         "school": school,
         "district": current_district_of_school(school=school),
         "supervisors": current_supervisors_of_school(school=school),
         "items": list(SupervisionItem.objects.filter(parent=None, active=True)),
         "commitment": public_commitment(school=school),
+        "duties": SUPERVISOR_DUTIES,
     }
+
+
+def public_sign(request: HttpRequest, code: str) -> HttpResponse:
+    """The page a school's gate sign (挂牌) points to. Public by design: it
+    names only the school and its responsible supervisors' work contacts."""
+    school = get_object_or_404(School, code=code, active=True)
+    context = _sign_context(school)
+    context["poster_url"] = reverse("public_sign_poster", args=[school.code])
     return render(request, "schools/public_sign.html", context)
+
+
+def public_sign_poster(request: HttpRequest, code: str) -> HttpResponse:
+    """The sign as a printable A4 poster for the school gate, with a QR code
+    that opens the complaint form with the school already chosen."""
+    school = get_object_or_404(School, code=code, active=True)
+    context = _sign_context(school)
+    complaint_url = request.build_absolute_uri(reverse("complaints:public_form") + "?" + urlencode({"school": code}))
+    context["complaint_url"] = complaint_url
+    # Inline SVG: sharp when printed, and no script or extra request.
+    context["qr_svg"] = mark_safe(segno.make(complaint_url, error="m").svg_inline(scale=6, border=2))
+    return render(request, "schools/public_sign_poster.html", context)
 
 
 @cache_control(private=True, max_age=3600)

@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from supervision.models import ItemResult
 
@@ -32,9 +33,9 @@ class PeriodKind(models.TextChoices):
 
 
 class RoundState(models.TextChoices):
-    UPCOMING = "upcoming", _("Not open yet")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    UPCOMING = "upcoming", pgettext_lazy("self-check round", "Not open yet")
+    OPEN = "open", pgettext_lazy("self-check round", "Open")
+    CLOSED = "closed", pgettext_lazy("self-check round", "Closed")
 
 
 class SelfCheckRound(models.Model):
@@ -119,10 +120,12 @@ class SelfCheckRound(models.Model):
 
 
 class SelfCheckStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted, awaiting review")
-    RETURNED = "returned", _("Returned for revision")
-    ACCEPTED = "accepted", _("Accepted")
+    """A school's self-check (自查) workflow: 填报 → 提交 → 审核."""
+
+    DRAFT = "draft", pgettext_lazy("self-check status", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("self-check status", "Submitted, awaiting review")
+    RETURNED = "returned", pgettext_lazy("self-check status", "Returned for revision")
+    ACCEPTED = "accepted", pgettext_lazy("self-check status", "Accepted")
 
 
 # The states in which the school may still change its answers and evidence.
@@ -308,10 +311,10 @@ class SelfCheckEvidence(models.Model):
 
 
 class SelfCheckAction(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    RESUBMITTED = "resubmitted", _("Resubmitted after revision")
-    RETURNED = "returned", _("Returned for revision")
-    ACCEPTED = "accepted", _("Accepted")
+    SUBMITTED = "submitted", pgettext_lazy("self-check event", "Submitted")
+    RESUBMITTED = "resubmitted", pgettext_lazy("self-check event", "Resubmitted after revision")
+    RETURNED = "returned", pgettext_lazy("self-check event", "Returned for revision")
+    ACCEPTED = "accepted", pgettext_lazy("self-check event", "Accepted")
 
 
 class SelfCheckEvent(models.Model):

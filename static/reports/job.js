@@ -18,6 +18,7 @@
         bar.textContent = data.progress + "%";
         bar.parentElement.setAttribute("aria-valuenow", data.progress);
         status.textContent = data.status_display;
+        status.dataset.status = data.status;
         note.textContent = data.note || "";
         if (data.finished) {
           bar.classList.remove("progress-bar-striped", "progress-bar-animated");

@@ -17,6 +17,8 @@
   var photoInput = document.getElementById("photo-input");
   var photoList = document.getElementById("photo-list");
   var submitBtn = document.getElementById("submit-visit");
+  var stateEl = document.getElementById("submit-state");
+  var retryBtn = document.getElementById("retry-visit");
   var maxPhotos = Number(form.dataset.maxPhotos || 12);
   var maxBytes = Number(form.dataset.maxPhotoMb || 15) * 1024 * 1024;
   var SKIP = { csrfmiddlewaretoken: 1, client_id: 1, photos: 1 };
@@ -25,6 +27,18 @@
   var sentElsewhere = {}; // client id -> visit URL, sent by offline.js before this page was ready
   var saveTimer = null;
   var objectUrls = [];
+
+  /* The submission state next to the button: its labels come from the
+   * server (VisitSubmissionState), one per state. */
+  var STATE_CLASS = { editing: "text-bg-secondary", queued: "text-bg-warning", sending: "text-bg-info",
+                      sent: "text-bg-success", failed: "text-bg-danger" };
+  function setSubmitState(state) {
+    if (!stateEl) { return; }
+    stateEl.dataset.state = state;
+    stateEl.textContent = stateEl.getAttribute("data-label-" + state) || state;
+    stateEl.className = "badge fs-6 " + (STATE_CLASS[state] || "text-bg-secondary");
+    if (retryBtn) { retryBtn.hidden = !(state === "queued" || state === "failed"); }
+  }
 
   function setStatus(text, kind) {
     statusEl.textContent = text;
@@ -177,17 +191,22 @@
   function handleResult(result) {
     submitBtn.disabled = false;
     if (result.state === "sent") {
+      setSubmitState("sent");
       setStatus(form.dataset.msgSending || "", "success");
       window.location.assign(result.url);
     } else if (result.state === "invalid") {
       draft.status = "editing";
+      setSubmitState("editing");
       setStatus(form.dataset.msgFix || "", "danger");
       showErrors(result.errors);
     } else if (result.state === "session") {
+      setSubmitState("failed");
       setStatus(form.dataset.msgSession || "", "warning");
     } else if (result.state === "offline") {
+      setSubmitState("queued");
       setStatus(form.dataset.msgQueued || "", "warning");
     } else if (result.state === "failed") {
+      setSubmitState("failed");
       setStatus(form.dataset.msgFailed || "", "warning");
     }
   }
@@ -203,6 +222,7 @@
         handleResult({ state: "offline" });
         return null;
       }
+      setSubmitState("sending");
       setStatus(form.dataset.msgSending || "", "info");
       return O.sendDraft(draft).then(function (result) {
         if (result.state !== "busy") { handleResult(result); } else { submitBtn.disabled = false; }
@@ -219,6 +239,7 @@
       draft = existing;
       apply(draft.fields || []);
       if (draft.status === "queued") {
+        setSubmitState("queued");
         setStatus(form.dataset.msgQueued || "", "warning");
       } else {
         setStatus(form.dataset.msgRestored || "", "info");
@@ -254,6 +275,16 @@
     save(true).then(renderPhotos);
   });
   form.addEventListener("submit", submit);
+  if (retryBtn) {
+    retryBtn.addEventListener("click", function () {
+      if (!draft) { return; }
+      if (!navigator.onLine) { handleResult({ state: "offline" }); return; }
+      setSubmitState("sending");
+      O.sendDraft(draft).then(function (result) {
+        if (result.state !== "busy") { handleResult(result); }
+      });
+    });
+  }
   document.addEventListener("jianfu:sent", function (event) {
     var sent = event.detail.draft;
     if (!draft) {

@@ -9,9 +9,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.db.models import Case, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jianfu.roles import SECTIONS
 from jianfu.validators import SingleLineFieldsMixin
@@ -19,6 +21,7 @@ from schools.models import School
 from supervision.complaints import captcha
 from supervision.complaints.files import PreparedFile, prepare_upload
 from supervision.complaints.identity import is_mainland_mobile, normalize_phone
+from supervision.districts.selectors import current_supervisors_of_school
 
 from ..models import (
     AssigneeKind,
@@ -359,16 +362,24 @@ class AssignForm(SingleLineFieldsMixin, forms.Form):
     )
     note = forms.CharField(label=_("Instructions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, school: School | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["supervisor"].queryset = Supervisor.objects.filter(  # type: ignore[attr-defined]
-            active=True, user__isnull=False
-        ).order_by("name")
+        # The school's own responsible supervisors first: they are the usual
+        # assignees, and a list of every supervisor hides them.
+        own = [s.pk for s in current_supervisors_of_school(school=school)] if school is not None else []
+        field = self.fields["supervisor"]
+        field.queryset = (  # type: ignore[attr-defined]
+            Supervisor.objects.filter(active=True, user__isnull=False)
+            .annotate(own_school=Case(When(pk__in=own, then=Value(0)), default=Value(1)))
+            .order_by("own_school", "name")
+        )
+        own_mark = _("responsible supervisor of this school")
+        field.label_from_instance = lambda s: f"{s}（{own_mark}）" if s.pk in own else str(s)  # type: ignore[attr-defined]
         self.fields["section"].queryset = Group.objects.filter(name__in=SECTIONS).order_by("name")  # type: ignore[attr-defined]
 
 
 class FindingsForm(SingleLineFieldsMixin, forms.Form):
-    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 5}))
+    findings = forms.CharField(label=pgettext_lazy("complaint", "Findings"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
 class ConcludeForm(SingleLineFieldsMixin, forms.Form):

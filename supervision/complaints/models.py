@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ComplaintCategory(models.Model):
@@ -83,14 +84,18 @@ class ComplaintChannel(models.TextChoices):
 
 
 class ComplaintStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
-    NOT_ACCEPTED = "not_accepted", _("Not accepted")
-    ACCEPTED = "accepted", _("Accepted")
-    ASSIGNED = "assigned", _("Assigned")
-    INVESTIGATING = "investigating", _("Under investigation")
-    CONCLUDED = "concluded", _("Concluded")
-    REPLIED = "replied", _("Replied")
-    CLOSED = "closed", _("Closed")
+    """The complaint case's workflow (投诉办理): 受理 → 交办 → 核查 → 结论 →
+    答复 → 办结. The labels here are the only zh-hans names of these states
+    (docs/glossary.md lists them; tests/jianfu/test_glossary.py checks)."""
+
+    RECEIVED = "received", pgettext_lazy("complaint status", "Received")
+    NOT_ACCEPTED = "not_accepted", pgettext_lazy("complaint status", "Not accepted")
+    ACCEPTED = "accepted", pgettext_lazy("complaint status", "Accepted")
+    ASSIGNED = "assigned", pgettext_lazy("complaint status", "Assigned")
+    INVESTIGATING = "investigating", pgettext_lazy("complaint status", "Under investigation")
+    CONCLUDED = "concluded", pgettext_lazy("complaint status", "Concluded")
+    REPLIED = "replied", pgettext_lazy("complaint status", "Replied")
+    CLOSED = "closed", pgettext_lazy("complaint status", "Closed")
 
 
 # Statuses in which the bureau still owes the complainant something, and the
@@ -247,7 +252,7 @@ class ComplaintCase(models.Model):
     )
     assignment_note = models.TextField(_("instructions"), blank=True)
 
-    findings = models.TextField(_("findings"), blank=True)
+    findings = models.TextField(pgettext_lazy("complaint", "findings"), blank=True)
     findings_at = models.DateTimeField(_("findings submitted"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=ComplaintOutcome.choices, blank=True)
     liability = models.CharField(_("liability"), max_length=20, choices=Liability.choices, blank=True)
@@ -372,6 +377,11 @@ class ComplaintCase(models.Model):
         return None
 
     @property
+    def public_stage(self) -> ComplaintStage:
+        """The milestone the complainant sees (internal steps read 办理中)."""
+        return PUBLIC_STAGE_OF_STATUS[ComplaintStatus(self.status)]
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
@@ -381,34 +391,59 @@ class ComplaintCase(models.Model):
 
 
 class ComplaintEventAction(models.TextChoices):
-    RECEIVED = "received", _("Received")
-    ACCEPTED = "accepted", _("Accepted")
-    NOT_ACCEPTED = "not_accepted", _("Not accepted")
-    ASSIGNED = "assigned", _("Assigned")
-    INVESTIGATION_STARTED = "investigation_started", _("Investigation started")
-    FINDINGS_SUBMITTED = "findings_submitted", _("Findings submitted")
-    CONCLUDED = "concluded", _("Concluded")
-    REPLIED = "replied", _("Replied to the complainant")
-    CLOSED = "closed", _("Closed")
-    REOPENED = "reopened", _("Reopened")
-    EXTENDED = "extended", _("Time limit extended")
-    DUPLICATE_LINKED = "duplicate_linked", _("Linked as a duplicate")
-    RECTIFICATION_RAISED = "rectification_raised", _("Rectification demanded")
+    RECEIVED = "received", pgettext_lazy("complaint event", "Received")
+    ACCEPTED = "accepted", pgettext_lazy("complaint event", "Accepted")
+    NOT_ACCEPTED = "not_accepted", pgettext_lazy("complaint event", "Not accepted")
+    ASSIGNED = "assigned", pgettext_lazy("complaint event", "Assigned")
+    INVESTIGATION_STARTED = "investigation_started", pgettext_lazy("complaint event", "Investigation started")
+    FINDINGS_SUBMITTED = "findings_submitted", pgettext_lazy("complaint event", "Findings submitted")
+    CONCLUDED = "concluded", pgettext_lazy("complaint event", "Concluded")
+    REPLIED = "replied", pgettext_lazy("complaint event", "Replied to the complainant")
+    CLOSED = "closed", pgettext_lazy("complaint event", "Closed")
+    REOPENED = "reopened", pgettext_lazy("complaint event", "Reopened")
+    EXTENDED = "extended", pgettext_lazy("complaint event", "Time limit extended")
+    DUPLICATE_LINKED = "duplicate_linked", pgettext_lazy("complaint event", "Linked as a duplicate")
+    RECTIFICATION_RAISED = "rectification_raised", pgettext_lazy("complaint event", "Rectification demanded")
 
 
 # Events the complainant sees on the status page (action and date only).
-PUBLIC_EVENT_ACTIONS = (
-    ComplaintEventAction.RECEIVED,
-    ComplaintEventAction.ACCEPTED,
-    ComplaintEventAction.NOT_ACCEPTED,
-    ComplaintEventAction.ASSIGNED,
-    ComplaintEventAction.INVESTIGATION_STARTED,
-    ComplaintEventAction.CONCLUDED,
-    ComplaintEventAction.REPLIED,
-    ComplaintEventAction.CLOSED,
-    ComplaintEventAction.REOPENED,
-    ComplaintEventAction.EXTENDED,
-)
+class ComplaintStage(models.TextChoices):
+    """The milestones a complainant sees on the public status page (公开进度).
+    Internal steps (交办, 开始核查, 结论) are folded into 办理中: who handles
+    the case and how is the bureau's business, not the public's."""
+
+    RECEIVED = "received", pgettext_lazy("complaint public stage", "Received")
+    NOT_ACCEPTED = "not_accepted", pgettext_lazy("complaint public stage", "Not accepted")
+    ACCEPTED = "accepted", pgettext_lazy("complaint public stage", "Accepted")
+    IN_PROGRESS = "in_progress", pgettext_lazy("complaint public stage", "In progress")
+    REPLIED = "replied", pgettext_lazy("complaint public stage", "Replied")
+    CLOSED = "closed", pgettext_lazy("complaint public stage", "Closed")
+
+
+PUBLIC_STAGE_OF_STATUS = {
+    ComplaintStatus.RECEIVED: ComplaintStage.RECEIVED,
+    ComplaintStatus.NOT_ACCEPTED: ComplaintStage.NOT_ACCEPTED,
+    ComplaintStatus.ACCEPTED: ComplaintStage.ACCEPTED,
+    ComplaintStatus.ASSIGNED: ComplaintStage.IN_PROGRESS,
+    ComplaintStatus.INVESTIGATING: ComplaintStage.IN_PROGRESS,
+    ComplaintStatus.CONCLUDED: ComplaintStage.IN_PROGRESS,
+    ComplaintStatus.REPLIED: ComplaintStage.REPLIED,
+    ComplaintStatus.CLOSED: ComplaintStage.CLOSED,
+}
+
+# Events the complainant sees on the status page, as the milestone each
+# marks (date only; never who or any note).
+PUBLIC_STAGE_OF_EVENT = {
+    ComplaintEventAction.RECEIVED: ComplaintStage.RECEIVED,
+    ComplaintEventAction.ACCEPTED: ComplaintStage.ACCEPTED,
+    ComplaintEventAction.NOT_ACCEPTED: ComplaintStage.NOT_ACCEPTED,
+    ComplaintEventAction.ASSIGNED: ComplaintStage.IN_PROGRESS,
+    ComplaintEventAction.INVESTIGATION_STARTED: ComplaintStage.IN_PROGRESS,
+    ComplaintEventAction.REPLIED: ComplaintStage.REPLIED,
+    ComplaintEventAction.CLOSED: ComplaintStage.CLOSED,
+    ComplaintEventAction.REOPENED: ComplaintStage.IN_PROGRESS,
+}
+PUBLIC_EVENT_ACTIONS = tuple(PUBLIC_STAGE_OF_EVENT)
 
 
 class ComplaintEvent(models.Model):

@@ -19,7 +19,10 @@ from jianfu.scoping import schools_visible_to, supervisor_of
 from supervision.complaints.models import (
     OPEN_STATUSES,
     PUBLIC_EVENT_ACTIONS,
+    PUBLIC_STAGE_OF_EVENT,
     SUBSTANTIATED_OUTCOMES,
+    ComplaintEventAction,
+    ComplaintStage,
     complaint_due_soon_q,
     complaint_overdue_q,
 )
@@ -201,10 +204,28 @@ def complaint_events(case: ComplaintCase) -> list[ComplaintEvent]:
     return list(case.events.select_related("by").order_by("at", "pk"))
 
 
-def complaint_public_timeline(case: ComplaintCase) -> list[ComplaintEvent]:
-    """The steps the complainant sees: what happened and when, without who
-    or any note."""
-    return list(case.events.filter(action__in=PUBLIC_EVENT_ACTIONS).order_by("at", "pk").only("action", "at"))
+@dataclass(frozen=True)
+class PublicMilestone:
+    stage: ComplaintStage
+    at: datetime.datetime
+
+    @property
+    def label(self) -> str:
+        return str(self.stage.label)
+
+
+def complaint_public_timeline(case: ComplaintCase) -> list[PublicMilestone]:
+    """The milestones the complainant sees (已受理, 办理中, 已答复, 已办结 …)
+    and when each was reached, without who or any note; internal steps such
+    as 交办 and 开始核查 both read 办理中, shown once."""
+    milestones: list[PublicMilestone] = []
+    events = case.events.filter(action__in=PUBLIC_EVENT_ACTIONS).order_by("at", "pk").only("action", "at")
+    for event in events:
+        stage = PUBLIC_STAGE_OF_EVENT[ComplaintEventAction(event.action)]
+        if milestones and milestones[-1].stage == stage:
+            continue
+        milestones.append(PublicMilestone(stage=stage, at=event.at))
+    return milestones
 
 
 def complaint_attachments(case: ComplaintCase, *, include_recordings: bool) -> list[ComplaintAttachment]:

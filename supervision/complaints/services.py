@@ -307,8 +307,9 @@ def complaint_submit_public(
             raise ComplaintRefused(
                 _(
                     "Too many complaints have been submitted from this network or phone number recently. "
-                    "Nothing was saved. Please try again tomorrow, or call the complaint hotline."
-                ),
+                    "Nothing was saved. Please try again tomorrow, or call the complaint hotline %(hotline)s."
+                )
+                % {"hotline": settings.COMPLAINT_HOTLINE},
                 code="rate_limited",
             )
         filed = complaint_file(

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jianfu.params import int_param
@@ -166,14 +166,14 @@ ACTIONS: dict[str, Action] = {
 
 
 ACTION_TITLES = {
-    "accept": gettext_lazy("Accept"),
+    "accept": pgettext_lazy("complaint action", "Accept"),
     "decline": gettext_lazy("Do not accept"),
-    "assign": gettext_lazy("Assign"),
+    "assign": pgettext_lazy("complaint action", "Assign"),
     "investigate": gettext_lazy("Start the investigation"),
     "findings": gettext_lazy("Record findings"),
-    "conclude": gettext_lazy("Conclude"),
+    "conclude": pgettext_lazy("complaint action", "Conclude"),
     "reply": gettext_lazy("Reply to the complainant"),
-    "close": gettext_lazy("Close"),
+    "close": pgettext_lazy("complaint action", "Close"),
     "reopen": gettext_lazy("Reopen (the complainant objects)"),
     "extend": gettext_lazy("Extend the time limit (once)"),
     "duplicate": gettext_lazy("Link as a repeat of an earlier case"),
@@ -189,6 +189,8 @@ def _make_form(name: str, case: ComplaintCase, data: Any = None, files: Any = No
         kwargs["initial"] = initial
     if factory is cf.DuplicateForm:
         kwargs["case"] = case
+    if factory is cf.AssignForm:
+        kwargs["school"] = case.school
     form = factory(data, files, **kwargs)
     if name == "assign" and case.institution_id is not None:
         # A case about a training institution goes to a bureau section only.
@@ -343,6 +345,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     case = complaint_get_visible(request.user, pk)
     context = _detail_context(request, case, bound=(action, form))
     context["open_action"] = action
+    context["error_form"] = form
     return render(request, "complaints/staff_detail.html", context, status=400)
 
 

@@ -68,6 +68,7 @@ from supervision.visits.models import (
     VisitMethod,
     VisitMode,
     VisitPhoto,
+    VisitSubmissionState,
 )
 from supervision.workdays.models import CalendarDay, CalendarDayKind
 
@@ -134,4 +135,5 @@ __all__ = [
     "VisitMethod",
     "VisitMode",
     "VisitPhoto",
+    "VisitSubmissionState",
 ]

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jianfu.validators import SingleLineFieldsMixin
 
@@ -50,7 +51,13 @@ class ReviewForm(SingleLineFieldsMixin, forms.Form):
     ACCEPT = "accept"
     RETURN = "return"
 
-    decision = forms.ChoiceField(choices=[(ACCEPT, _("Accept")), (RETURN, _("Return"))], widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        choices=[
+            (ACCEPT, pgettext_lazy("rectification decision", "Accept")),
+            (RETURN, pgettext_lazy("rectification decision", "Return")),
+        ],
+        widget=forms.HiddenInput,
+    )
     note = forms.CharField(
         label=_("Note (required when returning)"),
         required=False,

@@ -17,15 +17,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from supervision.uploads import evidence_path
 
 
 class RectificationStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    ANSWERED = "answered", _("Answered, awaiting verification")
-    RETURNED = "returned", _("Returned for more work")
-    ACCEPTED = "accepted", _("Accepted and closed")
+    """A rectification demand's workflow (整改 → 验收销号)."""
+
+    OPEN = "open", pgettext_lazy("rectification status", "Open")
+    ANSWERED = "answered", pgettext_lazy("rectification status", "Answered, awaiting verification")
+    RETURNED = "returned", pgettext_lazy("rectification status", "Returned for more work")
+    ACCEPTED = "accepted", pgettext_lazy("rectification status", "Accepted and closed")
 
 
 def rectification_overdue_q(day: datetime.date, *, prefix: str = "") -> Q:
@@ -240,11 +243,11 @@ class RectificationEvidence(models.Model):
 
 
 class RectificationAction(models.TextChoices):
-    RAISED = "raised", _("Raised")
-    ANSWERED = "answered", _("Answered")
-    RETURNED = "returned", _("Returned")
-    ACCEPTED = "accepted", _("Accepted")
-    CHECKED_ON_VISIT = "checked", _("Checked on a follow-up visit")
+    RAISED = "raised", pgettext_lazy("rectification event", "Raised")
+    ANSWERED = "answered", pgettext_lazy("rectification event", "Answered")
+    RETURNED = "returned", pgettext_lazy("rectification event", "Returned")
+    ACCEPTED = "accepted", pgettext_lazy("rectification event", "Accepted")
+    CHECKED_ON_VISIT = "checked", pgettext_lazy("rectification event", "Checked on a follow-up visit")
 
 
 class RectificationEvent(models.Model):

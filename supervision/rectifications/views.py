@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
@@ -52,8 +53,8 @@ def rectifications_index(request: HttpRequest) -> HttpResponse:
         ("open", _("Not closed")),
         ("overdue", _("Overdue")),
         ("answered", _("Awaiting verification")),
-        ("returned", _("Returned")),
-        ("accepted", _("Closed")),
+        ("returned", pgettext_lazy("rectification filter", "Returned")),
+        ("accepted", pgettext_lazy("rectification filter", "Closed")),
         ("all", _("All")),
     ]
     context = {

@@ -18,7 +18,7 @@ from schools.models import School
 from supervision.districts.selectors import _school_load
 from supervision.models import DistrictMembership, Supervisor, SupervisorAssignment, SupervisoryDistrict, Visit
 from supervision.visits.models import month_bounds
-from supervision.visits.selectors import _count_subquery
+from supervision.visits.selectors import _count_subquery, month_due_passed
 
 
 @dataclass
@@ -26,6 +26,9 @@ class MonthCell:
     month: datetime.date  # first day of the month
     schools: int = 0
     visited: int = 0
+    # False for the current month before its due day: schools not visited
+    # yet are not late, and the page must not paint the month red.
+    due: bool = True
 
     @property
     def share(self) -> float | None:
@@ -52,6 +55,12 @@ class Coverage:
     selected_month: datetime.date | None
     rows: list[DistrictCoverage]
     totals: list[MonthCell]
+
+    @property
+    def selected_due(self) -> bool:
+        """Whether the selected month's visits are due by now (its unvisited
+        schools are late) or the month is still running before its due day."""
+        return next((t.due for t in self.totals if t.month == self.selected_month), True)
 
     @property
     def unvisited_count(self) -> int:
@@ -107,13 +116,13 @@ def coverage_by_district(
 
     cells: dict[int, dict[datetime.date, MonthCell]] = defaultdict(dict)
     unvisited: dict[int, list[School]] = defaultdict(list)
-    totals = {m: MonthCell(m) for m in months}
+    totals = {m: MonthCell(m, due=month_due_passed(month=m, today=day)) for m in months}
     for month in months:
         reference = min(month_bounds(month)[1], day)
         for membership in memberships:
             if not membership.is_active_on(reference):
                 continue
-            cell = cells[membership.district_id].setdefault(month, MonthCell(month))
+            cell = cells[membership.district_id].setdefault(month, MonthCell(month, due=totals[month].due))
             cell.schools += 1
             totals[month].schools += 1
             if (membership.school_id, month) in visited:
@@ -124,7 +133,7 @@ def coverage_by_district(
     rows = [
         DistrictCoverage(
             district=d,
-            cells=[cells[d.pk].get(m, MonthCell(m)) for m in months],
+            cells=[cells[d.pk].get(m, MonthCell(m, due=totals[m].due)) for m in months],
             unvisited=sorted(unvisited[d.pk], key=lambda s: s.code),
         )
         for d in districts

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -44,5 +45,6 @@ def bureau_coverage(request: HttpRequest) -> HttpResponse:
         "coverage": coverage,
         "supervisors": supervisor_visit_counts(start=start, end=min(end, today), today=today),
         "today": today,
+        "due_day": settings.VISIT_MONTHLY_DUE_DAY,
     }
     return render(request, "supervision/bureau_coverage.html", context)

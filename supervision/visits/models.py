@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from supervision.checklist.models import ItemResult
 from supervision.uploads import visit_photo_path
@@ -29,6 +30,19 @@ class VisitKind(models.TextChoices):
 class VisitMode(models.TextChoices):
     ANNOUNCED = "announced", _("Announced")
     UNANNOUNCED = "unannounced", _("Unannounced")
+
+
+class VisitSubmissionState(models.TextChoices):
+    """Where a visit is on its way from the tablet to the server (督导记录提交):
+    a draft lives on the tablet, is queued when submitted without a
+    connection, sent, and either stored (submitted) or failed and retried.
+    The offline form shows these labels next to its submit button."""
+
+    DRAFT = "editing", pgettext_lazy("visit submission", "Draft on this tablet")
+    QUEUED = "queued", pgettext_lazy("visit submission", "Queued, waiting for a connection")
+    SENDING = "sending", pgettext_lazy("visit submission", "Sending")
+    SENT = "sent", pgettext_lazy("visit submission", "Submitted")
+    FAILED = "failed", pgettext_lazy("visit submission", "Not sent, will retry")
 
 
 class VisitMethod(models.TextChoices):

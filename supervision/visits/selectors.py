@@ -181,6 +181,18 @@ class SchoolMonth:
         return [m.district for m in getattr(self.school, "current_memberships", [])]
 
 
+def month_due_passed(*, month: datetime.date, today: datetime.date, due_day: int | None = None) -> bool:
+    """Whether the monthly visit of ``month`` is due by now: a past month
+    always, the current month only after its due day (VISIT_MONTHLY_DUE_DAY),
+    a future month never."""
+    day = settings.VISIT_MONTHLY_DUE_DAY if due_day is None else due_day
+    first = month.replace(day=1)
+    current = today.replace(day=1)
+    if first != current:
+        return first < current
+    return today.day > day
+
+
 def month_state(
     *, today: datetime.date, visited_this_month: bool, visited_last_month: bool, due_day: int | None = None
 ) -> str:
@@ -190,8 +202,7 @@ def month_state(
     before that."""
     if visited_this_month:
         return MonthState.VISITED
-    day = settings.VISIT_MONTHLY_DUE_DAY if due_day is None else due_day
-    if today.day > day or not visited_last_month:
+    if month_due_passed(month=today, today=today, due_day=due_day) or not visited_last_month:
         return MonthState.OVERDUE
     return MonthState.DUE
 

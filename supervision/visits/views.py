@@ -39,6 +39,7 @@ from supervision.rectifications.selectors import (
 )
 from supervision.rectifications.services import rectification_raise
 from supervision.visits.forms import VisitAmendForm, VisitForm
+from supervision.visits.models import VisitSubmissionState
 from supervision.visits.selectors import (
     checklist_items,
     recent_visits_by,
@@ -176,6 +177,7 @@ def visit_new(request: HttpRequest, school_pk: int) -> HttpResponse:
         "max_photo_mb": settings.VISIT_PHOTO_MAX_MB,
         "default_days": settings.RECTIFICATION_DEFAULT_DAYS,
     }
+    context["submission_states"] = VisitSubmissionState.choices
     return render(request, "supervision/visit_form.html", context)
 
 

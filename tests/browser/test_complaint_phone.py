@@ -11,7 +11,8 @@ import pytest
 from django.utils import translation
 
 from supervision.complaints import captcha
-from supervision.models import ComplaintAttachment, ComplaintCase, ComplaintEventAction, ComplaintStatus
+from supervision.complaints.models import ComplaintStage
+from supervision.models import ComplaintAttachment, ComplaintCase, ComplaintStatus
 from tests.browser.conftest import PHONE, TABLET, sign_in
 from tests.factories import PASSWORD
 from tests.supervision.complaint_factories import ensure_complaint_seed_data, jpeg_bytes
@@ -115,9 +116,7 @@ def test_phone_complaint_to_reply(world, new_page) -> None:  # type: ignore[no-u
     assert parent.get_by_test_id("reply").inner_text().strip().endswith(reply.strip()[-20:])
     assert number in parent.get_by_test_id("reply").inner_text()
     with translation.override("zh-hans"):
-        steps = [
-            str(ComplaintEventAction(a).label) for a in ("received", "accepted", "assigned", "concluded", "replied")
-        ]
+        steps = [str(ComplaintStage(a).label) for a in ("received", "accepted", "in_progress", "replied")]
     timeline = parent.get_by_test_id("timeline").inner_text()
     positions = [timeline.find(step) for step in steps]
     assert -1 not in positions and positions == sorted(positions)

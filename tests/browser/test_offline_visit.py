@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from django.utils import translation
 
-from supervision.models import Rectification, RectificationStatus, SupervisionItem, Visit
+from supervision.models import Rectification, RectificationStatus, SupervisionItem, Visit, VisitSubmissionState
 from tests.browser.conftest import TABLET, sign_in
 from tests.factories import PASSWORD
 from tests.supervision.factories import has_gps, jpeg_bytes
@@ -97,6 +98,12 @@ def test_offline_visit_is_submitted_once_then_rectified(world, new_page, mailout
     # Submit while offline, twice (a double tap): the visit is queued on the tablet.
     sup.get_by_test_id("submit-visit").click()
     sup.wait_for_selector("#draft-status[data-state='warning']")
+    # The state shows next to the button too, with a retry.
+    state = sup.get_by_test_id("submit-state")
+    assert state.get_attribute("data-state") == "queued"
+    with translation.override("zh-hans"):
+        assert state.inner_text() == str(VisitSubmissionState.QUEUED.label)
+    assert sup.get_by_test_id("retry-visit").is_visible()
     sup.get_by_test_id("submit-visit").click()
     sup.wait_for_timeout(300)
     assert Visit.objects.count() == 0

@@ -185,3 +185,19 @@ def test_semester_end_drafts_ranking_and_notice_once(scheme, django_capture_on_c
     assert all(ReportJob.objects.get(pk=j.pk).status == JobStatus.DONE for j in jobs)
     assert services.semester_reports_draft(today=end + dt.timedelta(days=2)) == []
     assert services.semester_reports_draft(today=end + dt.timedelta(days=30)) == []
+
+
+def test_finished_in_process_job_says_done_with_its_size(world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    """An eager run finishes before the page opens: the page shows the final
+    state and the file size, not the last step's note."""
+    client = Client()
+    client.force_login(world.bureau)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:request", args=[KIND]), {f"{KIND}-on": ""})
+    job = ReportJob.objects.get()
+    assert job.progress_note == ""
+    html = client.get(reverse("reports:job", args=[job.pk])).content.decode()
+    assert 'data-status="done">已完成</span>' in html
+    size = job.file.size
+    assert job.filename in html and ("KB" in html or f"{size} 字节" in html)
+    assert client.get(reverse("reports:job_status", args=[job.pk])).json()["note"].startswith(job.filename)

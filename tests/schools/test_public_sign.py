@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from tests.factories import SupervisorAssignmentFactory
@@ -72,3 +74,34 @@ def test_supervisor_photo_served_only_for_active_supervisors(world, tmp_path) ->
     sup.active = False
     sup.save()
     assert Client().get(f"/supervisor-photo/{sup.pk}/").status_code == 404
+
+
+def test_sign_page_shows_duties_avatar_and_a_tap_to_call_hotline(world, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.COMPLAINT_HOTLINE = "0573-85012345"
+    html = Client().get(f"/schools/{world.school_a.code}/").content.decode()
+    assert "责任督学职责" in html and "受理有关学校的投诉和举报，并及时调查核实" in html
+    sup = world.supervisor_x.supervisor_profile
+    assert not sup.photo
+    assert f'data-testid="sign-avatar">{sup.name[0]}</div>' in html
+    assert 'href="tel:057385012345"' in html and "0573-85012345" in html
+    assert f"/schools/{world.school_a.code}/poster/" in html
+
+
+def test_poster_has_a_qr_code_to_the_prefilled_complaint_form(world) -> None:  # type: ignore[no-untyped-def]
+    import segno
+
+    response = Client().get(f"/schools/{world.school_a.code}/poster/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert world.school_a.name in html and "责任督学职责" in html
+    url = f"http://testserver/complain/?school={world.school_a.code}"
+    # The page carries exactly the SVG segno draws for the pre-filled form.
+    assert segno.make(url, error="m").svg_inline(scale=6, border=2) in html
+    assert "@page" in (Path(settings.BASE_DIR) / "static" / "jianfu" / "poster.css").read_text()
+    assert Client().get("/schools/9999999999/poster/").status_code == 404
+
+
+def test_status_and_form_pages_give_the_hotline(world, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.COMPLAINT_HOTLINE = "12345"
+    for url in ("/complain/", "/complain/status/"):
+        assert 'href="tel:12345"' in Client().get(url).content.decode(), url

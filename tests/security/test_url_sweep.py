@@ -49,6 +49,7 @@ pytestmark = pytest.mark.django_db
 # URLs that take no object of a school, or are public by design.
 PUBLIC = {
     "public_sign",
+    "public_sign_poster",  # the same sign, printable with a QR code to the complaint form
     "supervisor_photo",
     "healthz",
     "login",

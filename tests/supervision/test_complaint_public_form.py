@@ -245,7 +245,7 @@ def test_status_page_shows_progress_to_holder_of_number_and_code(world) -> None:
     response = Client().post(STATUS, {"number": receipt["number"], "code": receipt["code"].lower()})
     assert response.status_code == 200
     assert response.context["case"].number == receipt["number"]
-    assert [e.action for e in response.context["timeline"]] == ["received"]
+    assert [m.stage for m in response.context["timeline"]] == ["received"]
     # Nothing of the complaint's words, nor of any note, on the page.
     assert "集体补课" not in response.content.decode()
 

@@ -129,3 +129,38 @@ def test_coverage_page_fixed_queries(world) -> None:  # type: ignore[no-untyped-
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_current_month_is_not_late_before_the_due_day(world, settings) -> None:  # type: ignore[no-untyped-def]
+    """On the 1st nothing of the month is overdue (the due day is the 20th):
+    the month is not painted red; after the due day it is."""
+    settings.VISIT_MONTHLY_DUE_DAY = 20
+    VisitFactory(school=world.school_a, date=D(2026, 11, 10))
+    early = coverage_by_district(start=D(2026, 11, 1), end=D(2026, 12, 31), today=D(2026, 12, 1))
+    assert [c.due for c in early.totals] == [True, False]
+    assert early.selected_month == D(2026, 12, 1) and not early.selected_due
+    late = coverage_by_district(start=D(2026, 11, 1), end=D(2026, 12, 31), today=D(2026, 12, 21))
+    assert [c.due for c in late.totals] == [True, True] and late.selected_due
+    on_the_day = coverage_by_district(start=D(2026, 12, 1), end=D(2026, 12, 31), today=D(2026, 12, 20))
+    assert [c.due for c in on_the_day.totals] == [False]
+
+
+def test_coverage_page_paints_the_running_month_neutral(world, settings, rf) -> None:  # type: ignore[no-untyped-def]
+    from django.template.loader import render_to_string
+
+    settings.VISIT_MONTHLY_DUE_DAY = 20
+    cov = coverage_by_district(start=D(2026, 11, 1), end=D(2026, 12, 31), today=D(2026, 12, 1))
+    request = rf.get("/")
+    request.user = world.bureau
+    html = render_to_string(
+        "supervision/bureau_coverage.html",
+        {"coverage": cov, "semester": None, "semesters": [], "supervisors": [], "due_day": 20},
+        request=request,
+    )
+    body = html.split("<tbody>")[1].split("</tbody>")[0]
+    cells = body.split("<td")[1:]
+    november = [c for c in cells if 'data-due="1"' in c]
+    december = [c for c in cells if 'data-due="0"' in c]
+    assert november and december
+    assert all("table-danger" in c for c in november if "0/" in c)
+    assert not any("table-danger" in c for c in december) and all("截至20日" in c for c in december)
