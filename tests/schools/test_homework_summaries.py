@@ -18,7 +18,7 @@ from schools.homework.services import homework_day_delete
 from schools.homework.upload import homework_week_upload
 from schools.models import GradeEnrolment, HomeworkDay, HomeworkSummary
 from tests.factories import DistrictMembershipFactory, SchoolFactory
-from tests.schools.factories import MONDAY, SchoolClassFactory, bulk_days, record_day
+from tests.schools.factories import SchoolClassFactory, bulk_days, record_day
 from tests.schools.test_homework_upload import row, workbook
 
 pytestmark = pytest.mark.django_db
