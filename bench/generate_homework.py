@@ -15,7 +15,7 @@ this saves some 50 million item rows.
 It wipes the homework tables and the bench schools (codes starting 99) of the
 database named by DATABASE_URL first, so it refuses to run without --yes.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jianfu_w5 \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jianfu_bench \\
         .venv/bin/python bench/generate_homework.py --yes
 """
 
