@@ -15,7 +15,7 @@ this saves some 50 million item rows.
 It wipes the homework tables and the bench schools (codes starting 99) of the
 database named by DATABASE_URL first, so it refuses to run without --yes.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jianfu_w5 \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jianfu_bench \\
         .venv/bin/python bench/generate_homework.py --yes
 """
 
@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jianfu.settings.base")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 import django
 
@@ -40,7 +40,15 @@ from django.db import connection, transaction  # noqa: E402
 
 from jianfu.models import User  # noqa: E402
 from jianfu.roles import Role  # noqa: E402
-from schools.models import GradeEnrolment, HomeworkDay, HomeworkItem, School, SchoolClass, SchoolType  # noqa: E402
+from schools.models import (  # noqa: E402
+    GradeEnrolment,
+    HomeworkDay,
+    HomeworkItem,
+    HomeworkSummary,
+    School,
+    SchoolClass,
+    SchoolType,
+)
 from supervision.models import (  # noqa: E402
     DistrictMembership,
     Supervisor,
@@ -72,6 +80,7 @@ def wipe() -> None:
     tables = [
         HomeworkItem._meta.db_table,
         HomeworkDay._meta.db_table,
+        HomeworkSummary._meta.db_table,
     ]
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(tables)}")
@@ -243,8 +252,12 @@ def main() -> None:
         if args.items:
             cursor.execute(TOTALS_SQL.format(**names))
             started = step("totals from the items", started)
+    # The rows were made by SQL, past the services that keep the summaries:
+    # rebuild them as after a change of the caps.
+    call_command("rebuild_homework_summaries", verbosity=0)
+    started = step("homework summaries rebuilt", started)
     with connection.cursor() as cursor:
-        for table in (names["day"], names["item"], names["cls"]):
+        for table in (names["day"], names["item"], names["cls"], HomeworkSummary._meta.db_table):
             cursor.execute(f"VACUUM ANALYZE {table}")
     step("vacuum analyze", started)
     print(

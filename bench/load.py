@@ -3,7 +3,7 @@ dashboard reads for a few minutes; zero errors, every accepted complaint in
 the database afterwards, and the public form's throughput as a ratio of a
 bare Django view served by the same gunicorn in the same run.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres ../.venv/bin/python load.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/load.py
 
 What it does:
 

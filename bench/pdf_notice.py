@@ -1,6 +1,6 @@
 """PDF: the semester notice for 3,000 schools against WeasyPrint's layout time.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jianfu_bench ../.venv/bin/python pdf_notice.py [--schools 3000]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jianfu_bench .venv/bin/python bench/pdf_notice.py [--schools 3000]
 
 Prints the portal's whole export (scoring, summary, template, layout, font
 embedding, PDF) against ``HTML(string=same_html).render()`` alone: the target

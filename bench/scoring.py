@@ -1,6 +1,6 @@
 """Scoring: a semester's scores for 3,000 schools, computed in the database.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jianfu_bench ../.venv/bin/python scoring.py [--schools 3000]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jianfu_bench .venv/bin/python bench/scoring.py [--schools 3000]
 
 Generates a district's worth of records per school (two visits with ten rated
 items, a rectification for every third school, substantiated complaints for

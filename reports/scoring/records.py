@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jianfu.scoping import schools_visible_to
 from reports.dashboard.panels import Panel, bar_option, dashboard_panel
 from reports.exports.notice import Section, Table, notice_section
 from reports.models import ScoreRun
@@ -19,6 +18,7 @@ from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, ind
 from schools.afterschool.models import AfterSchoolDay
 from schools.afterschool.selectors import afterschool_figures_by_school
 from schools.homework.rules import over_cap_q, written_cap
+from schools.homework.selectors import homework_compliance
 from schools.models import HomeworkDay, Semester
 from schools.selfchecks.crosscheck import selfcheck_gap_counts
 
@@ -176,14 +176,12 @@ def homework_section(semester: Semester, run: ScoreRun, params: dict[str, Any]) 
 
 @dashboard_panel(30)
 def homework_panel(user: Any, semester: Semester) -> Panel | None:
-    days = _days(semester)
-    if user.is_principal:
-        days = days.filter(school_id=user.school_id)
-    elif not user.is_bureau:
-        days = days.filter(school__in=schools_visible_to(user))
-    rows = list(
-        days.values("grade").annotate(recorded=Count("*"), over=Count("grade", filter=over_cap_q())).order_by("grade")
+    # The compliance report's own figures (from the summaries), scoped to
+    # what the user may see; nothing but the grades is needed here.
+    report = homework_compliance(
+        user=user, date_from=semester.start_date, date_to=semester.end_date, school_limit=0, class_limit=0
     )
+    rows = [{"grade": r.key, "recorded": r.recorded, "over": r.over} for r in report.by_grade]
     if not rows:
         return None
     return Panel(

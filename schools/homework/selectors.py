@@ -2,12 +2,14 @@
 and the compliance report of a school, a district or the whole bureau.
 
 Compliance is decided by the database: every figure here comes from
-COUNT(... FILTER over-cap) and SUM over class-day rows, grouped in SQL. The
-report makes one grouped pass by (grade, date) and rolls those few hundred
-groups up into grades, weeks and months in Python (a second and third pass
-over millions of class-days would cost more than the roll-up of at most
-9 x 366 groups), and one pass grouped by school. Each page is a fixed number
-of queries whatever the number of classes, days or schools."""
+COUNT(... FILTER over-cap) and SUM, grouped in SQL. The report's totals,
+grades, weeks, months, districts and schools read the summaries
+(:class:`~schools.homework.models.HomeworkSummary`, one row per school, grade
+and week-within-a-month fragment) for the fragments the period covers whole,
+and the raw class-days only for the days at its edges that fall in a
+fragment it covers in part (at most six days at each end). The classes over
+the cap are listed from the raw rows, with a limit. Each page is a fixed
+number of queries whatever the number of classes, days or schools."""
 
 from __future__ import annotations
 
@@ -20,9 +22,9 @@ from django.db.models import Count, Max, Prefetch, QuerySet, Sum, Window
 from django.utils import timezone
 
 from jianfu.scoping import districts_visible_to, schools_visible_to
-from schools.homework.models import week_start
+from schools.homework.models import fragment_of, week_start
 from schools.homework.rules import GRADE_NAMES, caps_summary, over_cap_q, reason_expression, reason_text, written_cap
-from schools.models import HomeworkDay, HomeworkItem, HomeworkPublication, School, SchoolClass
+from schools.models import HomeworkDay, HomeworkItem, HomeworkPublication, HomeworkSummary, School, SchoolClass
 from supervision.models import DistrictMembership, SupervisoryDistrict
 
 
@@ -43,6 +45,26 @@ def homework_days_visible_to(user: Any) -> QuerySet[HomeworkDay]:
     if not visible.query.has_filters():
         return HomeworkDay.objects.all()
     return HomeworkDay.objects.filter(school__in=visible.values("pk"))
+
+
+def homework_summaries_visible_to(user: Any) -> QuerySet[HomeworkSummary]:
+    """Summary rows of the schools the user may see (no filter for the
+    bureau, as for the class-days)."""
+    visible = schools_visible_to(user)
+    if not visible.query.has_filters():
+        return HomeworkSummary.objects.all()
+    return HomeworkSummary.objects.filter(school__in=visible.values("pk"))
+
+
+def covered_range(date_from: datetime.date, date_to: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The part of [date_from, date_to] made of whole summary fragments.
+    Empty (start after end) when the period covers none."""
+    one = datetime.timedelta(days=1)
+    first, last = fragment_of(date_from)
+    start = date_from if first == date_from else last + one
+    first, last = fragment_of(date_to)
+    end = date_to if last == date_to else first - one
+    return start, end
 
 
 def with_reason(days: QuerySet[HomeworkDay]) -> QuerySet[HomeworkDay]:
@@ -254,40 +276,63 @@ def homework_compliance(
     school_limit: int = 20,
     class_limit: int = 100,
     day_limit: int = 50,
+    from_summaries: bool = True,
 ) -> ComplianceReport:
     """Compliance of the class-days between two dates (inclusive) that the
     user may see, optionally of one district or one school (the caller has
-    checked that the user may see it). Five queries, or six with a school;
-    with ``class_limit=0`` the classes over the cap are neither listed nor
-    counted.
+    checked that the user may see it). Seven queries, or eight with a
+    school; with ``class_limit=0`` the classes over the cap are neither
+    listed nor counted (six). ``from_summaries=False`` computes everything
+    from the raw class-days, in the same number of queries (the benchmark
+    and the tests compare the two).
 
     Other features (visits, semester notices) call this for a school's or a
     district's figures."""
     days = homework_days_visible_to(user).filter(date__range=(date_from, date_to))
+    summaries = homework_summaries_visible_to(user)
     today = timezone.localdate()
     if district is not None:
-        days = days.filter(
-            school__in=DistrictMembership.objects.active_on(today).filter(district=district).values("school_id")
-        )
+        members = DistrictMembership.objects.active_on(today).filter(district=district).values("school_id")
+        days = days.filter(school__in=members)
+        summaries = summaries.filter(school__in=members)
     if school is not None:
         days = days.filter(school=school)
+        summaries = summaries.filter(school=school)
+    covered_from, covered_to = covered_range(date_from, date_to) if from_summaries else (date_to, date_from)
+    # An empty covered range (start after end) selects no summary and
+    # excludes no day, so the raw rows then answer alone.
+    summaries = summaries.filter(first_date__gte=covered_from, last_date__lte=covered_to)
+    edges = days.exclude(date__range=(covered_from, covered_to))
 
-    grade_days = list(days.values("grade", "date").annotate(**_aggregates()).order_by())
+    groups = [
+        {"grade": g["grade"], "week": g["week_start"], "month": g["month"], **g}
+        for g in summaries.values("grade", "week_start", "month")
+        .annotate(recorded=Sum("recorded"), over=Sum("over"), written=Sum("written_sum"))
+        .order_by()
+    ]
+    groups += [
+        {"grade": g["grade"], "week": week_start(g["date"]), "month": g["date"].replace(day=1), **g}
+        for g in edges.values("grade", "date").annotate(**_aggregates()).order_by()
+    ]
     total = Rate(key=None)
-    for g in grade_days:
+    for g in groups:
         total.add(g["recorded"], g["over"], g["written"] or 0)
-    by_grade = _rollup(grade_days, lambda g: g["grade"])
+    by_grade = _rollup(groups, lambda g: g["grade"])
     for rate in by_grade:
         rate.label = str(GRADE_NAMES.get(rate.key, rate.key))
         rate.extra["cap"] = written_cap(rate.key)
-    by_week = _rollup(grade_days, lambda g: week_start(g["date"]))
-    by_month = _rollup(grade_days, lambda g: g["date"].replace(day=1))
+    by_week = _rollup(groups, lambda g: g["week"])
+    by_month = _rollup(groups, lambda g: g["month"])
 
-    school_groups = list(days.values("school").annotate(**_aggregates()).order_by())
-    by_school = {
-        g["school"]: Rate(key=g["school"], recorded=g["recorded"], over=g["over"], written_sum=g["written"] or 0)
-        for g in school_groups
-    }
+    by_school: dict[int, Rate] = {}
+    school_groups = list(
+        summaries.values("school")
+        .annotate(recorded=Sum("recorded"), over=Sum("over"), written=Sum("written_sum"))
+        .order_by()
+    )
+    school_groups += list(edges.values("school").annotate(**_aggregates()).order_by())
+    for g in school_groups:
+        by_school.setdefault(g["school"], Rate(key=g["school"])).add(g["recorded"], g["over"], g["written"] or 0)
     # Worst first: the lowest rate, then the most class-days over the cap.
     worst = sorted(by_school.values(), key=lambda r: (r.rate or 0, -r.over, r.key))[:school_limit]
     names = dict(School.objects.filter(pk__in=[r.key for r in worst]).values_list("pk", "name"))

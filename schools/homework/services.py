@@ -4,20 +4,29 @@ class-days, and the weekly publication (审核、公示)."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from jianfu.audit import audit_record
 from jianfu.models import AuditAction
 from schools.errors import RecordError, refuse_future_day
-from schools.homework.models import MAX_ITEM_MINUTES
-from schools.models import HomeworkDay, HomeworkItem, HomeworkKind, HomeworkPublication, School, SchoolClass
+from schools.homework.models import MAX_ITEM_MINUTES, fragment_of, week_start
+from schools.homework.rules import over_cap_q
+from schools.models import (
+    HomeworkDay,
+    HomeworkItem,
+    HomeworkKind,
+    HomeworkPublication,
+    HomeworkSummary,
+    School,
+    SchoolClass,
+)
 
 
 @dataclass(frozen=True)
@@ -47,11 +56,92 @@ def homework_days_recompute(*, days: QuerySet[HomeworkDay]) -> int:
     """Recompute the totals of ``days`` from their items: one UPDATE, the
     sums computed by the database. Returns the number of days updated."""
     count = HomeworkItem.objects.filter(day=OuterRef("pk")).order_by().values("day").annotate(n=Count("pk")).values("n")
-    return days.update(
+    updated = days.update(
         written_minutes=_item_total(OuterRef("pk"), written=True),
         total_minutes=_item_total(OuterRef("pk")),
         item_count=Coalesce(Subquery(count, output_field=IntegerField()), 0),
     )
+    # Every writer of class-days (entry page, upload, demo data) ends here,
+    # so the summaries follow in the same transaction.
+    pairs = list(days.order_by().values_list("school_id", "date").distinct())
+    homework_summaries_refresh(school_ids={s for s, _d in pairs}, dates={d for _s, d in pairs})
+    return updated
+
+
+def _summary_objects(days: QuerySet[HomeworkDay]) -> list[HomeworkSummary]:
+    """The summary rows of ``days``: one grouped pass by (school, grade,
+    date), rolled up into fragments here (a fragment is cut from the week by
+    the month, which SQL would need two truncations and a GREATEST for)."""
+    groups = (
+        days.values("school_id", "grade", "date")
+        .annotate(recorded=Count("*"), over=Count("grade", filter=over_cap_q()), written=Sum("written_minutes"))
+        .order_by()
+    )
+    rows: dict[tuple[int, int, datetime.date], HomeworkSummary] = {}
+    for g in groups.iterator(chunk_size=5000):
+        first, last = fragment_of(g["date"])
+        key = (g["school_id"], g["grade"], first)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = HomeworkSummary(
+                school_id=g["school_id"],
+                grade=g["grade"],
+                week_start=week_start(first),
+                month=first.replace(day=1),
+                first_date=first,
+                last_date=last,
+            )
+        row.recorded += g["recorded"]
+        row.over += g["over"]
+        row.written_sum += g["written"] or 0
+    return list(rows.values())
+
+
+def homework_summaries_refresh(*, school_ids: Iterable[int], dates: Iterable[datetime.date]) -> None:
+    """Recompute from the class-days the summaries of the given schools in
+    the fragments containing ``dates``: a delete and an insert, after locking
+    the schools' rows so that two writers of one school's week take turns
+    (each recomputes from what the other committed; without the lock both
+    would insert the same fragment). Call inside the writer's transaction."""
+    ids = sorted(set(school_ids))
+    fragments = {fragment_of(d) for d in dates}
+    if not ids or not fragments:
+        return
+    with transaction.atomic():
+        list(School.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+        span = Q()
+        for first, last in fragments:
+            span |= Q(date__range=(first, last))
+        HomeworkSummary.objects.filter(school_id__in=ids, first_date__in=[f for f, _l in fragments]).delete()
+        HomeworkSummary.objects.bulk_create(
+            _summary_objects(HomeworkDay.objects.filter(span, school_id__in=ids)), batch_size=2000
+        )
+
+
+def homework_summaries_rebuild(*, batch: int = 200) -> int:
+    """Rebuild every summary from the class-days, a batch of schools at a
+    time (memory stays flat at city scale). Returns the rows written."""
+    written = 0
+    with transaction.atomic():
+        HomeworkSummary.objects.all().delete()
+    school_ids = list(HomeworkDay.objects.order_by("school_id").values_list("school_id", flat=True).distinct())
+    for i in range(0, len(school_ids), batch):
+        chunk = school_ids[i : i + batch]
+        with transaction.atomic():
+            HomeworkSummary.objects.filter(school_id__in=chunk).delete()
+            rows = _summary_objects(HomeworkDay.objects.filter(school_id__in=chunk))
+            HomeworkSummary.objects.bulk_create(rows, batch_size=2000)
+        written += len(rows)
+    return written
+
+
+@transaction.atomic
+def homework_day_delete(*, day: HomeworkDay, by: Any) -> None:
+    """Remove a class-day recorded by mistake, with its items."""
+    school_id, date = day.school_id, day.date
+    audit_record(action=AuditAction.DELETE, obj=day, user=by, changes={}, note="homework_day_delete")
+    day.delete()
+    homework_summaries_refresh(school_ids=[school_id], dates=[date])
 
 
 def _check_items(items: Sequence[ItemSpec]) -> None:

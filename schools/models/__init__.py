@@ -1,7 +1,15 @@
 from schools.afterschool.models import AfterSchoolContent, AfterSchoolDay, AfterSchoolPlan, FeePolicy
 from schools.calendar.models import SchoolYear, Semester, Term
 from schools.fivemanagement.models import FiveManagementRecord
-from schools.homework.models import HomeworkDay, HomeworkItem, HomeworkKind, HomeworkPublication, SchoolClass, Subject
+from schools.homework.models import (
+    HomeworkDay,
+    HomeworkItem,
+    HomeworkKind,
+    HomeworkPublication,
+    HomeworkSummary,
+    SchoolClass,
+    Subject,
+)
 from schools.pledges.models import PledgeReminder, PledgeText, SchoolPledge
 from schools.register.models import (
     EducationGroup,
@@ -37,6 +45,7 @@ __all__ = [
     "HomeworkItem",
     "HomeworkKind",
     "HomeworkPublication",
+    "HomeworkSummary",
     "ImportBatch",
     "ImportKind",
     "ImportStatus",

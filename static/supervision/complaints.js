@@ -32,6 +32,43 @@
   });
   toggleTarget();
 
+  // The school field asks the server for at most twenty schools matching
+  // what is typed (the page does not carry the register); picking one fills
+  // the hidden code so that two schools of one name are told apart.
+  var schoolList = document.getElementById("school-options");
+  var schoolName = document.querySelector("input[name=school_name]");
+  var schoolCode = document.querySelector("input[name=school_code]");
+  if (schoolList && schoolName && window.fetch) {
+    var timer = null;
+    var found = {};
+    var search = function () {
+      var text = schoolName.value.trim();
+      if (!text || found[text]) return;
+      fetch(schoolList.getAttribute("data-search-url") + "?q=" + encodeURIComponent(text), {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" }
+      })
+        .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+        .then(function (data) {
+          schoolList.textContent = "";
+          found = {};
+          data.results.forEach(function (school) {
+            var option = document.createElement("option");
+            option.value = school.name;
+            option.label = school.code;
+            schoolList.appendChild(option);
+            found[school.name] = school.code;
+          });
+        })
+        .catch(function () { /* the server resolves the typed name on submit */ });
+    };
+    schoolName.addEventListener("input", function () {
+      if (schoolCode) schoolCode.value = found[schoolName.value.trim()] || "";
+      clearTimeout(timer);
+      timer = setTimeout(search, 250);
+    });
+  }
+
   var refresh = document.getElementById("captcha-refresh");
   if (refresh) {
     refresh.addEventListener("click", function () {

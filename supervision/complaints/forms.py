@@ -97,7 +97,7 @@ class PublicComplaintForm(SingleLineFieldsMixin, forms.Form):
         label=_("School"),
         max_length=100,
         required=False,
-        help_text=_("Type part of the school's name and pick it from the list."),
+        help_text=_("Type part of the school's name or its code and pick it from the list."),
         widget=forms.TextInput(attrs={"list": "school-options", "autocomplete": "off"}),
     )
     institution_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -181,9 +181,12 @@ class PublicComplaintForm(SingleLineFieldsMixin, forms.Form):
 
     def _resolve_school(self, code: str, name: str) -> School | None:
         active = School.objects.filter(active=True)
+        # Without JavaScript nothing fills the hidden code: a code typed in
+        # the name field is as good.
+        code = code or name
         if code:
             by_code = active.filter(code=code).first()
-            if by_code and (not name or name == by_code.name):
+            if by_code and (not name or name in (by_code.name, by_code.code)):
                 return by_code
         exact = active.filter(name=name).first()
         if exact:

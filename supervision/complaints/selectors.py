@@ -323,3 +323,21 @@ def substantiated_complaints_by_school(
         row["school_id"]: WeightedComplaints(substantiated=Decimal(row["full"]), partly=Decimal(row["partly"]))
         for row in rows
     }
+
+
+def complaint_school_search(*, text: str, limit: int = 20) -> list[dict[str, str]]:
+    """Active schools whose name contains ``text`` or whose code starts with
+    it, for the public form's school field: at most ``limit``, by name. One
+    query whatever the size of the register."""
+    from schools.models import School
+
+    text = text.strip()[:100]
+    if not text:
+        return []
+    rows = (
+        School.objects.filter(active=True)
+        .filter(Q(name__icontains=text) | Q(code__startswith=text))
+        .order_by("name", "code")
+        .values("code", "name")[:limit]
+    )
+    return [{"code": r["code"], "name": r["name"]} for r in rows]

@@ -8,6 +8,7 @@ urlpatterns = [
     # public, no login
     path("complain/", views_public.complain, name="public_form"),
     path("complain/captcha.png", views_public.captcha_image, name="captcha"),
+    path("complain/schools/", views_public.school_search, name="school_search"),
     path("complain/done/", views_public.public_done, name="public_done"),
     path("complain/status/", views_public.public_status, name="public_status"),
     # bureau staff

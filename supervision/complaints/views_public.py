@@ -4,8 +4,10 @@ data in any URL; the status page takes the number and the code by POST."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,17 +15,33 @@ from django.views.decorators.http import require_http_methods
 
 from jianfu.client_ip import client_ip
 from schools.models import School
-from supervision.complaints import captcha
+from supervision.complaints import captcha, ratelimit
 from supervision.complaints.forms import PublicComplaintForm, StatusForm
-from supervision.complaints.selectors import complaint_public_timeline
+from supervision.complaints.selectors import complaint_public_timeline, complaint_school_search
 from supervision.complaints.services import ComplaintRefused, complaint_check_query, complaint_submit_public
 from supervision.institutions.selectors import institution_public_names, institution_resolve_public
 
 RECEIPT_KEY = "complaint_receipt"
 
 
-def _school_names() -> list[str]:
-    return list(School.objects.filter(active=True).order_by("name").values_list("name", flat=True))
+SCHOOL_SEARCH_LIMIT = 20
+
+
+@never_cache
+@require_http_methods(["GET"])
+def school_search(request: HttpRequest) -> JsonResponse:
+    """Schools for the form's school field, searched on the server by name
+    or code (the page no longer carries the whole register). Limited per
+    address like the other public endpoints; inactive schools are absent."""
+    if not ratelimit.take_place(
+        ratelimit.SCHOOL_SEARCH_BY_IP,
+        client_ip(request),
+        limit=settings.COMPLAINT_SCHOOL_SEARCHES_PER_IP_MINUTE,
+        window=datetime.timedelta(minutes=1),
+    ):
+        return JsonResponse({"results": [], "error": _("Too many searches. Please wait a minute.")}, status=429)
+    results = complaint_school_search(text=request.GET.get("q", ""), limit=SCHOOL_SEARCH_LIMIT)
+    return JsonResponse({"results": results})
 
 
 @never_cache
@@ -71,7 +89,6 @@ def complain(request: HttpRequest) -> HttpResponse:
     captcha.new_challenge(request)
     context = {
         "form": form,
-        "school_names": _school_names(),
         "institution_names": institution_public_names(),
         "refusal": refusal,
         "limits": {

@@ -50,8 +50,11 @@ def record_day(school_class: SchoolClass, date: datetime.date, *minutes: int, by
 
 
 def bulk_days(classes: Iterable[SchoolClass], dates: Iterable[datetime.date], written: int) -> list[HomeworkDay]:
-    """Class-days with totals but no items, fast, for counting queries."""
-    return HomeworkDay.objects.bulk_create(
+    """Class-days with totals but no items, fast, for counting queries (and
+    their summaries, as a writer of class-days keeps them)."""
+    from schools.homework.services import homework_summaries_refresh
+
+    days = HomeworkDay.objects.bulk_create(
         [
             HomeworkDay(
                 school_class=c,
@@ -66,3 +69,5 @@ def bulk_days(classes: Iterable[SchoolClass], dates: Iterable[datetime.date], wr
             for d in dates
         ]
     )
+    homework_summaries_refresh(school_ids={d.school_id for d in days}, dates={d.date for d in days})
+    return days

@@ -14,7 +14,6 @@ from django.utils import timezone, translation
 from schools.afterschool.services import afterschool_week_save
 from schools.errors import RecordError
 from schools.homework.services import homework_day_save
-from schools.homework.upload import parse_date
 from schools.models import AfterSchoolDay, HomeworkDay
 from tests.schools.factories import SchoolClassFactory, item
 
@@ -36,11 +35,15 @@ def test_homework_for_tomorrow_is_refused(world) -> None:  # type: ignore[no-unt
 
 
 def test_upload_row_dated_tomorrow_is_a_row_error() -> None:
-    from schools.homework.upload import _CellError
+    from schools.homework.upload import HomeworkUploadError, homework_week_upload
+    from tests.schools.test_homework_upload import row, school_with_classes, workbook
 
-    assert parse_date(timezone.localdate()) == timezone.localdate()
-    with pytest.raises(_CellError):
-        parse_date(_tomorrow().isoformat())
+    school = school_with_classes(1, grades=[3])
+    with translation.override("zh-hans"), pytest.raises(HomeworkUploadError) as refused:
+        homework_week_upload(school=school, upload=workbook([row(date=_tomorrow().isoformat())]), by=None)
+    (message,) = refused.value.messages
+    assert "日期" in message and "还未到" in message, message
+    assert not HomeworkDay.objects.exists()
 
 
 def test_after_school_day_after_today_is_refused(world) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,151 @@
+"""The homework summaries (作业汇总) kept in the class-days' transaction:
+rebuilt from the raw rows they equal what the saves, uploads and deletes
+left, and the compliance report read from them equals the raw computation
+for periods that start and end inside weeks and months."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from schools.homework.models import fragment_of
+from schools.homework.selectors import ComplianceReport, covered_range, homework_compliance
+from schools.homework.services import homework_day_delete
+from schools.homework.upload import homework_week_upload
+from schools.models import GradeEnrolment, HomeworkDay, HomeworkSummary
+from tests.factories import DistrictMembershipFactory, SchoolFactory
+from tests.schools.factories import SchoolClassFactory, bulk_days, record_day
+from tests.schools.test_homework_upload import row, workbook
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+def _summaries() -> list[tuple]:  # type: ignore[type-arg]
+    return sorted(
+        HomeworkSummary.objects.values_list(
+            "school_id", "grade", "week_start", "month", "first_date", "last_date", "recorded", "over", "written_sum"
+        )
+    )
+
+
+def _figures(report: ComplianceReport) -> dict[str, object]:
+    def rates(rs):  # type: ignore[no-untyped-def]
+        return [(r.key, r.label, r.recorded, r.over, r.written_sum) for r in rs]
+
+    return {
+        "total": rates([report.total]),
+        "grades": rates(report.by_grade),
+        "weeks": rates(report.by_week),
+        "months": rates(report.by_month),
+        "districts": rates(report.by_district),
+        "worst": rates(report.worst_schools),
+        "schools": report.school_count,
+        "classes": [(c.school_class_id, c.days, c.max_written) for c in report.over_cap_classes],
+        "class_count": report.over_cap_class_count,
+    }
+
+
+def test_fragments_are_weeks_cut_at_months() -> None:
+    assert fragment_of(D(2026, 9, 30)) == (D(2026, 9, 28), D(2026, 9, 30))  # Monday 28th, month ends Wednesday
+    assert fragment_of(D(2026, 10, 1)) == (D(2026, 10, 1), D(2026, 10, 4))
+    assert fragment_of(D(2026, 12, 31)) == (D(2026, 12, 28), D(2026, 12, 31))
+    assert fragment_of(D(2027, 2, 28)) == (D(2027, 2, 22), D(2027, 2, 28))
+    assert covered_range(D(2026, 9, 2), D(2026, 10, 2)) == (D(2026, 9, 7), D(2026, 9, 30))
+    start, end = covered_range(D(2026, 9, 8), D(2026, 9, 10))
+    assert start > end  # inside one fragment: the raw rows answer
+
+
+@pytest.fixture
+def busy(world):  # type: ignore[no-untyped-def]
+    """Saves, an upload, re-saves and deletes across a month boundary."""
+    a3 = SchoolClassFactory(school=world.school_a, grade=3, number=1)
+    a8 = SchoolClassFactory(school=world.school_a, grade=8, number=1)
+    b1 = SchoolClassFactory(school=world.school_b, grade=1, number=1)
+    other = SchoolFactory()
+    DistrictMembershipFactory(school=other, district=world.district_x)
+    o5 = SchoolClassFactory(school=other, grade=5, number=2)
+    for i in range(0, 45, 2):
+        day = D(2026, 9, 1) + datetime.timedelta(days=i)
+        record_day(a3, day, 30 + i)  # crosses the cap of 60 on 1 October
+        if i % 6 == 0:
+            record_day(a8, day, 40 + 2 * i, 10)
+        if i % 5 == 0:
+            record_day(b1, day, *([5] if i % 4 else []))
+    bulk_days([o5], [D(2026, 9, 28) + datetime.timedelta(days=i) for i in range(7)], 70)
+    GradeEnrolment.objects.create(school=world.school_b, grade=4, classes=2, pupils=80)
+    homework_week_upload(
+        school=world.school_b,
+        upload=workbook(
+            [row(D(2026, 9, 28) + datetime.timedelta(days=i), 4, 1 + i % 2, minutes=25 * i) for i in range(1, 5)]
+        ),
+        by=None,
+    )
+    record_day(a3, D(2026, 9, 30), 5)  # saved again: 88 → 5 minutes
+    record_day(a3, D(2026, 10, 1), 200, 10)
+    homework_day_delete(day=HomeworkDay.objects.get(school_class=a3, date=D(2026, 9, 29)), by=None)
+    homework_day_delete(day=HomeworkDay.objects.get(school_class=b1, date=D(2026, 10, 11)), by=None)
+    return world
+
+
+def test_rebuild_equals_incremental(busy) -> None:  # type: ignore[no-untyped-def]
+    incremental = _summaries()
+    assert len(incremental) > 20
+    assert sum(r[6] for r in incremental) == HomeworkDay.objects.count()
+    HomeworkSummary.objects.all().delete()
+    call_command("rebuild_homework_summaries", "--batch", "1", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _summaries() == incremental
+
+
+PERIODS = [
+    (D(2026, 9, 1), D(2026, 10, 31)),
+    (D(2026, 9, 2), D(2026, 10, 2)),  # inside weeks at both ends
+    (D(2026, 9, 28), D(2026, 10, 4)),  # one week across two months
+    (D(2026, 9, 30), D(2026, 10, 1)),  # inside one week, two fragments
+    (D(2026, 9, 8), D(2026, 9, 10)),  # inside one fragment
+    (D(2026, 10, 1), D(2026, 10, 31)),
+]
+
+
+def test_summaries_and_raw_rows_give_the_same_report(busy) -> None:  # type: ignore[no-untyped-def]
+    for date_from, date_to in PERIODS:
+        for persona in ("bureau", "supervisor_x", "principal_a"):
+            period = {"user": getattr(busy, persona), "date_from": date_from, "date_to": date_to}
+            fast = homework_compliance(**period)
+            assert _figures(fast) == _figures(homework_compliance(**period, from_summaries=False)), (period, persona)
+            assert fast.total.recorded > 0
+        for scope in ({"district": busy.district_x}, {"school": busy.school_a}):
+            period = {"user": busy.bureau, "date_from": date_from, "date_to": date_to, **scope}
+            assert _figures(homework_compliance(**period)) == _figures(
+                homework_compliance(**period, from_summaries=False)
+            )
+
+
+def test_report_reads_the_summaries(busy) -> None:  # type: ignore[no-untyped-def]
+    """Not the raw rows: a summary changed behind the service's back shows."""
+    period = {"user": busy.bureau, "date_from": D(2026, 9, 1), "date_to": D(2026, 10, 31)}
+    before = homework_compliance(**period).total.recorded
+    HomeworkSummary.objects.filter(pk=HomeworkSummary.objects.order_by("pk").values("pk")[:1]).update(recorded=10_000)
+    assert homework_compliance(**period).total.recorded > before + 9_000
+    assert homework_compliance(**period, from_summaries=False).total.recorded == before
+
+
+@pytest.mark.parametrize("schools", [1, 6])
+def test_fixed_number_of_queries(world, schools) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(schools):
+        school = SchoolFactory()
+        DistrictMembershipFactory(school=school, district=world.district_x)
+        cs = [SchoolClassFactory(school=school, grade=3 + i) for i in range(4)]
+        bulk_days(cs, [D(2026, 9, 1) + datetime.timedelta(days=i) for i in range(40)], 70)
+    period = {"user": world.bureau, "date_from": D(2026, 9, 2), "date_to": D(2026, 10, 2)}
+    with CaptureQueriesContext(connection) as ctx:
+        homework_compliance(**period)
+    assert len(ctx.captured_queries) == 7
+    with CaptureQueriesContext(connection) as ctx:
+        homework_compliance(**period, school_limit=0, class_limit=0)
+    assert len(ctx.captured_queries) == 5
