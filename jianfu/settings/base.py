@@ -192,6 +192,7 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "reports.run_report_job": {"queue": REPORTS_QUEUE},
     "reports.draft_semester_reports": {"queue": REPORTS_QUEUE},
+    "reports.compute_score_run": {"queue": REPORTS_QUEUE},
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sweep-report-jobs": {"task": "reports.sweep_report_jobs", "schedule": 60.0},

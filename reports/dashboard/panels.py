@@ -2,13 +2,12 @@
 
 A panel is a title and an Apache ECharts option built on the server from
 scoped data; the page hands it to the vendored ECharts as JSON. Features add
-panels with ``@dashboard_panel``; each panel sees only what the user may see
+panels with ``reports.registry.dashboard_panel``; each panel sees only what the user may see
 (bureau: the area; supervisor: their districts; principal: their school
 against the area's average)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +15,9 @@ from django.db.models import Avg
 from django.utils.translation import gettext as _
 
 from jianfu.scoping import schools_visible_to
-from reports.scoring.selectors import latest_run
+from reports import registry
+from reports.registry import dashboard_panel
+from reports.scoring.selectors import score_run_latest
 from schools.models import Semester
 
 
@@ -28,21 +29,6 @@ class Panel:
     note: str = ""
     height: int = 320
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-PanelMaker = Callable[[Any, Semester], Panel | None]
-
-
-PANELS: list[tuple[int, PanelMaker]] = []
-
-
-def dashboard_panel(order: int) -> Callable[[PanelMaker], PanelMaker]:
-    def register(fn: PanelMaker) -> PanelMaker:
-        PANELS.append((order, fn))
-        PANELS.sort(key=lambda item: item[0])
-        return fn
-
-    return register
 
 
 def bar_option(
@@ -68,7 +54,7 @@ def bar_option(
 
 @dashboard_panel(80)
 def scores_panel(user: Any, semester: Semester) -> Panel | None:
-    run = latest_run(semester=semester)
+    run = score_run_latest(semester=semester)
     if run is None:
         return None
     visible = schools_visible_to(user).values("pk")
@@ -98,17 +84,14 @@ def scores_panel(user: Any, semester: Semester) -> Panel | None:
 
 
 def panels_for(user: Any, semester: Semester) -> list[Panel]:
-    from importlib import import_module
-
-    import_module("reports.scoring.builtin")
-    return [p for _order, make in PANELS if (p := make(user, semester)) is not None]
+    return [p for make in registry.dashboard_panels.values() if (p := make(user, semester)) is not None]
 
 
 @dashboard_panel(85)
 def score_distribution_panel(user: Any, semester: Semester) -> Panel | None:
     if user.is_principal:
         return None
-    run = latest_run(semester=semester)
+    run = score_run_latest(semester=semester)
     if run is None:
         return None
     rates = [

@@ -1,4 +1,7 @@
-"""The semester ranking workbook."""
+"""The semester ranking workbook, and the choice of the stored score run
+that every semester report reads. Reports never compute scores: bureau
+staff compute a run on the scores page, and a report reads the run chosen
+in its form (by default the semester's latest)."""
 
 from __future__ import annotations
 
@@ -10,15 +13,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jianfu.xlsx import Column, Sheet
-from reports.exports.base import ExcelExporter, Progress, register
-from reports.models import ScoreRun, ScoringScheme
-from reports.scoring.engine import scores_compute
-from reports.scoring.selectors import scores_of_run
+from reports import registry
+from reports.exports.base import ExcelExporter, Progress
+from reports.models import ScoreRun
+from reports.registry import exporter
+from reports.scoring.errors import ScoringError
+from reports.scoring.selectors import score_run_latest, scores_of_run
 from schools.models import SchoolType, Semester
 
-# Further sheets (district visit coverage, complaints, open rectifications)
-# register here as functions (params, run) -> Sheet, one per feature.
-EXTRA_SHEETS: list[Any] = []
+
+class RunChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.scheme.semester} {obj.computed_at:%Y-%m-%d %H:%M} #{obj.pk}"
 
 
 class SemesterForm(forms.Form):
@@ -28,39 +34,75 @@ class SemesterForm(forms.Form):
         required=False,
         help_text=_("Empty for the current semester."),
     )
+    run = RunChoiceField(
+        label=_("score run"),
+        queryset=ScoreRun.objects.select_related("scheme__semester__school_year").order_by("-computed_at"),
+        required=False,
+        help_text=_("The stored score run to report on; empty for the semester's latest."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        try:
+            run = run_for({"semester": data.get("semester"), "run": data.get("run")})
+        except ScoringError as exc:
+            raise forms.ValidationError(exc.messages) from None
+        data["run"] = run
+        data["semester"] = run.scheme.semester
+        return data
 
 
-def scheme_for(params: dict[str, Any]) -> ScoringScheme:
-    semester = Semester.objects.get(pk=params["semester"]) if params.get("semester") else Semester.objects.current()
+def run_for(params: dict[str, Any]) -> ScoreRun:
+    """The stored run a report reads: the one named in ``params["run"]``,
+    else the latest of the semester (of the current one without a semester).
+    Raises ScoringError, in Chinese, when there is none: a report never
+    computes scores itself."""
+    wanted = params.get("run")
+    if wanted:
+        run_id = getattr(wanted, "pk", wanted)
+        run = ScoreRun.objects.select_related("scheme__semester__school_year").filter(pk=run_id).first()
+        if run is None:
+            raise ScoringError(gettext("The chosen score run does not exist."))
+        semester_id = getattr(params.get("semester"), "pk", params.get("semester"))
+        if semester_id and int(semester_id) != run.scheme.semester_id:
+            raise ScoringError(gettext("The chosen score run belongs to another semester."))
+        return run
+    semester = params.get("semester")
+    if semester and not isinstance(semester, Semester):
+        semester = Semester.objects.filter(pk=semester).first()
+    semester = semester or Semester.objects.current()
     if semester is None:
-        raise ValueError(gettext("No semester is set up."))
-    scheme = ScoringScheme.objects.filter(semester=semester).first()
-    if scheme is None:
-        raise ValueError(gettext("No scoring scheme is set up for %(semester)s.") % {"semester": semester})
-    return scheme
+        raise ScoringError(gettext("No semester is set up."))
+    latest = score_run_latest(semester=semester)
+    if latest is None:
+        raise ScoringError(
+            gettext(
+                "No scores have been computed for %(semester)s yet: bureau staff compute them on the scores page first."
+            )
+            % {"semester": semester}
+        )
+    return latest
 
 
-@register
+@exporter
 class RankingExcel(ExcelExporter):
     identifier = "ranking_xlsx"
     verbose_name = _("Semester ranking")
-    description = _("Scores every school for the semester, then writes the ranking and its indicators as Excel.")
+    description = _("The ranking of a stored score run and its indicators, as Excel.")
     form_class = SemesterForm
 
     def sheets(self, params: dict[str, Any], *, user: Any, progress: Progress) -> Sequence[Sheet]:
-        scheme = scheme_for(params)
-        progress(5, gettext("Scoring schools"))
-        run = scores_compute(scheme=scheme, by=user)
-        progress(50, gettext("Writing the workbook"))
+        run = run_for(params)
+        progress(10, gettext("Writing the workbook"))
         return ranking_sheets(run, params)
 
 
 def ranking_sheets(run: ScoreRun, params: dict[str, Any] | None = None) -> list[Sheet]:
     """The workbook of one score computation. Rows stream from the database
     in chunks; nothing holds all schools in memory."""
-    from reports.scoring.indicators import load_indicators
-
-    indicators = load_indicators()
+    indicators = registry.indicators
     keys = list(run.weights)
     scores = scores_of_run(run=run)
 
@@ -156,7 +198,7 @@ def ranking_sheets(run: ScoreRun, params: dict[str, Any] | None = None) -> list[
             rows=indicator_rows(),
         ),
     ]
-    sheets += [make(params or {}, run) for make in EXTRA_SHEETS]
+    sheets += [make(params or {}, run) for make in registry.ranking_sheets.values()]
     if run.excluded:
         sheets.append(
             Sheet(

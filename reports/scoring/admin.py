@@ -5,10 +5,9 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
+from reports import registry
 from reports.jobs.admin import ReadOnlyAdmin
 from reports.models import SchemeWeight, SchoolScore, ScoreRun, ScoringScheme, VetoRule
-from reports.scoring.indicators import load_indicators
-from reports.scoring.vetoes import load_veto_kinds
 
 
 class SchemeWeightForm(forms.ModelForm):
@@ -20,7 +19,7 @@ class SchemeWeightForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["indicator"] = forms.ChoiceField(
             label=self.fields["indicator"].label,
-            choices=[(k, i.verbose_name) for k, i in sorted(load_indicators().items())],
+            choices=[(k, i.verbose_name) for k, i in sorted(registry.indicators.items())],
         )
 
 
@@ -44,7 +43,7 @@ class VetoRuleForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"] = forms.ChoiceField(
-            label=self.fields["kind"].label, choices=[(k, v[0]) for k, v in sorted(load_veto_kinds().items())]
+            label=self.fields["kind"].label, choices=[(k, v.label) for k, v in sorted(registry.veto_kinds.items())]
         )
 
 

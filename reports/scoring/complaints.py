@@ -16,12 +16,11 @@ from django.utils.translation import gettext_lazy
 
 from jianfu.scoping import schools_visible_to
 from jianfu.xlsx import Column, Sheet
-from reports.dashboard.panels import Panel, bar_option, dashboard_panel
-from reports.exports.notice import Section, Table, notice_section
-from reports.exports.rankings import EXTRA_SHEETS
+from reports.dashboard.panels import Panel, bar_option
+from reports.exports.notice import Section, Table
 from reports.models import ScoreRun
-from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, indicator
-from reports.scoring.vetoes import veto_kind
+from reports.registry import dashboard_panel, indicator, notice_section, ranking_sheet, veto_kind
+from reports.scoring.indicators import Evidence, Indicator, IndicatorResult
 from schools.models import Semester
 from supervision.complaints.models import ComplaintCase, ComplaintOutcome
 from supervision.complaints.selectors import substantiated_complaints_by_school
@@ -144,6 +143,7 @@ def complaints_section(semester: Semester, run: ScoreRun, params: dict[str, Any]
     )
 
 
+@ranking_sheet(20)
 def complaints_sheet(params: dict[str, Any], run: ScoreRun) -> Sheet:
     semester = run.scheme.semester
     per_school = (
@@ -167,9 +167,6 @@ def complaints_sheet(params: dict[str, Any], run: ScoreRun) -> Sheet:
         ],
         rows=[[r["school__code"], r["school__name"], r["n"], r["substantiated"], r["partly"]] for r in per_school],
     )
-
-
-EXTRA_SHEETS.append(complaints_sheet)
 
 
 @dashboard_panel(20)

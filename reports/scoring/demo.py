@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from reports import registry
 from reports.models import SchemeWeight, ScoringScheme, VetoRule
 from reports.scoring.engine import scores_compute
-from reports.scoring.indicators import load_indicators
 from schools.models import Semester
 
 VETO_RULES = [
@@ -30,7 +30,7 @@ def build_scoring_demo(*, today: datetime.date) -> None:
     scheme, _ = ScoringScheme.objects.get_or_create(
         semester=semester, defaults={"note": "演示方案：各指标按默认权重。"}
     )
-    for key, ind in load_indicators().items():
+    for key, ind in registry.indicators.items():
         SchemeWeight.objects.get_or_create(
             scheme=scheme, indicator=key, defaults={"weight": Decimal(str(ind.default_weight))}
         )

@@ -17,9 +17,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from reports import registry
 from reports.models import SchoolScore, ScoreRun, ScoringScheme, VetoRule
-from reports.scoring.indicators import load_indicators
-from reports.scoring.vetoes import load_veto_kinds
 from schools.models import School
 from supervision.models import DistrictMembership
 
@@ -51,8 +50,8 @@ def scores_compute(*, scheme: ScoringScheme, by: Any = None) -> ScoreRun:
 
 def _compute(scheme: ScoringScheme, by: Any) -> ScoreRun:
     semester = scheme.semester
-    indicators = load_indicators()
-    veto_kinds = load_veto_kinds()
+    indicators = registry.indicators
+    veto_kinds = registry.veto_kinds
     schools = list(School.objects.filter(active=True).order_by("code"))
     ids = [s.pk for s in schools]
     end = min(semester.end_date, timezone.localdate())
@@ -79,7 +78,7 @@ def _compute(scheme: ScoringScheme, by: Any) -> ScoreRun:
         kind = veto_kinds.get(rule.kind)
         if kind is None:
             continue
-        for school_id, reason in kind[1](semester, ids, rule.params or {}).items():
+        for school_id, reason in kind.check(semester, ids, rule.params or {}).items():
             vetoes[school_id].append(f"{rule.name}：{reason}")
 
     max_total = sum((Decimal(v) for v in weights.values()), Decimal(0))

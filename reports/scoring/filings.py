@@ -12,13 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.exports.notice import Section, notice_section
+from reports.exports.notice import Section
 from reports.models import ScoreRun
-from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, indicator
+from reports.registry import indicator, notice_section
+from reports.scoring.indicators import Evidence, Indicator, IndicatorResult
 from schools.models import SchoolPledge, Semester
 from schools.selfchecks.models import SelfCheck, SelfCheckRound
+from schools.selfchecks.selectors import Timing, selfcheck_timing
 
-TIMING_VALUE = {"on_time": 1.0, "late": 0.5, "missing": 0.0}
+# A round closing today and not yet submitted is pending: it weighs like a
+# missing one until the school submits.
+TIMING_VALUE = {Timing.ON_TIME: 1.0, Timing.LATE: 0.5, Timing.MISSING: 0.0, Timing.PENDING: 0.0}
 
 
 @indicator
@@ -86,12 +90,13 @@ class SelfCheckTimeliness(Indicator):
             selfcheckround_id__in=list(rounds), school_id__in=ids
         ).values_list("selfcheckround_id", "school_id"):
             expected[school_id].append(round_id)
-        first: dict[tuple[int, int], Any] = {
-            (round_id, school_id): day
-            for round_id, school_id, day in SelfCheck.objects.filter(round_id__in=list(rounds), school_id__in=ids)
+        submitted: dict[tuple[int, int], SelfCheck] = {
+            (sc.round_id, sc.school_id): sc
+            for sc in SelfCheck.objects.filter(round_id__in=list(rounds), school_id__in=ids)
             .exclude(first_submitted_on=None)
-            .values_list("round_id", "school_id", "first_submitted_on")
+            .only("round_id", "school_id", "first_submitted_on")
         }
+        today = timezone.localdate()
         out = {}
         for school_id in ids:
             if not expected[school_id]:
@@ -100,14 +105,16 @@ class SelfCheckTimeliness(Indicator):
             values, evidence = [], []
             counts = {"on_time": 0, "late": 0, "missing": 0}
             for round_id in expected[school_id]:
-                day = first.get((round_id, school_id))
-                timing = "missing" if day is None else ("on_time" if day <= rounds[round_id].closes_on else "late")
-                counts[timing] += 1
+                # The one rule of lateness lives with the self-checks.
+                timing = selfcheck_timing(
+                    round=rounds[round_id], selfcheck=submitted.get((round_id, school_id)), today=today
+                )
+                counts["missing" if timing == Timing.PENDING else str(timing)] += 1
                 values.append(TIMING_VALUE[timing])
-                if timing != "on_time":
+                if timing != Timing.ON_TIME:
                     evidence.append(
                         Evidence(
-                            f"{rounds[round_id].title}（{_('late') if timing == 'late' else _('missing')}）",
+                            f"{rounds[round_id].title}（{_('late') if timing == Timing.LATE else _('missing')}）",
                             reverse("selfcheck_page", args=[school_id, round_id]),
                         )
                     )
@@ -136,6 +143,7 @@ def filings_section(semester: Semester, run: ScoreRun, params: dict[str, Any]) -
     if rounds:
         expected = SelfCheckRound.schools.through.objects.filter(selfcheckround__in=rounds).count()
         submitted = SelfCheck.objects.filter(round__in=rounds).exclude(first_submitted_on=None)
+        # rule: see schools.selfchecks.selectors.selfcheck_timing (on time = first submitted by the closing day)
         on_time = submitted.filter(first_submitted_on__lte=F("round__closes_on")).count()
         paragraphs.append(
             _("%(rounds)s self-check rounds: %(submitted)s of %(expected)s self-checks submitted, %(on_time)s on time.")

@@ -5,7 +5,7 @@ An indicator computes all schools at once with a fixed number of aggregate
 queries. One whose data does not exist for the semester (no visits logged
 yet, say) reports itself unavailable: the scheme leaves it out of the total
 visibly, and its weight is not redistributed silently but shown as excluded.
-New indicators register with ``@indicator``; nothing else needs editing."""
+New indicators register with ``reports.registry.indicator``."""
 
 from __future__ import annotations
 
@@ -47,20 +47,3 @@ class Indicator:
         self, semester: Semester, school_ids: Iterable[int], params: dict[str, Any]
     ) -> dict[int, IndicatorResult]:
         raise NotImplementedError
-
-
-INDICATORS: dict[str, Indicator] = {}
-
-
-def indicator(cls: type[Indicator]) -> type[Indicator]:
-    INDICATORS[cls.key] = cls()
-    return cls
-
-
-def load_indicators() -> dict[str, Indicator]:
-    """Import every app's indicator module so they register."""
-    from importlib import import_module
-
-    for module in ("reports.scoring.builtin",):
-        import_module(module)
-    return INDICATORS

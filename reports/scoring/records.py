@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jianfu.scoping import schools_visible_to
-from reports.dashboard.panels import Panel, bar_option, dashboard_panel
-from reports.exports.notice import Section, Table, notice_section
+from reports.dashboard.panels import Panel, bar_option
+from reports.exports.notice import Section, Table
 from reports.models import ScoreRun
-from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, indicator
+from reports.registry import dashboard_panel, indicator, notice_section
+from reports.scoring.indicators import Evidence, Indicator, IndicatorResult
 from schools.afterschool.models import AfterSchoolDay
 from schools.afterschool.selectors import afterschool_figures_by_school
 from schools.homework.rules import over_cap_q, written_cap

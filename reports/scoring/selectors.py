@@ -1,3 +1,5 @@
+"""Reads about score runs: which run a page or a report shows."""
+
 from __future__ import annotations
 
 from django.db.models import QuerySet
@@ -6,8 +8,13 @@ from reports.models import SchoolScore, ScoreRun
 from schools.models import Semester
 
 
-def latest_run(*, semester: Semester) -> ScoreRun | None:
+def score_run_latest(*, semester: Semester) -> ScoreRun | None:
+    """The semester's most recent stored run, or None."""
     return ScoreRun.objects.filter(scheme__semester=semester).order_by("-computed_at", "-pk").first()
+
+
+def score_runs_of_semester(*, semester: Semester) -> QuerySet[ScoreRun]:
+    return ScoreRun.objects.filter(scheme__semester=semester).order_by("-computed_at", "-pk")
 
 
 def scores_of_run(*, run: ScoreRun) -> QuerySet[SchoolScore]:

@@ -17,12 +17,11 @@ from django.utils.translation import gettext_lazy
 from jianfu.scoping import districts_visible_to
 from jianfu.xlsx import Column, Sheet
 from reports.dashboard.charts import Series, bar_chart
-from reports.dashboard.panels import Panel, bar_option, dashboard_panel
-from reports.exports.notice import Section, Table, notice_section
-from reports.exports.rankings import EXTRA_SHEETS
+from reports.dashboard.panels import Panel, bar_option
+from reports.exports.notice import Section, Table
 from reports.models import ScoreRun
-from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, indicator
-from reports.scoring.vetoes import veto_kind
+from reports.registry import dashboard_panel, indicator, notice_section, ranking_sheet, veto_kind
+from reports.scoring.indicators import Evidence, Indicator, IndicatorResult
 from schools.models import Semester
 from supervision.models import ItemResult
 from supervision.rectifications.models import Rectification, RectificationStatus
@@ -120,7 +119,9 @@ class RectificationsOnTime(Indicator):
         on_time: Counter[int] = Counter()
         for r in due.only("pk", "school_id", "title", "deadline", "status", "closed_at"):
             totals[r.school_id] += 1
-            closed = r.closed_at.date() if r.closed_at else None
+            # The bureau's day, not UTC's: a demand closed at 07:30 in Beijing
+            # is closed on that Beijing day.
+            closed = timezone.localdate(r.closed_at) if r.closed_at else None
             if r.status == RectificationStatus.ACCEPTED and closed is not None and closed <= r.deadline:
                 on_time[r.school_id] += 1
             else:
@@ -231,6 +232,7 @@ def visits_section(semester: Semester, run: ScoreRun, params: dict[str, Any]) ->
     )
 
 
+@ranking_sheet(10)
 def coverage_sheet(params: dict[str, Any], run: ScoreRun) -> Sheet:
     semester = run.scheme.semester
     coverage = coverage_by_district(start=semester.start_date, end=semester.end_date)
@@ -242,6 +244,7 @@ def coverage_sheet(params: dict[str, Any], run: ScoreRun) -> Sheet:
     )
 
 
+@ranking_sheet(30)
 def open_rectifications_sheet(params: dict[str, Any], run: ScoreRun) -> Sheet:
     today = timezone.localdate()
     rows = (
@@ -266,9 +269,6 @@ def open_rectifications_sheet(params: dict[str, Any], run: ScoreRun) -> Sheet:
             for code, name, title, deadline, status in rows.iterator()
         ),
     )
-
-
-EXTRA_SHEETS.extend([coverage_sheet, open_rectifications_sheet])
 
 
 @dashboard_panel(10)

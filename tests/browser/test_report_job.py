@@ -17,7 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_request_notice_watch_progress_and_download(world, worker_if_available, new_page) -> None:  # type: ignore[no-untyped-def]
-    ScoringScheme.objects.create(semester=SemesterFactory())  # the current semester
+    from reports.scoring.engine import scores_compute
+
+    scores_compute(scheme=ScoringScheme.objects.create(semester=SemesterFactory()))  # the current semester
     page = new_page()
     sign_in(page, world.bureau.username, PASSWORD)
     page.goto("/reports/")

@@ -69,6 +69,7 @@ def test_notice_workbook_and_dashboard_carry_complaints(world, scheme) -> None: 
     from django.test import Client
 
     case_in_status(S.REPLIED, school=world.school_a, by=world.bureau)
+    scores_compute(scheme=scheme)  # reports read a stored run
     _, _, pdf = get_exporter("semester_notice_pdf").render({"semester": scheme.semester.pk}, user=None)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\n", "")
     assert "共受理投诉 1 件，其中查实或部分查实 1 件。" in text

@@ -72,6 +72,7 @@ def test_non_compliant_listed_item_vetoes(world, setup) -> None:  # type: ignore
 
 
 def test_notice_and_workbook_carry_visits(world, setup) -> None:  # type: ignore[no-untyped-def]
+    scores_compute(scheme=setup)  # reports read a stored run
     _, _, pdf = get_exporter("semester_notice_pdf").render({"semester": setup.semester.pk}, user=None)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\n", "")
     assert "督导 1 次" in text or "共督导 1 次" in text

@@ -76,6 +76,7 @@ NO_OBJECT = {
     "records_overview",
     "complaints:staff_list",
     "reports:scores",
+    "reports:score_run_compute",
     "selfcheck_crosscheck",
     "complaints:staff_intake",
     "complaints:assigned_list",
