@@ -44,6 +44,7 @@ REGISTERING_MODULES = (
     "reports.exports.notices",
     "reports.exports.audit",
     "reports.exports.register_lists",
+    "reports.exports.model_schools",
     "reports.dashboard.panels",
 )
 
@@ -114,13 +115,14 @@ SheetMaker = Callable[[dict[str, Any], "ScoreRun"], "Sheet"]
 @dataclass(frozen=True)
 class VetoKind:
     """A kind of one-vote-veto check; ``VetoRule`` rows name it and give its
-    parameters. ``needs_confirmation``: what the check finds is only a
-    proposal until bureau staff confirm it (a supervisor's mark on a visit)."""
+    parameters. ``check`` finds the vetoes that apply; ``pending``, for
+    kinds whose findings bureau staff must confirm first (a supervisor's mark
+    on a visit), finds those still waiting: shown, never applied."""
 
     key: str
     label: str | Promise
     check: VetoChecker
-    needs_confirmation: bool = False
+    pending: VetoChecker | None = None
 
 
 indicators: Registry[Indicator] = Registry("indicators")
@@ -145,9 +147,9 @@ def indicator(cls: IndicatorClass) -> IndicatorClass:
     return cls
 
 
-def veto_kind(key: str, label: str | Promise, *, needs_confirmation: bool = False) -> Callable[[F], F]:
+def veto_kind(key: str, label: str | Promise, *, pending: VetoChecker | None = None) -> Callable[[F], F]:
     def register(fn: F) -> F:
-        veto_kinds.add(key, VetoKind(key, label, fn, needs_confirmation))
+        veto_kinds.add(key, VetoKind(key, label, fn, pending))
         return fn
 
     return register

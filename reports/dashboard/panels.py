@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from jianfu.scoping import schools_visible_to
 from reports import registry
 from reports.registry import dashboard_panel
-from reports.scoring.selectors import score_run_latest
+from reports.scoring.selectors import score_run_for_page
 from schools.models import Semester
 
 
@@ -54,31 +54,36 @@ def bar_option(
 
 @dashboard_panel(80)
 def scores_panel(user: Any, semester: Semester) -> Panel | None:
-    run = score_run_latest(semester=semester)
+    run = score_run_for_page(user=user, semester=semester)
     if run is None:
         return None
     visible = schools_visible_to(user).values("pk")
     if user.is_principal:
-        own = run.scores.filter(school_id=user.school_id).values_list("total", "rank").first()
+        own = run.scores.filter(school_id=user.school_id).exclude(score=None).values_list("score", "rank").first()
         if own is None:
             return None
-        average = run.scores.aggregate(avg=Avg("total"))["avg"] or 0
+        average = run.scores.aggregate(avg=Avg("score"))["avg"] or 0
         return Panel(
             key="scores",
             title=_("My school's score against the area's average"),
             option=bar_option(
-                [_("My school"), _("Area average")], {_("score"): [float(own[0]), round(float(average), 2)]}
+                [_("My school"), _("Area average")], {_("score"): [float(own[0] or 0), round(float(average), 2)]}
             ),
             note=_("Rank %(rank)s of %(n)s.") % {"rank": own[1], "n": run.scores.count()},
         )
-    rows = list(run.scores.filter(school_id__in=visible).order_by("rank").values_list("school__name", "total")[:20])
+    rows = list(
+        run.scores.filter(school_id__in=visible)
+        .exclude(score=None)
+        .order_by("rank")
+        .values_list("school__name", "score")[:20]
+    )
     if not rows:
         return None
     rows.reverse()
     return Panel(
         key="scores",
         title=_("Scores of the first 20 schools"),
-        option=bar_option([r[0] for r in rows], {_("score"): [float(r[1]) for r in rows]}, horizontal=True),
+        option=bar_option([r[0] for r in rows], {_("score"): [float(r[1] or 0) for r in rows]}, horizontal=True),
         height=max(320, 22 * len(rows) + 60),
     )
 
@@ -91,14 +96,14 @@ def panels_for(user: Any, semester: Semester) -> list[Panel]:
 def score_distribution_panel(user: Any, semester: Semester) -> Panel | None:
     if user.is_principal:
         return None
-    run = score_run_latest(semester=semester)
+    run = score_run_for_page(user=user, semester=semester)
     if run is None:
         return None
     rates = [
-        float(total / max_total) if max_total else 0.0
-        for total, max_total in run.scores.filter(school__in=schools_visible_to(user).values("pk")).values_list(
-            "total", "max_total"
-        )
+        float(score or 0) / 100
+        for score in run.scores.filter(school__in=schools_visible_to(user).values("pk"))
+        .exclude(score=None)
+        .values_list("score", flat=True)
     ]
     if not rates:
         return None

@@ -53,13 +53,12 @@ class NoticeData:
 
 @notice_section(90)
 def score_distribution(semester: Semester, run: ScoreRun, params: dict[str, Any]) -> Section | None:
-    totals = list(run.scores.values_list("total", "max_total"))
+    totals = list(run.scores.exclude(score=None).values_list("score", flat=True))
     if not totals:
         return None
     bands: Counter[int] = Counter()
-    for total, max_total in totals:
-        rate = float(total / max_total) if max_total else 0
-        bands[min(int(rate * 10), 9)] += 1
+    for score in totals:
+        bands[min(int(float(score or 0) / 10), 9)] += 1
     labels = [f"{i * 10}-{i * 10 + 10}%" for i in range(10)]
     chart = bar_chart(labels, [Series(_("Schools"), [bands[i] for i in range(10)])], title=_("Score distribution"))
     excluded = "、".join(run.excluded) if run.excluded else ""
@@ -77,8 +76,8 @@ def notice_data(*, semester: Semester, run: ScoreRun, params: dict[str, Any]) ->
     criticise_n = int(params.get("criticise") or 5)
     # Without any scored indicator every school has 0 of 0: nobody is
     # commended or named for a low score on that basis.
-    ranked = [s for s in scores if not s.vetoed and s.max_total > 0]
-    commended = [s for s in ranked[:commend_n] if s.total > 0]
+    ranked = [s for s in scores if not s.vetoed and s.score is not None]
+    commended = [s for s in ranked[:commend_n] if s.score]
     # Criticised: every vetoed school, then the lowest scores not commended.
     vetoed = [s for s in scores if s.vetoed]
     low = [s for s in reversed(ranked) if s not in commended][:criticise_n]

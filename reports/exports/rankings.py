@@ -1,7 +1,8 @@
 """The semester ranking workbook, and the choice of the stored score run
 that every semester report reads. Reports never compute scores: bureau
 staff compute a run on the scores page, and a report reads the run chosen
-in its form (by default the semester's latest)."""
+in its form (by default the semester's latest published run; a draft only
+when chosen, and marked as a draft)."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ class SemesterForm(forms.Form):
         label=_("score run"),
         queryset=ScoreRun.objects.select_related("scheme__semester__school_year").order_by("-computed_at"),
         required=False,
-        help_text=_("The stored score run to report on; empty for the semester's latest."),
+        help_text=_("The stored score run to report on; empty for the semester's latest published run."),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -56,7 +57,8 @@ class SemesterForm(forms.Form):
 
 def run_for(params: dict[str, Any]) -> ScoreRun:
     """The stored run a report reads: the one named in ``params["run"]``,
-    else the latest of the semester (of the current one without a semester).
+    else the latest published run of the semester (of the current one
+    without a semester).
     Raises ScoringError, in Chinese, when there is none: a report never
     computes scores itself."""
     wanted = params.get("run")
@@ -75,15 +77,20 @@ def run_for(params: dict[str, Any]) -> ScoreRun:
     semester = semester or Semester.objects.current()
     if semester is None:
         raise ScoringError(gettext("No semester is set up."))
-    latest = score_run_latest(semester=semester)
-    if latest is None:
+    latest = score_run_latest(semester=semester, published=True)
+    if latest is not None:
+        return latest
+    if score_run_latest(semester=semester) is None:
         raise ScoringError(
             gettext(
                 "No scores have been computed for %(semester)s yet: bureau staff compute them on the scores page first."
             )
             % {"semester": semester}
         )
-    return latest
+    raise ScoringError(
+        gettext("No score run of %(semester)s is published yet: choose a draft run explicitly, or publish one.")
+        % {"semester": semester}
+    )
 
 
 @exporter
@@ -116,6 +123,7 @@ def ranking_sheets(run: ScoreRun, params: dict[str, Any] | None = None) -> list[
         "school__name",
         "school__school_type",
         "district_name",
+        "score",
         "total",
         "max_total",
         "rank_in_type",
@@ -131,6 +139,7 @@ def ranking_sheets(run: ScoreRun, params: dict[str, Any] | None = None) -> list[
             name,
             kind,
             district,
+            score,
             total,
             max_total,
             in_type,
@@ -144,9 +153,9 @@ def ranking_sheets(run: ScoreRun, params: dict[str, Any] | None = None) -> list[
                 name,
                 str(types.get(kind, kind)),
                 district,
+                float(score) if score is not None else None,
                 float(total),
                 float(max_total),
-                float(total / max_total) if max_total else None,
                 in_type,
                 in_district,
                 yes if vetoed else "",
@@ -161,6 +170,8 @@ def ranking_sheets(run: ScoreRun, params: dict[str, Any] | None = None) -> list[
             yield [rank, code, name] + [round(float(points[k]), 2) if points.get(k) is not None else None for k in keys]
 
     title = f"{run.scheme.semester} {gettext('Semester ranking')}"
+    if run.is_draft:
+        title += f"（{gettext('Draft: not published')}）"
     sheets = [
         Sheet(
             title=gettext("Ranking"),
@@ -171,9 +182,9 @@ def ranking_sheets(run: ScoreRun, params: dict[str, Any] | None = None) -> list[
                 Column(gettext("School"), 26),
                 Column(gettext("school type"), 12),
                 Column(gettext("District"), 14),
-                Column(gettext("score"), 8, "0.00"),
+                Column(gettext("score (of 100)"), 8, "0.00"),
+                Column(gettext("points"), 8, "0.00"),
                 Column(gettext("possible score"), 8, "0.00"),
-                Column(gettext("Score rate"), 8, "0.0%"),
                 Column(gettext("rank among schools of its type"), 10),
                 Column(gettext("rank in its district"), 10),
                 Column(gettext("vetoed"), 8),

@@ -7,7 +7,15 @@ from django.contrib import admin
 
 from reports import registry
 from reports.jobs.admin import ReadOnlyAdmin
-from reports.models import SchemeWeight, SchoolScore, ScoreRun, ScoringScheme, VetoRule
+from reports.models import (
+    PublishedNotice,
+    SchemeWeight,
+    SchoolScore,
+    ScoreRun,
+    ScoringScheme,
+    VetoConfirmation,
+    VetoRule,
+)
 
 
 class SchemeWeightForm(forms.ModelForm):
@@ -56,7 +64,7 @@ class VetoRuleAdmin(admin.ModelAdmin):
 
 @admin.register(ScoreRun)
 class ScoreRunAdmin(ReadOnlyAdmin):
-    list_display = ("scheme", "computed_at", "computed_by")
+    list_display = ("scheme", "computed_at", "computed_by", "status", "document_number")
     list_filter = ("scheme",)
     date_hierarchy = "computed_at"
 
@@ -67,3 +75,14 @@ class SchoolScoreAdmin(ReadOnlyAdmin):
     list_filter = ("run", "vetoed")
     search_fields = ("school__name", "school__code")
     list_select_related = ("school", "run__scheme__semester__school_year")
+
+
+@admin.register(VetoConfirmation)
+class VetoConfirmationAdmin(ReadOnlyAdmin):
+    list_display = ("visit_result", "state", "decided_on", "decided_by")
+    list_filter = ("state",)
+
+
+@admin.register(PublishedNotice)
+class PublishedNoticeAdmin(ReadOnlyAdmin):
+    list_display = ("document_number", "title", "created_at")

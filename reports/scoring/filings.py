@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from reports.exports.notice import Section
 from reports.models import ScoreRun
 from reports.registry import indicator, notice_section
-from reports.scoring.indicators import Evidence, Indicator, IndicatorResult
+from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, not_assessed
 from schools.models import SchoolPledge, Semester
 from schools.selfchecks.models import SelfCheck, SelfCheckRound
 from schools.selfchecks.selectors import Timing, selfcheck_timing
@@ -100,7 +100,7 @@ class SelfCheckTimeliness(Indicator):
         out = {}
         for school_id in ids:
             if not expected[school_id]:
-                out[school_id] = IndicatorResult(1.0, _("no self-check round was due"))
+                out[school_id] = not_assessed(_("no self-check round was due"))
                 continue
             values, evidence = [], []
             counts = {"on_time": 0, "late": 0, "missing": 0}

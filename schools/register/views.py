@@ -173,8 +173,11 @@ def import_batch_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 def public_sign(request: HttpRequest, code: str) -> HttpResponse:
     """The page a school's gate sign (挂牌) points to. Public by design: it
     names only the school and its responsible supervisors' work contacts."""
+    from reports.modelschools.selectors import modelschool_titles
+
     school = get_object_or_404(School, code=code, active=True)
     context = {
+        "model_school_titles": modelschool_titles(school=school),
         "school": school,
         "district": current_district_of_school(school=school),
         "supervisors": current_supervisors_of_school(school=school),

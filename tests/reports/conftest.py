@@ -71,3 +71,13 @@ def scheme(test_registrations):  # type: ignore[no-untyped-def]
     SchemeWeight.objects.create(scheme=scheme, indicator="test_second", weight=Decimal("40"))
     SchemeWeight.objects.create(scheme=scheme, indicator="test_nodata", weight=Decimal("25"))
     return scheme
+
+
+def publish(run, number: str = "示教督〔2026〕1号"):  # type: ignore[no-untyped-def]
+    """Mark a run published, as bureau staff's publication does (without the
+    notice archive, which tests/reports/test_publication.py covers)."""
+    from reports.models import RunStatus, ScoreRun
+
+    ScoreRun.objects.filter(pk=run.pk).update(status=RunStatus.PUBLISHED, document_number=number)
+    run.refresh_from_db()
+    return run

@@ -17,6 +17,7 @@ from reports.models import SchemeWeight, ScoringScheme, VetoRule
 from reports.scoring.engine import scores_compute
 from supervision.complaints.models import ComplaintStatus as S
 from tests.factories import SemesterFactory
+from tests.reports.conftest import publish
 from tests.schools.factories import SchoolClassFactory, record_day
 from tests.supervision.complaint_factories import case_in_status
 
@@ -69,7 +70,7 @@ def test_notice_workbook_and_dashboard_carry_complaints(world, scheme) -> None: 
     from django.test import Client
 
     case_in_status(S.REPLIED, school=world.school_a, by=world.bureau)
-    scores_compute(scheme=scheme)  # reports read a stored run
+    publish(scores_compute(scheme=scheme))  # reports read the published run
     _, _, pdf = get_exporter("semester_notice_pdf").render({"semester": scheme.semester.pk}, user=None)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\n", "")
     assert "共受理投诉 1 件，其中查实或部分查实 1 件。" in text

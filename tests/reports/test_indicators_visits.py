@@ -18,6 +18,7 @@ from reports.scoring.engine import scores_compute
 from supervision.models import ItemResult
 from supervision.rectifications.models import RectificationStatus
 from tests.factories import SemesterFactory
+from tests.reports.conftest import publish
 from tests.supervision.factories import RectificationFactory, VisitFactory, VisitItemResultFactory, item
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,7 @@ def test_non_compliant_listed_item_vetoes(world, setup) -> None:  # type: ignore
 
 
 def test_notice_and_workbook_carry_visits(world, setup) -> None:  # type: ignore[no-untyped-def]
-    scores_compute(scheme=setup)  # reports read a stored run
+    publish(scores_compute(scheme=setup))  # reports read the published run
     _, _, pdf = get_exporter("semester_notice_pdf").render({"semester": setup.semester.pk}, user=None)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\n", "")
     assert "督导 1 次" in text or "共督导 1 次" in text

@@ -9,6 +9,7 @@ from reports.exports.base import get_exporter
 from reports.models import VetoRule
 from reports.scoring.engine import scores_compute
 from tests.factories import SchoolFactory
+from tests.reports.conftest import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def schools(scheme):  # type: ignore[no-untyped-def]
     c = SchoolFactory(name="丙中学<b>")
     d = SchoolFactory(name="丁小学")
     VetoRule.objects.create(name="有偿家教", kind="test_veto", params={"school": d.pk})
-    scores_compute(scheme=scheme)  # reports read a stored run
+    publish(scores_compute(scheme=scheme))  # reports read the published run
     return a, b, c, d
 
 

@@ -21,6 +21,7 @@ from reports.models import JobStatus, ReportJob, SchemeWeight, SchoolScore, Scor
 from reports.scoring.engine import scores_compute
 from supervision.rectifications.models import RectificationStatus
 from tests.factories import BureauUserFactory, SemesterFactory
+from tests.reports.conftest import publish
 from tests.supervision.factories import RectificationFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def login(user) -> Client:  # type: ignore[no-untyped-def]
 
 
 def test_ranking_twice_leaves_the_runs_unchanged(world, scheme, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
-    run = scores_compute(scheme=scheme)
+    run = publish(scores_compute(scheme=scheme))
     runs, rows = ScoreRun.objects.count(), SchoolScore.objects.count()
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
@@ -64,7 +65,7 @@ def test_report_without_a_run_fails_with_a_chinese_message(world, scheme) -> Non
 def test_a_report_reads_the_run_chosen_not_the_latest(world, scheme) -> None:  # type: ignore[no-untyped-def]
     older = scores_compute(scheme=scheme)
     SchemeWeight.objects.filter(scheme=scheme, indicator="test_first").update(weight=Decimal("10"))
-    scores_compute(scheme=scheme)
+    publish(scores_compute(scheme=scheme))
     params = get_exporter("ranking_xlsx").clean_params({"run": older.pk})
     assert params == {"semester": scheme.semester.pk, "run": older.pk}
     _, _, data = get_exporter("ranking_xlsx").render(params, user=world.bureau)
