@@ -167,11 +167,6 @@ class SchoolScore(models.Model):
     def __str__(self) -> str:
         return f"{self.school} {self.score}"
 
-    def _check_draft(self) -> None:
-        # Read from the database: a cached run may be stale.
-        if not ScoreRun.objects.filter(pk=self.run_id, status=RunStatus.DRAFT).exists():
-            raise ValueError("the scores of a published run are frozen")
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         self._check_draft()
         super().save(*args, **kwargs)
@@ -179,6 +174,11 @@ class SchoolScore(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         self._check_draft()
         return super().delete(*args, **kwargs)
+
+    def _check_draft(self) -> None:
+        # Read from the database: a cached run may be stale.
+        if not ScoreRun.objects.filter(pk=self.run_id, status=RunStatus.DRAFT).exists():
+            raise ValueError("the scores of a published run are frozen")
 
 
 class VetoRule(models.Model):

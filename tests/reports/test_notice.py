@@ -39,7 +39,7 @@ def test_notice_pdf_carries_the_chinese_summary_and_tables(scheme, schools) -> N
     assert "表扬学校甲小学。" in text  # the best score (80)
     assert "通报批评学校" in text and "丁小学" in text and "一票否决：有偿家教：有偿家教查实" in text
     assert "丙中学<b>" in text  # the lowest score, named as written, not as markup
-    assert "得分居后（0.00 分，满分 100.00 分）" in text
+    assert "得分居后（0.00 分，满分 100 分）" in text
     assert "名次 学校 学校类型 责任区 得分 备注" in text  # the ranking table's header
     assert "4 丁小学 小学 80.00 一票否决" in text  # vetoed: last, whatever its score
     assert "第 1 页" in text

@@ -70,11 +70,11 @@ def test_a_report_reads_the_run_chosen_not_the_latest(world, scheme) -> None:  #
     assert params == {"semester": scheme.semester.pk, "run": older.pk}
     _, _, data = get_exporter("ranking_xlsx").render(params, user=world.bureau)
     ranking = load_workbook(io.BytesIO(data))["排名"]
-    totals = {row[2]: row[5] for row in ranking.iter_rows(min_row=3, values_only=True)}
-    assert totals["甲小学"] == 80  # 60 × 1 + 40 × 0.5 under the older weights, not 10 × 1 + 20
+    totals = {row[2]: row[5:7] for row in ranking.iter_rows(min_row=3, values_only=True)}
+    assert totals["甲小学"] == (80, 80)  # 60 × 1 + 40 × 0.5 of 100 under the older weights, not 10 × 1 + 20
     _, _, latest = get_exporter("ranking_xlsx").render({"semester": scheme.semester.pk}, user=world.bureau)
-    totals = {r[2]: r[5] for r in load_workbook(io.BytesIO(latest))["排名"].iter_rows(min_row=3, values_only=True)}
-    assert totals["甲小学"] == 30
+    totals = {r[2]: r[5:7] for r in load_workbook(io.BytesIO(latest))["排名"].iter_rows(min_row=3, values_only=True)}
+    assert totals["甲小学"] == (60, 30)  # 30 points of 50: 60 on 100
 
 
 def test_run_of_another_semester_is_refused(world, scheme) -> None:  # type: ignore[no-untyped-def]
