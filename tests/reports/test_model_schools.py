@@ -63,7 +63,7 @@ def year(scheme, world):  # type: ignore[no-untyped-def]
 
 
 def test_rules_propose_only_the_schools_that_meet_them(world, year) -> None:  # type: ignore[no-untyped-def]
-    school_year, schools = year
+    school_year, _schools = year
     round = services.modelschool_round_create(school_year=school_year, min_score=Decimal("75"), by=world.bureau)
     found = {c.school.name: c for c in round.candidates.select_related("school")}
     assert [n for n, c in sorted(found.items()) if c.proposed] == ["甲一"], {n: c.findings for n, c in found.items()}
