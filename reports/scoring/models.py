@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ScoringScheme(models.Model):
@@ -56,7 +57,7 @@ class SchemeWeight(models.Model):
 
 class RunStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("score run", "Published")
     SUPERSEDED = "superseded", _("Superseded by a correction")
 
 
