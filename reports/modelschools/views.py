@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -61,7 +62,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reports/modelschools/round_detail.html",
-        {"round": round, "candidates": candidates, "today": datetime.date.today()},
+        {"round": round, "candidates": candidates, "today": timezone.localdate()},
     )
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -179,7 +180,7 @@ def veto_decisions(request: HttpRequest) -> HttpResponse:
             .select_related("visit__school", "veto_confirmation__decided_by")
             .order_by("visit__date", "pk")
         )
-    context = {"semesters": semesters, "semester": semester, "findings": findings, "today": datetime.date.today()}
+    context = {"semesters": semesters, "semester": semester, "findings": findings, "today": timezone.localdate()}
     return render(request, "reports/veto_decisions.html", context)
 
 
