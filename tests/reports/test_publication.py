@@ -139,3 +139,15 @@ def test_principal_never_sees_complaint_details_in_the_explanation(world, draft)
     assert "TS2026-0001" not in principal and "TS2026-0001" in bureau
     other = draft.scores.get(school=world.school_b)
     assert _client(world.principal_a).get(reverse("reports:score_detail", args=[other.pk])).status_code == 404
+
+
+def test_sweep_archives_a_notice_whose_task_was_lost(world, draft) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    score_run_publish(run=draft, document_number="示教督〔2026〕3号", by=world.bureau)  # on-commit task never runs here
+    assert not PublishedNotice.objects.exists()
+    call_command("sweep_notices")
+    assert PublishedNotice.objects.get().run == draft
+    from reports.scoring.services import notices_sweep
+
+    assert notices_sweep() == 0  # once only
