@@ -123,6 +123,7 @@ class RectificationsOnTime(Indicator):
             # The bureau's day, not UTC's: a demand closed at 07:30 in Beijing
             # is closed on that Beijing day.
             closed = timezone.localdate(r.closed_at) if r.closed_at else None
+            # rule: see supervision.rectifications.models (overdue / closed by the deadline)
             if r.status == RectificationStatus.ACCEPTED and closed is not None and closed <= r.deadline:
                 on_time[r.school_id] += 1
             else:
