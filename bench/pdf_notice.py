@@ -24,7 +24,7 @@ def make_data(n: int) -> int:
     rng = random.Random(3)
     year = SchoolYear.objects.create(name="2026-2027学年", start_date="2026-08-20", end_date="2027-08-19")
     semester = Semester.objects.create(school_year=year, term=1, start_date="2026-09-01", end_date="2027-01-20")
-    ScoringScheme.objects.create(semester=semester)
+    scheme = ScoringScheme.objects.create(semester=semester)
     towns = ["当湖街道", "钟埭街道", "新埭镇", "新仓镇", "乍浦镇"]
     School.objects.bulk_create(
         [
@@ -47,6 +47,9 @@ def make_data(n: int) -> int:
         ],
         batch_size=5000,
     )
+    from reports.scoring.engine import scores_compute
+
+    scores_compute(scheme=scheme)  # the notice reads a stored run
     return semester.pk
 
 

@@ -122,9 +122,9 @@ def main() -> None:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
+        from reports import registry
         from reports.models import SchemeWeight, ScoringScheme
         from reports.scoring.engine import scores_compute
-        from reports.scoring.indicators import load_indicators
         from schools.models import SchoolYear, Semester
         from supervision.checklist.seed import seed_checklist
         from supervision.models import SupervisionItem
@@ -135,7 +135,7 @@ def main() -> None:
             school_year=year, term=1, start_date=datetime.date(2026, 9, 1), end_date=datetime.date(2027, 1, 20)
         )
         scheme = ScoringScheme.objects.create(semester=semester)
-        for key, ind in load_indicators().items():
+        for key, ind in registry.indicators.items():
             SchemeWeight.objects.create(scheme=scheme, indicator=key, weight=Decimal(str(ind.default_weight)))
         print(f"database: {where}")
         for round_, total in enumerate((args.schools, 2 * args.schools)):

@@ -2,6 +2,32 @@
 re-exported here so that migrations and ``reports.models`` imports stay put."""
 
 from reports.jobs.models import JobStatus, ReportJob
-from reports.scoring.models import SchemeWeight, SchoolScore, ScoreRun, ScoringScheme, VetoRule
+from reports.modelschools.models import ModelSchoolCandidate, ModelSchoolRound, RoundStatus
+from reports.scoring.models import (
+    PublishedNotice,
+    RunStatus,
+    SchemeWeight,
+    SchoolScore,
+    ScoreRun,
+    ScoringScheme,
+    VetoConfirmation,
+    VetoDecisionState,
+    VetoRule,
+)
 
-__all__ = ["JobStatus", "ReportJob", "SchemeWeight", "SchoolScore", "ScoreRun", "ScoringScheme", "VetoRule"]
+__all__ = [
+    "JobStatus",
+    "ModelSchoolCandidate",
+    "ModelSchoolRound",
+    "PublishedNotice",
+    "ReportJob",
+    "RoundStatus",
+    "RunStatus",
+    "SchemeWeight",
+    "SchoolScore",
+    "ScoreRun",
+    "ScoringScheme",
+    "VetoConfirmation",
+    "VetoDecisionState",
+    "VetoRule",
+]

@@ -236,12 +236,15 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "reports.run_report_job": {"queue": REPORTS_QUEUE},
     "reports.draft_semester_reports": {"queue": REPORTS_QUEUE},
+    "reports.compute_score_run": {"queue": REPORTS_QUEUE},
+    "reports.archive_notice": {"queue": REPORTS_QUEUE},
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sweep-report-jobs": {"task": "reports.sweep_report_jobs", "schedule": 60.0},
     # Sign-in and public-form counters past their window (jianfu/tasks.py).
     "purge-rate-counters": {"task": "jianfu.purge_rate_counters", "schedule": 60 * 60.0},
     "draft-semester-reports": {"task": "reports.draft_semester_reports", "schedule": 6 * 60 * 60.0},
+    "sweep-notices": {"task": "reports.sweep_notices", "schedule": 15 * 60.0},
 }
 # How long a running report job may go without reporting progress before the
 # sweeper assumes its worker died and queues it again.

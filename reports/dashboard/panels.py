@@ -2,13 +2,12 @@
 
 A panel is a title and an Apache ECharts option built on the server from
 scoped data; the page hands it to the vendored ECharts as JSON. Features add
-panels with ``@dashboard_panel``; each panel sees only what the user may see
+panels with ``reports.registry.dashboard_panel``; each panel sees only what the user may see
 (bureau: the area; supervisor: their districts; principal: their school
 against the area's average)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,8 +15,10 @@ from django.db.models import Avg
 from django.utils.translation import gettext as _
 
 from jianfu.scoping import schools_visible_to
+from reports import registry
 from reports.dashboard.charts import palette
-from reports.scoring.selectors import latest_run
+from reports.registry import dashboard_panel
+from reports.scoring.selectors import score_run_for_page
 from schools.models import Semester
 
 
@@ -29,21 +30,6 @@ class Panel:
     note: str = ""
     height: int = 320
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-PanelMaker = Callable[[Any, Semester], Panel | None]
-
-
-PANELS: list[tuple[int, PanelMaker]] = []
-
-
-def dashboard_panel(order: int) -> Callable[[PanelMaker], PanelMaker]:
-    def register(fn: PanelMaker) -> PanelMaker:
-        PANELS.append((order, fn))
-        PANELS.sort(key=lambda item: item[0])
-        return fn
-
-    return register
 
 
 def bar_option(
@@ -75,54 +61,56 @@ def bar_option(
 
 @dashboard_panel(80)
 def scores_panel(user: Any, semester: Semester) -> Panel | None:
-    run = latest_run(semester=semester)
+    run = score_run_for_page(user=user, semester=semester)
     if run is None:
         return None
     visible = schools_visible_to(user).values("pk")
     if user.is_principal:
-        own = run.scores.filter(school_id=user.school_id).values_list("total", "rank").first()
+        own = run.scores.filter(school_id=user.school_id).exclude(score=None).values_list("score", "rank").first()
         if own is None:
             return None
-        average = run.scores.aggregate(avg=Avg("total"))["avg"] or 0
+        average = run.scores.aggregate(avg=Avg("score"))["avg"] or 0
         return Panel(
             key="scores",
             title=_("My school's score against the area's average"),
             option=bar_option(
-                [_("My school"), _("Area average")], {_("score"): [float(own[0]), round(float(average), 2)]}
+                [_("My school"), _("Area average")], {_("score"): [float(own[0] or 0), round(float(average), 2)]}
             ),
             note=_("Rank %(rank)s of %(n)s.") % {"rank": own[1], "n": run.scores.count()},
         )
-    rows = list(run.scores.filter(school_id__in=visible).order_by("rank").values_list("school__name", "total")[:20])
+    rows = list(
+        run.scores.filter(school_id__in=visible)
+        .exclude(score=None)
+        .order_by("rank")
+        .values_list("school__name", "score")[:20]
+    )
     if not rows:
         return None
     rows.reverse()
     return Panel(
         key="scores",
         title=_("Scores of the first 20 schools"),
-        option=bar_option([r[0] for r in rows], {_("score"): [float(r[1]) for r in rows]}, horizontal=True),
+        option=bar_option([r[0] for r in rows], {_("score"): [float(r[1] or 0) for r in rows]}, horizontal=True),
         height=max(320, 22 * len(rows) + 60),
     )
 
 
 def panels_for(user: Any, semester: Semester) -> list[Panel]:
-    from importlib import import_module
-
-    import_module("reports.scoring.builtin")
-    return [p for _order, make in PANELS if (p := make(user, semester)) is not None]
+    return [p for make in registry.dashboard_panels.values() if (p := make(user, semester)) is not None]
 
 
 @dashboard_panel(85)
 def score_distribution_panel(user: Any, semester: Semester) -> Panel | None:
     if user.is_principal:
         return None
-    run = latest_run(semester=semester)
+    run = score_run_for_page(user=user, semester=semester)
     if run is None:
         return None
     rates = [
-        float(total / max_total) if max_total else 0.0
-        for total, max_total in run.scores.filter(school__in=schools_visible_to(user).values("pk")).values_list(
-            "total", "max_total"
-        )
+        float(score or 0) / 100
+        for score in run.scores.filter(school__in=schools_visible_to(user).values("pk"))
+        .exclude(score=None)
+        .values_list("score", flat=True)
     ]
     if not rates:
         return None

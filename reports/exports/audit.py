@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jianfu.audit import audit_events_between
 from jianfu.xlsx import Column, Sheet
-from reports.exports.base import ExcelExporter, Progress, register
+from reports.exports.base import ExcelExporter, Progress
+from reports.registry import exporter
 
 VIEW_PERMISSION = "jianfu.view_auditevent"
 
@@ -60,7 +61,7 @@ def _changes_text(changes: Any) -> str:
     return text if len(text) <= CELL_LIMIT else text[:CELL_LIMIT] + "…"
 
 
-@register
+@exporter
 class AuditTrailExcel(ExcelExporter):
     identifier = "audit_trail_xlsx"
     verbose_name = _("Audit trail")

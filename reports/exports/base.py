@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from jianfu.xlsx import XLSX_MIMETYPE, Sheet, write_workbook
+from reports import registry
 
 Progress = Callable[[int, str], None]
 
@@ -45,7 +46,13 @@ class Exporter:
             return {}
         form = self.form_class(data or {})
         if not form.is_valid():
-            raise forms.ValidationError(form.errors.as_text())
+            # "label：message" per field error, the message alone for the form's own.
+            messages = [
+                f"{form.fields[name].label}：{error}" if name in form.fields else str(error)
+                for name, errors in form.errors.items()
+                for error in errors
+            ]
+            raise forms.ValidationError(messages)
         return {k: _jsonable(v) for k, v in form.cleaned_data.items()}
 
     def filename(self, params: dict[str, Any]) -> str:
@@ -95,19 +102,9 @@ class PdfExporter(Exporter):
         return self.filename(params), self.mimetype, data
 
 
-EXPORTERS: dict[str, Exporter] = {}
-
-
-def register(cls: type[Exporter]) -> type[Exporter]:
-    EXPORTERS[cls.identifier] = cls()
-    return cls
-
-
 def get_exporter(identifier: str) -> Exporter:
-    from reports.exports import load_all
-
-    load_all()
-    try:
-        return EXPORTERS[identifier]
-    except KeyError:
-        raise Http404 from None
+    """The exporter registered under ``identifier`` (reports.registry)."""
+    found = registry.exporters.get(identifier)
+    if found is None:
+        raise Http404
+    return found

@@ -2,14 +2,13 @@
 the bureau's leadership.
 
 Each feature contributes sections with a function registered by
-``@notice_section``; a section whose data does not exist returns None and is
+``reports.registry.notice_section``; a section whose data does not exist returns None and is
 left out. Sections hold plain data (text, tables, SVG charts): the two PDF
 layouts decide how to show them."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,8 +16,10 @@ from django.conf import settings
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from reports import registry
 from reports.dashboard.charts import Series, bar_chart
 from reports.models import SchoolScore, ScoreRun
+from reports.registry import notice_section
 from schools.models import Semester
 
 
@@ -50,30 +51,14 @@ class NoticeData:
     criticised: list[SchoolScore]
 
 
-SectionMaker = Callable[[Semester, ScoreRun, dict[str, Any]], Section | None]
-
-
-SECTIONS: list[tuple[int, SectionMaker]] = []
-
-
-def notice_section(order: int) -> Callable[[SectionMaker], SectionMaker]:
-    def register(fn: SectionMaker) -> SectionMaker:
-        SECTIONS.append((order, fn))
-        SECTIONS.sort(key=lambda item: item[0])
-        return fn
-
-    return register
-
-
 @notice_section(90)
 def score_distribution(semester: Semester, run: ScoreRun, params: dict[str, Any]) -> Section | None:
-    totals = list(run.scores.values_list("total", "max_total"))
+    totals = list(run.scores.exclude(score=None).values_list("score", flat=True))
     if not totals:
         return None
     bands: Counter[int] = Counter()
-    for total, max_total in totals:
-        rate = float(total / max_total) if max_total else 0
-        bands[min(int(rate * 10), 9)] += 1
+    for score in totals:
+        bands[min(int(float(score or 0) / 10), 9)] += 1
     labels = [f"{i * 10}-{i * 10 + 10}%" for i in range(10)]
     chart = bar_chart(labels, [Series(_("Schools"), [bands[i] for i in range(10)])], title=_("Score distribution"))
     excluded = "、".join(run.excluded) if run.excluded else ""
@@ -85,25 +70,18 @@ def score_distribution(semester: Semester, run: ScoreRun, params: dict[str, Any]
     return Section(title=_("Scores"), paragraphs=paragraphs, charts=[chart])
 
 
-def load_sections() -> list[tuple[int, SectionMaker]]:
-    from importlib import import_module
-
-    import_module("reports.scoring.builtin")
-    return SECTIONS
-
-
 def notice_data(*, semester: Semester, run: ScoreRun, params: dict[str, Any]) -> NoticeData:
     scores = list(run.scores.select_related("school").order_by("rank", "school__code"))
     commend_n = int(params.get("commend") or 10)
     criticise_n = int(params.get("criticise") or 5)
     # Without any scored indicator every school has 0 of 0: nobody is
     # commended or named for a low score on that basis.
-    ranked = [s for s in scores if not s.vetoed and s.max_total > 0]
-    commended = [s for s in ranked[:commend_n] if s.total > 0]
+    ranked = [s for s in scores if not s.vetoed and s.score is not None]
+    commended = [s for s in ranked[:commend_n] if s.score]
     # Criticised: every vetoed school, then the lowest scores not commended.
     vetoed = [s for s in scores if s.vetoed]
     low = [s for s in reversed(ranked) if s not in commended][:criticise_n]
-    sections = [s for _order, make in load_sections() if (s := make(semester, run, params)) is not None]
+    sections = [s for make in registry.notice_sections.values() if (s := make(semester, run, params)) is not None]
     return NoticeData(
         bureau_name=settings.BUREAU_NAME,
         document_number=params.get("document_number") or "",

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from reports.exports.base import PdfExporter, Progress, register
+from reports.exports.base import PdfExporter, Progress
 from reports.exports.notice import notice_data
-from reports.exports.rankings import SemesterForm, scheme_for
-from reports.scoring.engine import scores_compute
+from reports.exports.rankings import SemesterForm, run_for
+from reports.registry import exporter
 
 
 class NoticeForm(SemesterForm):
@@ -29,15 +29,13 @@ class _SemesterPdf(PdfExporter):
     form_class = NoticeForm
 
     def context(self, params: dict[str, Any], *, user: Any, progress: Progress) -> dict[str, Any]:
-        scheme = scheme_for(params)
-        progress(5, gettext("Scoring schools"))
-        run = scores_compute(scheme=scheme, by=user)
-        progress(35, gettext("Summarising the semester"))
-        data = notice_data(semester=scheme.semester, run=run, params=params)
+        run = run_for(params)
+        progress(10, gettext("Summarising the semester"))
+        data = notice_data(semester=run.scheme.semester, run=run, params=params)
         return {"notice": data, "today": timezone.localdate()}
 
 
-@register
+@exporter
 class SemesterNoticePdf(_SemesterPdf):
     identifier = "semester_notice_pdf"
     verbose_name = _("Semester notice")
@@ -45,7 +43,7 @@ class SemesterNoticePdf(_SemesterPdf):
     template_name = "reports/pdf/semester_notice.html"
 
 
-@register
+@exporter
 class LeadershipReportPdf(_SemesterPdf):
     identifier = "leadership_report_pdf"
     verbose_name = _("Semester survey report to the leadership")

@@ -1,4 +1,8 @@
-"""The semester ranking workbook."""
+"""The semester ranking workbook, and the choice of the stored score run
+that every semester report reads. Reports never compute scores: bureau
+staff compute a run on the scores page, and a report reads the run chosen
+in its form (by default the semester's latest published run; a draft only
+when chosen, and marked as a draft)."""
 
 from __future__ import annotations
 
@@ -10,15 +14,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jianfu.xlsx import Column, Sheet
-from reports.exports.base import ExcelExporter, Progress, register
-from reports.models import ScoreRun, ScoringScheme
-from reports.scoring.engine import scores_compute
-from reports.scoring.selectors import scores_of_run
+from reports import registry
+from reports.exports.base import ExcelExporter, Progress
+from reports.models import ScoreRun
+from reports.registry import exporter
+from reports.scoring.errors import ScoringError
+from reports.scoring.selectors import score_run_latest, scores_of_run
 from schools.models import SchoolType, Semester
 
-# Further sheets (district visit coverage, complaints, open rectifications)
-# register here as functions (params, run) -> Sheet, one per feature.
-EXTRA_SHEETS: list[Any] = []
+
+class RunChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.scheme.semester} {obj.computed_at:%Y-%m-%d %H:%M} #{obj.pk}"
 
 
 class SemesterForm(forms.Form):
@@ -28,39 +35,81 @@ class SemesterForm(forms.Form):
         required=False,
         help_text=_("Empty for the current semester."),
     )
+    run = RunChoiceField(
+        label=_("score run"),
+        queryset=ScoreRun.objects.select_related("scheme__semester__school_year").order_by("-computed_at"),
+        required=False,
+        help_text=_("The stored score run to report on; empty for the semester's latest published run."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        try:
+            run = run_for({"semester": data.get("semester"), "run": data.get("run")})
+        except ScoringError as exc:
+            raise forms.ValidationError(exc.messages) from None
+        data["run"] = run
+        data["semester"] = run.scheme.semester
+        return data
 
 
-def scheme_for(params: dict[str, Any]) -> ScoringScheme:
-    semester = Semester.objects.get(pk=params["semester"]) if params.get("semester") else Semester.objects.current()
+def run_for(params: dict[str, Any]) -> ScoreRun:
+    """The stored run a report reads: the one named in ``params["run"]``,
+    else the latest published run of the semester (of the current one
+    without a semester).
+    Raises ScoringError, in Chinese, when there is none: a report never
+    computes scores itself."""
+    wanted = params.get("run")
+    if wanted:
+        run_id = getattr(wanted, "pk", wanted)
+        run = ScoreRun.objects.select_related("scheme__semester__school_year").filter(pk=run_id).first()
+        if run is None:
+            raise ScoringError(gettext("The chosen score run does not exist."))
+        semester_id = getattr(params.get("semester"), "pk", params.get("semester"))
+        if semester_id and int(semester_id) != run.scheme.semester_id:
+            raise ScoringError(gettext("The chosen score run belongs to another semester."))
+        return run
+    semester = params.get("semester")
+    if semester and not isinstance(semester, Semester):
+        semester = Semester.objects.filter(pk=semester).first()
+    semester = semester or Semester.objects.current()
     if semester is None:
-        raise ValueError(gettext("No semester is set up."))
-    scheme = ScoringScheme.objects.filter(semester=semester).first()
-    if scheme is None:
-        raise ValueError(gettext("No scoring scheme is set up for %(semester)s.") % {"semester": semester})
-    return scheme
+        raise ScoringError(gettext("No semester is set up."))
+    latest = score_run_latest(semester=semester, published=True)
+    if latest is not None:
+        return latest
+    if score_run_latest(semester=semester) is None:
+        raise ScoringError(
+            gettext(
+                "No scores have been computed for %(semester)s yet: bureau staff compute them on the scores page first."
+            )
+            % {"semester": semester}
+        )
+    raise ScoringError(
+        gettext("No score run of %(semester)s is published yet: choose a draft run explicitly, or publish one.")
+        % {"semester": semester}
+    )
 
 
-@register
+@exporter
 class RankingExcel(ExcelExporter):
     identifier = "ranking_xlsx"
     verbose_name = _("Semester ranking")
-    description = _("Scores every school for the semester, then writes the ranking and its indicators as Excel.")
+    description = _("The ranking of a stored score run and its indicators, as Excel.")
     form_class = SemesterForm
 
     def sheets(self, params: dict[str, Any], *, user: Any, progress: Progress) -> Sequence[Sheet]:
-        scheme = scheme_for(params)
-        progress(5, gettext("Scoring schools"))
-        run = scores_compute(scheme=scheme, by=user)
-        progress(50, gettext("Writing the workbook"))
+        run = run_for(params)
+        progress(10, gettext("Writing the workbook"))
         return ranking_sheets(run, params)
 
 
 def ranking_sheets(run: ScoreRun, params: dict[str, Any] | None = None) -> list[Sheet]:
     """The workbook of one score computation. Rows stream from the database
     in chunks; nothing holds all schools in memory."""
-    from reports.scoring.indicators import load_indicators
-
-    indicators = load_indicators()
+    indicators = registry.indicators
     keys = list(run.weights)
     scores = scores_of_run(run=run)
 
@@ -74,6 +123,7 @@ def ranking_sheets(run: ScoreRun, params: dict[str, Any] | None = None) -> list[
         "school__name",
         "school__school_type",
         "district_name",
+        "score",
         "total",
         "max_total",
         "rank_in_type",
@@ -89,6 +139,7 @@ def ranking_sheets(run: ScoreRun, params: dict[str, Any] | None = None) -> list[
             name,
             kind,
             district,
+            score,
             total,
             max_total,
             in_type,
@@ -102,9 +153,9 @@ def ranking_sheets(run: ScoreRun, params: dict[str, Any] | None = None) -> list[
                 name,
                 str(types.get(kind, kind)),
                 district,
+                float(score) if score is not None else None,
                 float(total),
                 float(max_total),
-                float(total / max_total) if max_total else None,
                 in_type,
                 in_district,
                 yes if vetoed else "",
@@ -119,6 +170,8 @@ def ranking_sheets(run: ScoreRun, params: dict[str, Any] | None = None) -> list[
             yield [rank, code, name] + [round(float(points[k]), 2) if points.get(k) is not None else None for k in keys]
 
     title = f"{run.scheme.semester} {gettext('Semester ranking')}"
+    if run.is_draft:
+        title += f"（{gettext('Draft: not published')}）"
     sheets = [
         Sheet(
             title=gettext("Ranking"),
@@ -129,9 +182,9 @@ def ranking_sheets(run: ScoreRun, params: dict[str, Any] | None = None) -> list[
                 Column(gettext("School"), 26),
                 Column(gettext("school type"), 12),
                 Column(gettext("District"), 14),
-                Column(gettext("score"), 8, "0.00"),
+                Column(gettext("score (of 100)"), 8, "0.00"),
+                Column(gettext("points"), 8, "0.00"),
                 Column(gettext("possible score"), 8, "0.00"),
-                Column(gettext("Score rate"), 8, "0.0%"),
                 Column(gettext("rank among schools of its type"), 10),
                 Column(gettext("rank in its district"), 10),
                 Column(gettext("vetoed"), 8),
@@ -156,7 +209,7 @@ def ranking_sheets(run: ScoreRun, params: dict[str, Any] | None = None) -> list[
             rows=indicator_rows(),
         ),
     ]
-    sheets += [make(params or {}, run) for make in EXTRA_SHEETS]
+    sheets += [make(params or {}, run) for make in registry.ranking_sheets.values()]
     if run.excluded:
         sheets.append(
             Sheet(

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jianfu.xlsx import Column, Sheet
-from reports.exports.base import ExcelExporter, PdfExporter, Progress, register
+from reports.exports.base import ExcelExporter, PdfExporter, Progress
+from reports.registry import exporter
 from schools.models import School
 from supervision.models import DistrictMembership, SupervisorAssignment, SupervisoryDistrict
 
@@ -53,7 +54,7 @@ def district_rows(day: datetime.date) -> list[dict[str, Any]]:
     ]
 
 
-@register
+@exporter
 class DistrictRosterExcel(ExcelExporter):
     identifier = "district_roster_xlsx"
     verbose_name = _("Supervisory district roster")
@@ -126,7 +127,7 @@ class DistrictRosterExcel(ExcelExporter):
         ]
 
 
-@register
+@exporter
 class SupervisorSignRosterPdf(PdfExporter):
     identifier = "supervisor_sign_roster_pdf"
     verbose_name = _("Responsible supervisor sign roster")

@@ -4,14 +4,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from reports.exports import load_all
-from reports.exports.base import EXPORTERS, Exporter
+from reports import registry
+from reports.exports.base import Exporter
 from reports.models import ReportJob
 
 
 def exporters_for(user: Any) -> list[Exporter]:
-    load_all()
-    return [e for e in EXPORTERS.values() if e.allowed(user)]
+    return [e for e in registry.exporters.values() if e.allowed(user)]
 
 
 def jobs_visible_to(user: Any) -> QuerySet[ReportJob]:

@@ -212,7 +212,11 @@ SEMESTER_END_REPORTS = ("ranking_xlsx", "semester_notice_pdf")
 def semester_reports_draft(*, today: datetime.date | None = None) -> list[ReportJob]:
     """At a semester's end, draft its ranking and notice once (the scheduler
     is the requester). Runs daily; a semester that ended in the last week and
-    has no drafts yet gets them, so a missed day is caught up."""
+    has no drafts yet gets them, so a missed day is caught up. The drafts
+    read the semester's latest stored run; without one, the scheduler
+    computes one first (this runs in a Celery task, never in a request)."""
+    from reports.scoring.engine import scores_compute
+    from reports.scoring.selectors import score_run_latest
     from schools.models import Semester
 
     today = today or timezone.localdate()
@@ -221,11 +225,15 @@ def semester_reports_draft(*, today: datetime.date | None = None) -> list[Report
     for semester in ended:
         if not hasattr(semester, "scoring_scheme"):
             continue
+        run = None
         for kind in SEMESTER_END_REPORTS:
             exists = ReportJob.objects.filter(kind=kind, requested_by=None, params__semester=semester.pk).exists()
             if not exists:
+                run = run or score_run_latest(semester=semester) or scores_compute(scheme=semester.scoring_scheme)
                 job = ReportJob.objects.create(
-                    kind=kind, params={"semester": semester.pk, "document_number": ""}, requested_by=None
+                    kind=kind,
+                    params={"semester": semester.pk, "run": run.pk, "document_number": ""},
+                    requested_by=None,
                 )
                 transaction.on_commit(partial(enqueue, job.pk))
                 created.append(job)

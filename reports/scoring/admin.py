@@ -5,10 +5,17 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
+from reports import registry
 from reports.jobs.admin import ReadOnlyAdmin
-from reports.models import SchemeWeight, SchoolScore, ScoreRun, ScoringScheme, VetoRule
-from reports.scoring.indicators import load_indicators
-from reports.scoring.vetoes import load_veto_kinds
+from reports.models import (
+    PublishedNotice,
+    SchemeWeight,
+    SchoolScore,
+    ScoreRun,
+    ScoringScheme,
+    VetoConfirmation,
+    VetoRule,
+)
 
 
 class SchemeWeightForm(forms.ModelForm):
@@ -20,7 +27,7 @@ class SchemeWeightForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["indicator"] = forms.ChoiceField(
             label=self.fields["indicator"].label,
-            choices=[(k, i.verbose_name) for k, i in sorted(load_indicators().items())],
+            choices=[(k, i.verbose_name) for k, i in sorted(registry.indicators.items())],
         )
 
 
@@ -44,7 +51,7 @@ class VetoRuleForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"] = forms.ChoiceField(
-            label=self.fields["kind"].label, choices=[(k, v[0]) for k, v in sorted(load_veto_kinds().items())]
+            label=self.fields["kind"].label, choices=[(k, v.label) for k, v in sorted(registry.veto_kinds.items())]
         )
 
 
@@ -57,7 +64,7 @@ class VetoRuleAdmin(admin.ModelAdmin):
 
 @admin.register(ScoreRun)
 class ScoreRunAdmin(ReadOnlyAdmin):
-    list_display = ("scheme", "computed_at", "computed_by")
+    list_display = ("scheme", "computed_at", "computed_by", "status", "document_number")
     list_filter = ("scheme",)
     date_hierarchy = "computed_at"
 
@@ -68,3 +75,14 @@ class SchoolScoreAdmin(ReadOnlyAdmin):
     list_filter = ("run", "vetoed")
     search_fields = ("school__name", "school__code")
     list_select_related = ("school", "run__scheme__semester__school_year")
+
+
+@admin.register(VetoConfirmation)
+class VetoConfirmationAdmin(ReadOnlyAdmin):
+    list_display = ("visit_result", "state", "decided_on", "decided_by")
+    list_filter = ("state",)
+
+
+@admin.register(PublishedNotice)
+class PublishedNoticeAdmin(ReadOnlyAdmin):
+    list_display = ("document_number", "title", "created_at")

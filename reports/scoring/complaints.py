@@ -16,15 +16,14 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from jianfu.scoping import schools_visible_to
 from jianfu.xlsx import Column, Sheet
-from reports.dashboard.panels import Panel, bar_option, dashboard_panel
-from reports.exports.notice import Section, Table, notice_section
-from reports.exports.rankings import EXTRA_SHEETS
+from reports.dashboard.panels import Panel, bar_option
+from reports.exports.notice import Section, Table
 from reports.models import ScoreRun
-from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, indicator
-from reports.scoring.vetoes import veto_kind
+from reports.registry import dashboard_panel, indicator, notice_section, ranking_sheet, veto_kind
+from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, not_assessed
 from schools.models import Semester
 from supervision.complaints.models import SUBSTANTIATED_OUTCOMES, ComplaintCase, ComplaintOutcome
-from supervision.complaints.selectors import substantiated_complaints_by_school
+from supervision.models import Liability
 
 SUBSTANTIATED = SUBSTANTIATED_OUTCOMES  # the rule lives with the complaint model
 
@@ -42,19 +41,25 @@ class SubstantiatedComplaints(Indicator):
     key = "complaints_substantiated"
     verbose_name = gettext_lazy("No substantiated complaints")
     description = gettext_lazy(
-        "Full points without substantiated complaints; each one costs its category's weight (a partly "
-        "substantiated one half of it), as a share of the parameter 'limit' (default 3): at the limit, none are left."
+        "Each substantiated complaint with school liability costs its category's weight (a partly substantiated "
+        "one half of it), as a share of the parameter 'limit' (default 3). A case of an individual's liability "
+        "counts for that person's accountability and costs the school only the share 'individual_weight' "
+        "(default 0). A school without complaints in the semester is not assessed."
     )
     default_weight = 20
+    evidence_for_schools = False  # case numbers and categories are complaint details
 
     def compute(
         self, semester: Semester, school_ids: Iterable[int], params: dict[str, Any]
     ) -> dict[int, IndicatorResult]:
         ids = list(school_ids)
         limit = Decimal(str(params.get("limit", 3)))
-        weighted = substantiated_complaints_by_school(start=semester.start_date, end=semester.end_date)
+        individual_weight = Decimal(str(params.get("individual_weight", 0)))
+        received = set(_cases(semester).filter(school_id__in=ids).values_list("school_id", flat=True).distinct())
+        lost: dict[int, Decimal] = defaultdict(Decimal)
+        counts: dict[int, dict[str, int]] = defaultdict(lambda: {"school": 0, "individual": 0})
         cases: dict[int, list[Evidence]] = defaultdict(list)
-        for pk, school_id, number, category in (
+        for pk, school_id, number, category, weight, outcome, liability in (
             ComplaintCase.objects.filter(
                 outcome__in=SUBSTANTIATED,
                 concluded_at__date__gte=semester.start_date,
@@ -62,30 +67,48 @@ class SubstantiatedComplaints(Indicator):
                 school_id__in=ids,
             )
             .order_by("concluded_at")
-            .values_list("pk", "school_id", "number", "category__name")
+            .values_list("pk", "school_id", "number", "category__name", "category__weight", "outcome", "liability")
         ):
-            cases[school_id].append(Evidence(f"{number} {category}", reverse("complaints:staff_detail", args=[pk])))
+            received.add(school_id)
+            share = Decimal(1) if outcome == ComplaintOutcome.SUBSTANTIATED else Decimal("0.5")
+            if liability == Liability.INDIVIDUAL:
+                counts[school_id]["individual"] += 1
+                lost[school_id] += Decimal(weight) * share * individual_weight
+                label = _("%(case)s (individual liability)") % {"case": f"{number} {category}"}
+            elif liability == Liability.NONE:
+                continue
+            else:
+                counts[school_id]["school"] += 1
+                lost[school_id] += Decimal(weight) * share
+                label = f"{number} {category}"
+            cases[school_id].append(Evidence(label, reverse("complaints:staff_detail", args=[pk])))
         out = {}
         for school_id in ids:
-            w = weighted.get(school_id)
-            if w is None:
-                out[school_id] = IndicatorResult(1.0, _("no substantiated complaint"))
+            if school_id not in received:
+                out[school_id] = not_assessed(_("no complaint this semester"))
                 continue
-            lost = w.substantiated + w.partly / 2
-            value = max(Decimal(0), 1 - lost / limit) if limit > 0 else Decimal(0)
+            value = max(Decimal(0), 1 - lost[school_id] / limit) if limit > 0 else Decimal(0)
             out[school_id] = IndicatorResult(
                 float(value),
-                _("weighted substantiated complaints: %(full)s, partly: %(partly)s")
-                % {"full": w.substantiated, "partly": w.partly},
+                _(
+                    "substantiated with school liability: %(school)s; with an individual's liability "
+                    "(for accountability): %(individual)s"
+                )
+                % counts[school_id],
                 cases[school_id],
             )
         return out
 
 
-@veto_kind("complaint_category_substantiated", gettext_lazy("A substantiated complaint of a listed category"))
+@veto_kind(
+    "complaint_category_substantiated",
+    gettext_lazy("A substantiated complaint of a listed category, with school liability"),
+)
 def veto_complaints(semester: Semester, school_ids: Iterable[int], params: dict[str, Any]) -> dict[int, str]:
     """params: {"categories": ["教师有偿补课", ...]} — category names whose
-    (fully) substantiated case in the semester vetoes the school."""
+    (fully) substantiated case in the semester vetoes the school, when the
+    school is liable (学校责任). An individual's act (个人行为) makes that
+    person accountable, never vetoes the school."""
     names = [str(n) for n in params.get("categories", [])]
     if not names:
         return {}
@@ -93,6 +116,7 @@ def veto_complaints(semester: Semester, school_ids: Iterable[int], params: dict[
     for school_id, number, category in (
         ComplaintCase.objects.filter(
             outcome=ComplaintOutcome.SUBSTANTIATED,
+            liability=Liability.WHOLE_SCHOOL,
             category__name__in=names,
             concluded_at__date__gte=semester.start_date,
             concluded_at__date__lte=semester.end_date,
@@ -146,6 +170,7 @@ def complaints_section(semester: Semester, run: ScoreRun, params: dict[str, Any]
     )
 
 
+@ranking_sheet(20)
 def complaints_sheet(params: dict[str, Any], run: ScoreRun) -> Sheet:
     semester = run.scheme.semester
     per_school = (
@@ -169,9 +194,6 @@ def complaints_sheet(params: dict[str, Any], run: ScoreRun) -> Sheet:
         ],
         rows=[[r["school__code"], r["school__name"], r["n"], r["substantiated"], r["partly"]] for r in per_school],
     )
-
-
-EXTRA_SHEETS.append(complaints_sheet)
 
 
 @dashboard_panel(20)

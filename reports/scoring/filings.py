@@ -12,13 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.exports.notice import Section, notice_section
+from reports.exports.notice import Section
 from reports.models import ScoreRun
-from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, indicator
+from reports.registry import indicator, notice_section
+from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, not_assessed
 from schools.models import SchoolPledge, Semester
-from schools.selfchecks.models import SelfCheck, SelfCheckRound, Timing, selfcheck_on_time_q, selfcheck_timing_of
+from schools.selfchecks.models import SelfCheck, SelfCheckRound, selfcheck_on_time_q
+from schools.selfchecks.selectors import Timing, selfcheck_timing
 
-TIMING_VALUE = {Timing.ON_TIME: 1.0, Timing.LATE: 0.5, Timing.MISSING: 0.0}
+# A round closing today and not yet submitted is pending: it weighs like a
+# missing one until the school submits.
+TIMING_VALUE = {Timing.ON_TIME: 1.0, Timing.LATE: 0.5, Timing.MISSING: 0.0, Timing.PENDING: 0.0}
 
 
 @indicator
@@ -87,32 +91,32 @@ class SelfCheckTimeliness(Indicator):
             selfcheckround_id__in=list(rounds), school_id__in=ids
         ).values_list("selfcheckround_id", "school_id"):
             expected[school_id].append(round_id)
-        first: dict[tuple[int, int], Any] = {
-            (round_id, school_id): day
-            for round_id, school_id, day in SelfCheck.objects.filter(round_id__in=list(rounds), school_id__in=ids)
+        submitted: dict[tuple[int, int], SelfCheck] = {
+            (sc.round_id, sc.school_id): sc
+            for sc in SelfCheck.objects.filter(round_id__in=list(rounds), school_id__in=ids)
             .exclude(first_submitted_on=None)
-            .values_list("round_id", "school_id", "first_submitted_on")
+            .only("round_id", "school_id", "first_submitted_on")
         }
+        today = timezone.localdate()
         out = {}
         for school_id in ids:
             if not expected[school_id]:
-                out[school_id] = IndicatorResult(1.0, _("no self-check round was due"))
+                out[school_id] = not_assessed(_("no self-check round was due"))
                 continue
             values, evidence = [], []
             counts = {Timing.ON_TIME: 0, Timing.LATE: 0, Timing.MISSING: 0}
             for round_id in expected[school_id]:
-                # Rounds here have closed, so the rule never says "pending".
-                timing = selfcheck_timing_of(
-                    first_submitted_on=first.get((round_id, school_id)),
-                    closes_on=rounds[round_id].closes_on,
-                    today=today,
+                # The one rule of lateness lives with the self-checks.
+                timing = selfcheck_timing(
+                    round=rounds[round_id], selfcheck=submitted.get((round_id, school_id)), today=today
                 )
-                counts[timing] += 1
+                counts[Timing.MISSING if timing == Timing.PENDING else timing] += 1
                 values.append(TIMING_VALUE[timing])
                 if timing != Timing.ON_TIME:
+                    shown = Timing.LATE if timing == Timing.LATE else Timing.MISSING
                     evidence.append(
                         Evidence(
-                            f"{rounds[round_id].title}（{timing.label}）",
+                            f"{rounds[round_id].title}（{shown.label}）",
                             reverse("selfcheck_page", args=[school_id, round_id]),
                         )
                     )

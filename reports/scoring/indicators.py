@@ -5,7 +5,12 @@ An indicator computes all schools at once with a fixed number of aggregate
 queries. One whose data does not exist for the semester (no visits logged
 yet, say) reports itself unavailable: the scheme leaves it out of the total
 visibly, and its weight is not redistributed silently but shown as excluded.
-New indicators register with ``@indicator``; nothing else needs editing."""
+
+No data is not good data: for a school without the records an indicator
+reads, the result is ``assessed=False`` ("not assessed"), and the weight
+leaves that school's maximum, unless the scheme states a default value for
+the indicator (``no_data_value`` in the weight's parameters).
+New indicators register with ``reports.registry.indicator``."""
 
 from __future__ import annotations
 
@@ -31,6 +36,12 @@ class IndicatorResult:
     value: float  # 0..1, 1 is best
     detail: str  # one line in Chinese: how the value came about
     evidence: list[Evidence] = field(default_factory=list)
+    assessed: bool = True  # False: no records for this school; the weight leaves its maximum
+
+
+def not_assessed(detail: str) -> IndicatorResult:
+    """The result for a school without the records an indicator reads."""
+    return IndicatorResult(0.0, detail, assessed=False)
 
 
 class Indicator:
@@ -38,6 +49,9 @@ class Indicator:
     verbose_name: ClassVar[str | Promise]
     description: ClassVar[str | Promise] = ""
     default_weight: ClassVar[float] = 10.0
+    # Evidence a school's own account may see in its explanation; False for
+    # indicators whose records are complaint details.
+    evidence_for_schools: ClassVar[bool] = True
 
     def available(self, semester: Semester) -> bool:
         """Whether the data this indicator reads exists for the semester."""
@@ -47,20 +61,3 @@ class Indicator:
         self, semester: Semester, school_ids: Iterable[int], params: dict[str, Any]
     ) -> dict[int, IndicatorResult]:
         raise NotImplementedError
-
-
-INDICATORS: dict[str, Indicator] = {}
-
-
-def indicator(cls: type[Indicator]) -> type[Indicator]:
-    INDICATORS[cls.key] = cls()
-    return cls
-
-
-def load_indicators() -> dict[str, Indicator]:
-    """Import every app's indicator module so they register."""
-    from importlib import import_module
-
-    for module in ("reports.scoring.builtin", "supervision.surveys.scoring"):
-        import_module(module)
-    return INDICATORS

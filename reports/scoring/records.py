@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.dashboard.panels import Panel, bar_option, dashboard_panel
-from reports.exports.notice import Section, Table, notice_section
+from reports.dashboard.panels import Panel, bar_option
+from reports.exports.notice import Section, Table
 from reports.models import ScoreRun
-from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, indicator
+from reports.registry import dashboard_panel, indicator, notice_section
+from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, not_assessed
 from schools.afterschool.models import AfterSchoolDay
 from schools.afterschool.selectors import afterschool_figures_by_school
 from schools.homework.rules import over_cap_q, written_cap
@@ -53,7 +54,7 @@ class HomeworkCompliance(Indicator):
         for school_id in ids:
             row = rows.get(school_id)
             if row is None or not row["recorded"]:
-                out[school_id] = IndicatorResult(0.0, _("no homework recorded this semester"))
+                out[school_id] = not_assessed(_("no homework recorded this semester"))
                 continue
             value = (row["recorded"] - row["over"]) / row["recorded"]
             evidence = [Evidence(_("Homework"), reverse("homework_week", args=[school_id]))] if row["over"] else []
@@ -85,7 +86,7 @@ class AfterSchoolCoverage(Indicator):
         for school_id in ids:
             f = figures.get(school_id)
             if f is None or f.coverage is None:
-                out[school_id] = IndicatorResult(0.0, _("no after-school service recorded this semester"))
+                out[school_id] = not_assessed(_("no after-school service recorded this semester"))
                 continue
             out[school_id] = IndicatorResult(
                 min(1.0, f.coverage),
@@ -116,7 +117,7 @@ class SelfCheckHonesty(Indicator):
         for school_id in ids:
             flagged, compared = gaps.get(school_id, (0, 0))
             if not compared:
-                out[school_id] = IndicatorResult(1.0, _("nothing to compare"))
+                out[school_id] = not_assessed(_("nothing to compare"))
                 continue
             evidence = (
                 [Evidence(_("Cross-check"), reverse("selfcheck_crosscheck_school", args=[school_id]))]

@@ -1,24 +1,55 @@
 from __future__ import annotations
 
+import datetime
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jianfu.audit import audit_record
+from jianfu.models import AuditAction
+from jianfu.scoping import schools_visible_to
+from jianfu.text import natural_key
+from reports.models import RunStatus, SchoolScore, VetoRule
+from reports.scoring.errors import ScoringError
+from reports.scoring.selectors import (
+    notices_visible_to,
+    score_run_compare,
+    score_run_for_page,
+    score_run_latest,
+    score_runs_of_semester,
+    score_runs_visible_to,
+)
+from reports.scoring.services import (
+    score_run_may_compute,
+    score_run_may_publish,
+    score_run_publish,
+    score_run_request,
+    veto_decide,
+    veto_may_decide,
+)
+from schools.models import SchoolType, Semester
+
+
+def _semester(request: HttpRequest) -> tuple[list[Semester], Semester | None]:
+    semesters = list(Semester.objects.select_related("school_year").order_by("-start_date"))
+    chosen = request.GET.get("semester")
+    return semesters, next((s for s in semesters if str(s.pk) == chosen), None) or Semester.objects.current()
 
 
 @login_required
 def scores(request: HttpRequest) -> HttpResponse:
     """The semester's ranking, overall or within a school type or a district,
     each school linked to the explanation of its score. Scoped: bureau staff
-    see every school, supervisors their schools, a principal their own."""
-    from jianfu.scoping import schools_visible_to
-    from jianfu.text import natural_key
-    from reports.scoring.selectors import latest_run
-    from schools.models import SchoolType, Semester
-
-    semesters = list(Semester.objects.select_related("school_year").order_by("-start_date"))
-    chosen = request.GET.get("semester")
-    semester = next((s for s in semesters if str(s.pk) == chosen), None) or Semester.objects.current()
-    run = latest_run(semester=semester) if semester else None
+    see every school and every run (drafts marked as such), supervisors their
+    schools and a principal their own, in published runs only."""
+    semesters, semester = _semester(request)
+    run = score_run_for_page(user=request.user, semester=semester, run_id=request.GET.get("run")) if semester else None
     rows = []
     districts: list[str] = []
     school_type = request.GET.get("type", "")
@@ -34,15 +65,22 @@ def scores(request: HttpRequest) -> HttpResponse:
             visible = visible.filter(district_name=district)
         order = "rank_in_type" if school_type else ("rank_in_district" if district else "rank")
         rows = list(visible.select_related("school").order_by(order, "school__code"))
+    bureau = bool(request.user.is_bureau)  # type: ignore[union-attr]
+    runs = list(score_runs_of_semester(semester=semester)) if semester and bureau else []
+    published = score_run_latest(semester=semester, published=True) if semester and bureau else None
     context = {
         "semesters": semesters,
         "semester": semester,
         "run": run,
+        "runs": runs,
+        "published": published,
         "rows": rows,
         "types": SchoolType.choices,
         "districts": districts,
         "school_type": school_type,
         "district": district,
+        "may_compute": score_run_may_compute(user=request.user),
+        "may_publish": score_run_may_publish(user=request.user),
     }
     return render(request, "reports/scores.html", context)
 
@@ -50,13 +88,150 @@ def scores(request: HttpRequest) -> HttpResponse:
 @login_required
 def score_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Why a school has its score: points gained and lost per indicator, and
-    the records behind them."""
-    from jianfu.scoping import schools_visible_to
-    from reports.scoring.models import SchoolScore
-
+    the records behind them. A school's own account never sees the records
+    of complaints (they are complaint details)."""
     score = get_object_or_404(
         SchoolScore.objects.select_related("school", "run__scheme__semester__school_year"),
         pk=pk,
         school__in=schools_visible_to(request.user),
+        run__in=score_runs_visible_to(user=request.user),
     )
-    return render(request, "reports/score_detail.html", {"score": score})
+    school_view = not request.user.is_bureau  # type: ignore[union-attr]
+    breakdown = [{**b, "evidence": []} if school_view and b.get("evidence_private") else b for b in score.breakdown]
+    return render(request, "reports/score_detail.html", {"score": score, "breakdown": breakdown})
+
+
+@login_required
+@require_POST
+def score_run_compute(request: HttpRequest) -> HttpResponse:
+    """Bureau staff ask for a new score run of a semester: a task computes
+    and stores it as a draft; the page shows it once it is there."""
+    if not score_run_may_compute(user=request.user):
+        raise Http404
+    semester = Semester.objects.filter(pk=request.POST.get("semester") or 0).first()
+    if semester is None:
+        messages.error(request, _("Choose a semester."))
+        return redirect("reports:scores")
+    try:
+        score_run_request(semester=semester, by=request.user)
+    except ScoringError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        note = _("The scores of %(semester)s are being computed; reload the page in a moment.")
+        messages.success(request, note % {"semester": semester})
+    return redirect(f"{reverse('reports:scores')}?semester={semester.pk}")
+
+
+@login_required
+@require_POST
+def score_run_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish a draft run with the notice's document number (a correction
+    of a published run needs a reason)."""
+    if not score_run_may_publish(user=request.user):
+        raise Http404
+    run = get_object_or_404(score_runs_visible_to(user=request.user).select_related("scheme"), pk=pk)
+    try:
+        score_run_publish(
+            run=run,
+            document_number=request.POST.get("document_number", ""),
+            reason=request.POST.get("reason", ""),
+            by=request.user,
+        )
+    except ScoringError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The scores are published; the notice is being archived."))
+    return redirect(f"{reverse('reports:scores')}?semester={run.scheme.semester_id}&run={run.pk}")
+
+
+@login_required
+def score_run_compare_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft against the semester's published run: who moved and why."""
+    if not request.user.is_bureau:  # type: ignore[union-attr]
+        raise Http404
+    draft = get_object_or_404(score_runs_visible_to(user=request.user).select_related("scheme__semester"), pk=pk)
+    published = score_run_latest(semester=draft.scheme.semester, published=True)
+    moves = score_run_compare(draft=draft, published=published) if published and published != draft else []
+    return render(request, "reports/score_compare.html", {"draft": draft, "published": published, "moves": moves})
+
+
+@login_required
+def veto_decisions(request: HttpRequest) -> HttpResponse:
+    """Bureau staff's list of the visit findings that propose a veto, each
+    with its decision (pending, confirmed or withdrawn) and a form."""
+    from supervision.models import ItemResult, VisitItemResult
+
+    if not veto_may_decide(user=request.user):
+        raise Http404
+    semesters, semester = _semester(request)
+    codes = sorted(
+        {
+            str(code)
+            for rule in VetoRule.objects.filter(active=True, kind="visit_item_non_compliant")
+            for code in (rule.params or {}).get("items", [])
+        }
+    )
+    findings = []
+    if semester is not None:
+        findings = list(
+            VisitItemResult.objects.filter(
+                result=ItemResult.NON_COMPLIANT,
+                item_code__in=codes,
+                visit__date__gte=semester.start_date,
+                visit__date__lte=semester.end_date,
+            )
+            .select_related("visit__school", "veto_confirmation__decided_by")
+            .order_by("visit__date", "pk")
+        )
+    context = {"semesters": semesters, "semester": semester, "findings": findings, "today": timezone.localdate()}
+    return render(request, "reports/veto_decisions.html", context)
+
+
+@login_required
+@require_POST
+def veto_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    from supervision.models import VisitItemResult
+
+    if not veto_may_decide(user=request.user):
+        raise Http404
+    result = get_object_or_404(VisitItemResult.objects.select_related("visit"), pk=pk)
+    try:
+        day = datetime.date.fromisoformat(request.POST.get("decided_on", ""))
+    except ValueError:
+        day = None
+    try:
+        veto_decide(
+            visit_result=result,
+            state=request.POST.get("state", ""),
+            reason=request.POST.get("reason", ""),
+            decided_on=day,
+            by=request.user,
+        )
+    except ScoringError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The decision is recorded; it applies from the next score run."))
+    semester = Semester.objects.filter(start_date__lte=result.visit.date, end_date__gte=result.visit.date).first()
+    suffix = f"?semester={semester.pk}" if semester else ""
+    return redirect(f"{reverse('reports:veto_decisions')}{suffix}")
+
+
+@login_required
+def notice_list(request: HttpRequest) -> HttpResponse:
+    """The archive of published notices (通报) that concern the user's schools."""
+    notices = list(notices_visible_to(user=request.user).order_by("-created_at"))
+    return render(request, "reports/notice_list.html", {"notices": notices, "RunStatus": RunStatus})
+
+
+@login_required
+def notice_download(request: HttpRequest, pk: int) -> FileResponse:
+    notice = get_object_or_404(notices_visible_to(user=request.user), pk=pk)
+    response = FileResponse(
+        notice.file.open("rb"),
+        as_attachment=True,
+        filename=f"{notice.document_number or notice.title}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    audit_record(action=AuditAction.EXPORT, obj=notice, note=notice.document_number)
+    return response

@@ -17,12 +17,12 @@ from django.utils.translation import gettext_lazy
 from jianfu.scoping import districts_visible_to
 from jianfu.xlsx import Column, Sheet
 from reports.dashboard.charts import Series, bar_chart
-from reports.dashboard.panels import Panel, bar_option, dashboard_panel
-from reports.exports.notice import Section, Table, notice_section
-from reports.exports.rankings import EXTRA_SHEETS
+from reports.dashboard.panels import Panel, bar_option
+from reports.exports.notice import Section, Table
 from reports.models import ScoreRun
-from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, indicator
-from reports.scoring.vetoes import veto_kind
+from reports.registry import dashboard_panel, indicator, notice_section, ranking_sheet, veto_kind
+from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, not_assessed
+from reports.scoring.models import VetoDecisionState
 from schools.models import Semester
 from supervision.models import ItemResult
 from supervision.rectifications.models import Rectification, RectificationStatus
@@ -94,7 +94,7 @@ class VisitResults(Indicator):
                 evidence.append(Evidence(label, reverse("visit_detail", args=[int(visit_id)])))
             out[row["visit__school_id"]] = IndicatorResult(value, detail, evidence)
         for school_id in ids:
-            out.setdefault(school_id, IndicatorResult(0.0, _("not visited this semester")))
+            out.setdefault(school_id, not_assessed(_("not visited this semester")))
         return out
 
 
@@ -122,14 +122,17 @@ class RectificationsOnTime(Indicator):
             if r.school_id is None:  # filtered on school_id__in: never, but the column is nullable
                 continue
             totals[r.school_id] += 1
-            closed = r.closed_at.date() if r.closed_at else None
+            # The bureau's day, not UTC's: a demand closed at 07:30 in Beijing
+            # is closed on that Beijing day.
+            closed = timezone.localdate(r.closed_at) if r.closed_at else None
+            # rule: see supervision.rectifications.models (overdue / closed by the deadline)
             if r.status == RectificationStatus.ACCEPTED and closed is not None and closed <= r.deadline:
                 on_time[r.school_id] += 1
             else:
                 late[r.school_id].append(r)
         for school_id in ids:
             if not totals[school_id]:
-                out[school_id] = IndicatorResult(1.0, _("no rectification was due"))
+                out[school_id] = not_assessed(_("no rectification was due"))
                 continue
             out[school_id] = IndicatorResult(
                 on_time[school_id] / totals[school_id],
@@ -143,28 +146,65 @@ class RectificationsOnTime(Indicator):
         return out
 
 
-@veto_kind("visit_item_non_compliant", gettext_lazy("A visit found a listed item non-compliant"))
-def veto_visit_items(semester: Semester, school_ids: Iterable[int], params: dict[str, Any]) -> dict[int, str]:
-    """params: {"items": ["5.1", "2.2"]} — codes of checklist items whose
-    non-compliance on any visit of the semester vetoes the school."""
+def _listed_findings(semester: Semester, school_ids: Iterable[int], params: dict[str, Any]) -> Any:
+    """Non-compliant results of the listed items (params {"items": ["5.1",
+    "2.2"]}) on the semester's visits."""
     codes = [str(c) for c in params.get("items", [])]
-    if not codes:
-        return {}
-    found: dict[int, str] = {}
-    for school_id, code, title, date in (
+    return (
         _results(semester, school_ids)
         .filter(result=ItemResult.NON_COMPLIANT, item_code__in=codes)
-        .order_by("visit__date")
+        .order_by("visit__date", "pk")
+    )
+
+
+def _finding_text(date: datetime.date, code: str, title: str) -> str:
+    return _("visit of %(date)s: %(code)s %(title)s non-compliant") % {
+        "date": f"{date:%Y-%m-%d}",
+        "code": code,
+        "title": title,
+    }
+
+
+def pending_visit_items(semester: Semester, school_ids: Iterable[int], params: dict[str, Any]) -> dict[int, str]:
+    """Listed items found non-compliant that bureau staff have not decided
+    on yet: a pending veto, shown in drafts and never applied."""
+    found: dict[int, str] = {}
+    for school_id, code, title, date in (
+        _listed_findings(semester, school_ids, params)
+        .filter(veto_confirmation=None)
         .values_list("visit__school_id", "item_code", "item_title", "visit__date")
+    ):
+        found.setdefault(school_id, _finding_text(date, code, title))
+    return found
+
+
+@veto_kind(
+    "visit_item_non_compliant",
+    gettext_lazy("A visit found a listed item non-compliant (after the bureau confirms it)"),
+    pending=pending_visit_items,
+)
+def veto_visit_items(semester: Semester, school_ids: Iterable[int], params: dict[str, Any]) -> dict[int, str]:
+    """A listed item found non-compliant on a visit of the semester vetoes
+    the school once bureau staff confirmed it (with reason and date); a
+    supervisor's mark alone does not, and a withdrawn confirmation no longer
+    does."""
+    found: dict[int, str] = {}
+    for school_id, code, title, date, reason, day in (
+        _listed_findings(semester, school_ids, params)
+        .filter(veto_confirmation__state=VetoDecisionState.CONFIRMED)
+        .values_list(
+            "visit__school_id",
+            "item_code",
+            "item_title",
+            "visit__date",
+            "veto_confirmation__reason",
+            "veto_confirmation__decided_on",
+        )
     ):
         found.setdefault(
             school_id,
-            _("visit of %(date)s: %(code)s %(title)s non-compliant")
-            % {
-                "date": f"{date:%Y-%m-%d}",
-                "code": code,
-                "title": title,
-            },
+            _("%(finding)s; confirmed by the bureau on %(day)s: %(reason)s")
+            % {"finding": _finding_text(date, code, title), "day": f"{day:%Y-%m-%d}", "reason": reason},
         )
     return found
 
@@ -233,6 +273,7 @@ def visits_section(semester: Semester, run: ScoreRun, params: dict[str, Any]) ->
     )
 
 
+@ranking_sheet(10)
 def coverage_sheet(params: dict[str, Any], run: ScoreRun) -> Sheet:
     semester = run.scheme.semester
     coverage = coverage_by_district(start=semester.start_date, end=semester.end_date)
@@ -244,6 +285,7 @@ def coverage_sheet(params: dict[str, Any], run: ScoreRun) -> Sheet:
     )
 
 
+@ranking_sheet(30)
 def open_rectifications_sheet(params: dict[str, Any], run: ScoreRun) -> Sheet:
     today = timezone.localdate()
     rows = (
@@ -268,9 +310,6 @@ def open_rectifications_sheet(params: dict[str, Any], run: ScoreRun) -> Sheet:
             for code, name, title, deadline, status in rows.iterator()
         ),
     )
-
-
-EXTRA_SHEETS.extend([coverage_sheet, open_rectifications_sheet])
 
 
 @dashboard_panel(10)

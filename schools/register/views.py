@@ -186,7 +186,10 @@ def import_batch_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _sign_context(school: School) -> dict[str, object]:
+    from reports.modelschools.selectors import modelschool_titles
+
     return {
+        "model_school_titles": modelschool_titles(school=school),
         "school": school,
         "district": current_district_of_school(school=school),
         "supervisors": current_supervisors_of_school(school=school),

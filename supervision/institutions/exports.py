@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jianfu.xlsx import Column, Sheet
-from reports.exports.base import ExcelExporter, Progress, register
+from reports.exports.base import ExcelExporter, Progress
+from reports.registry import exporter
 
 from .imports import InstitutionImporter
 from .selectors import institution_export_rows
 
 
-@register
+@exporter
 class InstitutionRegisterExcel(ExcelExporter):
     identifier = "institutions_register_xlsx"
     verbose_name = gettext_lazy("Training institutions register")

@@ -9,9 +9,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from reports.dashboard.panels import Panel, bar_option, dashboard_panel
-from reports.exports.notice import Section, Table, notice_section
+from reports.dashboard.panels import Panel, bar_option
+from reports.exports.notice import Section, Table
 from reports.models import ScoreRun
+from reports.registry import dashboard_panel, notice_section
 from schools.models import Semester
 
 from .selectors import institution_figures

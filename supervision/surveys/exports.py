@@ -14,7 +14,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jianfu.xlsx import Column, Sheet
-from reports.exports.base import ExcelExporter, PdfExporter, Progress, register
+from reports.exports.base import ExcelExporter, PdfExporter, Progress
+from reports.registry import exporter
 from schools.homework.rules import GRADE_NAMES
 
 from .models import SurveyRound
@@ -66,7 +67,7 @@ def _figure_cells(f: Figures) -> list[Any]:
     ]
 
 
-@register
+@exporter
 class SurveyAggregatesExcel(ExcelExporter):
     identifier = "survey_aggregates_xlsx"
     verbose_name = _("Burden survey figures")
@@ -123,7 +124,7 @@ class SurveyAggregatesExcel(ExcelExporter):
         ]
 
 
-@register
+@exporter
 class SurveyReportPdf(PdfExporter):
     identifier = "survey_report_pdf"
     verbose_name = _("Burden survey report")

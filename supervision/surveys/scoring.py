@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, indicator
+from reports.registry import indicator
+from reports.scoring.indicators import Evidence, Indicator, IndicatorResult
 from schools.models import Semester
 
 from .models import SurveyRound, SurveyTally

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import pytest
 
-from reports.models import ScoringScheme
+from reports.models import SchemeWeight, ScoringScheme
 from reports.scoring.engine import scores_compute
 from tests.browser.conftest import TABLET, sign_in
 from tests.factories import PASSWORD, SemesterFactory
+from tests.supervision.complaint_factories import S, case_in_status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_charts_render_without_csp_violations(world, new_page) -> None:  # type: ignore[no-untyped-def]
-    scores_compute(scheme=ScoringScheme.objects.create(semester=SemesterFactory()))
+    scheme = ScoringScheme.objects.create(semester=SemesterFactory())
+    SchemeWeight.objects.create(scheme=scheme, indicator="complaints_substantiated", weight=20)
+    case_in_status(S.REPLIED, school=world.school_a, by=world.bureau)  # something to score
+    scores_compute(scheme=scheme)
     page = new_page(viewport=TABLET)
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)

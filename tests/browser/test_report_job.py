@@ -12,12 +12,16 @@ from pypdf import PdfReader
 from reports.models import ReportJob, ScoringScheme
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, SemesterFactory
+from tests.reports.conftest import publish
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_request_notice_watch_progress_and_download(world, worker_if_available, new_page) -> None:  # type: ignore[no-untyped-def]
-    ScoringScheme.objects.create(semester=SemesterFactory())  # the current semester
+    from reports.scoring.engine import scores_compute
+
+    run = scores_compute(scheme=ScoringScheme.objects.create(semester=SemesterFactory()))  # the current semester
+    publish(run)  # the notice reads the published run by default
     page = new_page()
     sign_in(page, world.bureau.username, PASSWORD)
     page.goto("/reports/")

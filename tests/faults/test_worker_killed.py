@@ -29,7 +29,9 @@ def semester_with_schools(n: int) -> Semester:
     rng = random.Random(8)
     year = SchoolYear.objects.create(name="2026-2027学年", start_date="2026-08-20", end_date="2027-08-19")
     semester = Semester.objects.create(school_year=year, term=1, start_date="2026-09-01", end_date="2027-01-20")
-    ScoringScheme.objects.create(semester=semester)
+    from reports.scoring.engine import scores_compute
+
+    scores_compute(scheme=ScoringScheme.objects.create(semester=semester))  # the notice reads a stored run
     towns = ["当湖街道", "钟埭街道", "新埭镇", "新仓镇", "乍浦镇"]
     School.objects.bulk_create(
         School(

@@ -4,13 +4,15 @@ by hand. The real indicators have tests of their own."""
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
 
 import pytest
 
+from reports import registry
 from reports.models import SchemeWeight, ScoringScheme
-from reports.scoring.indicators import INDICATORS, Indicator, IndicatorResult
-from reports.scoring.vetoes import VETO_KINDS
+from reports.registry import VetoKind
+from reports.scoring.indicators import Indicator, IndicatorResult
 from tests.factories import SemesterFactory
 
 VALUES = {"甲": (1.0, 0.5), "乙": (0.5, 1.0), "丙": (0.0, 0.0), "丁": (1.0, 0.5)}
@@ -51,13 +53,31 @@ class NoData(Indicator):
 
 
 @pytest.fixture
-def scheme(monkeypatch):  # type: ignore[no-untyped-def]
-    for cls in (FirstTest, SecondTest, NoData):
-        monkeypatch.setitem(INDICATORS, cls.key, cls())
-    monkeypatch.setitem(VETO_KINDS, "test_veto", ("测试否决", lambda sem, ids, p: {p["school"]: "有偿家教查实"}))
+def test_registrations():  # type: ignore[no-untyped-def]
+    """The test indicators and veto kind, registered for one test only."""
+    with contextlib.ExitStack() as stack:
+        for cls in (FirstTest, SecondTest, NoData):
+            stack.enter_context(registry.indicators.temporarily(cls.key, cls()))
+        check = lambda sem, ids, p: {p["school"]: "有偿家教查实"}  # noqa: E731
+        stack.enter_context(registry.veto_kinds.temporarily("test_veto", VetoKind("test_veto", "测试否决", check)))
+        yield
+
+
+@pytest.fixture
+def scheme(test_registrations):  # type: ignore[no-untyped-def]
     semester = SemesterFactory()
     scheme = ScoringScheme.objects.create(semester=semester)
     SchemeWeight.objects.create(scheme=scheme, indicator="test_first", weight=Decimal("60"))
     SchemeWeight.objects.create(scheme=scheme, indicator="test_second", weight=Decimal("40"))
     SchemeWeight.objects.create(scheme=scheme, indicator="test_nodata", weight=Decimal("25"))
     return scheme
+
+
+def publish(run, number: str = "示教督〔2026〕1号"):  # type: ignore[no-untyped-def]
+    """Mark a run published, as bureau staff's publication does (without the
+    notice archive, which tests/reports/test_publication.py covers)."""
+    from reports.models import RunStatus, ScoreRun
+
+    ScoreRun.objects.filter(pk=run.pk).update(status=RunStatus.PUBLISHED, document_number=number)
+    run.refresh_from_db()
+    return run

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from reports.scoring.engine import scores_compute
 from tests.factories import DistrictMembershipFactory, SchoolFactory
+from tests.reports.conftest import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def scored(scheme, world):  # type: ignore[no-untyped-def]
     world.school_b.save()
     extra = SchoolFactory(name="丙小学")
     DistrictMembershipFactory(school=extra, district=world.district_y)
-    scores_compute(scheme=scheme)
+    publish(scores_compute(scheme=scheme))
     return scheme
 
 

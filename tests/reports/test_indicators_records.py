@@ -16,7 +16,9 @@ from reports.exports.base import get_exporter
 from reports.models import SchemeWeight, ScoringScheme, VetoRule
 from reports.scoring.engine import scores_compute
 from supervision.complaints.models import ComplaintStatus as S
+from supervision.models import ComplaintCase
 from tests.factories import SemesterFactory
+from tests.reports.conftest import publish
 from tests.schools.factories import SchoolClassFactory, record_day
 from tests.supervision.complaint_factories import case_in_status
 
@@ -37,8 +39,10 @@ def by_key(score) -> dict:  # type: ignore[no-untyped-def]
 
 def test_complaint_and_homework_points(world, scheme) -> None:  # type: ignore[no-untyped-def]
     # A: one substantiated and one partly substantiated case (weight 1 each): 1.5 of the limit 3 lost.
-    case_in_status(S.REPLIED, school=world.school_a, by=world.bureau)
-    case_in_status(S.REPLIED, school=world.school_a, by=world.bureau, outcome="partly")
+    # (Both with the school's liability; an individual's costs the school nothing by default.)
+    for outcome in ("substantiated", "partly"):
+        case = case_in_status(S.REPLIED, school=world.school_a, by=world.bureau, outcome=outcome)
+        ComplaintCase.objects.filter(pk=case.pk).update(liability="school")
     case_in_status(S.REPLIED, school=world.school_b, by=world.bureau, outcome="not_substantiated")
     # A: grade 3, four class-days, one of them 61 minutes of written homework.
     klass = SchoolClassFactory(school=world.school_a, grade=3, number=1)
@@ -52,11 +56,14 @@ def test_complaint_and_homework_points(world, scheme) -> None:  # type: ignore[n
     assert b["complaints_substantiated"]["points"] == "30.00"
     assert a["homework_compliance"]["points"] == "22.50"  # 3 of 4 class-days within the cap
     assert "4 个班级作业日中 1 个超时" in a["homework_compliance"]["detail"]
-    assert b["homework_compliance"]["points"] == "0.00" and b["homework_compliance"]["detail"] == "本学期无作业登记"
+    # B recorded no homework: not assessed, and its weight leaves B's maximum.
+    assert b["homework_compliance"]["not_assessed"] and b["homework_compliance"]["detail"] == "本学期无作业登记"
+    assert run.scores.get(school=world.school_b).max_total == Decimal("30")
 
 
 def test_substantiated_case_of_listed_category_vetoes(world, scheme) -> None:  # type: ignore[no-untyped-def]
     case = case_in_status(S.REPLIED, school=world.school_b, by=world.bureau)
+    ComplaintCase.objects.filter(pk=case.pk).update(liability="school")  # the school is liable
     VetoRule.objects.create(
         name="有偿补课", kind="complaint_category_substantiated", params={"categories": [case.category.name]}
     )
@@ -69,6 +76,7 @@ def test_notice_workbook_and_dashboard_carry_complaints(world, scheme) -> None: 
     from django.test import Client
 
     case_in_status(S.REPLIED, school=world.school_a, by=world.bureau)
+    publish(scores_compute(scheme=scheme))  # reports read the published run
     _, _, pdf = get_exporter("semester_notice_pdf").render({"semester": scheme.semester.pk}, user=None)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\n", "")
     assert "共受理投诉 1 件，其中查实或部分查实 1 件。" in text

@@ -18,6 +18,7 @@ from reports.scoring.engine import scores_compute
 from supervision.models import ItemResult
 from supervision.rectifications.models import RectificationStatus
 from tests.factories import SemesterFactory
+from tests.reports.conftest import publish
 from tests.supervision.factories import RectificationFactory, VisitFactory, VisitItemResultFactory, item
 
 pytestmark = pytest.mark.django_db
@@ -59,19 +60,30 @@ def test_visit_and_rectification_points(world, setup) -> None:  # type: ignore[n
     assert visits["points"] == "20.00" and "1 次督导" in visits["detail"]
     assert any("5.1" in e["label"] and e["url"].startswith("/visits/") for e in visits["evidence"])
     assert rect["points"] == "10.00" and any("作业公示" in e["label"] for e in rect["evidence"])
-    # B: not visited (0 of 40), no demand due (full 20).
-    assert b.total == Decimal("20.00")
-    assert {x["indicator"]: x for x in b.breakdown}["visit_results"]["detail"] == "本学期未督导"
+    assert a.score == Decimal("50.00")  # 30 of the 60 points assessed
+    # B: not visited and no demand due: nothing assessed, no score (not a full 20 for having nothing).
+    assert b.total == Decimal("0") and b.max_total == Decimal("0") and b.score is None
+    parts = {x["indicator"]: x for x in b.breakdown}
+    assert parts["visit_results"]["detail"] == "本学期未督导" and parts["visit_results"]["not_assessed"]
+    assert parts["rectifications_on_time"]["not_assessed"]
 
 
 def test_non_compliant_listed_item_vetoes(world, setup) -> None:  # type: ignore[no-untyped-def]
+    from reports.scoring.services import veto_decide
+    from supervision.models import VisitItemResult
+
     VetoRule.objects.create(name="有偿家教", kind="visit_item_non_compliant", params={"items": ["5.1"]})
+    finding = VisitItemResult.objects.get(item_code="5.1")
+    veto_decide(
+        visit_result=finding, state="confirmed", reason="核实", decided_on=timezone.localdate(), by=world.bureau
+    )
     run = scores_compute(scheme=setup)
     a = run.scores.get(school=world.school_a)
     assert a.vetoed and a.rank == 2 and "5.1" in a.veto_reason
 
 
 def test_notice_and_workbook_carry_visits(world, setup) -> None:  # type: ignore[no-untyped-def]
+    publish(scores_compute(scheme=setup))  # reports read the published run
     _, _, pdf = get_exporter("semester_notice_pdf").render({"semester": setup.semester.pk}, user=None)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\n", "")
     assert "督导 1 次" in text or "共督导 1 次" in text

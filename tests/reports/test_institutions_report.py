@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 from reports.dashboard.panels import panels_for
-from reports.exports import get_exporter
+from reports.exports.base import get_exporter
 from supervision.institutions import services
 from supervision.models import ListKind, ReviewOutcomeKind
 from tests.reports.test_notice import pdf_text
@@ -35,6 +35,10 @@ def campaign(world):  # type: ignore[no-untyped-def]
 
 
 def test_notice_and_leadership_report_carry_the_figures(scheme, campaign) -> None:  # type: ignore[no-untyped-def]
+    from reports.scoring.engine import scores_compute
+    from tests.reports.conftest import publish
+
+    publish(scores_compute(scheme=scheme))  # reports read the published run
     for kind in ("semester_notice_pdf", "leadership_report_pdf"):
         _, _, data = get_exporter(kind).render({"semester": scheme.semester.pk}, user=None)
         text = pdf_text(data)

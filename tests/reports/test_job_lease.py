@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from reports.exports.base import EXPORTERS, Exporter
+from reports import registry
+from reports.exports.base import Exporter
 from reports.jobs import services
 from reports.models import JobStatus, ReportJob
 
@@ -47,7 +48,8 @@ class SilentSlowExporter(Exporter):
 
 def test_lease_is_renewed_through_a_long_silent_step(monkeypatch: pytest.MonkeyPatch) -> None:
     exporter = SilentSlowExporter()
-    monkeypatch.setitem(EXPORTERS, exporter.identifier, exporter)
+    monkeypatch.setattr(registry, "exporters", registry.Registry("exporters"))  # this exporter only
+    registry.exporters.add(exporter.identifier, exporter)
     monkeypatch.setattr(services, "LEASE", LEASE)
     monkeypatch.setattr(services, "enqueue", lambda job_id: None)  # what a sweep would queue is recorded
     job = ReportJob.objects.create(kind=exporter.identifier, params={}, requested_by=None)

@@ -7,7 +7,9 @@ from pypdf import PdfReader
 
 from reports.exports.base import get_exporter
 from reports.models import VetoRule
+from reports.scoring.engine import scores_compute
 from tests.factories import SchoolFactory
+from tests.reports.conftest import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +25,7 @@ def schools(scheme):  # type: ignore[no-untyped-def]
     c = SchoolFactory(name="丙中学<b>")
     d = SchoolFactory(name="丁小学")
     VetoRule.objects.create(name="有偿家教", kind="test_veto", params={"school": d.pk})
+    publish(scores_compute(scheme=scheme))  # reports read the published run
     return a, b, c, d
 
 
@@ -36,7 +39,7 @@ def test_notice_pdf_carries_the_chinese_summary_and_tables(scheme, schools) -> N
     assert "表扬学校甲小学。" in text  # the best score (80)
     assert "通报批评学校" in text and "丁小学" in text and "一票否决：有偿家教：有偿家教查实" in text
     assert "丙中学<b>" in text  # the lowest score, named as written, not as markup
-    assert "得分居后（0.00 分，满分 100.00 分）" in text
+    assert "得分居后（0.00 分，满分 100 分）" in text
     assert "名次 学校 学校类型 责任区 得分 备注" in text  # the ranking table's header
     assert "4 丁小学 小学 80.00 一票否决" in text  # vetoed: last, whatever its score
     assert "第 1 页" in text

@@ -8,8 +8,10 @@ import subprocess
 
 import pytest
 
-from reports.exports import get_exporter
+from reports.exports.base import get_exporter
+from reports.scoring.engine import scores_compute
 from tests.factories import SchoolFactory
+from tests.reports.conftest import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +21,7 @@ EXT_B_NAME = "甲𠀀𪚥小学"  # U+20000 and U+2A6A5 (the scheme fixture read
 def _notice(scheme, tmp_path):  # type: ignore[no-untyped-def]
     for name in (EXT_B_NAME, "乙小学", "丙中学", "丁小学"):
         SchoolFactory(name=name)
+    publish(scores_compute(scheme=scheme))  # reports read the published run
     _, _, data = get_exporter("semester_notice_pdf").render({"semester": scheme.semester.pk}, user=None)
     path = tmp_path / "notice.pdf"
     path.write_bytes(data)

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from reports.scoring.engine import scores_compute
 from tests.factories import DistrictMembershipFactory, SchoolFactory
+from tests.reports.conftest import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def run(scheme, world):  # type: ignore[no-untyped-def]
     world.school_b.name = "乙中学"
     world.school_b.school_type = "junior"
     world.school_b.save()
-    return scores_compute(scheme=scheme)
+    return publish(scores_compute(scheme=scheme))
 
 
 def test_bureau_ranking_overall_by_type_and_district(world, run) -> None:  # type: ignore[no-untyped-def]

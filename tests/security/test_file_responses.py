@@ -44,6 +44,7 @@ FILE_VIEWS = {
     "complaints:attachment",
     "complaints:captcha",
     "reports:job_download",
+    "reports:notice_download",
     "homework_template",
     "register_template",
     "register_export",
@@ -140,6 +141,19 @@ def file_urls(world: Any, capture: Callable[..., Any]) -> list[FileUrl]:
             FileUrl(f"reports:job_download {kind}", reverse("reports:job_download", args=[job.pk]), "bureau", False)
         )
 
+    # An archived notice (通报) of a published run that scored school A.
+    from reports.models import PublishedNotice, SchoolScore, ScoreRun, ScoringScheme
+    from tests.factories import SemesterFactory
+
+    run = ScoreRun.objects.create(scheme=ScoringScheme.objects.create(semester=SemesterFactory()))
+    SchoolScore.objects.create(run=run, school=a, total=0, max_total=0, rank=1, rank_in_type=1)
+    ScoreRun.objects.filter(pk=run.pk).update(status="published", document_number="示教督〔2026〕1号")
+    notice = PublishedNotice(run=run, document_number="示教督〔2026〕1号", title="通报")
+    notice.file.save("n.pdf", _pdf(), save=True)
+    urls.append(
+        FileUrl("reports:notice_download", reverse("reports:notice_download", args=[notice.pk]), "principal_a", False)
+    )
+
     urls.append(FileUrl("homework_template", reverse("homework_template", args=[a.pk]), "principal_a", False))
     urls.append(FileUrl("register_template", reverse("register_template", args=["schools"]), "bureau", False))
     urls.append(FileUrl("register_export", reverse("register_export", args=["schools"]), "bureau", False))
@@ -204,7 +218,7 @@ def test_every_file_view_sends_nosniff_and_downloads_what_is_not_an_image(world,
     assert problems == []
     assert {name.split(" ")[0] for name in seen} == FILE_VIEWS
     # Both kinds were tried wherever a view serves both.
-    assert len(seen) == 23
+    assert len(seen) == 24
 
 
 def test_every_file_view_is_listed() -> None:
@@ -227,6 +241,7 @@ def test_every_file_view_is_listed() -> None:
     assert sorted(serving) == [
         ("jianfu/documents.py", 1),
         ("reports/jobs/views.py", 1),
+        ("reports/scoring/views.py", 1),
         ("schools/homework/views.py", 1),
         ("schools/register/views.py", 2),
         ("supervision/complaints/views_assigned.py", 1),

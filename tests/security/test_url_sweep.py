@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from reports.models import ReportJob, ScoringScheme
+from reports.models import ModelSchoolRound, PublishedNotice, ReportJob, SchoolScore, ScoreRun, ScoringScheme
 from reports.scoring.engine import scores_compute
 from schools.models import ImportBatch, ImportKind, SchoolClass, SchoolPledge
 from schools.selfchecks.models import SelfCheck, SelfCheckEvidence, SelfCheckItemResult
@@ -99,6 +99,11 @@ NO_OBJECT = {
     "records_overview",
     "complaints:staff_list",
     "reports:scores",
+    "reports:score_run_compute",
+    "reports:veto_decisions",
+    "reports:notices",
+    "reports:modelschool_rounds",
+    "reports:modelschool_round_create",
     "selfcheck_crosscheck",
     "complaints:staff_intake",
     "complaints:assigned_list",
@@ -163,6 +168,13 @@ def foreign_objects(world: Any) -> dict[str, str]:
     batch = ImportBatch.objects.create(kind=ImportKind.SCHOOLS, created_by=world.bureau)
     school_class = SchoolClass.objects.create(school=b, grade=1, number=1)
     score = scores_compute(scheme=ScoringScheme.objects.create(semester=SemesterFactory())).scores.get(school=b)
+    # A published run that scored school B alone, with its archived notice.
+    run_b = ScoreRun.objects.create(scheme=score.run.scheme)
+    SchoolScore.objects.create(run=run_b, school=b, total=0, max_total=0, rank=1, rank_in_type=1)
+    ScoreRun.objects.filter(pk=run_b.pk).update(status="published", document_number="示教督〔2026〕9号")
+    notice = PublishedNotice(run=run_b, document_number="示教督〔2026〕9号", title="通报")
+    notice.file.save("n.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    round_ = ModelSchoolRound.objects.create(school_year=score.run.scheme.semester.school_year, created_by=world.bureau)
     # A case about school B, assigned to school B for self-investigation, with a file.
     case = case_in_status(S.ASSIGNED, school=b, by=world.bureau, assign_to=AssigneeKind.SCHOOL)
     attachment = ComplaintAttachment.objects.create(
@@ -202,6 +214,14 @@ def foreign_objects(world: Any) -> dict[str, str]:
         "complaints:attachment": lambda: reverse("complaints:attachment", args=[attachment.pk]),
         "selfcheck_crosscheck_school": lambda: reverse("selfcheck_crosscheck_school", args=[b.pk]),
         "reports:score_detail": lambda: reverse("reports:score_detail", args=[score.pk]),
+        "reports:score_run_publish": lambda: reverse("reports:score_run_publish", args=[score.run_id]),
+        "reports:score_run_compare": lambda: reverse("reports:score_run_compare", args=[score.run_id]),
+        "reports:veto_decide": lambda: reverse("reports:veto_decide", args=[result.pk]),
+        "reports:notice_download": lambda: reverse("reports:notice_download", args=[notice.pk]),
+        "reports:modelschool_round": lambda: reverse("reports:modelschool_round", args=[round_.pk]),
+        "reports:modelschool_round_action": lambda: reverse(
+            "reports:modelschool_round_action", args=[round_.pk, "decide"]
+        ),
         "homework_week": lambda: reverse("homework_week", args=[b.pk]),
         "homework_day": lambda: reverse("homework_day", args=[b.pk, school_class.pk, today.isoformat()]),
         "homework_upload": lambda: reverse("homework_upload", args=[b.pk]),

@@ -274,7 +274,7 @@ def test_redaction_before_quotation(world) -> None:  # type: ignore[no-untyped-d
 
 
 def test_survey_indicator(world) -> None:  # type: ignore[no-untyped-def]
-    from reports.scoring.indicators import load_indicators
+    from reports.registry import indicators
     from tests.factories import SemesterFactory
 
     today = timezone.localdate()
@@ -284,7 +284,8 @@ def test_survey_indicator(world) -> None:  # type: ignore[no-untyped-def]
     survey_round = open_round(world, days_ago=5, days_left=5)
     for i in range(10):
         submit(survey_round, world.school_a, grade=4, minutes=90 if i < 5 else 30, sleep=10)
-    indicator = load_indicators()["survey_burden"]
+    indicator = indicators.get("survey_burden")
+    assert indicator is not None
     assert not indicator.available(semester)
     round_close(survey_round=survey_round, by=world.bureau)
     assert indicator.available(semester)

@@ -1,5 +1,0 @@
-"""The indicators, veto kinds, notice sections, ranking sheets and dashboard
-panels of the features that exist in the portal: one module per feature."""
-
-from reports.scoring import complaints, filings, records, visits  # noqa: F401
-from supervision.institutions import report_sections  # noqa: F401
