@@ -29,9 +29,6 @@ def semester_with_schools(n: int) -> Semester:
     rng = random.Random(8)
     year = SchoolYear.objects.create(name="2026-2027学年", start_date="2026-08-20", end_date="2027-08-19")
     semester = Semester.objects.create(school_year=year, term=1, start_date="2026-09-01", end_date="2027-01-20")
-    from reports.scoring.engine import scores_compute
-
-    scores_compute(scheme=ScoringScheme.objects.create(semester=semester))  # the notice reads a stored run
     towns = ["当湖街道", "钟埭街道", "新埭镇", "新仓镇", "乍浦镇"]
     School.objects.bulk_create(
         School(
@@ -46,6 +43,12 @@ def semester_with_schools(n: int) -> Semester:
         DistrictMembership(school_id=pk, district=districts[i // 15], start_date="2024-09-01")
         for i, pk in enumerate(School.objects.order_by("code").values_list("pk", flat=True))
     )
+    from reports.scoring.engine import scores_compute
+    from tests.reports.conftest import publish
+
+    semester.refresh_from_db()  # dates as dates, not the strings it was created with
+    # The notice reads a stored, published run: compute it once the schools exist.
+    publish(scores_compute(scheme=ScoringScheme.objects.create(semester=semester)))
     return semester
 
 

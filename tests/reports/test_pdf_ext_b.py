@@ -48,6 +48,7 @@ def test_without_extension_b_the_fallback_is_not_embedded(scheme, tmp_path) -> N
     """The fallback costs nothing in a document that does not need it."""
     for name in ("甲小学", "乙小学"):
         SchoolFactory(name=name)
+    publish(scores_compute(scheme=scheme))  # reports read the published run
     _, _, data = get_exporter("semester_notice_pdf").render({"semester": scheme.semester.pk}, user=None)
     path = tmp_path / "plain.pdf"
     path.write_bytes(data)

@@ -62,6 +62,8 @@ PUBLIC = {
     "complaints:captcha",
     "complaints:public_done",
     "complaints:public_status",
+    # JSON of at most 20 active schools' names and codes, what the public sign pages show anyway.
+    "complaints:school_search",
     # The public white and black lists of training institutions and their
     # pages: published entries only (tests/supervision/institutions).
     "institutions:public_list",
