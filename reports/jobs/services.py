@@ -40,6 +40,11 @@ class JobError(Exception):
     pass
 
 
+class JobNotAllowed(JobError):
+    """The user may not run this report; views answer 404 (a report one may
+    not see does not exist)."""
+
+
 def enqueue(job_id: int) -> None:
     """Send the job's message; a broker that is down only leaves the job
     waiting for the sweeper."""
@@ -53,13 +58,11 @@ def enqueue(job_id: int) -> None:
 
 def job_request(*, kind: str, params: dict[str, Any] | None, by: Any) -> ReportJob:
     """Record a request for report ``kind`` and queue it. Raises a
-    ValidationError for bad parameters and Http404 for a report the user may
-    not run (a report one may not see does not exist)."""
-    from django.http import Http404
-
+    ValidationError for bad parameters and :class:`JobNotAllowed` for a
+    report the user may not run."""
     exporter = get_exporter(kind)
     if not exporter.allowed(by):
-        raise Http404
+        raise JobNotAllowed(kind)
     clean = exporter.clean_params(params)
     job = ReportJob.objects.create(kind=kind, params=clean, requested_by=by)
     transaction.on_commit(lambda: enqueue(job.pk))

@@ -44,6 +44,8 @@ def report_request(request: HttpRequest, kind: str) -> HttpResponse:
     data = {k.removeprefix(f"{kind}-"): v for k, v in request.POST.items() if k.startswith(f"{kind}-")}
     try:
         job = services.job_request(kind=kind, params=data, by=request.user)
+    except services.JobNotAllowed:
+        raise Http404 from None
     except forms.ValidationError as exc:
         messages.error(request, _("The report was not requested: %(errors)s") % {"errors": " ".join(exc.messages)})
         return redirect("reports:list")
