@@ -7,7 +7,6 @@ import io
 
 import pytest
 from django import forms
-from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -72,7 +71,7 @@ def test_excel_aggregates_through_a_report_job(world, django_capture_on_commit_c
 def test_only_bureau_staff_run_survey_reports(world) -> None:  # type: ignore[no-untyped-def]
     survey_round = _round_with_answers(world)
     for user in (world.principal_a, world.supervisor_x):
-        with pytest.raises(Http404):
+        with pytest.raises(services.JobNotAllowed):
             services.job_request(kind="survey_report_pdf", params={"round": survey_round.pk}, by=user)
     with pytest.raises(forms.ValidationError):
         services.job_request(kind="survey_report_pdf", params={"round": 999999}, by=world.bureau)
