@@ -31,7 +31,7 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from jianfu.validators import CONTROL_CHARACTERS
+from jianfu.validators import no_control_characters
 from jianfu.xlsx import FORMULA_PREFIXES, Column, Sheet, read_rows, write_workbook
 
 Json = str | int | float | bool | None
@@ -133,8 +133,11 @@ class RowReader:
             self.error(header, _("This column is required."))
         elif max_length is not None and len(text) > max_length:
             self.error(header, _("At most %(n)s characters.") % {"n": max_length})
-        elif not multiline and CONTROL_CHARACTERS.search(text):
-            self.error(header, _("Line breaks, tabs and other control characters are not allowed here."))
+        elif not multiline:
+            try:
+                no_control_characters(text)
+            except ValidationError as error:
+                self.error(header, " ".join(error.messages))
         return text
 
     def choice(self, header: str, words: Mapping[str, str], *, required: bool = True) -> str | None:

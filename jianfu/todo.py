@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from reports.jobs.selectors import jobs_visible_to
 from reports.models import JobStatus
 from schools.selfchecks.selectors import selfcheck_rounds_with_rates
-from supervision.complaints.selectors import complaints_visible_to_bureau, due_soon_q, overdue_q
+from supervision.complaints.models import complaint_due_soon_q, complaint_overdue_q
+from supervision.complaints.selectors import complaints_visible_to_bureau
 from supervision.models import Rectification
 from supervision.visits.coverage import coverage_by_district
 from supervision.visits.models import month_bounds
@@ -57,13 +58,13 @@ def bureau_todo(*, user: Any, today: datetime.date | None = None) -> list[TodoIt
         TodoItem(
             "complaints_overdue",
             _("Complaint cases past their time limit"),
-            cases.filter(overdue_q(day)).count(),
+            cases.filter(complaint_overdue_q(day)).count(),
             _url("complaints:staff_list", due="overdue"),
         ),
         TodoItem(
             "complaints_due_soon",
             _("Complaint cases near their time limit"),
-            cases.filter(due_soon_q(day)).count(),
+            cases.filter(complaint_due_soon_q(day)).count(),
             _url("complaints:staff_list", due="soon"),
         ),
         TodoItem(

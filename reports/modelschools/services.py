@@ -19,7 +19,8 @@ from jianfu.models import AuditAction
 from reports.models import ModelSchoolCandidate, ModelSchoolRound, RoundStatus, RunStatus, SchoolScore
 from reports.scoring.errors import ScoringError
 from schools.models import School, SchoolYear, Semester
-from supervision.models import ComplaintCase, ComplaintOutcome, Liability, Visit
+from supervision.complaints.models import SUBSTANTIATED_OUTCOMES
+from supervision.models import ComplaintCase, Liability, Visit
 
 PERMISSION = "reports.change_modelschoolround"
 
@@ -56,7 +57,7 @@ def modelschool_findings(*, round: ModelSchoolRound) -> dict[int, tuple[list[dic
     year = round.school_year
     liable = set(
         ComplaintCase.objects.filter(
-            outcome__in=(ComplaintOutcome.SUBSTANTIATED, ComplaintOutcome.PARTLY),
+            outcome__in=SUBSTANTIATED_OUTCOMES,
             liability=Liability.WHOLE_SCHOOL,
             concluded_at__date__gte=year.start_date,
             concluded_at__date__lte=year.end_date,

@@ -25,8 +25,6 @@ from schools.models import Semester
 from supervision.complaints.models import SUBSTANTIATED_OUTCOMES, ComplaintCase, ComplaintOutcome
 from supervision.models import Liability
 
-SUBSTANTIATED = SUBSTANTIATED_OUTCOMES  # the rule lives with the complaint model
-
 
 def _cases(semester: Semester) -> Any:
     # School cases only: cases about training institutions have their own
@@ -61,7 +59,7 @@ class SubstantiatedComplaints(Indicator):
         cases: dict[int, list[Evidence]] = defaultdict(list)
         for pk, school_id, number, category, weight, outcome, liability in (
             ComplaintCase.objects.filter(
-                outcome__in=SUBSTANTIATED,
+                outcome__in=SUBSTANTIATED_OUTCOMES,
                 concluded_at__date__gte=semester.start_date,
                 concluded_at__date__lte=semester.end_date,
                 school_id__in=ids,
@@ -135,7 +133,7 @@ def _by_category(semester: Semester) -> list[dict[str, Any]]:
     return list(
         _cases(semester)
         .values("category__name")
-        .annotate(n=Count("pk"), substantiated=Count("pk", filter=Q(outcome__in=SUBSTANTIATED)))
+        .annotate(n=Count("pk"), substantiated=Count("pk", filter=Q(outcome__in=SUBSTANTIATED_OUTCOMES)))
         .order_by("-n", "category__name")
     )
 

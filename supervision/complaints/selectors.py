@@ -136,11 +136,6 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-# The deadline rules live with the model (one home); the names stay for callers.
-overdue_q = complaint_overdue_q
-due_soon_q = complaint_due_soon_q
-
-
 @dataclass
 class CaseFilter:
     status: str = ""
@@ -161,9 +156,9 @@ def complaint_list(*, user: Any, filters: CaseFilter, today: datetime.date | Non
     elif filters.status:
         qs = qs.filter(status=filters.status)
     if filters.due == "overdue":
-        qs = qs.filter(overdue_q(day))
+        qs = qs.filter(complaint_overdue_q(day))
     elif filters.due == "soon":
-        qs = qs.filter(due_soon_q(day))
+        qs = qs.filter(complaint_due_soon_q(day))
     if filters.school:
         qs = qs.filter(school_id=filters.school)
     if filters.category:
@@ -195,8 +190,8 @@ def complaint_deadlines(
         "school", "institution", "category", "assigned_supervisor", "assigned_section"
     )
     return DeadlineLists(
-        overdue=sorted(base.filter(overdue_q(day)), key=lambda c: (c.due_date or day, c.pk)),
-        due_soon=sorted(base.filter(due_soon_q(day)), key=lambda c: (c.due_date or day, c.pk)),
+        overdue=sorted(base.filter(complaint_overdue_q(day)), key=lambda c: (c.due_date or day, c.pk)),
+        due_soon=sorted(base.filter(complaint_due_soon_q(day)), key=lambda c: (c.due_date or day, c.pk)),
     )
 
 
