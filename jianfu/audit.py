@@ -45,6 +45,7 @@ NOT_AUDITED = {
     "supervision.surveytextanswer",
     "supervision.surveytally",
     "supervision.surveyanswertally",
+    "supervision.surveyschooltally",
     "supervision.surveyratecounter",
     # Derived from the class-days, rebuilt at will: nothing to audit.
     "schools.homeworksummary",

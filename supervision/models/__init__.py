@@ -57,6 +57,7 @@ from supervision.surveys.models import (
     SurveyRateCounter,
     SurveyResponse,
     SurveyRound,
+    SurveySchoolTally,
     SurveyTally,
     SurveyTextAnswer,
 )
@@ -125,6 +126,7 @@ __all__ = [
     "SurveyRateCounter",
     "SurveyResponse",
     "SurveyRound",
+    "SurveySchoolTally",
     "SurveyTally",
     "SurveyTextAnswer",
     "TrainingInstitution",

@@ -109,7 +109,7 @@ class SurveyAggregatesExcel(ExcelExporter):
             Sheet(
                 title="责任区",
                 columns=[Column("督学责任区", 16), *FIGURE_COLUMNS],
-                rows=[[name, *_figure_cells(f)] for name, f in results.districts],
+                rows=[[d.name, *_figure_cells(d.figures)] for d in results.districts],
             ),
             Sheet(
                 title="年级",

@@ -361,6 +361,36 @@ class SurveyTally(models.Model):
         return f"{self.round_id} {self.school_id} {self.grade} {self.weekday}"
 
 
+class SurveySchoolTally(models.Model):
+    """A summary row (学校汇总) of a round per school: the sums of its
+    :class:`SurveyTally` rows, kept by the same upsert, so that the bureau's
+    page and the district totals read 3,000 rows at city scale, not 90,000."""
+
+    round = models.ForeignKey(SurveyRound, verbose_name=ROUND_LABEL, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="+")
+    n = models.PositiveIntegerField(_("responses"), default=0)
+    hw_n = models.PositiveIntegerField(default=0)
+    hw_sum = models.FloatField(default=0)
+    hw_over = models.PositiveIntegerField(default=0)
+    sleep_n = models.PositiveIntegerField(default=0)
+    sleep_sum = models.FloatField(default=0)
+    sleep_under = models.PositiveIntegerField(default=0)
+    phone_n = models.PositiveIntegerField(default=0)
+    phone_flag = models.PositiveIntegerField(default=0)
+    after_n = models.PositiveIntegerField(default=0)
+    after_flag = models.PositiveIntegerField(default=0)
+    tutor_n = models.PositiveIntegerField(default=0)
+    tutor_flag = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("school survey summary row")
+        verbose_name_plural = _("school survey summary rows")
+        constraints = [models.UniqueConstraint(fields=["round", "school"], name="one_survey_school_tally")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.school_id}"
+
+
 class SurveyAnswerTally(models.Model):
     """A summary row (答题汇总) of one question and option.
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,7 +29,7 @@ from jianfu.scoping import schools_visible_to
 from schools.homework.models import week_start
 from schools.homework.rules import over_cap_q
 from schools.models import HomeworkDay, School
-from supervision.models import DistrictMembership
+from supervision.models import DistrictMembership, SupervisoryDistrict
 
 from .models import (
     TALLY_FIELDS,
@@ -37,6 +38,7 @@ from .models import (
     RoundSchool,
     SurveyAnswerTally,
     SurveyRound,
+    SurveySchoolTally,
     SurveyTally,
     SurveyTextAnswer,
 )
@@ -250,19 +252,26 @@ class RecordedHomework:
 
 
 @dataclass
+class DistrictRow:
+    district_id: int | None
+    name: str
+    schools: int
+    figures: Figures
+
+
+@dataclass
 class RoundResults:
     survey_round: SurveyRound
     schools: list[SchoolRow]
     total: Figures
-    districts: list[tuple[str, Figures]]
+    districts: list[DistrictRow]
     grades: list[tuple[int, Figures]]
     weekdays: list[tuple[int, Figures]]
     schools_in_round: int
+    schools_shown: int
+    page: Page[Any] | None = None
+    district: DistrictRow | None = None
     min_responses: int = field(default_factory=min_responses)
-
-    @property
-    def schools_shown(self) -> int:
-        return sum(1 for s in self.schools if s.enough)
 
 
 def round_weeks(survey_round: SurveyRound) -> tuple[datetime.date, datetime.date]:
@@ -295,71 +304,133 @@ def recorded_homework(
     return out
 
 
-def round_results(*, survey_round: SurveyRound, user: Any) -> RoundResults:
-    """Per school, district, grade and week day, for the schools the user
-    may see. Five queries whatever the size of the round."""
+def _district_day(survey_round: SurveyRound) -> datetime.date:
+    """Districts as they stood when the round closed (or today while open)."""
+    return min(survey_round.closes_on, timezone.localdate())
+
+
+def _district_of(day: datetime.date, field_name: str) -> Subquery:
+    return Subquery(
+        DistrictMembership.objects.active_on(day)
+        .filter(school_id=OuterRef("school_id"))
+        .order_by("start_date")
+        .values(field_name)[:1]
+    )
+
+
+def round_results(
+    *,
+    survey_round: SurveyRound,
+    user: Any,
+    district_id: int | None = None,
+    page_number: Any = None,
+    per_page: int = 50,
+) -> RoundResults:
+    """Per school, district, grade and week day, for the schools the user may see.
+
+    Everything is summed by the database over the summary rows: the
+    district and city totals over the one row per school
+    (:class:`SurveySchoolTally`), the grades and week days over the rows per
+    school, grade and week day; Python touches a row per district and the
+    schools listed. With ``page_number`` the schools are one page of
+    ``per_page`` (of ``district_id``'s schools if given), otherwise all of
+    them (the exports). A fixed number of queries whatever the size of the
+    round."""
     visible = round_school_ids_visible(user=user, survey_round=survey_round)
-    tallies = SurveyTally.objects.filter(round=survey_round)
+    least = min_responses()
+    day = _district_day(survey_round)
+    school_tallies = SurveySchoolTally.objects.filter(round=survey_round)
     entries = RoundSchool.objects.filter(round=survey_round)
     if visible is not None:
-        tallies = tallies.filter(school_id__in=visible)
+        school_tallies = school_tallies.filter(school_id__in=visible)
         entries = entries.filter(school_id__in=visible)
-    # Tuples, not dicts: at city scale this is 3,000 rows, and the page is
-    # a few hundred milliseconds.
-    by_school = {
+    shown_tallies = school_tallies.filter(n__gte=least)
+
+    # Districts and the city: one grouped query over the schools past the
+    # threshold (totals of shown schools only, so that no difference gives
+    # away a school below it) and one over all the round's schools for the
+    # counts of schools.
+    names = dict(SupervisoryDistrict.objects.values_list("pk", "name"))
+    district_rows: dict[int | None, DistrictRow] = {}
+    for district, schools, *sums in (
+        shown_tallies.annotate(d=_district_of(day, "district_id"))
+        .values("d")
+        .annotate(schools=Count("*"), **_sums())
+        .order_by()
+        .values_list("d", "schools", *TALLY_FIELDS)
+    ):
+        district_rows[district] = DistrictRow(district, names.get(district, "—"), schools, Figures.of_values(sums))
+    total = Figures()
+    for row in district_rows.values():
+        total.add(row.figures)
+    districts = sorted(district_rows.values(), key=lambda d: (d.district_id is None, d.name))
+    schools_shown = sum(d.schools for d in districts)
+
+    # Grades and week days: one grouped pass by (grade, week day) over the
+    # schools shown, rolled up from its few dozen groups.
+    by_grade: dict[int, Figures] = {}
+    by_weekday: dict[int, Figures] = {}
+    for group in (
+        SurveyTally.objects.filter(round=survey_round, school_id__in=shown_tallies.values("school_id"))
+        .values("grade", "weekday")
+        .annotate(**_sums())
+        .order_by()
+    ):
+        figures = Figures.of(group)
+        by_grade.setdefault(group["grade"], Figures()).add(figures)
+        if group["weekday"]:
+            by_weekday.setdefault(group["weekday"], Figures()).add(figures)
+
+    # The schools listed: a page (of a district) or all of them.
+    chosen: DistrictRow | None = None
+    listed = entries
+    if district_id is not None:
+        listed = listed.filter(
+            school_id__in=DistrictMembership.objects.active_on(day).filter(district_id=district_id).values("school_id")
+        )
+        chosen = district_rows.get(district_id) or DistrictRow(district_id, names.get(district_id, "—"), 0, Figures())
+    listed_rows = listed.order_by("school__code").values_list("school_id", "school__code", "school__name")
+    page: Page[Any] | None = None
+    if page_number is not None:
+        page = Paginator(listed_rows, per_page).get_page(page_number)
+        schools_in_round = page.paginator.count if district_id is None else entries.count()
+        listed_list = list(page.object_list)
+    else:
+        listed_list = list(listed_rows)
+        schools_in_round = len(listed_list) if district_id is None else entries.count()
+    ids = [pk for pk, _code, _name in listed_list]
+    figures_of = {
         row[0]: Figures.of_values(row[1:])
-        for row in tallies.values("school_id").annotate(**_sums()).order_by().values_list("school_id", *TALLY_FIELDS)
+        for row in SurveySchoolTally.objects.filter(round=survey_round, school_id__in=ids).values_list(
+            "school_id", *TALLY_FIELDS
+        )
     }
-    day = min(survey_round.closes_on, timezone.localdate())
-    districts = dict(
-        DistrictMembership.objects.active_on(day)
-        .filter(school__in=entries.values("school_id"))
-        .values_list("school_id", "district__name")
+    district_of = dict(
+        DistrictMembership.objects.active_on(day).filter(school_id__in=ids).values_list("school_id", "district__name")
     )
-    recorded = recorded_homework(survey_round=survey_round, school_ids=visible)
+    recorded = recorded_homework(survey_round=survey_round, school_ids=ids)
     rows = [
         SchoolRow(
             school_id=pk,
             code=code,
             name=name,
-            district=districts.get(pk, ""),
-            figures=by_school.get(pk, Figures()),
+            district=district_of.get(pk, ""),
+            figures=figures_of.get(pk, Figures()),
             recorded=recorded.get(pk),
         )
-        for pk, code, name in entries.order_by("school__code").values_list("school_id", "school__code", "school__name")
+        for pk, code, name in listed_list
     ]
-    least = min_responses()
-    shown = [r.school_id for r in rows if r.figures.n >= least]
-    total = Figures()
-    per_district: dict[str, Figures] = {}
-    for r in rows:
-        if r.figures.n >= least:
-            total.add(r.figures)
-            per_district.setdefault(r.district or "—", Figures()).add(r.figures)
-    # One grouped pass by (grade, week day) over the schools shown; the grade
-    # and week-day totals are rolled up from its few dozen groups. Without a
-    # school under the threshold no filter is needed (the bureau's usual case
-    # at city scale, where an IN list of thousands of ids would cost more).
-    eligible = SurveyTally.objects.filter(round=survey_round)
-    if visible is not None or len(shown) < len(rows):
-        eligible = eligible.filter(school_id__in=shown)
-    by_grade: dict[int, Figures] = {}
-    by_weekday: dict[int, Figures] = {}
-    for row in eligible.values("grade", "weekday").annotate(**_sums()).order_by():
-        figures = Figures.of(row)
-        by_grade.setdefault(row["grade"], Figures()).add(figures)
-        if row["weekday"]:
-            by_weekday.setdefault(row["weekday"], Figures()).add(figures)
-    grades = sorted(by_grade.items())
-    weekdays = sorted(by_weekday.items())
     return RoundResults(
         survey_round=survey_round,
         schools=rows,
         total=total,
-        districts=sorted(per_district.items()),
-        grades=grades,
-        weekdays=weekdays,
-        schools_in_round=len(rows),
+        districts=districts,
+        grades=sorted(by_grade.items()),
+        weekdays=sorted(by_weekday.items()),
+        schools_in_round=schools_in_round,
+        schools_shown=schools_shown,
+        page=page,
+        district=chosen,
     )
 
 
@@ -497,3 +568,16 @@ def responses_by_round(*, round_ids: Iterable[int]) -> dict[int, int]:
 
 def school_names(*, ids: Iterable[int]) -> dict[int, str]:
     return dict(School.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+
+
+def rounds_of_semester(*, semester: Any, today: datetime.date | None = None) -> list[SurveyRound]:
+    """The closed rounds of a semester (opened within its dates), oldest
+    first: what the semester's survey report covers. An open round is left
+    out: its figures still change, and principals do not see them yet."""
+    day = today or timezone.localdate()
+    closed = Q(closed_at__isnull=False) | Q(closes_on__lt=day)
+    return list(
+        SurveyRound.objects.select_related("questionnaire")
+        .filter(closed, opens_on__range=(semester.start_date, semester.end_date))
+        .order_by("opens_on", "pk")
+    )

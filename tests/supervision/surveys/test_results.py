@@ -14,7 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from schools.models import HomeworkDay, SchoolClass
-from supervision.surveys.models import PaperTally, SurveyAnswerTally, SurveyTally, SurveyTextAnswer
+from supervision.surveys.models import (
+    PaperTally,
+    SurveyAnswerTally,
+    SurveySchoolTally,
+    SurveyTally,
+    SurveyTextAnswer,
+)
 from supervision.surveys.rules import previous_school_day
 from supervision.surveys.selectors import round_results, round_weeks, school_results
 from supervision.surveys.services import (
@@ -182,7 +188,14 @@ def _snapshot(survey_round):  # type: ignore[no-untyped-def]
             "school_id", "grade", "question_id", "option", "count", "total"
         )
     )
-    return tallies, answers
+    fields = ("n", "hw_n", "hw_sum", "hw_over", "sleep_n", "sleep_sum", "sleep_under", "phone_n", "phone_flag")
+    schools = sorted(
+        tuple(round(v, 6) if isinstance(v, float) else v for v in row)
+        for row in SurveySchoolTally.objects.filter(round=survey_round).values_list(
+            "school_id", *fields, "after_n", "after_flag", "tutor_n", "tutor_flag"
+        )
+    )
+    return tallies, answers, schools
 
 
 def test_rebuild_equals_the_incremental_rows(world) -> None:  # type: ignore[no-untyped-def]
@@ -219,12 +232,17 @@ def test_rebuild_equals_the_incremental_rows(world) -> None:  # type: ignore[no-
     for _ in range(5):
         submit(survey_round, world.school_b, grade=8, minutes=120)
     incremental = _snapshot(survey_round)
-    assert len(incremental[0]) > 5
+    assert len(incremental[0]) > 5 and len(incremental[2]) == 2
+    # The row per school is the sum of its rows per grade and week day.
+    for school_row in incremental[2]:
+        parts = [t for t in incremental[0] if t[0] == school_row[0]]
+        assert school_row[1:] == tuple(round(sum(t[3 + i] for t in parts), 6) for i in range(13))
     tallies_rebuild(survey_round=survey_round)
     assert _snapshot(survey_round) == incremental
     # And from nothing at all.
     SurveyTally.objects.all().delete()
     SurveyAnswerTally.objects.all().delete()
+    SurveySchoolTally.objects.all().delete()
     tallies_rebuild(survey_round=survey_round)
     assert _snapshot(survey_round) == incremental
 
@@ -237,25 +255,48 @@ def test_weekday_is_the_school_day_described() -> None:
 
 
 def test_round_page_queries_do_not_grow_with_schools(world) -> None:  # type: ignore[no-untyped-def]
+    """The round's page (all schools, a district's drill-down, a later page
+    of schools) and a school's page: the same queries for 3 schools as for
+    60 (more than a page of 50)."""
     client = _client(world.bureau)
 
-    def count(n_schools: int) -> int:
+    def count(n_schools: int) -> tuple[int, ...]:
         schools = [SchoolFactory() for _ in range(n_schools)]
         for s in schools:
             DistrictMembershipFactory(school=s, district=world.district_x, start_date=datetime.date(2024, 9, 1))
         survey_round = open_round(world, schools=schools)
-        for s in schools:
+        for s in schools[:2]:
             for _ in range(10):
                 submit(survey_round, s)
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("surveys:round", args=[survey_round.pk])).status_code == 200
+        for s in schools[2:]:
+            submit(survey_round, s)  # below the threshold
+        url = reverse("surveys:round", args=[survey_round.pk])
+        counts = []
+        for query in ("", f"?district={world.district_x.pk}", "?page=2"):
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url + query)
+            assert response.status_code == 200
+            assert response.context["results"].total.n == 20  # the two schools past the threshold
+            counts.append(len(ctx))
         with CaptureQueriesContext(connection) as detail:
             assert client.get(_school_url(survey_round, schools[0])).status_code == 200
-        return len(ctx), len(detail)  # type: ignore[return-value]
+        return (*counts, len(detail))
 
-    few, many = count(2), count(7)
+    few, many = count(3), count(60)
     assert few == many
-    assert few[0] > 5 and few[1] > 5  # the capture saw the pages' queries
+    assert min(few) > 5  # the capture saw the pages' queries
+
+
+def test_round_page_lists_a_page_of_schools_and_a_district(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world)
+    client = _client(world.bureau)
+    url = reverse("surveys:round", args=[survey_round.pk])
+    all_schools = client.get(url).context["results"]
+    assert {r.school_id for r in all_schools.schools} == {world.school_a.pk, world.school_b.pk}
+    only_y = client.get(url, {"district": world.district_y.pk}).context["results"]
+    assert [r.school_id for r in only_y.schools] == [world.school_b.pk]
+    assert only_y.district is not None and only_y.district.name == world.district_y.name
+    assert only_y.schools_in_round == 2
 
 
 def test_redaction_before_quotation(world) -> None:  # type: ignore[no-untyped-def]
