@@ -4,8 +4,8 @@ that inserts one row, served by the same gunicorn in the same run.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python bench/survey_form.py --redis-url redis://127.0.0.1:6379/3
 
-1. creates a throw-away PostgreSQL database (``jianfu_load_<pid>``, as
-   ``load.py``), migrates it, seeds the questionnaires, makes ``--schools``
+1. creates a throw-away PostgreSQL database (``jianfu_bench_surveys_<pid>``,
+   as ``load.py`` does), migrates it, seeds the questionnaires, makes ``--schools``
    schools and an open round of the parents' questionnaire for them;
 2. starts gunicorn (2 sync workers, loopback, ``bench.settings``), with
    Redis only with ``--redis-url`` (the rate counters then live there);
@@ -171,7 +171,8 @@ def main() -> int:
         parser.error("--redis-url must be on loopback")
     media = Path(tempfile.mkdtemp(prefix="jianfu-survey-form-"))
     try:
-        with throwaway_database(os.environ.get("DATABASE_URL", "")) as database_url:
+        name = f"jianfu_bench_surveys_{os.getpid()}"
+        with throwaway_database(os.environ.get("DATABASE_URL", ""), name) as database_url:
             env = {
                 **os.environ,
                 "DJANGO_SETTINGS_MODULE": "bench.settings",
