@@ -46,6 +46,7 @@ NOT_AUDITED = {
     "supervision.surveytally",
     "supervision.surveyanswertally",
     "supervision.surveyschooltally",
+    "supervision.surveyroundtally",
     "supervision.surveyratecounter",
     # Derived from the class-days, rebuilt at will: nothing to audit.
     "schools.homeworksummary",

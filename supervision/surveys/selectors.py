@@ -2,9 +2,11 @@
 from the summary rows, never from the responses.
 
 Every page is a fixed number of queries whatever the number of schools and
-responses: the round's page sums the summary rows grouped by school, by
-grade and by week day (three grouped queries), and joins names and districts
-in two more.
+responses. The round's page sums, in the database: the districts and the
+city over the one row per school (:class:`SurveySchoolTally`), joined with
+the memberships; the bureau's grades and week days over the round's shards
+(:class:`SurveyRoundTally`) minus the schools below the threshold; and lists
+one page of schools (or one district's), whose figures it reads by id.
 
 Thresholds: a school's figures are shown only from SURVEY_MIN_RESPONSES
 responses on; the district, grade and week-day totals add up only schools
@@ -21,7 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, Model, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, Model, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -39,6 +41,7 @@ from .models import (
     RoundSchool,
     SurveyAnswerTally,
     SurveyRound,
+    SurveyRoundTally,
     SurveySchoolTally,
     SurveyTally,
     SurveyTextAnswer,
@@ -228,6 +231,10 @@ class Figures:
         for f in TALLY_FIELDS:
             setattr(self, f, getattr(self, f) + getattr(other, f))
 
+    def subtract(self, other: Figures) -> None:
+        for f in TALLY_FIELDS:
+            setattr(self, f, getattr(self, f) - getattr(other, f))
+
     @property
     def enough(self) -> bool:
         return self.n >= min_responses()
@@ -363,13 +370,33 @@ def _district_day(survey_round: SurveyRound) -> datetime.date:
     return min(survey_round.closes_on, timezone.localdate())
 
 
-def _district_of(day: datetime.date, field_name: str) -> Subquery:
-    return Subquery(
-        DistrictMembership.objects.active_on(day)
-        .filter(school_id=OuterRef("school_id"))
-        .order_by("start_date")
-        .values(field_name)[:1]
+def _district_sums(
+    *, survey_round: SurveyRound, visible: list[int] | None, least: int, day: datetime.date
+) -> list[tuple[Any, ...]]:
+    """(district id or None, schools, sums in TALLY_FIELDS order) of the
+    schools past the threshold, grouped by the district each belonged to on
+    ``day``: one hash join of the rows per school with the memberships (which
+    never overlap), in the database."""
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    tallies = qn(SurveySchoolTally._meta.db_table)
+    memberships = qn(DistrictMembership._meta.db_table)
+    sums = ", ".join(f"SUM(t.{qn(f)})" for f in TALLY_FIELDS)
+    params: list[Any] = [day, day, survey_round.pk, least]
+    scope = ""
+    if visible is not None:
+        scope = f"AND t.school_id IN ({', '.join(['%s'] * len(visible))})" if visible else "AND 1 = 0"
+        params += visible
+    sql = (
+        f"SELECT m.district_id, COUNT(*), {sums} FROM {tallies} t "  # noqa: S608 - names from the models
+        f"LEFT JOIN {memberships} m ON m.school_id = t.school_id AND m.start_date <= %s "
+        f"AND (m.end_date IS NULL OR m.end_date >= %s) "
+        f"WHERE t.round_id = %s AND t.n >= %s {scope} GROUP BY m.district_id"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def round_results(
@@ -393,12 +420,11 @@ def round_results(
     visible = round_school_ids_visible(user=user, survey_round=survey_round)
     least = min_responses()
     day = _district_day(survey_round)
-    school_tallies = SurveySchoolTally.objects.filter(round=survey_round)
     entries = RoundSchool.objects.filter(round=survey_round)
+    shown_tallies = SurveySchoolTally.objects.filter(round=survey_round, n__gte=least)
     if visible is not None:
-        school_tallies = school_tallies.filter(school_id__in=visible)
+        shown_tallies = shown_tallies.filter(school_id__in=visible)
         entries = entries.filter(school_id__in=visible)
-    shown_tallies = school_tallies.filter(n__gte=least)
 
     # Districts and the city: one grouped query over the schools past the
     # threshold (totals of shown schools only, so that no difference gives
@@ -406,13 +432,7 @@ def round_results(
     # counts of schools.
     names = dict(SupervisoryDistrict.objects.values_list("pk", "name"))
     district_rows: dict[int | None, DistrictRow] = {}
-    for district, schools, *sums in (
-        shown_tallies.annotate(d=_district_of(day, "district_id"))
-        .values("d")
-        .annotate(schools=Count("*"), **_sums())
-        .order_by()
-        .values_list("d", "schools", *TALLY_FIELDS)
-    ):
+    for district, schools, *sums in _district_sums(survey_round=survey_round, visible=visible, least=least, day=day):
         district_rows[district] = DistrictRow(district, names.get(district, "—"), schools, Figures.of_values(sums))
     total = Figures()
     for row in district_rows.values():
@@ -420,20 +440,47 @@ def round_results(
     districts = sorted(district_rows.values(), key=lambda d: (d.district_id is None, d.name))
     schools_shown = sum(d.schools for d in districts)
 
-    # Grades and week days: one grouped pass by (grade, week day) over the
-    # schools shown, rolled up from its few dozen groups.
+    # Grades and week days over the schools shown, grouped by (grade, week
+    # day) and rolled up from those few dozen groups. The bureau's: the
+    # round's shards (a few hundred rows) minus the rows of the schools
+    # below the threshold; anyone else's: the rows of the schools they see.
+    by_group: dict[tuple[int, int], Figures] = {}
+    group_sums = ("grade", "weekday", *TALLY_FIELDS)
+    if visible is None:
+        for grade, weekday, *sums in (
+            SurveyRoundTally.objects.filter(round=survey_round)
+            .values("grade", "weekday")
+            .annotate(**_sums())
+            .order_by()
+            .values_list(*group_sums)
+        ):
+            by_group[(grade, weekday)] = Figures.of_values(sums)
+        below = SurveySchoolTally.objects.filter(round=survey_round, n__lt=least).values("school_id")
+        for grade, weekday, *sums in (
+            SurveyTally.objects.filter(round=survey_round, school_id__in=below)
+            .values("grade", "weekday")
+            .annotate(**_sums())
+            .order_by()
+            .values_list(*group_sums)
+        ):
+            by_group.setdefault((grade, weekday), Figures()).subtract(Figures.of_values(sums))
+    else:
+        for grade, weekday, *sums in (
+            SurveyTally.objects.filter(round=survey_round, school_id__in=shown_tallies.values("school_id"))
+            .values("grade", "weekday")
+            .annotate(**_sums())
+            .order_by()
+            .values_list(*group_sums)
+        ):
+            by_group[(grade, weekday)] = Figures.of_values(sums)
     by_grade: dict[int, Figures] = {}
     by_weekday: dict[int, Figures] = {}
-    for group in (
-        SurveyTally.objects.filter(round=survey_round, school_id__in=shown_tallies.values("school_id"))
-        .values("grade", "weekday")
-        .annotate(**_sums())
-        .order_by()
-    ):
-        figures = Figures.of(group)
-        by_grade.setdefault(group["grade"], Figures()).add(figures)
-        if group["weekday"]:
-            by_weekday.setdefault(group["weekday"], Figures()).add(figures)
+    for (grade, weekday), figures in by_group.items():
+        if not figures.n:
+            continue
+        by_grade.setdefault(grade, Figures()).add(figures)
+        if weekday:
+            by_weekday.setdefault(weekday, Figures()).add(figures)
 
     # The schools listed: a page (of a district) or all of them.
     chosen: DistrictRow | None = None

@@ -24,6 +24,7 @@ from schools.models import School
 from supervision.errors import SupervisionError
 
 from .models import (
+    ROUND_TALLY_SHARDS,
     TALLY_FIELDS,
     PaperTally,
     Question,
@@ -34,6 +35,7 @@ from .models import (
     SurveyRateCounter,
     SurveyResponse,
     SurveyRound,
+    SurveyRoundTally,
     SurveySchoolTally,
     SurveyTally,
     SurveyTextAnswer,
@@ -277,7 +279,8 @@ def _tally_statements(
 ) -> list[tuple[str, list[Any]]]:
     """The upserts that add one response's contribution to the summary rows,
     each adding to the row in the database (never read-modify-write): per
-    school, grade and week day; per school; per question and option."""
+    school, grade and week day; per school; per shard of the round, grade
+    and week day; per question and option."""
     columns = ", ".join(TALLY_FIELDS)
     values = [tally.get(f, 0) for f in TALLY_FIELDS]
     statements: list[tuple[str, list[Any]]] = []
@@ -299,6 +302,16 @@ def _tally_statements(
             f"VALUES ({', '.join(['%s'] * (2 + len(TALLY_FIELDS)))}) "
             f"ON CONFLICT (round_id, school_id) DO UPDATE SET {updates}",
             [round_id, school_id, *values],
+        )
+    )
+    table = SurveyRoundTally._meta.db_table
+    updates = ", ".join(f"{f} = {table}.{f} + EXCLUDED.{f}" for f in TALLY_FIELDS)
+    statements.append(
+        (
+            f"INSERT INTO {table} (round_id, shard, grade, weekday, {columns}) "  # noqa: S608 - names are ours
+            f"VALUES ({', '.join(['%s'] * (4 + len(TALLY_FIELDS)))}) "
+            f"ON CONFLICT (round_id, shard, grade, weekday) DO UPDATE SET {updates}",
+            [round_id, school_id % ROUND_TALLY_SHARDS, grade, weekday, *values],
         )
     )
     if answer_rows:
@@ -481,6 +494,7 @@ def tallies_rebuild(*, survey_round: SurveyRound, school_ids: Iterable[int] | No
         for name in TALLY_FIELDS[1:]:
             cell[name] = cell.get(name, 0) + getattr(p, name)
     school_tallies = SurveySchoolTally.objects.filter(round=survey_round)
+    round_tallies = SurveyRoundTally.objects.filter(round=survey_round)
     if school_ids is not None:
         school_tallies = school_tallies.filter(school_id__in=ids)
     school_sums: dict[int, dict[str, float]] = {}
@@ -492,6 +506,7 @@ def tallies_rebuild(*, survey_round: SurveyRound, school_ids: Iterable[int] | No
         tallies.delete()
         school_tallies.delete()
         answer_tallies.delete()
+        round_tallies.delete()
         _insert_rows(
             SurveySchoolTally._meta.db_table,
             ["round_id", "school_id", *TALLY_FIELDS],
@@ -510,6 +525,18 @@ def tallies_rebuild(*, survey_round: SurveyRound, school_ids: Iterable[int] | No
             ["round_id", "school_id", "grade", "question_id", "option", "count", "total"],
             ((survey_round.pk, s, g, q, o, int(c), t) for (s, g, q, o), (c, t) in sorted(answer_sums.items())),
         )
+        # The round's shards: summed again from the rows per school (those
+        # of the schools not rebuilt included), in the database.
+        fields = ", ".join(TALLY_FIELDS)
+        summed = ", ".join(f"SUM({f})" for f in TALLY_FIELDS)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {SurveyRoundTally._meta.db_table} (round_id, shard, grade, weekday, {fields}) "  # noqa: S608
+                f"SELECT round_id, school_id %% {ROUND_TALLY_SHARDS}, grade, weekday, {summed} "
+                f"FROM {SurveyTally._meta.db_table} WHERE round_id = %s "
+                f"GROUP BY round_id, school_id %% {ROUND_TALLY_SHARDS}, grade, weekday",
+                [survey_round.pk],
+            )
     return count
 
 
