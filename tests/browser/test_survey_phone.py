@@ -36,7 +36,7 @@ def _answer_everything(page) -> None:  # type: ignore[no-untyped-def]
 def _download(page, identifier: str, round_pk: int, field: str = "round") -> bytes:  # type: ignore[no-untyped-def]
     page.goto("/reports/")
     form = page.get_by_test_id(f"request-{identifier}")
-    form.locator(f"select[name${field}]").select_option(str(round_pk))
+    form.locator(f"select[name$={field}]").select_option(str(round_pk))
     form.get_by_role("button").click()
     page.wait_for_url("**/reports/jobs/*/")
     button = page.get_by_test_id("download")
