@@ -261,8 +261,9 @@ def test_a_form_post_is_few_statements_and_no_session(world) -> None:  # type: i
         assert client.post(url, data).status_code == 302
     sqls = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
     assert not [s for s in sqls if "django_session" in s]
-    inserts = [s for s in sqls if "supervision_surveyresponse" in s]
-    assert len(inserts) == 1 and "supervision_surveyschooltally" in inserts[0]
-    assert len(sqls) <= (2 if settings.REDIS_URL else 3), "\n".join(s[:150] for s in sqls)
+    if connection.vendor == "postgresql":  # one statement needs data-modifying CTEs
+        inserts = [s for s in sqls if "supervision_surveyresponse" in s]
+        assert len(inserts) == 1 and "supervision_surveyschooltally" in inserts[0]
+        assert len(sqls) <= (2 if settings.REDIS_URL else 3), "\n".join(s[:150] for s in sqls)
     assert SurveyTextAnswer.objects.get().text == "作业太多"
     assert SurveyTally.objects.get().n == 1 and SurveySchoolTally.objects.get().n == 1
