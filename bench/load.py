@@ -69,13 +69,13 @@ CODE_RE = re.compile(r'data-testid="query-code">([^<]+)<')
 
 
 @contextlib.contextmanager
-def throwaway_database(url: str) -> Iterator[str]:
+def throwaway_database(url: str, name: str = "") -> Iterator[str]:
     import psycopg2
 
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
         sys.exit("load.py needs DATABASE_URL pointing at a PostgreSQL server (any database on it)")
-    name = f"jianfu_load_{os.getpid()}"
+    name = name or f"jianfu_load_{os.getpid()}"
     admin_dsn = parts._replace(scheme="postgresql", path="/postgres").geturl()
 
     def admin(sql: str) -> None:

@@ -1,20 +1,21 @@
 """Burden surveys at city scale: a round of 3,000 schools x 300 responses
 (900,000), on a throw-away database of DATABASE_URL's server.
 
-1. The bureau's round page (from the summary rows kept as responses arrive)
-   against the raw aggregate query over the responses that would otherwise
-   answer it (per school: count, average homework minutes, share over the
-   grade's cap, average sleep, share short of sleep, phones, after-school
-   service, tutoring), side by side: p50 and p95 of --repeat runs after a
-   warm-up. Target: the page at p95 < 300 ms.
-2. The public form's POST against a bare Django view (``bench/urls.py``),
-   in-process through Django's test client with CSRF checks on, each POST
-   from a fresh device and address on a school's link (the default abuse
-   limits stay on: the posts are spread over the schools). Target: the form
-   at >= 0.30x the bare view's requests per second.
+The bureau's round page (from the summary rows kept as responses arrive:
+one row per school for the districts and the city, rows per school, grade
+and week day for the grades and week days) against the raw aggregate query
+over the responses that would otherwise answer it (per school: count,
+average homework minutes, share over the grade's cap, average sleep, share
+short of sleep, phones, after-school service, tutoring), A and B alternated
+--repeat times after a warm-up each: p50 and p95 of each, the ratio, the
+load average. Target: the page at p95 < 300 ms. Also the page of one
+district's schools (the drill-down), the size of both pages' HTML
+(target < 150 KB), and the statements of one page.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres ../.venv/bin/python surveys.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jianfu_bench_surveys ../.venv/bin/python surveys.py
     ... surveys.py --schools 300 --per-school 50    # a quick run
+
+The public form's POST is measured under gunicorn by ``survey_form.py``.
 
 The responses are made by PostgreSQL (INSERT ... SELECT over
 generate_series, random answers around the caps); the summary rows are then
@@ -26,9 +27,9 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import statistics
 import time
-from collections.abc import Callable
 from typing import Any
 
 from _setup import bench_database
@@ -38,16 +39,6 @@ def percentiles(times: list[float]) -> tuple[float, float]:
     ordered = sorted(times)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return statistics.median(ordered) * 1000, p95 * 1000
-
-
-def timed(run: Callable[[], Any], repeat: int) -> list[float]:
-    run()  # warm-up
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - started)
-    return times
 
 
 def build(schools: int, per_school: int) -> tuple[Any, Any]:
@@ -163,15 +154,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--schools", type=int, default=3000)
     parser.add_argument("--per-school", type=int, default=300)
-    parser.add_argument("--repeat", type=int, default=20, help="runs of the page")
-    parser.add_argument("--raw-repeat", type=int, default=5, help="runs of the raw query (seconds each at full size)")
-    parser.add_argument("--posts", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=10, help="runs of each side (the raw query takes seconds)")
     args = parser.parse_args()
 
     with bench_database() as where:
         from django.conf import settings
         from django.db import connection
-        from django.test import Client, override_settings
+        from django.test import Client
         from django.test.utils import setup_test_environment
         from django.urls import reverse
 
@@ -190,6 +179,10 @@ def main() -> None:
         print(f"summary rows rebuilt from {count:,} responses in {time.perf_counter() - started:.0f} s", flush=True)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE supervision_surveytally")
+            cursor.execute("ANALYZE supervision_surveyschooltally")
+        from supervision.models import SupervisoryDistrict
+
+        first_district = SupervisoryDistrict.objects.order_by("number").values_list("pk", flat=True).first()
 
         client = Client()
         client.force_login(bureau)
@@ -240,60 +233,37 @@ def main() -> None:
         )
         for spent, sql in timings:
             print(f"  {spent * 1000:7.1f} ms  {sql[:110]}")
-        page_times = timed(page, args.repeat)
-        raw_times = timed(raw, args.raw_repeat)
+        drill = f"{url}?district={first_district}"
+
+        def district_page() -> None:
+            response = client.get(drill)
+            if response.status_code != 200:
+                raise RuntimeError(f"{drill}: {response.status_code}")
+
+        sizes = {name: len(client.get(u).content) for name, u in (("round page", url), ("district page", drill))}
+        page()
+        raw()
+        district_page()
+        page_times: list[float] = []
+        raw_times: list[float] = []
+        district_times: list[float] = []
+        for _ in range(args.repeat):
+            for run, into in ((page, page_times), (raw, raw_times), (district_page, district_times)):
+                started = time.perf_counter()
+                run()
+                into.append(time.perf_counter() - started)
+        load = os.getloadavg()
         p50, p95 = percentiles(page_times)
         r50, r95 = percentiles(raw_times)
-        print(
-            f"bureau round page (summary rows), {len(timings)} queries, {args.repeat} runs:  "
-            f"p50 {p50:7.0f} ms  p95 {p95:7.0f} ms"
-        )
-        print(f"raw aggregate query over the responses, {args.raw_repeat} runs:  p50 {r50:7.0f} ms  p95 {r95:7.0f} ms")
+        d50, d95 = percentiles(district_times)
+        print(f"A/B alternated, {args.repeat} runs each, {args.schools:,} schools x {args.per_school} responses:")
+        print(f"  A bureau round page (summary rows), {len(timings)} queries:  p50 {p50:7.0f} ms  p95 {p95:7.0f} ms")
+        print(f"  B raw aggregate query over the responses:          p50 {r50:7.0f} ms  p95 {r95:7.0f} ms")
+        print(f"  raw/page at p95: {r95 / p95:.1f}x")
+        print(f"  one district's page (drill-down):                 p50 {d50:7.0f} ms  p95 {d95:7.0f} ms")
+        print("  HTML: " + ", ".join(f"{name} {size / 1024:.0f} KB" for name, size in sizes.items()))
+        print(f"  load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
         print(f"page p95 < 300 ms: {'yes' if p95 < 300 else 'NO'}", flush=True)
-
-        # -- the public form's POST against a bare view --------------------------
-        from supervision.surveys.models import RoundSchool
-
-        tokens = list(RoundSchool.objects.filter(round=survey_round).values_list("token", flat=True))
-        form_data = {"grade": "4"}
-        for question in survey_round.questionnaire.questions.all():
-            value: Any = {
-                "number": "45" if question.rule == "homework_minutes" else "9",
-                "single": "1",
-                "scale": "4",
-                "multiple": ["1"],
-                "text": "",
-            }[question.kind]
-            form_data[question.field_name] = value
-
-        with override_settings(ROOT_URLCONF="bench.urls"):
-            bare_client = Client(enforce_csrf_checks=False)
-
-            def bare() -> None:
-                bare_client.get("/bench/bare/")
-
-            timed(bare, 20)
-            started = time.perf_counter()
-            for _ in range(args.posts):
-                bare()
-            bare_rate = args.posts / (time.perf_counter() - started)
-
-            elapsed = 0.0
-            for i in range(args.posts):
-                token = tokens[i % len(tokens)]
-                visitor = Client(enforce_csrf_checks=True, REMOTE_ADDR=f"127.1.{i // 250}.{i % 250 + 1}")
-                form_url = f"/s/{token}/"
-                visitor.get(form_url)  # the device cookie and the CSRF token, as a phone gets them
-                data = {**form_data, "csrfmiddlewaretoken": visitor.cookies["csrftoken"].value}
-                started = time.perf_counter()
-                response = visitor.post(form_url, data)
-                elapsed += time.perf_counter() - started
-                if response.status_code != 302:
-                    raise RuntimeError(f"form POST {i}: {response.status_code}")
-            form_rate = args.posts / elapsed
-        print(f"bare Django view:     {bare_rate:8.0f} requests/s")
-        print(f"public form POST:     {form_rate:8.0f} responses/s  ({form_rate / bare_rate:.2f}x the bare view)")
-        print(f"form >= 0.30x: {'yes' if form_rate / bare_rate >= 0.30 else 'NO'}", flush=True)
 
 
 if __name__ == "__main__":

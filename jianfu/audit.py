@@ -45,6 +45,8 @@ NOT_AUDITED = {
     "supervision.surveytextanswer",
     "supervision.surveytally",
     "supervision.surveyanswertally",
+    "supervision.surveyschooltally",
+    "supervision.surveyroundtally",
     "supervision.surveyratecounter",
     # Derived from the class-days, rebuilt at will: nothing to audit.
     "schools.homeworksummary",

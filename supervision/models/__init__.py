@@ -57,6 +57,8 @@ from supervision.surveys.models import (
     SurveyRateCounter,
     SurveyResponse,
     SurveyRound,
+    SurveyRoundTally,
+    SurveySchoolTally,
     SurveyTally,
     SurveyTextAnswer,
 )
@@ -125,6 +127,8 @@ __all__ = [
     "SurveyRateCounter",
     "SurveyResponse",
     "SurveyRound",
+    "SurveyRoundTally",
+    "SurveySchoolTally",
     "SurveyTally",
     "SurveyTextAnswer",
     "TrainingInstitution",

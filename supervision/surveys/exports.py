@@ -17,10 +17,11 @@ from jianfu.xlsx import Column, Sheet
 from reports.exports.base import ExcelExporter, PdfExporter, Progress
 from reports.registry import exporter
 from schools.homework.rules import GRADE_NAMES
+from schools.models import Semester
 
 from .models import SurveyRound
 from .rules import WEEKDAY_NAMES
-from .selectors import Figures, RoundResults, quotable_texts, round_results
+from .selectors import Figures, RoundResults, quotable_texts, round_results, rounds_of_semester
 
 
 class RoundChoiceForm(forms.Form):
@@ -109,7 +110,7 @@ class SurveyAggregatesExcel(ExcelExporter):
             Sheet(
                 title="责任区",
                 columns=[Column("督学责任区", 16), *FIGURE_COLUMNS],
-                rows=[[name, *_figure_cells(f)] for name, f in results.districts],
+                rows=[[d.name, *_figure_cells(d.figures)] for d in results.districts],
             ),
             Sheet(
                 title="年级",
@@ -155,3 +156,147 @@ class SurveyReportPdf(PdfExporter):
             "quotes": quotable_texts(survey_round=results.survey_round),
             "today": timezone.localdate(),
         }
+
+
+# --- the semester's report: every closed round of a semester ---------------------------------
+
+
+class SemesterSurveyForm(forms.Form):
+    semester = forms.ModelChoiceField(
+        label=_("semester"), queryset=Semester.objects.select_related("school_year").order_by("-start_date")
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        semester = data.get("semester")
+        if semester is not None and not rounds_of_semester(semester=semester):
+            raise forms.ValidationError(_("No survey round of this semester has closed yet."))
+        return data
+
+
+def _semester_results(params: dict[str, Any], user: Any, progress: Progress) -> tuple[Semester, list[RoundResults]]:
+    semester = Semester.objects.select_related("school_year").get(pk=params["semester"])
+    rounds = rounds_of_semester(semester=semester)
+    results = []
+    for i, survey_round in enumerate(rounds):
+        progress(10 + 40 * i // max(1, len(rounds)), gettext("Summarising the survey"))
+        results.append(round_results(survey_round=survey_round, user=user))
+    return semester, results
+
+
+def _round_label(results: RoundResults) -> str:
+    r = results.survey_round
+    return f"{r.name}（{r.opens_on:%Y-%m-%d} – {r.closes_on:%Y-%m-%d}）"
+
+
+@exporter
+class SemesterSurveyExcel(ExcelExporter):
+    identifier = "survey_semester_xlsx"
+    verbose_name = _("Burden survey figures of a semester")
+    description = _("Every closed survey round of a semester: figures per round, school, district and grade, as Excel.")
+    form_class = SemesterSurveyForm
+
+    def filename(self, params: dict[str, Any]) -> str:
+        return (
+            f"{gettext('Burden survey figures of a semester')}-{params['semester']}-{timezone.localdate():%Y%m%d}.xlsx"
+        )
+
+    def sheets(self, params: dict[str, Any], *, user: Any, progress: Progress) -> Sequence[Sheet]:
+        semester, all_results = _semester_results(params, user, progress)
+        progress(60, gettext("Writing the workbook"))
+        too_few = gettext("Too few responses")
+        note = f"{semester}；" + gettext("figures only for schools with at least %(n)s responses") % {
+            "n": all_results[0].min_responses
+        }
+        round_column = Column("调查轮次", 30)
+        return [
+            Sheet(
+                title="轮次",
+                notes=[note],
+                columns=[
+                    round_column,
+                    Column("问卷", 26),
+                    Column("达到最少答卷数的学校", 12),
+                    Column("参与学校", 10),
+                    *FIGURE_COLUMNS,
+                ],
+                rows=[
+                    [
+                        _round_label(res),
+                        str(res.survey_round.questionnaire),
+                        res.schools_shown,
+                        res.schools_in_round,
+                        *_figure_cells(res.total),
+                    ]
+                    for res in all_results
+                ],
+            ),
+            Sheet(
+                title="学校",
+                columns=[
+                    round_column,
+                    Column("学校标识码", 14),
+                    Column("学校名称", 26),
+                    Column("督学责任区", 14),
+                    *FIGURE_COLUMNS,
+                ],
+                rows=[
+                    [_round_label(res), r.code, r.name, r.district]
+                    + (_figure_cells(r.figures) if r.enough else [r.figures.n, too_few])
+                    for res in all_results
+                    for r in res.schools
+                ],
+            ),
+            Sheet(
+                title="责任区",
+                columns=[round_column, Column("督学责任区", 16), *FIGURE_COLUMNS],
+                rows=[
+                    [_round_label(res), d.name, *_figure_cells(d.figures)] for res in all_results for d in res.districts
+                ],
+            ),
+            Sheet(
+                title="年级",
+                columns=[round_column, Column("年级", 10), *FIGURE_COLUMNS],
+                rows=[
+                    [_round_label(res), str(GRADE_NAMES.get(g, g)), *_figure_cells(f)]
+                    for res in all_results
+                    for g, f in res.grades
+                    if f.enough
+                ],
+            ),
+        ]
+
+
+@exporter
+class SemesterSurveyPdf(PdfExporter):
+    identifier = "survey_semester_pdf"
+    verbose_name = _("Burden survey report of a semester")
+    description = _(
+        "The semester's report to the bureau's leadership over every closed survey round: findings per round, "
+        "districts, grades, the schools most over the cap, quotations, as PDF."
+    )
+    form_class = SemesterSurveyForm
+    template_name = "supervision/surveys/pdf_semester_report.html"
+
+    def filename(self, params: dict[str, Any]) -> str:
+        return f"{gettext('Burden survey report of a semester')}-{params['semester']}-{timezone.localdate():%Y%m%d}.pdf"
+
+    def context(self, params: dict[str, Any], *, user: Any, progress: Progress) -> dict[str, Any]:
+        semester, all_results = _semester_results(params, user, progress)
+        sections = []
+        for res in all_results:
+            shown = [r for r in res.schools if r.enough]
+            worst = sorted(
+                (r for r in shown if r.figures.hw_over_share is not None),
+                key=lambda r: -(r.figures.hw_over_share or 0),
+            )[:10]
+            sections.append(
+                {
+                    "results": res,
+                    "round": res.survey_round,
+                    "worst": worst,
+                    "flagged": [r for r in shown if r.flagged],
+                    "quotes": quotable_texts(survey_round=res.survey_round, limit=10),
+                }
+            )
+        return {"semester": semester, "sections": sections, "today": timezone.localdate()}

@@ -7,10 +7,13 @@ or address. The only trace of the device is a keyed hash of a random id kept
 in a signed cookie, salted per round: enough to refuse a second response of
 the same device, useless to find the family.
 
-Summary rows (:class:`SurveyTally`, :class:`SurveyAnswerTally`) are
-maintained in the transaction that stores a response, by one upsert each,
-so the bureau's page sums a few rows per school instead of reading 900,000
-responses; ``manage.py survey_rebuild`` recomputes them from the responses.
+Summary rows (:class:`SurveyTally` per school, grade and week day,
+:class:`SurveySchoolTally` per school, :class:`SurveyRoundTally` per shard of
+the round, grade and week day, :class:`SurveyAnswerTally` per question and
+option) are maintained by the statement that stores a response, one upsert
+each, so the bureau's page sums a few thousand rows instead of reading
+900,000 responses; ``manage.py survey_rebuild`` recomputes them from the
+responses and the paper tallies.
 """
 
 from __future__ import annotations
@@ -359,6 +362,77 @@ class SurveyTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id} {self.school_id} {self.grade} {self.weekday}"
+
+
+class SurveySchoolTally(models.Model):
+    """A summary row (学校汇总) of a round per school: the sums of its
+    :class:`SurveyTally` rows, kept by the same upsert, so that the bureau's
+    page and the district totals read 3,000 rows at city scale, not 90,000."""
+
+    round = models.ForeignKey(SurveyRound, verbose_name=ROUND_LABEL, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="+")
+    n = models.PositiveIntegerField(_("responses"), default=0)
+    hw_n = models.PositiveIntegerField(default=0)
+    hw_sum = models.FloatField(default=0)
+    hw_over = models.PositiveIntegerField(default=0)
+    sleep_n = models.PositiveIntegerField(default=0)
+    sleep_sum = models.FloatField(default=0)
+    sleep_under = models.PositiveIntegerField(default=0)
+    phone_n = models.PositiveIntegerField(default=0)
+    phone_flag = models.PositiveIntegerField(default=0)
+    after_n = models.PositiveIntegerField(default=0)
+    after_flag = models.PositiveIntegerField(default=0)
+    tutor_n = models.PositiveIntegerField(default=0)
+    tutor_flag = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("school survey summary row")
+        verbose_name_plural = _("school survey summary rows")
+        constraints = [models.UniqueConstraint(fields=["round", "school"], name="one_survey_school_tally")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.school_id}"
+
+
+# Rows of a round per grade and week day are split by school into this many
+# shards, so that concurrent responses rarely wait on the same row.
+ROUND_TALLY_SHARDS = 16
+
+
+class SurveyRoundTally(models.Model):
+    """A summary row (轮次汇总) of a round per grade and week day, for one shard
+    of its schools (school id modulo :data:`ROUND_TALLY_SHARDS`).
+
+    The bureau's grade and week-day totals sum a few hundred of these instead
+    of the ~75,000 rows per school of a city; kept by the same upsert."""
+
+    round = models.ForeignKey(SurveyRound, verbose_name=ROUND_LABEL, on_delete=models.CASCADE, related_name="+")
+    shard = models.PositiveSmallIntegerField(_("shard"))
+    grade = models.PositiveSmallIntegerField(_("grade"))
+    weekday = models.PositiveSmallIntegerField(_("week day described"), help_text=_("1 = Monday; 0 for paper."))
+    n = models.PositiveIntegerField(_("responses"), default=0)
+    hw_n = models.PositiveIntegerField(default=0)
+    hw_sum = models.FloatField(default=0)
+    hw_over = models.PositiveIntegerField(default=0)
+    sleep_n = models.PositiveIntegerField(default=0)
+    sleep_sum = models.FloatField(default=0)
+    sleep_under = models.PositiveIntegerField(default=0)
+    phone_n = models.PositiveIntegerField(default=0)
+    phone_flag = models.PositiveIntegerField(default=0)
+    after_n = models.PositiveIntegerField(default=0)
+    after_flag = models.PositiveIntegerField(default=0)
+    tutor_n = models.PositiveIntegerField(default=0)
+    tutor_flag = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("round survey summary row")
+        verbose_name_plural = _("round survey summary rows")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "shard", "grade", "weekday"], name="one_survey_round_tally")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.shard} {self.grade} {self.weekday}"
 
 
 class SurveyAnswerTally(models.Model):

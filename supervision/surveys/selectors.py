@@ -2,9 +2,11 @@
 from the summary rows, never from the responses.
 
 Every page is a fixed number of queries whatever the number of schools and
-responses: the round's page sums the summary rows grouped by school, by
-grade and by week day (three grouped queries), and joins names and districts
-in two more.
+responses. The round's page sums, in the database: the districts and the
+city over the one row per school (:class:`SurveySchoolTally`), joined with
+the memberships; the bureau's grades and week days over the round's shards
+(:class:`SurveyRoundTally`) minus the schools below the threshold; and lists
+one page of schools (or one district's), whose figures it reads by id.
 
 Thresholds: a school's figures are shown only from SURVEY_MIN_RESPONSES
 responses on; the district, grade and week-day totals add up only schools
@@ -20,7 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Avg, Count, Model, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,15 +31,18 @@ from jianfu.scoping import schools_visible_to
 from schools.homework.models import week_start
 from schools.homework.rules import over_cap_q
 from schools.models import HomeworkDay, School
-from supervision.models import DistrictMembership
+from supervision.models import DistrictMembership, SupervisoryDistrict
 
 from .models import (
     TALLY_FIELDS,
     Question,
     QuestionKind,
+    Questionnaire,
     RoundSchool,
     SurveyAnswerTally,
     SurveyRound,
+    SurveyRoundTally,
+    SurveySchoolTally,
     SurveyTally,
     SurveyTextAnswer,
 )
@@ -110,14 +116,67 @@ def entry_get_visible(*, user: Any, survey_round: SurveyRound, school_pk: int) -
     return entry
 
 
+def _entry_query() -> tuple[str, list[tuple[type[Model], list[str], list[Any]]]]:
+    """The SQL of :func:`entry_by_token`, written once per process from the
+    models' own columns: the ORM would compile the same three-table join
+    again on every POST of the public form (milliseconds under load)."""
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    parts: list[tuple[type[Model], list[str], list[Any]]] = []
+    selected: list[str] = []
+    for model, alias in ((RoundSchool, "e"), (SurveyRound, "r"), (Questionnaire, "q"), (School, "s")):
+        columns = [f.column for f in model._meta.concrete_fields]
+        fields = model._meta.concrete_fields
+        # JSON arrives as text from psycopg (Django decodes it in the field).
+        parts.append((model, [f.attname for f in fields], [getattr(f, "from_db_value", None) for f in fields]))
+        selected += [f"{alias}.{qn(c)}" for c in columns]
+    sql = (
+        f"SELECT {', '.join(selected)} FROM {qn(RoundSchool._meta.db_table)} e "  # noqa: S608 - names from the models
+        f"JOIN {qn(SurveyRound._meta.db_table)} r ON r.id = e.round_id "
+        f"JOIN {qn(Questionnaire._meta.db_table)} q ON q.id = r.questionnaire_id "
+        f"JOIN {qn(School._meta.db_table)} s ON s.id = e.school_id "
+        f"WHERE e.token = %s AND s.active"
+    )
+    return sql, parts
+
+
+_ENTRY_QUERY: dict[str, Any] = {}
+
+
 def entry_by_token(*, token: str) -> RoundSchool:
-    """The school entry of a public link (one query, no ORDER BY)."""
-    try:
-        return RoundSchool.objects.select_related("round__questionnaire", "school").get(
-            token=token, school__active=True
-        )
-    except RoundSchool.DoesNotExist:
-        raise Http404 from None
+    """The school entry of a public link with its round, questionnaire and
+    school: one query, no ORM compilation (the public form's hot path)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        try:
+            return RoundSchool.objects.select_related("round__questionnaire", "school").get(
+                token=token, school__active=True
+            )
+        except RoundSchool.DoesNotExist:
+            raise Http404 from None
+    if "sql" not in _ENTRY_QUERY:
+        _ENTRY_QUERY["sql"], _ENTRY_QUERY["parts"] = _entry_query()
+    with connection.cursor() as cursor:
+        cursor.execute(_ENTRY_QUERY["sql"], [token])
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404
+    instances = []
+    start = 0
+    for model, attnames, converters in _ENTRY_QUERY["parts"]:
+        values = [
+            value if convert is None else convert(value, None, connection)
+            for value, convert in zip(row[start : start + len(attnames)], converters, strict=True)
+        ]
+        instances.append(model.from_db(connection.alias, attnames, values))
+        start += len(attnames)
+    entry, survey_round, questionnaire, school = instances
+    survey_round.questionnaire = questionnaire
+    entry.round = survey_round
+    entry.school = school
+    return entry
 
 
 # A questionnaire a round uses is frozen (the admin and the services refuse
@@ -171,6 +230,10 @@ class Figures:
     def add(self, other: Figures) -> None:
         for f in TALLY_FIELDS:
             setattr(self, f, getattr(self, f) + getattr(other, f))
+
+    def subtract(self, other: Figures) -> None:
+        for f in TALLY_FIELDS:
+            setattr(self, f, getattr(self, f) - getattr(other, f))
 
     @property
     def enough(self) -> bool:
@@ -250,19 +313,26 @@ class RecordedHomework:
 
 
 @dataclass
+class DistrictRow:
+    district_id: int | None
+    name: str
+    schools: int
+    figures: Figures
+
+
+@dataclass
 class RoundResults:
     survey_round: SurveyRound
     schools: list[SchoolRow]
     total: Figures
-    districts: list[tuple[str, Figures]]
+    districts: list[DistrictRow]
     grades: list[tuple[int, Figures]]
     weekdays: list[tuple[int, Figures]]
     schools_in_round: int
+    schools_shown: int
+    page: Page[Any] | None = None
+    district: DistrictRow | None = None
     min_responses: int = field(default_factory=min_responses)
-
-    @property
-    def schools_shown(self) -> int:
-        return sum(1 for s in self.schools if s.enough)
 
 
 def round_weeks(survey_round: SurveyRound) -> tuple[datetime.date, datetime.date]:
@@ -295,71 +365,173 @@ def recorded_homework(
     return out
 
 
-def round_results(*, survey_round: SurveyRound, user: Any) -> RoundResults:
-    """Per school, district, grade and week day, for the schools the user
-    may see. Five queries whatever the size of the round."""
-    visible = round_school_ids_visible(user=user, survey_round=survey_round)
-    tallies = SurveyTally.objects.filter(round=survey_round)
-    entries = RoundSchool.objects.filter(round=survey_round)
+def _district_day(survey_round: SurveyRound) -> datetime.date:
+    """Districts as they stood when the round closed (or today while open)."""
+    return min(survey_round.closes_on, timezone.localdate())
+
+
+def _district_sums(
+    *, survey_round: SurveyRound, visible: list[int] | None, least: int, day: datetime.date
+) -> list[tuple[Any, ...]]:
+    """(district id or None, schools, sums in TALLY_FIELDS order) of the
+    schools past the threshold, grouped by the district each belonged to on
+    ``day``: one hash join of the rows per school with the memberships (which
+    never overlap), in the database."""
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    tallies = qn(SurveySchoolTally._meta.db_table)
+    memberships = qn(DistrictMembership._meta.db_table)
+    sums = ", ".join(f"SUM(t.{qn(f)})" for f in TALLY_FIELDS)
+    params: list[Any] = [day, day, survey_round.pk, least]
+    scope = ""
     if visible is not None:
-        tallies = tallies.filter(school_id__in=visible)
-        entries = entries.filter(school_id__in=visible)
-    # Tuples, not dicts: at city scale this is 3,000 rows, and the page is
-    # a few hundred milliseconds.
-    by_school = {
-        row[0]: Figures.of_values(row[1:])
-        for row in tallies.values("school_id").annotate(**_sums()).order_by().values_list("school_id", *TALLY_FIELDS)
-    }
-    day = min(survey_round.closes_on, timezone.localdate())
-    districts = dict(
-        DistrictMembership.objects.active_on(day)
-        .filter(school__in=entries.values("school_id"))
-        .values_list("school_id", "district__name")
+        scope = f"AND t.school_id IN ({', '.join(['%s'] * len(visible))})" if visible else "AND 1 = 0"
+        params += visible
+    sql = (
+        f"SELECT m.district_id, COUNT(*), {sums} FROM {tallies} t "  # noqa: S608 - names from the models
+        f"LEFT JOIN {memberships} m ON m.school_id = t.school_id AND m.start_date <= %s "
+        f"AND (m.end_date IS NULL OR m.end_date >= %s) "
+        f"WHERE t.round_id = %s AND t.n >= %s {scope} GROUP BY m.district_id"
     )
-    recorded = recorded_homework(survey_round=survey_round, school_ids=visible)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def round_results(
+    *,
+    survey_round: SurveyRound,
+    user: Any,
+    district_id: int | None = None,
+    page_number: Any = None,
+    per_page: int = 50,
+) -> RoundResults:
+    """Per school, district, grade and week day, for the schools the user may see.
+
+    Everything is summed by the database over the summary rows: the
+    district and city totals over the one row per school
+    (:class:`SurveySchoolTally`), the grades and week days over the rows per
+    school, grade and week day; Python touches a row per district and the
+    schools listed. With ``page_number`` the schools are one page of
+    ``per_page`` (of ``district_id``'s schools if given), otherwise all of
+    them (the exports). A fixed number of queries whatever the size of the
+    round."""
+    visible = round_school_ids_visible(user=user, survey_round=survey_round)
+    least = min_responses()
+    day = _district_day(survey_round)
+    entries = RoundSchool.objects.filter(round=survey_round)
+    shown_tallies = SurveySchoolTally.objects.filter(round=survey_round, n__gte=least)
+    if visible is not None:
+        shown_tallies = shown_tallies.filter(school_id__in=visible)
+        entries = entries.filter(school_id__in=visible)
+
+    # Districts and the city: one grouped query over the schools past the
+    # threshold (totals of shown schools only, so that no difference gives
+    # away a school below it) and one over all the round's schools for the
+    # counts of schools.
+    names = dict(SupervisoryDistrict.objects.values_list("pk", "name"))
+    district_rows: dict[int | None, DistrictRow] = {}
+    for district, schools, *sums in _district_sums(survey_round=survey_round, visible=visible, least=least, day=day):
+        district_rows[district] = DistrictRow(district, names.get(district, "—"), schools, Figures.of_values(sums))
+    total = Figures()
+    for row in district_rows.values():
+        total.add(row.figures)
+    districts = sorted(district_rows.values(), key=lambda d: (d.district_id is None, d.name))
+    schools_shown = sum(d.schools for d in districts)
+
+    # Grades and week days over the schools shown, grouped by (grade, week
+    # day) and rolled up from those few dozen groups. The bureau's: the
+    # round's shards (a few hundred rows) minus the rows of the schools
+    # below the threshold; anyone else's: the rows of the schools they see.
+    by_group: dict[tuple[int, int], Figures] = {}
+    group_sums = ("grade", "weekday", *TALLY_FIELDS)
+    if visible is None:
+        for grade, weekday, *sums in (
+            SurveyRoundTally.objects.filter(round=survey_round)
+            .values("grade", "weekday")
+            .annotate(**_sums())
+            .order_by()
+            .values_list(*group_sums)
+        ):
+            by_group[(grade, weekday)] = Figures.of_values(sums)
+        below = SurveySchoolTally.objects.filter(round=survey_round, n__lt=least).values("school_id")
+        for grade, weekday, *sums in (
+            SurveyTally.objects.filter(round=survey_round, school_id__in=below)
+            .values("grade", "weekday")
+            .annotate(**_sums())
+            .order_by()
+            .values_list(*group_sums)
+        ):
+            by_group.setdefault((grade, weekday), Figures()).subtract(Figures.of_values(sums))
+    else:
+        for grade, weekday, *sums in (
+            SurveyTally.objects.filter(round=survey_round, school_id__in=shown_tallies.values("school_id"))
+            .values("grade", "weekday")
+            .annotate(**_sums())
+            .order_by()
+            .values_list(*group_sums)
+        ):
+            by_group[(grade, weekday)] = Figures.of_values(sums)
+    by_grade: dict[int, Figures] = {}
+    by_weekday: dict[int, Figures] = {}
+    for (grade, weekday), figures in by_group.items():
+        if not figures.n:
+            continue
+        by_grade.setdefault(grade, Figures()).add(figures)
+        if weekday:
+            by_weekday.setdefault(weekday, Figures()).add(figures)
+
+    # The schools listed: a page (of a district) or all of them.
+    chosen: DistrictRow | None = None
+    listed = entries
+    if district_id is not None:
+        listed = listed.filter(
+            school_id__in=DistrictMembership.objects.active_on(day).filter(district_id=district_id).values("school_id")
+        )
+        chosen = district_rows.get(district_id) or DistrictRow(district_id, names.get(district_id, "—"), 0, Figures())
+    listed_rows = listed.order_by("school__code").values_list("school_id", "school__code", "school__name")
+    page: Page[Any] | None = None
+    if page_number is not None:
+        page = Paginator(listed_rows, per_page).get_page(page_number)
+        schools_in_round = page.paginator.count if district_id is None else entries.count()
+        listed_list = list(page.object_list)
+    else:
+        listed_list = list(listed_rows)
+        schools_in_round = len(listed_list) if district_id is None else entries.count()
+    ids = [pk for pk, _code, _name in listed_list]
+    figures_of = {
+        row[0]: Figures.of_values(row[1:])
+        for row in SurveySchoolTally.objects.filter(round=survey_round, school_id__in=ids).values_list(
+            "school_id", *TALLY_FIELDS
+        )
+    }
+    district_of = dict(
+        DistrictMembership.objects.active_on(day).filter(school_id__in=ids).values_list("school_id", "district__name")
+    )
+    recorded = recorded_homework(survey_round=survey_round, school_ids=ids)
     rows = [
         SchoolRow(
             school_id=pk,
             code=code,
             name=name,
-            district=districts.get(pk, ""),
-            figures=by_school.get(pk, Figures()),
+            district=district_of.get(pk, ""),
+            figures=figures_of.get(pk, Figures()),
             recorded=recorded.get(pk),
         )
-        for pk, code, name in entries.order_by("school__code").values_list("school_id", "school__code", "school__name")
+        for pk, code, name in listed_list
     ]
-    least = min_responses()
-    shown = [r.school_id for r in rows if r.figures.n >= least]
-    total = Figures()
-    per_district: dict[str, Figures] = {}
-    for r in rows:
-        if r.figures.n >= least:
-            total.add(r.figures)
-            per_district.setdefault(r.district or "—", Figures()).add(r.figures)
-    # One grouped pass by (grade, week day) over the schools shown; the grade
-    # and week-day totals are rolled up from its few dozen groups. Without a
-    # school under the threshold no filter is needed (the bureau's usual case
-    # at city scale, where an IN list of thousands of ids would cost more).
-    eligible = SurveyTally.objects.filter(round=survey_round)
-    if visible is not None or len(shown) < len(rows):
-        eligible = eligible.filter(school_id__in=shown)
-    by_grade: dict[int, Figures] = {}
-    by_weekday: dict[int, Figures] = {}
-    for row in eligible.values("grade", "weekday").annotate(**_sums()).order_by():
-        figures = Figures.of(row)
-        by_grade.setdefault(row["grade"], Figures()).add(figures)
-        if row["weekday"]:
-            by_weekday.setdefault(row["weekday"], Figures()).add(figures)
-    grades = sorted(by_grade.items())
-    weekdays = sorted(by_weekday.items())
     return RoundResults(
         survey_round=survey_round,
         schools=rows,
         total=total,
-        districts=sorted(per_district.items()),
-        grades=grades,
-        weekdays=weekdays,
-        schools_in_round=len(rows),
+        districts=districts,
+        grades=sorted(by_grade.items()),
+        weekdays=sorted(by_weekday.items()),
+        schools_in_round=schools_in_round,
+        schools_shown=schools_shown,
+        page=page,
+        district=chosen,
     )
 
 
@@ -497,3 +669,16 @@ def responses_by_round(*, round_ids: Iterable[int]) -> dict[int, int]:
 
 def school_names(*, ids: Iterable[int]) -> dict[int, str]:
     return dict(School.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+
+
+def rounds_of_semester(*, semester: Any, today: datetime.date | None = None) -> list[SurveyRound]:
+    """The closed rounds of a semester (opened within its dates), oldest
+    first: what the semester's survey report covers. An open round is left
+    out: its figures still change, and principals do not see them yet."""
+    day = today or timezone.localdate()
+    closed = Q(closed_at__isnull=False) | Q(closes_on__lt=day)
+    return list(
+        SurveyRound.objects.select_related("questionnaire")
+        .filter(closed, opens_on__range=(semester.start_date, semester.end_date))
+        .order_by("opens_on", "pk")
+    )

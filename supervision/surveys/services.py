@@ -4,7 +4,10 @@ rows, redaction and paper tallies."""
 from __future__ import annotations
 
 import datetime
+import json
+import logging
 import re
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +24,7 @@ from schools.models import School
 from supervision.errors import SupervisionError
 
 from .models import (
+    ROUND_TALLY_SHARDS,
     TALLY_FIELDS,
     PaperTally,
     Question,
@@ -31,10 +35,14 @@ from .models import (
     SurveyRateCounter,
     SurveyResponse,
     SurveyRound,
+    SurveyRoundTally,
+    SurveySchoolTally,
     SurveyTally,
     SurveyTextAnswer,
 )
 from .rules import compile_questions, contributions, previous_school_day
+
+log = logging.getLogger(__name__)
 
 
 class SurveyError(SupervisionError):
@@ -162,6 +170,56 @@ def _count_hits(keys: Sequence[tuple[str, datetime.datetime]]) -> dict[str, int]
         return {str(key): int(hits) for key, hits in cursor.fetchall()}
 
 
+# --- rate counters in Redis, with the database when Redis is down --------------------------
+
+REDIS_PREFIX = "jf:survey:"
+# After a failure Redis is left alone this long (per process): an outage
+# costs one request one connect timeout, not every request.
+REDIS_RETRY_AFTER = 5.0
+_redis_state: dict[str, Any] = {"url": None, "client": None, "paused_until": 0.0}
+
+
+def _redis_client() -> Any:
+    url = settings.REDIS_URL
+    if not url:
+        return None
+    if time.monotonic() < _redis_state["paused_until"]:
+        return None
+    if _redis_state["url"] != url:
+        import redis
+
+        _redis_state["client"] = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+        _redis_state["url"] = url
+    return _redis_state["client"]
+
+
+def _count_hits_redis(keys: Sequence[tuple[str, datetime.datetime, int]]) -> dict[str, int] | None:
+    """The same counts as :func:`_count_hits`, in one Redis round trip
+    (INCR and EXPIRE of each key in a transaction): no database write and no
+    commit on the form's hot path. None when Redis is not configured or does
+    not answer; the caller then counts in the database."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    client = _redis_client()
+    if client is None:
+        return None
+    try:
+        pipe = client.pipeline(transaction=True)
+        for key, window, seconds in keys:
+            name = f"{REDIS_PREFIX}{key}:{int(window.timestamp())}"
+            pipe.incr(name)
+            pipe.expire(name, seconds + 60)
+        replies = pipe.execute()
+    except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+        _redis_state["paused_until"] = time.monotonic() + REDIS_RETRY_AFTER
+        log.warning(
+            "survey rate counters: Redis failed, counting in the database for %.0fs: %s", REDIS_RETRY_AFTER, exc
+        )
+        return None
+    return {key: int(replies[2 * i]) for i, (key, _window, _seconds) in enumerate(keys)}
+
+
 @dataclass(frozen=True)
 class Admission:
     needs_captcha: bool
@@ -175,18 +233,25 @@ def response_admit(*, entry: RoundSchool, client: str | None, now: datetime.date
     SURVEY_CAPTCHA_AFTER_PER_SCHOOL_MINUTE on the school, or more than
     SURVEY_CAPTCHA_AFTER_PER_CLIENT_HOUR from one client (keyed hash of its
     address and browser, never stored in clear), asks for a CAPTCHA. Counts
-    are committed at once, outside the response's transaction, so refused
-    attempts count too."""
+    are kept in Redis when it answers, in the database otherwise (a Redis
+    outage starts the windows again from the database's counts: a limit
+    may let through up to twice its number once, never refuse more); they
+    are kept outside the response's transaction, so refused attempts count
+    too."""
     now = now or timezone.now()
     minute = now.replace(second=0, microsecond=0)
     hour = minute.replace(minute=0)
-    school_key = f"s:{entry.pk}"
-    keys: list[tuple[str, datetime.datetime]] = [(school_key, minute)]
+    # The link's token, not the row's id: unique for ever, also across a
+    # restored database, so a Redis key never counts for another school.
+    school_key = f"s:{entry.token}"
+    keys: list[tuple[str, datetime.datetime, int]] = [(school_key, minute, 60)]
     client_key = ""
     if client:
         client_key = "c:" + keyed_hash(client, purpose="survey-client")[:40]
-        keys.append((client_key, hour))
-    hits = _count_hits(keys)
+        keys.append((client_key, hour, 3600))
+    hits = _count_hits_redis(keys)
+    if hits is None:
+        hits = _count_hits([(key, window) for key, window, _seconds in keys])
     if hits[school_key] > settings.SURVEY_RATE_LIMIT_PER_SCHOOL_MINUTE:
         raise SurveyBusy(_("Too many answers are arriving for this school right now. Please try again in a minute."))
     burst = hits[school_key] > settings.SURVEY_CAPTCHA_AFTER_PER_SCHOOL_MINUTE or (
@@ -203,7 +268,7 @@ def rate_counters_purge(*, older_than: datetime.timedelta = datetime.timedelta(d
 # --- responses and summary rows ---------------------------------------------------------
 
 
-def _upsert_tallies(
+def _tally_statements(
     *,
     round_id: int,
     school_id: int,
@@ -211,31 +276,110 @@ def _upsert_tallies(
     weekday: int,
     tally: Mapping[str, float],
     answer_rows: Sequence[tuple[int, int, int, float]],
-) -> None:
-    """Add one response's contribution to the summary rows: one upsert per
-    table, each adding to the row in the database (never read-modify-write)."""
-    table = SurveyTally._meta.db_table
+) -> list[tuple[str, list[Any]]]:
+    """The upserts that add one response's contribution to the summary rows,
+    each adding to the row in the database (never read-modify-write): per
+    school, grade and week day; per school; per shard of the round, grade
+    and week day; per question and option."""
     columns = ", ".join(TALLY_FIELDS)
-    placeholders = ", ".join(["%s"] * (4 + len(TALLY_FIELDS)))
+    values = [tally.get(f, 0) for f in TALLY_FIELDS]
+    statements: list[tuple[str, list[Any]]] = []
+    table = SurveyTally._meta.db_table
     updates = ", ".join(f"{f} = {table}.{f} + EXCLUDED.{f}" for f in TALLY_FIELDS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (round_id, school_id, grade, weekday, {columns}) VALUES ({placeholders}) "  # noqa: S608
+    statements.append(
+        (
+            f"INSERT INTO {table} (round_id, school_id, grade, weekday, {columns}) "  # noqa: S608 - names are ours
+            f"VALUES ({', '.join(['%s'] * (4 + len(TALLY_FIELDS)))}) "
             f"ON CONFLICT (round_id, school_id, grade, weekday) DO UPDATE SET {updates}",
-            [round_id, school_id, grade, weekday, *[tally.get(f, 0) for f in TALLY_FIELDS]],
+            [round_id, school_id, grade, weekday, *values],
         )
-        if answer_rows:
-            atable = SurveyAnswerTally._meta.db_table
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(answer_rows))
-            params: list[Any] = []
-            for question_id, option, count, total in answer_rows:
-                params += [round_id, school_id, grade, question_id, option, count, total]
-            cursor.execute(
-                f"INSERT INTO {atable} (round_id, school_id, grade, question_id, option, count, total) "  # noqa: S608
-                f"VALUES {values} ON CONFLICT (round_id, school_id, grade, question_id, option) DO UPDATE SET "
-                f"count = {atable}.count + EXCLUDED.count, total = {atable}.total + EXCLUDED.total",
+    )
+    table = SurveySchoolTally._meta.db_table
+    updates = ", ".join(f"{f} = {table}.{f} + EXCLUDED.{f}" for f in TALLY_FIELDS)
+    statements.append(
+        (
+            f"INSERT INTO {table} (round_id, school_id, {columns}) "  # noqa: S608 - names are ours
+            f"VALUES ({', '.join(['%s'] * (2 + len(TALLY_FIELDS)))}) "
+            f"ON CONFLICT (round_id, school_id) DO UPDATE SET {updates}",
+            [round_id, school_id, *values],
+        )
+    )
+    table = SurveyRoundTally._meta.db_table
+    updates = ", ".join(f"{f} = {table}.{f} + EXCLUDED.{f}" for f in TALLY_FIELDS)
+    statements.append(
+        (
+            f"INSERT INTO {table} (round_id, shard, grade, weekday, {columns}) "  # noqa: S608 - names are ours
+            f"VALUES ({', '.join(['%s'] * (4 + len(TALLY_FIELDS)))}) "
+            f"ON CONFLICT (round_id, shard, grade, weekday) DO UPDATE SET {updates}",
+            [round_id, school_id % ROUND_TALLY_SHARDS, grade, weekday, *values],
+        )
+    )
+    if answer_rows:
+        table = SurveyAnswerTally._meta.db_table
+        params: list[Any] = []
+        for question_id, option, count, total in answer_rows:
+            params += [round_id, school_id, grade, question_id, option, count, total]
+        statements.append(
+            (
+                f"INSERT INTO {table} (round_id, school_id, grade, question_id, option, count, total) "  # noqa: S608
+                f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s, %s)'] * len(answer_rows))} "
+                f"ON CONFLICT (round_id, school_id, grade, question_id, option) DO UPDATE SET "
+                f"count = {table}.count + EXCLUDED.count, total = {table}.total + EXCLUDED.total",
                 params,
             )
+        )
+    return statements
+
+
+def _store_response(
+    *, response: Mapping[str, Any], texts: Sequence[tuple[int, str]], tallies: Sequence[tuple[str, list[Any]]]
+) -> int:
+    """Insert the response, its free texts and its summary rows atomically;
+    return the response's id. On PostgreSQL that is ONE statement (the
+    inserts as data-modifying CTEs, which all run to completion or not at
+    all), so the form's hot path is one round trip and one commit instead
+    of a transaction of five; elsewhere the same statements in a
+    transaction. A second response of the device fails on the unique
+    constraint and writes nothing."""
+    table = SurveyResponse._meta.db_table
+    columns = list(response)
+    text_table = SurveyTextAnswer._meta.db_table
+    text_columns = "response_id, round_id, school_id, question_id, text, redacted, quotable"
+    if connection.vendor != "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})",  # noqa: S608
+                [response[c] for c in columns],
+            )
+            response_id = int(cursor.lastrowid)
+            for question_id, text in texts:
+                cursor.execute(
+                    f"INSERT INTO {text_table} ({text_columns}) VALUES (%s, %s, %s, %s, %s, '', %s)",  # noqa: S608
+                    [response_id, response["round_id"], response["school_id"], question_id, text, False],
+                )
+            for sql, params in tallies:
+                cursor.execute(sql, params)
+        return response_id
+    parts = [
+        f"r AS (INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - names are ours
+        f"VALUES ({', '.join('%s::jsonb' if c == 'answers' else '%s' for c in columns)}) RETURNING id)"
+    ]
+    params = [response[c] for c in columns]
+    if texts:
+        rows = ", ".join(["(%s::integer, %s::text)"] * len(texts))
+        parts.append(
+            f"t AS (INSERT INTO {text_table} ({text_columns}) "  # noqa: S608
+            f"SELECT r.id, %s, %s, v.question_id, v.text, '', false FROM r, (VALUES {rows}) AS v(question_id, text))"
+        )
+        params += [response["round_id"], response["school_id"]]
+        for question_id, text in texts:
+            params += [question_id, text]
+    for i, (sql, more) in enumerate(tallies):
+        parts.append(f"u{i} AS ({sql})")
+        params += more
+    with connection.cursor() as cursor:
+        cursor.execute("WITH " + ", ".join(parts) + " SELECT id FROM r", params)  # noqa: S608 - names are ours
+        return int(cursor.fetchone()[0])
 
 
 def _merge_answer_rows(rows: Iterable[tuple[int, int, int, float]]) -> list[tuple[int, int, int, float]]:
@@ -258,9 +402,9 @@ def response_submit(
     texts: Mapping[int, str],
     device_id: str,
     now: datetime.datetime | None = None,
-) -> SurveyResponse:
-    """Store an anonymous response and add it to the summary rows, in one
-    transaction. ``answers`` holds the non-text answers by field name,
+) -> int:
+    """Store an anonymous response and add it to the summary rows, atomically;
+    return its id. ``answers`` holds the non-text answers by field name,
     ``texts`` the free-text answers by question id."""
     survey_round = entry.round
     now = now or timezone.now()
@@ -269,38 +413,34 @@ def response_submit(
         raise SurveyError(_("This survey is not for that grade."))
     refers_to = previous_school_day(timezone.localdate(now))
     tally, rows = contributions(questions, answers, grade=grade)
+    response = {
+        "round_id": survey_round.pk,
+        "school_id": entry.school_id,
+        "grade": grade,
+        "class_number": class_number,
+        "submitted_at": now,
+        "refers_to": refers_to,
+        "answers": json.dumps(dict(answers)),
+        "device_hash": device_hash(survey_round=survey_round, device_id=device_id),
+    }
+    tallies = _tally_statements(
+        round_id=survey_round.pk,
+        school_id=entry.school_id,
+        grade=grade,
+        weekday=refers_to.isoweekday(),
+        tally=tally,
+        answer_rows=_merge_answer_rows(rows),
+    )
+    text_rows = [(qid, text) for qid, text in texts.items() if text.strip()]
     try:
-        with transaction.atomic():
-            response = SurveyResponse.objects.create(
-                round=survey_round,
-                school_id=entry.school_id,
-                grade=grade,
-                class_number=class_number,
-                submitted_at=now,
-                refers_to=refers_to,
-                answers=dict(answers),
-                device_hash=device_hash(survey_round=survey_round, device_id=device_id),
-            )
-            text_rows = [
-                SurveyTextAnswer(
-                    response=response, round=survey_round, school_id=entry.school_id, question_id=qid, text=text
-                )
-                for qid, text in texts.items()
-                if text.strip()
-            ]
-            if text_rows:
-                SurveyTextAnswer.objects.bulk_create(text_rows)
-            _upsert_tallies(
-                round_id=survey_round.pk,
-                school_id=entry.school_id,
-                grade=grade,
-                weekday=refers_to.isoweekday(),
-                tally=tally,
-                answer_rows=_merge_answer_rows(rows),
-            )
+        if connection.in_atomic_block:
+            # Inside a caller's transaction: a savepoint, so that a refused
+            # second response leaves the caller's transaction usable.
+            with transaction.atomic():
+                return _store_response(response=response, texts=text_rows, tallies=tallies)
+        return _store_response(response=response, texts=text_rows, tallies=tallies)
     except IntegrityError as exc:
         raise AlreadyAnswered(_("This device has already answered this survey. Thank you!")) from exc
-    return response
 
 
 def _insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], batch: int = 500) -> None:
@@ -353,9 +493,25 @@ def tallies_rebuild(*, survey_round: SurveyRound, school_ids: Iterable[int] | No
         cell["n"] = cell.get("n", 0) + p.responses
         for name in TALLY_FIELDS[1:]:
             cell[name] = cell.get(name, 0) + getattr(p, name)
+    school_tallies = SurveySchoolTally.objects.filter(round=survey_round)
+    round_tallies = SurveyRoundTally.objects.filter(round=survey_round)
+    if school_ids is not None:
+        school_tallies = school_tallies.filter(school_id__in=ids)
+    school_sums: dict[int, dict[str, float]] = {}
+    for (s, _g, _w), cell in sums.items():
+        school_cell = school_sums.setdefault(s, {})
+        for name, value in cell.items():
+            school_cell[name] = school_cell.get(name, 0) + value
     with transaction.atomic():
         tallies.delete()
+        school_tallies.delete()
         answer_tallies.delete()
+        round_tallies.delete()
+        _insert_rows(
+            SurveySchoolTally._meta.db_table,
+            ["round_id", "school_id", *TALLY_FIELDS],
+            ((survey_round.pk, s, *(cell.get(f, 0) for f in TALLY_FIELDS)) for s, cell in sorted(school_sums.items())),
+        )
         _insert_rows(
             SurveyTally._meta.db_table,
             ["round_id", "school_id", "grade", "weekday", *TALLY_FIELDS],
@@ -369,6 +525,18 @@ def tallies_rebuild(*, survey_round: SurveyRound, school_ids: Iterable[int] | No
             ["round_id", "school_id", "grade", "question_id", "option", "count", "total"],
             ((survey_round.pk, s, g, q, o, int(c), t) for (s, g, q, o), (c, t) in sorted(answer_sums.items())),
         )
+        # The round's shards: summed again from the rows per school (those
+        # of the schools not rebuilt included), in the database.
+        fields = ", ".join(TALLY_FIELDS)
+        summed = ", ".join(f"SUM({f})" for f in TALLY_FIELDS)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {SurveyRoundTally._meta.db_table} (round_id, shard, grade, weekday, {fields}) "  # noqa: S608
+                f"SELECT round_id, school_id %% {ROUND_TALLY_SHARDS}, grade, weekday, {summed} "
+                f"FROM {SurveyTally._meta.db_table} WHERE round_id = %s "
+                f"GROUP BY round_id, school_id %% {ROUND_TALLY_SHARDS}, grade, weekday",
+                [survey_round.pk],
+            )
     return count
 
 

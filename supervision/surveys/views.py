@@ -200,9 +200,14 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     survey_round = selectors.round_get_visible(user=user, pk=pk)
     if user.is_principal:
         return redirect("surveys:school", pk=pk, school_pk=user.school_id)
-    results = selectors.round_results(survey_round=survey_round, user=request.user)
-    page = Paginator(results.schools, 50).get_page(request.GET.get("page"))
-    context = {"round": survey_round, "results": results, "page": page}
+    try:
+        district_id: int | None = int(request.GET["district"])
+    except (KeyError, ValueError):
+        district_id = None
+    results = selectors.round_results(
+        survey_round=survey_round, user=request.user, district_id=district_id, page_number=request.GET.get("page") or 1
+    )
+    context = {"round": survey_round, "results": results, "page": results.page}
     return render(request, "supervision/surveys/round_detail.html", context)
 
 

@@ -5,6 +5,7 @@ jobs."""
 
 from __future__ import annotations
 
+import datetime
 import io
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.browser.conftest import PHONE, sign_in
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, SemesterFactory
 from tests.supervision.surveys.helpers import entry, open_round, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,10 +33,10 @@ def _answer_everything(page) -> None:  # type: ignore[no-untyped-def]
             choice.first.check()
 
 
-def _download(page, identifier: str, round_pk: int) -> bytes:  # type: ignore[no-untyped-def]
+def _download(page, identifier: str, round_pk: int, field: str = "round") -> bytes:  # type: ignore[no-untyped-def]
     page.goto("/reports/")
     form = page.get_by_test_id(f"request-{identifier}")
-    form.locator("select[name$=round]").select_option(str(round_pk))
+    form.locator(f"select[name$={field}]").select_option(str(round_pk))
     form.get_by_role("button").click()
     page.wait_for_url("**/reports/jobs/*/")
     button = page.get_by_test_id("download")
@@ -80,6 +81,10 @@ def test_parent_answers_once_bureau_closes_results_and_reports(world, worker_if_
     row_b = table.locator(f"tr[data-school='{world.school_b.code}']")
     assert row_a.get_attribute("data-enough") == "1" and "10" in row_a.inner_text()
     assert row_b.get_attribute("data-enough") == "0" and "答卷过少" in row_b.inner_text()
+    # The districts' table drills down to one district's schools.
+    bureau.get_by_test_id("district-results").get_by_role("link", name=world.district_x.name).click()
+    rows = bureau.get_by_test_id("school-results").locator("tbody tr")
+    assert rows.count() == 1 and rows.first.get_attribute("data-school") == world.school_a.code
     # The closed link refuses the next parent.
     late = new_page(PHONE)
     late.goto(link)
@@ -91,3 +96,18 @@ def test_parent_answers_once_bureau_closes_results_and_reports(world, worker_if_
     workbook = load_workbook(io.BytesIO(_download(bureau, "survey_aggregates_xlsx", survey_round.pk)), read_only=True)
     rows = {r[0]: r for r in workbook["学校"].iter_rows(values_only=True) if r and r[0]}
     assert rows[world.school_a.code][3] == 10 and rows[world.school_b.code][4] == "答卷过少"
+
+    # The semester's report covers the closed round.
+    semester = SemesterFactory(
+        start_date=survey_round.opens_on - datetime.timedelta(days=30),
+        end_date=survey_round.closes_on + datetime.timedelta(days=30),
+    )
+    pdf = _download(bureau, "survey_semester_pdf", semester.pk, field="semester")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert survey_round.name in text and world.school_a.name in text and world.school_b.name not in text
+    workbook = load_workbook(
+        io.BytesIO(_download(bureau, "survey_semester_xlsx", semester.pk, field="semester")), read_only=True
+    )
+    assert [
+        r[4] for r in workbook["轮次"].iter_rows(values_only=True) if r and r[0] and survey_round.name in str(r[0])
+    ] == [10]

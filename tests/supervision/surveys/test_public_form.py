@@ -8,16 +8,25 @@ from __future__ import annotations
 import threading
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from jianfu.models import AuditEvent
-from supervision.surveys.models import SurveyRateCounter, SurveyResponse, SurveyTally, SurveyTextAnswer
-from supervision.surveys.services import _count_hits
+from supervision.surveys.models import (
+    SurveyRateCounter,
+    SurveyResponse,
+    SurveySchoolTally,
+    SurveyTally,
+    SurveyTextAnswer,
+)
+from supervision.surveys.services import _count_hits, _redis_state
 from supervision.surveys.views import DEVICE_COOKIE
 
-from .helpers import open_link, open_round, post_link, public_client
+from .helpers import entry, form_data, open_link, open_round, post_link, public_client
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +210,60 @@ def test_the_rate_counter_loses_no_hit_under_concurrency() -> None:
         t.join()
     assert sorted(seen) == list(range(1, 31))
     assert SurveyRateCounter.objects.get(counter_key="s:concurrency").hits == 30
+
+
+@override_settings(
+    REDIS_URL="redis://127.0.0.1:1/0",  # nothing listens on port 1: a real refused connection
+    SURVEY_RATE_LIMIT_PER_SCHOOL_MINUTE=2,
+    SURVEY_CAPTCHA_AFTER_PER_SCHOOL_MINUTE=100,
+)
+def test_with_redis_down_the_limits_count_in_the_database_and_nothing_is_lost(world) -> None:  # type: ignore[no-untyped-def]
+    _redis_state["paused_until"] = 0.0
+    survey_round = open_round(world)
+    codes = []
+    for i in range(3):
+        client = public_client(ip=f"203.0.113.{40 + i}")
+        open_link(client, survey_round, world.school_a)
+        codes.append(post_link(client, survey_round, world.school_a).status_code)
+    assert codes == [302, 302, 429]
+    # Every response a parent was told was received is stored, with its summary rows.
+    assert SurveyResponse.objects.count() == 2
+    assert SurveySchoolTally.objects.get().n == 2
+    assert SurveyRateCounter.objects.filter(counter_key__startswith="s:").get().hits == 3
+    _redis_state["paused_until"] = 0.0
+
+
+def test_with_redis_up_the_limits_count_in_redis(world) -> None:  # type: ignore[no-untyped-def]
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL")
+    survey_round = open_round(world)
+    with override_settings(SURVEY_RATE_LIMIT_PER_SCHOOL_MINUTE=1, SURVEY_CAPTCHA_AFTER_PER_SCHOOL_MINUTE=100):
+        codes = []
+        for i in range(2):
+            client = public_client(ip=f"203.0.113.{50 + i}")
+            open_link(client, survey_round, world.school_a)
+            codes.append(post_link(client, survey_round, world.school_a).status_code)
+    assert codes == [302, 429]
+    assert not SurveyRateCounter.objects.exists()
+    assert SurveyResponse.objects.count() == 1
+
+
+def test_a_form_post_is_few_statements_and_no_session(world) -> None:  # type: ignore[no-untyped-def]
+    """The hot path: the link, the counters (database when there is no
+    Redis), and ONE statement storing the response, its text and its three
+    summary rows; no session read or write."""
+    survey_round = open_round(world)
+    client = public_client()
+    open_link(client, survey_round, world.school_a)
+    url = reverse("surveys:public_form", args=[entry(survey_round, world.school_a).token])
+    data = form_data(survey_round, text="作业太多")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.post(url, data).status_code == 302
+    sqls = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert not [s for s in sqls if "django_session" in s]
+    if connection.vendor == "postgresql":  # one statement needs data-modifying CTEs
+        inserts = [s for s in sqls if "supervision_surveyresponse" in s]
+        assert len(inserts) == 1 and "supervision_surveyschooltally" in inserts[0]
+        assert len(sqls) <= (2 if settings.REDIS_URL else 3), "\n".join(s[:150] for s in sqls)
+    assert SurveyTextAnswer.objects.get().text == "作业太多"
+    assert SurveyTally.objects.get().n == 1 and SurveySchoolTally.objects.get().n == 1

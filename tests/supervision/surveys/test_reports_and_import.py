@@ -3,12 +3,14 @@ jobs; the paper tallies' import."""
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
 from django import forms
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
@@ -121,3 +123,81 @@ def test_paper_tallies_import(world) -> None:  # type: ignore[no-untyped-def]
     # A school outside the round is refused.
     response = client.post(url, {"file": _workbook([["9999999999", "", 4, 3] + [0] * 12])})
     assert response.status_code == 400 and "不是本轮调查的学校" in response.content.decode()
+
+
+def _semester_with_rounds(world):  # type: ignore[no-untyped-def]
+    """A semester with two closed rounds, one still open and one closed
+    before the semester began."""
+    from tests.factories import SemesterFactory
+
+    today = timezone.localdate()
+    semester = SemesterFactory(
+        start_date=today - datetime.timedelta(days=60), end_date=today + datetime.timedelta(days=60)
+    )
+    first = _round_with_answers(world)
+    first.name = "秋季家长问卷"
+    first.save()
+    second = open_round(world, days_ago=20, days_left=-10)  # closed by its dates
+    second.name = "期中家长问卷"
+    second.save()
+    for _ in range(10):
+        submit(second, world.school_b, grade=8, minutes=50, now=timezone.now() - datetime.timedelta(days=15))
+    still_open = open_round(world)
+    still_open.name = "尚未结束的问卷"
+    still_open.save()
+    before = open_round(world, days_ago=90, days_left=-80)
+    before.name = "上学期的问卷"
+    before.save()
+    return semester
+
+
+def test_semester_report_pdf_covers_the_closed_rounds(world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    semester = _semester_with_rounds(world)
+    data = _run("survey_semester_pdf", {"semester": semester.pk}, world.bureau, django_capture_on_commit_callbacks)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    assert "秋季家长问卷" in text and "期中家长问卷" in text
+    assert "尚未结束的问卷" not in text and "上学期的问卷" not in text
+    assert world.school_a.name in text  # 12 responses in the first round
+    assert "2 个已结束的调查轮次" in text
+
+
+def test_semester_aggregates_excel(world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    semester = _semester_with_rounds(world)
+    data = _run("survey_semester_xlsx", {"semester": semester.pk}, world.bureau, django_capture_on_commit_callbacks)
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    assert book.sheetnames == ["轮次", "学校", "责任区", "年级"]
+    rounds = [r for r in book["轮次"].iter_rows(values_only=True) if r and str(r[0]).startswith(("秋季", "期中"))]
+    assert [(str(r[0])[:6], r[2], r[3], r[4]) for r in rounds] == [
+        ("期中家长问卷", 1, 2, 10),
+        ("秋季家长问卷", 1, 2, 12),
+    ]
+    schools = {
+        (str(r[0])[:6], r[1]): r
+        for r in book["学校"].iter_rows(values_only=True)
+        if r and str(r[0])[:2] in ("秋季", "期中")
+    }
+    assert schools[("秋季家长问卷", world.school_a.code)][4] == 12
+    assert schools[("秋季家长问卷", world.school_b.code)][5] == "答卷过少"
+    assert schools[("期中家长问卷", world.school_b.code)][4] == 10
+
+
+def test_semester_reports_bureau_only_and_need_a_closed_round(world) -> None:  # type: ignore[no-untyped-def]
+    semester = _semester_with_rounds(world)
+    for kind in ("survey_semester_pdf", "survey_semester_xlsx"):
+        for user in (world.principal_a, world.supervisor_x):
+            with pytest.raises(services.JobNotAllowed):
+                services.job_request(kind=kind, params={"semester": semester.pk}, by=user)
+    from schools.models import Term
+    from tests.factories import SchoolYearFactory, SemesterFactory
+
+    empty = SemesterFactory(
+        school_year=SchoolYearFactory(
+            name="2029-2030学年", start_date=datetime.date(2029, 8, 20), end_date=datetime.date(2030, 8, 19)
+        ),
+        term=Term.SECOND,
+        start_date=datetime.date(2030, 2, 20),
+        end_date=datetime.date(2030, 7, 10),
+    )
+    with pytest.raises(forms.ValidationError) as refused:
+        services.job_request(kind="survey_semester_pdf", params={"semester": empty.pk}, by=world.bureau)
+    assert "还没有已结束的问卷调查轮次" in str(refused.value)

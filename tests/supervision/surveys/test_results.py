@@ -14,7 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from schools.models import HomeworkDay, SchoolClass
-from supervision.surveys.models import PaperTally, SurveyAnswerTally, SurveyTally, SurveyTextAnswer
+from supervision.surveys.models import (
+    ROUND_TALLY_SHARDS,
+    PaperTally,
+    SurveyAnswerTally,
+    SurveyRoundTally,
+    SurveySchoolTally,
+    SurveyTally,
+    SurveyTextAnswer,
+)
 from supervision.surveys.rules import previous_school_day
 from supervision.surveys.selectors import round_results, round_weeks, school_results
 from supervision.surveys.services import (
@@ -50,8 +58,17 @@ def test_threshold_hides_a_school_below_ten(world) -> None:  # type: ignore[no-u
     results = round_results(survey_round=survey_round, user=world.bureau)
     rows = {r.school_id: r for r in results.schools}
     assert not rows[world.school_a.pk].enough and rows[world.school_b.pk].enough
-    # Totals add only schools past the threshold.
+    # Totals add only schools past the threshold: the city, the districts,
+    # the grades and the week days (the bureau's from the round's shards
+    # minus the schools below the threshold, a supervisor's from the rows
+    # of the schools they see: the same figures).
     assert results.total.n == 10 and results.total.hw_over == 10
+    assert [(d.name, d.schools, d.figures.n) for d in results.districts] == [(world.district_y.name, 1, 10)]
+    assert [(g, f.n, f.hw_over) for g, f in results.grades] == [(8, 10, 10)]
+    assert sum(f.n for _d, f in results.weekdays) == 10
+    seen_by_y = round_results(survey_round=survey_round, user=world.supervisor_y)
+    assert [(g, f.n, f.hw_sum) for g, f in seen_by_y.grades] == [(g, f.n, f.hw_sum) for g, f in results.grades]
+    assert [(d, f.n) for d, f in seen_by_y.weekdays] == [(d, f.n) for d, f in results.weekdays]
     page = _client(world.bureau).get(reverse("surveys:round", args=[survey_round.pk])).content.decode()
     assert "答卷过少" in page
     detail = _client(world.bureau).get(_school_url(survey_round, world.school_a)).content.decode()
@@ -108,6 +125,46 @@ def test_outsiders_get_404_on_a_round_of_other_schools(world) -> None:  # type: 
         assert client.get(reverse("surveys:round", args=[survey_round.pk])).status_code == 404
         assert client.get(_school_url(survey_round, world.school_b)).status_code == 404
         assert world.school_b.name not in client.get(reverse("surveys:rounds")).content.decode()
+
+
+def test_outsiders_get_404_on_every_survey_url(world) -> None:  # type: ignore[no-untyped-def]
+    """Every staff URL of the surveys, read from the URL conf (so a new one is
+    covered too), GET and POST, for a principal and a supervisor of other
+    schools: 404, never 403 or a page."""
+    from django.urls import get_resolver
+
+    from supervision.surveys import urls as survey_urls
+    from supervision.surveys.models import Questionnaire
+
+    survey_round = open_round(world, schools=[world.school_b])
+    submit(survey_round, world.school_b, text="作业太多")
+    round_close(survey_round=survey_round, by=world.bureau)
+    text = SurveyTextAnswer.objects.get()
+    questionnaire = Questionnaire.objects.order_by("pk").first()
+    assert questionnaire is not None
+    values = {
+        "pk": survey_round.pk,
+        "school_pk": world.school_b.pk,
+        "text_pk": text.pk,
+    }
+    public = {"public_form", "public_done", "public_captcha"}
+    everyone = {"rounds"}  # the list itself, filtered by scope
+    checked = 0
+    resolver = get_resolver(survey_urls)
+    for pattern in survey_urls.urlpatterns:
+        name = pattern.name
+        if name in public or name in everyone:
+            continue
+        params = list(resolver.reverse_dict.getlist(name)[0][0][0][1])
+        kwargs = {p: (questionnaire.pk if name == "questionnaire" else values[p]) for p in params}
+        url = reverse(f"surveys:{name}", kwargs=kwargs)
+        for user in (world.principal_a, world.supervisor_x):
+            client = _client(user)
+            assert client.get(url).status_code == 404, (name, user)
+            assert client.post(url).status_code == 404, (name, user)
+        checked += 1
+    assert checked >= 12
+    assert SurveyTextAnswer.objects.get().quotable is False and not survey_round.paper.exists()
 
 
 def test_cross_check_with_recorded_homework(world) -> None:  # type: ignore[no-untyped-def]
@@ -182,7 +239,20 @@ def _snapshot(survey_round):  # type: ignore[no-untyped-def]
             "school_id", "grade", "question_id", "option", "count", "total"
         )
     )
-    return tallies, answers
+    fields = ("n", "hw_n", "hw_sum", "hw_over", "sleep_n", "sleep_sum", "sleep_under", "phone_n", "phone_flag")
+    schools = sorted(
+        tuple(round(v, 6) if isinstance(v, float) else v for v in row)
+        for row in SurveySchoolTally.objects.filter(round=survey_round).values_list(
+            "school_id", *fields, "after_n", "after_flag", "tutor_n", "tutor_flag"
+        )
+    )
+    shards = sorted(
+        tuple(round(v, 6) if isinstance(v, float) else v for v in row)
+        for row in SurveyRoundTally.objects.filter(round=survey_round).values_list(
+            "shard", "grade", "weekday", *fields, "after_n", "after_flag", "tutor_n", "tutor_flag"
+        )
+    )
+    return tallies, answers, schools, shards
 
 
 def test_rebuild_equals_the_incremental_rows(world) -> None:  # type: ignore[no-untyped-def]
@@ -219,12 +289,24 @@ def test_rebuild_equals_the_incremental_rows(world) -> None:  # type: ignore[no-
     for _ in range(5):
         submit(survey_round, world.school_b, grade=8, minutes=120)
     incremental = _snapshot(survey_round)
-    assert len(incremental[0]) > 5
+    assert len(incremental[0]) > 5 and len(incremental[2]) == 2
+    # The row per school is the sum of its rows per grade and week day.
+    for school_row in incremental[2]:
+        parts = [t for t in incremental[0] if t[0] == school_row[0]]
+        assert school_row[1:] == tuple(round(sum(t[3 + i] for t in parts), 6) for i in range(13))
+    # And a round's shard row is the sum of its schools' rows of that grade and week day.
+    assert len(incremental[3]) > 5
+    for shard_row in incremental[3]:
+        shard, grade, weekday = shard_row[:3]
+        parts = [t for t in incremental[0] if t[0] % ROUND_TALLY_SHARDS == shard and t[1:3] == (grade, weekday)]
+        assert shard_row[3:] == tuple(round(sum(t[3 + i] for t in parts), 6) for i in range(13))
     tallies_rebuild(survey_round=survey_round)
     assert _snapshot(survey_round) == incremental
     # And from nothing at all.
     SurveyTally.objects.all().delete()
     SurveyAnswerTally.objects.all().delete()
+    SurveySchoolTally.objects.all().delete()
+    SurveyRoundTally.objects.all().delete()
     tallies_rebuild(survey_round=survey_round)
     assert _snapshot(survey_round) == incremental
 
@@ -237,25 +319,48 @@ def test_weekday_is_the_school_day_described() -> None:
 
 
 def test_round_page_queries_do_not_grow_with_schools(world) -> None:  # type: ignore[no-untyped-def]
+    """The round's page (all schools, a district's drill-down, a later page
+    of schools) and a school's page: the same queries for 3 schools as for
+    60 (more than a page of 50)."""
     client = _client(world.bureau)
 
-    def count(n_schools: int) -> int:
+    def count(n_schools: int) -> tuple[int, ...]:
         schools = [SchoolFactory() for _ in range(n_schools)]
         for s in schools:
             DistrictMembershipFactory(school=s, district=world.district_x, start_date=datetime.date(2024, 9, 1))
         survey_round = open_round(world, schools=schools)
-        for s in schools:
+        for s in schools[:2]:
             for _ in range(10):
                 submit(survey_round, s)
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("surveys:round", args=[survey_round.pk])).status_code == 200
+        for s in schools[2:]:
+            submit(survey_round, s)  # below the threshold
+        url = reverse("surveys:round", args=[survey_round.pk])
+        counts = []
+        for query in ("", f"?district={world.district_x.pk}", "?page=2"):
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url + query)
+            assert response.status_code == 200
+            assert response.context["results"].total.n == 20  # the two schools past the threshold
+            counts.append(len(ctx))
         with CaptureQueriesContext(connection) as detail:
             assert client.get(_school_url(survey_round, schools[0])).status_code == 200
-        return len(ctx), len(detail)  # type: ignore[return-value]
+        return (*counts, len(detail))
 
-    few, many = count(2), count(7)
+    few, many = count(3), count(60)
     assert few == many
-    assert few[0] > 5 and few[1] > 5  # the capture saw the pages' queries
+    assert min(few) > 5  # the capture saw the pages' queries
+
+
+def test_round_page_lists_a_page_of_schools_and_a_district(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world)
+    client = _client(world.bureau)
+    url = reverse("surveys:round", args=[survey_round.pk])
+    all_schools = client.get(url).context["results"]
+    assert {r.school_id for r in all_schools.schools} == {world.school_a.pk, world.school_b.pk}
+    only_y = client.get(url, {"district": world.district_y.pk}).context["results"]
+    assert [r.school_id for r in only_y.schools] == [world.school_b.pk]
+    assert only_y.district is not None and only_y.district.name == world.district_y.name
+    assert only_y.schools_in_round == 2
 
 
 def test_redaction_before_quotation(world) -> None:  # type: ignore[no-untyped-def]
