@@ -63,6 +63,7 @@ from supervision.surveys.models import (
 from supervision.visits.models import (
     Visit,
     VisitAmendment,
+    VisitCoverageMonth,
     VisitItemResult,
     VisitKind,
     VisitMethod,
@@ -130,6 +131,7 @@ __all__ = [
     "TrainingInstitution",
     "Visit",
     "VisitAmendment",
+    "VisitCoverageMonth",
     "VisitItemResult",
     "VisitKind",
     "VisitMethod",
