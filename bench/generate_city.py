@@ -87,9 +87,16 @@ WIPE_SQL = [
     "DELETE FROM supervision_visit WHERE school_id IN (SELECT id FROM schools_school WHERE code LIKE '99%%')",
     "DELETE FROM schools_selfcheck WHERE school_id IN (SELECT id FROM schools_school WHERE code LIKE '99%%')",
 ]
+# Before the homework generator remakes the city: it deletes the memberships
+# through the ORM, and each membership deleted would refresh the coverage
+# summary (in the signal) and be audited.
+WIPE_MEMBERSHIPS_SQL = (
+    "DELETE FROM supervision_districtmembership WHERE school_id IN "
+    "(SELECT id FROM schools_school WHERE code LIKE '99%%')"
+)
 
 
-def wipe() -> None:
+def wipe(*, memberships: bool) -> None:
     """Remove what this script adds, so that the homework generator can
     remove the bench schools after it."""
     runs = ScoreRun.objects.filter(scheme__semester__start_date=SEMESTER_START)
@@ -110,6 +117,8 @@ def wipe() -> None:
     with connection.cursor() as cursor:
         for statement in WIPE_SQL:
             cursor.execute(statement)
+        if memberships:
+            cursor.execute(WIPE_MEMBERSHIPS_SQL)
         cursor.execute("TRUNCATE supervision_visitcoveragemonth")
     SelfCheckRound.objects.filter(title__startswith=ROUND_TITLE).delete()
     SupervisorAssignment.objects.filter(supervisor__name__startswith=f"{SUPERVISOR_NAME}0").delete()
@@ -272,7 +281,7 @@ def main() -> None:
         sys.exit(f"This wipes the bench city of {connection.settings_dict['NAME']}; add --yes.")
     started = total = time.perf_counter()
     call_command("migrate", verbosity=0)
-    wipe()
+    wipe(memberships=not args.skip_homework)
     started = step("migrate and wipe the city", started)
     if not args.skip_homework:
         command = [

@@ -48,6 +48,7 @@ def _semester(request: HttpRequest) -> tuple[list[Semester], Semester | None]:
 
 
 SCORES_PER_PAGE = 50
+DISTRICTS_PER_PAGE = 100
 
 
 @login_required
@@ -79,7 +80,12 @@ def scores(request: HttpRequest) -> HttpResponse:
             key=natural_key,
         )
         if bureau and not (school_type or district or ranking):
-            summary = sorted(score_district_summaries(scores=scored), key=lambda r: natural_key(r["district_name"]))
+            # A page of districts: a province has hundreds of them.
+            districts_all = sorted(
+                score_district_summaries(scores=scored), key=lambda r: natural_key(r["district_name"])
+            )
+            page = Paginator(districts_all, DISTRICTS_PER_PAGE).get_page(request.GET.get("page"))
+            summary = list(page.object_list)
         else:
             if school_type:
                 scored = scored.filter(school__school_type=school_type)
@@ -97,7 +103,7 @@ def scores(request: HttpRequest) -> HttpResponse:
         "runs": runs,
         "published": published,
         "page": page,
-        "rows": list(page.object_list) if page is not None else [],
+        "rows": list(page.object_list) if page is not None and not summary else [],
         "summary": summary,
         "types": SchoolType.choices,
         "districts": districts,
