@@ -34,7 +34,7 @@ from supervision.models import (
     VisitCoverageMonth,
 )
 from supervision.visits.models import month_bounds
-from supervision.visits.selectors import _count_subquery, month_due_passed
+from supervision.visits.selectors import month_due_passed
 
 
 @dataclass
@@ -286,24 +286,29 @@ class SupervisorVisits:
         return [a.district for a in getattr(self.supervisor, "current_assignments", [])]
 
 
-def supervisor_visit_rows(*, start: datetime.date, end: datetime.date, today: datetime.date | None = None) -> Any:
-    """Every active supervisor, annotated with ``visit_count`` (visits they
-    took part in between ``start`` and ``end``) and ``school_load`` (the
-    schools they are responsible for today), with ``current_assignments``
-    prefetched; most visits first. A queryset, so a page can slice it."""
+def supervisor_visit_counts(
+    *, start: datetime.date, end: datetime.date, today: datetime.date | None = None
+) -> list[SupervisorVisits]:
+    """Every active supervisor with the visits they took part in between
+    ``start`` and ``end`` and the schools they are responsible for today,
+    most visits first. Three queries."""
     day = today or timezone.localdate()
+    # One grouped pass over the period's visits: as a correlated count per
+    # supervisor PostgreSQL read every visit of the period once per
+    # supervisor (0.7 s at 3,000 schools).
     through = Visit.supervisors.through
-    return (
+    visits = dict(
+        through.objects.filter(visit__date__gte=start, visit__date__lte=end)
+        .order_by()
+        .values("supervisor_id")
+        .annotate(n=Count("pk"))
+        .values_list("supervisor_id", "n")
+    )
+    supervisors = (
         Supervisor.objects.filter(active=True)
         .annotate(
-            visit_count=_count_subquery(
-                through.objects.filter(supervisor=OuterRef("pk"), visit__date__gte=start, visit__date__lte=end),
-                "supervisor",
-            ),
-            # A correlated count rather than a join grouped by supervisor:
-            # the join multiplied the visit count's subplan by the schools
-            # (3,000 runs at city scale) and its cost estimate set off
-            # PostgreSQL's JIT compiler (over a second).
+            # A correlated count rather than a join grouped by supervisor,
+            # which set off PostgreSQL's JIT compiler at city scale.
             school_load=Coalesce(
                 Subquery(
                     DistrictMembership.objects.filter(
@@ -328,15 +333,7 @@ def supervisor_visit_rows(*, start: datetime.date, end: datetime.date, today: da
                 to_attr="current_assignments",
             )
         )
-        .order_by("-visit_count", "name", "pk")
     )
-
-
-def supervisor_visit_counts(
-    *, start: datetime.date, end: datetime.date, today: datetime.date | None = None
-) -> list[SupervisorVisits]:
-    """Every active supervisor with the visits they took part in between
-    ``start`` and ``end`` and the schools they are responsible for today.
-    Two queries."""
-    rows = supervisor_visit_rows(start=start, end=end, today=today)
-    return [SupervisorVisits(supervisor=s, visits=s.visit_count, school_load=s.school_load) for s in rows]
+    rows = [SupervisorVisits(supervisor=s, visits=visits.get(s.pk, 0), school_load=s.school_load) for s in supervisors]
+    rows.sort(key=lambda r: (-r.visits, r.supervisor.name, r.supervisor.pk))
+    return rows

@@ -17,7 +17,7 @@ from jianfu.params import int_param
 from jianfu.permissions import bureau_required
 from schools.models import Semester
 from supervision.models import SupervisoryDistrict
-from supervision.visits.coverage import SupervisorVisits, coverage_by_district, supervisor_visit_rows
+from supervision.visits.coverage import coverage_by_district, supervisor_visit_counts
 from supervision.visits.models import month_bounds
 
 DISTRICTS_PER_PAGE = 50
@@ -59,7 +59,7 @@ def bureau_coverage(request: HttpRequest) -> HttpResponse:
         rows_page = Paginator(coverage.rows, DISTRICTS_PER_PAGE).get_page(request.GET.get("page"))
         rows = list(rows_page.object_list)
     supervisors_page = Paginator(
-        supervisor_visit_rows(start=start, end=min(end, today), today=today), SUPERVISORS_PER_PAGE
+        supervisor_visit_counts(start=start, end=min(end, today), today=today), SUPERVISORS_PER_PAGE
     ).get_page(request.GET.get("spage"))
     context = {
         "semesters": semesters,
@@ -69,10 +69,7 @@ def bureau_coverage(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "page": rows_page,
         "supervisors_page": supervisors_page,
-        "supervisors": [
-            SupervisorVisits(supervisor=s, visits=s.visit_count, school_load=s.school_load)
-            for s in supervisors_page.object_list
-        ],
+        "supervisors": list(supervisors_page.object_list),
         "today": today,
         "due_day": settings.VISIT_MONTHLY_DUE_DAY,
     }
