@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -65,7 +65,7 @@ def scores(request: HttpRequest) -> HttpResponse:
     semesters, semester = _semester(request)
     run = score_run_for_page(user=request.user, semester=semester, run_id=request.GET.get("run")) if semester else None
     bureau = bool(request.user.is_bureau)  # type: ignore[union-attr]
-    page = None
+    page: Page[Any] | None = None
     summary: list[dict[str, Any]] = []
     districts: list[str] = []
     school_type = request.GET.get("type", "")
