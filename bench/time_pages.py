@@ -110,8 +110,51 @@ def main() -> None:
             f"  {sizes[name] / 1024:6.1f} KB  {queries[name]:3d} queries",
             flush=True,
         )
+    coverage_side_by_side(args.repeat)
     load = os.getloadavg()
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+
+
+def coverage_side_by_side(repeat: int) -> None:
+    """The coverage figures of the current semester for every district: A
+    reads the finished months from the summary and counts the running one
+    from the visits; B counts every month from the visits and memberships
+    (the same single query the running month uses). Alternated A B A B,
+    warm, after one warm-up of each."""
+    from django.utils import timezone
+
+    from schools.models import Semester
+    from supervision.visits.coverage import coverage_by_district, coverage_counts, months_between
+    from supervision.visits.models import month_bounds
+
+    today = timezone.localdate()
+    semester = Semester.objects.filter(start_date__lte=today, end_date__gte=today).first()
+    if semester is None:
+        return
+    months = months_between(semester.start_date, today)
+    references = {m: min(month_bounds(m)[1], today) for m in months}
+
+    def a() -> None:
+        coverage_by_district(start=semester.start_date, end=semester.end_date, today=today, unvisited_of=())
+
+    def b() -> None:
+        coverage_counts(references=references)
+
+    a()
+    b()
+    times_a: list[float] = []
+    times_b: list[float] = []
+    for _ in range(repeat):
+        for run, times in ((a, times_a), (b, times_b)):
+            started = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - started)
+    print(
+        f"coverage of {len(months)} months, every district: summary p95 {p95(times_a) * 1000:6.1f} ms, "
+        f"raw visits p95 {p95(times_b) * 1000:6.1f} ms, raw/summary {p95(times_b) / p95(times_a):4.1f}x "
+        "(A and B alternated, warm)",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":
