@@ -96,7 +96,7 @@ def bureau_todo(*, user: Any, today: datetime.date | None = None) -> list[TodoIt
     # passed: before it nobody is late (the portal's monthly visit rule).
     first, _last = month_bounds(day)
     due = month_due_passed(month=first, today=day)
-    unvisited = coverage_by_district(start=first, end=day, today=day).unvisited_count if due else 0
+    unvisited = coverage_by_district(start=first, end=day, today=day, unvisited_of=()).unvisited_count if due else 0
     items.append(
         TodoItem(
             "schools_unvisited",

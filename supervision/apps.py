@@ -11,4 +11,7 @@ class SupervisionConfig(AppConfig):
         from supervision.complaints import notifications as complaint_notices
         from supervision.rectifications import notifications as rectification_notices
 
-        del complaint_notices, rectification_notices
+        # The visit coverage summary follows the rows it counts.
+        from supervision.visits import signals as coverage_signals
+
+        del complaint_notices, rectification_notices, coverage_signals

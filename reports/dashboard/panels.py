@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg
+from django.db.models import Avg, Count, F, IntegerField, Value
+from django.db.models.functions import Floor, Least
 from django.utils.translation import gettext as _
 
-from jianfu.scoping import schools_visible_to
 from reports import registry
 from reports.dashboard.charts import palette
 from reports.registry import dashboard_panel
-from reports.scoring.selectors import score_run_for_page
+from reports.scoring.selectors import score_run_for_page, scores_visible_in_run
 from schools.models import Semester
 
 
@@ -64,7 +64,6 @@ def scores_panel(user: Any, semester: Semester) -> Panel | None:
     run = score_run_for_page(user=user, semester=semester)
     if run is None:
         return None
-    visible = schools_visible_to(user).values("pk")
     if user.is_principal:
         own = run.scores.filter(school_id=user.school_id).exclude(score=None).values_list("score", "rank").first()
         if own is None:
@@ -79,7 +78,7 @@ def scores_panel(user: Any, semester: Semester) -> Panel | None:
             note=_("Rank %(rank)s of %(n)s.") % {"rank": own[1], "n": run.scores.count()},
         )
     rows = list(
-        run.scores.filter(school_id__in=visible)
+        scores_visible_in_run(run=run, user=user)
         .exclude(score=None)
         .order_by("rank")
         .values_list("school__name", "score")[:20]
@@ -106,21 +105,27 @@ def score_distribution_panel(user: Any, semester: Semester) -> Panel | None:
     run = score_run_for_page(user=user, semester=semester)
     if run is None:
         return None
-    rates = [
-        float(score or 0) / 100
-        for score in run.scores.filter(school__in=schools_visible_to(user).values("pk"))
+    # Counted per band by the database: the page never reads every score.
+    band = Least(Floor(F("score") / Value(10)), Value(9), output_field=IntegerField())
+    counted = (
+        scores_visible_in_run(run=run, user=user)
         .exclude(score=None)
-        .values_list("score", flat=True)
-    ]
-    if not rates:
-        return None
+        .annotate(band=band)
+        .order_by()
+        .values("band")
+        .annotate(n=Count("pk"))
+        .values_list("band", "n")
+    )
     bands = [0] * 10
-    for rate in rates:
-        bands[min(int(rate * 10), 9)] += 1
+    for index, n in counted:
+        bands[max(0, min(int(index), 9))] += n
+    total = sum(bands)
+    if not total:
+        return None
     labels = [f"{i * 10}-{i * 10 + 10}%" for i in range(10)]
     return Panel(
         key="score_distribution",
         title=_("Score distribution"),
         option=bar_option(labels, {_("Schools"): bands}),
-        note=_("Score as a share of the possible score; %(n)s schools.") % {"n": len(rates)},
+        note=_("Score as a share of the possible score; %(n)s schools.") % {"n": total},
     )

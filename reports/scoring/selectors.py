@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Avg, Count, Max, Min, Q, QuerySet
 
 from jianfu.scoping import schools_visible_to
 from reports.models import PublishedNotice, RunStatus, SchoolScore, ScoreRun
@@ -46,6 +46,55 @@ def score_run_for_page(*, user: Any, semester: Semester, run_id: Any = None) -> 
 
 def score_runs_of_semester(*, semester: Semester) -> QuerySet[ScoreRun]:
     return ScoreRun.objects.filter(scheme__semester=semester).order_by("-computed_at", "-pk")
+
+
+def scores_visible_in_run(*, run: ScoreRun, user: Any) -> QuerySet[SchoolScore]:
+    """The run's scores of the schools ``user`` may see now (bureau: all,
+    without a semi-join that would exclude nothing)."""
+    if getattr(user, "is_bureau", False):
+        return run.scores.all()
+    return run.scores.filter(school__in=schools_visible_to(user).values("pk"))
+
+
+def score_district_summaries(*, scores: QuerySet[SchoolScore]) -> list[dict[str, Any]]:
+    """One row per district of ``scores``, computed by the database: schools,
+    schools assessed, average, best and lowest score, vetoed schools. One
+    query."""
+    return list(
+        scores.order_by()
+        .values("district_name")
+        .annotate(
+            schools=Count("pk"),
+            assessed=Count("score"),
+            average=Avg("score"),
+            best=Max("score"),
+            lowest=Min("score"),
+            vetoed=Count("pk", filter=Q(vetoed=True)),
+            pending=Count("pk", filter=~Q(pending_veto="")),
+        )
+    )
+
+
+# The columns a list of scores shows; the breakdown (a JSON document per
+# school) is left in the database.
+SCORE_LIST_FIELDS = (
+    "id",
+    "run_id",
+    "school_id",
+    "school__name",
+    "school__school_type",
+    "score",
+    "rank",
+    "rank_in_type",
+    "rank_in_district",
+    "district_name",
+    "vetoed",
+    "pending_veto",
+)
+
+
+def score_rows_for_list(*, scores: QuerySet[SchoolScore]) -> QuerySet[SchoolScore]:
+    return scores.select_related("school").only(*SCORE_LIST_FIELDS)
 
 
 def scores_of_run(*, run: ScoreRun) -> QuerySet[SchoolScore]:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,11 +21,14 @@ from reports.models import RunStatus, SchoolScore, VetoRule
 from reports.scoring.errors import ScoringError
 from reports.scoring.selectors import (
     notices_visible_to,
+    score_district_summaries,
+    score_rows_for_list,
     score_run_compare,
     score_run_for_page,
     score_run_latest,
     score_runs_of_semester,
     score_runs_visible_to,
+    scores_visible_in_run,
 )
 from reports.scoring.services import (
     score_run_may_compute,
@@ -42,30 +47,53 @@ def _semester(request: HttpRequest) -> tuple[list[Semester], Semester | None]:
     return semesters, next((s for s in semesters if str(s.pk) == chosen), None) or Semester.objects.current()
 
 
+SCORES_PER_PAGE = 50
+DISTRICTS_PER_PAGE = 100
+
+
 @login_required
 def scores(request: HttpRequest) -> HttpResponse:
     """The semester's ranking, overall or within a school type or a district,
     each school linked to the explanation of its score. Scoped: bureau staff
     see every school and every run (drafts marked as such), supervisors their
-    schools and a principal their own, in published runs only."""
+    schools and a principal their own, in published runs only.
+
+    Bureau staff first see one row per district (figures computed by the
+    database); a district, a school type or the whole ranking lists its
+    schools a page at a time. Only the columns shown are read: the
+    breakdown is read on a school's own page."""
     semesters, semester = _semester(request)
     run = score_run_for_page(user=request.user, semester=semester, run_id=request.GET.get("run")) if semester else None
-    rows = []
+    bureau = bool(request.user.is_bureau)  # type: ignore[union-attr]
+    page: Page[Any] | None = None
+    summary: list[dict[str, Any]] = []
     districts: list[str] = []
     school_type = request.GET.get("type", "")
+    if school_type not in SchoolType.values:
+        school_type = ""
     district = request.GET.get("district", "")
+    ranking = request.GET.get("view") == "ranking"
     if run is not None:
-        visible = run.scores.filter(school__in=schools_visible_to(request.user))
+        scored = scores_visible_in_run(run=run, user=request.user)
         districts = sorted(
-            set(visible.exclude(district_name="").values_list("district_name", flat=True)), key=natural_key
+            scored.exclude(district_name="").order_by().values_list("district_name", flat=True).distinct(),
+            key=natural_key,
         )
-        if school_type in SchoolType.values:
-            visible = visible.filter(school__school_type=school_type)
-        if district:
-            visible = visible.filter(district_name=district)
-        order = "rank_in_type" if school_type else ("rank_in_district" if district else "rank")
-        rows = list(visible.select_related("school").order_by(order, "school__code"))
-    bureau = bool(request.user.is_bureau)  # type: ignore[union-attr]
+        if bureau and not (school_type or district or ranking):
+            # A page of districts: a province has hundreds of them.
+            districts_all = sorted(
+                score_district_summaries(scores=scored), key=lambda r: natural_key(r["district_name"])
+            )
+            page = Paginator(districts_all, DISTRICTS_PER_PAGE).get_page(request.GET.get("page"))
+            summary = list(page.object_list)
+        else:
+            if school_type:
+                scored = scored.filter(school__school_type=school_type)
+            if district:
+                scored = scored.filter(district_name=district)
+            order = "rank_in_type" if school_type else ("rank_in_district" if district else "rank")
+            listed = score_rows_for_list(scores=scored).order_by(order, "school__code")
+            page = Paginator(listed, SCORES_PER_PAGE).get_page(request.GET.get("page"))
     runs = list(score_runs_of_semester(semester=semester)) if semester and bureau else []
     published = score_run_latest(semester=semester, published=True) if semester and bureau else None
     context = {
@@ -74,7 +102,9 @@ def scores(request: HttpRequest) -> HttpResponse:
         "run": run,
         "runs": runs,
         "published": published,
-        "rows": rows,
+        "page": page,
+        "rows": list(page.object_list) if page is not None and not summary else [],
+        "summary": summary,
         "types": SchoolType.choices,
         "districts": districts,
         "school_type": school_type,

@@ -215,7 +215,7 @@ def visits_section(semester: Semester, run: ScoreRun, params: dict[str, Any]) ->
     count = visits.count()
     if not count:
         return None
-    coverage = coverage_by_district(start=semester.start_date, end=semester.end_date)
+    coverage = coverage_by_district(start=semester.start_date, end=semester.end_date, unvisited_of=())
     schools_visited = visits.values("school_id").distinct().count()
     months = [f"{m:%Y-%m}" for m in coverage.months]
     rates = [c.share or 0 for c in coverage.totals]
@@ -276,7 +276,7 @@ def visits_section(semester: Semester, run: ScoreRun, params: dict[str, Any]) ->
 @ranking_sheet(10)
 def coverage_sheet(params: dict[str, Any], run: ScoreRun) -> Sheet:
     semester = run.scheme.semester
-    coverage = coverage_by_district(start=semester.start_date, end=semester.end_date)
+    coverage = coverage_by_district(start=semester.start_date, end=semester.end_date, unvisited_of=())
     return Sheet(
         title=_("District visit coverage"),
         columns=[Column(_("District"), 16)] + [Column(f"{m:%Y-%m}", 10, "0%") for m in coverage.months],
@@ -316,9 +316,15 @@ def open_rectifications_sheet(params: dict[str, Any], run: ScoreRun) -> Sheet:
 def coverage_panel(user: Any, semester: Semester) -> Panel | None:
     if user.is_principal:
         return None
-    coverage = coverage_by_district(start=semester.start_date, end=semester.end_date)
-    visible = set(districts_visible_to(user).values_list("pk", flat=True))
-    rows = [r for r in coverage.rows if r.district.pk in visible]
+    # A supervisor's districts are chosen before counting: the city's other
+    # districts are never read for their panel.
+    district_ids = None if user.is_bureau else list(districts_visible_to(user).values_list("pk", flat=True))
+    if district_ids == []:
+        return None
+    coverage = coverage_by_district(
+        start=semester.start_date, end=semester.end_date, district_ids=district_ids, unvisited_of=()
+    )
+    rows = coverage.rows
     if not rows:
         return None
     months = [f"{m:%Y-%m}" for m in coverage.months]

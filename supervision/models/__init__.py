@@ -65,6 +65,7 @@ from supervision.surveys.models import (
 from supervision.visits.models import (
     Visit,
     VisitAmendment,
+    VisitCoverageMonth,
     VisitItemResult,
     VisitKind,
     VisitMethod,
@@ -134,6 +135,7 @@ __all__ = [
     "TrainingInstitution",
     "Visit",
     "VisitAmendment",
+    "VisitCoverageMonth",
     "VisitItemResult",
     "VisitKind",
     "VisitMethod",

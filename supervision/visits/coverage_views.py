@@ -1,11 +1,14 @@
 """The bureau's coverage page: visits per district and month, schools not
-visited, visits per supervisor; filterable by semester."""
+visited, visits per supervisor; filterable by semester. At city scale the
+page lists the districts (a page of them at a time) with their figures from
+the summary; a district's own page lists its schools not visited."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,8 +16,12 @@ from django.utils import timezone
 from jianfu.params import int_param
 from jianfu.permissions import bureau_required
 from schools.models import Semester
+from supervision.models import SupervisoryDistrict
 from supervision.visits.coverage import coverage_by_district, supervisor_visit_counts
 from supervision.visits.models import month_bounds
+
+DISTRICTS_PER_PAGE = 50
+SUPERVISORS_PER_PAGE = 50
 
 
 @bureau_required
@@ -38,12 +45,31 @@ def bureau_coverage(request: HttpRequest) -> HttpResponse:
         selected = datetime.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
     except ValueError:
         selected = None
-    coverage = coverage_by_district(start=start, end=end, selected_month=selected, today=today)
+    district_id = int_param(request.GET.get("district"))
+    district = SupervisoryDistrict.objects.filter(pk=district_id).first() if district_id is not None else None
+    if district is not None:
+        # One district: its row and its schools not visited.
+        coverage = coverage_by_district(
+            start=start, end=end, selected_month=selected, today=today, district_ids=[district.pk]
+        )
+        rows_page = None
+        rows = coverage.rows
+    else:
+        coverage = coverage_by_district(start=start, end=end, selected_month=selected, today=today, unvisited_of=())
+        rows_page = Paginator(coverage.rows, DISTRICTS_PER_PAGE).get_page(request.GET.get("page"))
+        rows = list(rows_page.object_list)
+    supervisors_page = Paginator(
+        supervisor_visit_counts(start=start, end=min(end, today), today=today), SUPERVISORS_PER_PAGE
+    ).get_page(request.GET.get("spage"))
     context = {
         "semesters": semesters,
         "semester": semester,
         "coverage": coverage,
-        "supervisors": supervisor_visit_counts(start=start, end=min(end, today), today=today),
+        "district": district,
+        "rows": rows,
+        "page": rows_page,
+        "supervisors_page": supervisors_page,
+        "supervisors": list(supervisors_page.object_list),
         "today": today,
         "due_day": settings.VISIT_MONTHLY_DUE_DAY,
     }

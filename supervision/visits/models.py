@@ -217,3 +217,33 @@ class VisitAmendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visit} {self.at:%Y-%m-%d %H:%M}"
+
+
+class VisitCoverageMonth(models.Model):
+    """走访覆盖汇总 (visit coverage summary): per district and calendar month,
+    the member schools (active, member on the month's last day) and how
+    many of them had at least one visit that month. Kept in the writer's
+    transaction by ``supervision.visits.coverage.visit_coverage_refresh``
+    (from the visit and membership signals); ``manage.py
+    rebuild_visit_coverage`` rebuilds it from the raw rows."""
+
+    district = models.ForeignKey(
+        "supervision.SupervisoryDistrict",
+        verbose_name=_("district"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    schools = models.PositiveIntegerField(_("schools"))
+    visited = models.PositiveIntegerField(_("schools visited"))
+
+    class Meta:
+        verbose_name = _("visit coverage summary")
+        verbose_name_plural = _("visit coverage summaries")
+        ordering = ["month", "district"]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "district"], name="one_coverage_row_per_district_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district_id} {self.month:%Y-%m}: {self.visited}/{self.schools}"

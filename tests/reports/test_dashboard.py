@@ -72,3 +72,38 @@ def test_score_distribution_counts_visible_schools(world, scored) -> None:  # ty
     client.force_login(world.principal_a)
     html = client.get(reverse("reports:dashboard"), {"semester": scored.semester.pk}).content.decode()
     assert 'id="score_distribution"' not in html
+
+
+def test_coverage_panel_counts_only_the_supervisors_districts(world, scored) -> None:  # type: ignore[no-untyped-def]
+    """The supervisor's coverage panel has their district alone; once the
+    assignment has ended, no coverage panel at all."""
+    import datetime
+
+    from django.utils import timezone
+
+    from supervision.models import SupervisorAssignment
+
+    client = Client()
+    client.force_login(world.supervisor_y)
+    url, params = reverse("reports:dashboard"), {"semester": scored.semester.pk}
+    bureau = Client()
+    bureau.force_login(world.bureau)
+    assert set(panel(bureau.get(url, params), "coverage")["xAxis"]["data"]) == {"第一责任区", "第二责任区"}
+    assert panel(client.get(url, params), "coverage")["xAxis"]["data"] == ["第二责任区"]
+    SupervisorAssignment.objects.filter(supervisor__user=world.supervisor_y).update(
+        end_date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert 'id="coverage"' not in client.get(url, params).content.decode()
+
+
+def test_score_list_never_reads_the_breakdown(world, scored) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(world.bureau)
+    for params in ({}, {"view": "ranking"}, {"district": "第二责任区"}, {"type": "primary"}):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("reports:scores"), {"semester": scored.semester.pk, **params})
+        assert response.status_code == 200
+        assert not [q for q in queries.captured_queries if "breakdown" in q["sql"]], params

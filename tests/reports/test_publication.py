@@ -45,7 +45,11 @@ def test_drafts_are_hidden_from_schools_and_supervisors(world, draft, persona) -
 
 
 def test_bureau_sees_the_draft_marked_as_such(world, draft) -> None:  # type: ignore[no-untyped-def]
-    page = _client(world.bureau).get(reverse("reports:scores"), {"semester": draft.scheme.semester.pk}).content
+    page = (
+        _client(world.bureau)
+        .get(reverse("reports:scores"), {"semester": draft.scheme.semester.pk, "view": "ranking"})
+        .content
+    )
     html = page.decode()
     assert "甲小学" in html and "草稿" in html and 'data-testid="publish-form"' in html
 

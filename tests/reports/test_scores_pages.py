@@ -32,12 +32,32 @@ def run(scheme, world):  # type: ignore[no-untyped-def]
 def test_bureau_ranking_overall_by_type_and_district(world, run) -> None:  # type: ignore[no-untyped-def]
     client = login(world.bureau)
     semester = run.scheme.semester.pk
-    html = client.get(reverse("reports:scores"), {"semester": semester}).content.decode()
+    html = client.get(reverse("reports:scores"), {"semester": semester, "view": "ranking"}).content.decode()
     assert html.index("甲小学") < html.index("乙中学")  # 80 before 0
     junior = client.get(reverse("reports:scores"), {"semester": semester, "type": "junior"}).content.decode()
     assert "乙中学" in junior and "甲小学" not in junior
     district = client.get(reverse("reports:scores"), {"semester": semester, "district": "第一责任区"}).content.decode()
     assert "甲小学" in district and "乙中学" not in district
+
+
+def test_bureau_first_sees_one_row_per_district(world, run) -> None:  # type: ignore[no-untyped-def]
+    html = login(world.bureau).get(reverse("reports:scores"), {"semester": run.scheme.semester.pk}).content.decode()
+    assert html.count('data-testid="district-row"') == 2
+    assert "第一责任区" in html and "第二责任区" in html and "甲小学" not in html
+    assert "80.00" in html  # 第一责任区's average, computed by the database
+
+
+def test_ranking_pages_fifty_schools_at_a_time(world, scheme) -> None:  # type: ignore[no-untyped-def]
+    from schools.models import School
+
+    School.objects.bulk_create([School(code=f"39{i:08d}", name=f"丁{i:03d}", school_type="primary") for i in range(60)])
+    run = scores_compute(scheme=scheme)
+    client = login(world.bureau)
+    url = reverse("reports:scores")
+    first = client.get(url, {"semester": scheme.semester.pk, "view": "ranking"}).content.decode()
+    second = client.get(url, {"semester": scheme.semester.pk, "view": "ranking", "page": 2}).content.decode()
+    shown = first.count('data-testid="score"'), second.count('data-testid="score"')
+    assert shown == (50, run.scores.count() - 50)
 
 
 def test_explanation_shows_points_and_records(world, run) -> None:  # type: ignore[no-untyped-def]

@@ -154,7 +154,7 @@ def test_coverage_page_paints_the_running_month_neutral(world, settings, rf) -> 
     request.user = world.bureau
     html = render_to_string(
         "supervision/bureau_coverage.html",
-        {"coverage": cov, "semester": None, "semesters": [], "supervisors": [], "due_day": 20},
+        {"coverage": cov, "rows": cov.rows, "semester": None, "semesters": [], "supervisors": [], "due_day": 20},
         request=request,
     )
     body = html.split("<tbody>")[1].split("</tbody>")[0]
