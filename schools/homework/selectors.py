@@ -266,6 +266,58 @@ def _aggregates() -> dict[str, Any]:
     }
 
 
+def _sources(
+    *,
+    user: Any,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    district: SupervisoryDistrict | None = None,
+    school: School | None = None,
+    from_summaries: bool = True,
+) -> tuple[QuerySet[HomeworkDay], QuerySet[HomeworkSummary], QuerySet[HomeworkDay]]:
+    """The visible class-days of the period, the summaries of the fragments
+    it covers whole, and the class-days at its edges outside those."""
+    days = homework_days_visible_to(user).filter(date__range=(date_from, date_to))
+    summaries = homework_summaries_visible_to(user)
+    if district is not None:
+        members = DistrictMembership.objects.active_on(timezone.localdate()).filter(district=district)
+        days = days.filter(school__in=members.values("school_id"))
+        summaries = summaries.filter(school__in=members.values("school_id"))
+    if school is not None:
+        days = days.filter(school=school)
+        summaries = summaries.filter(school=school)
+    covered_from, covered_to = covered_range(date_from, date_to) if from_summaries else (date_to, date_from)
+    # An empty covered range (start after end) selects no summary and
+    # excludes no day, so the raw rows then answer alone.
+    summaries = summaries.filter(first_date__gte=covered_from, last_date__lte=covered_to)
+    return days, summaries, days.exclude(date__range=(covered_from, covered_to))
+
+
+def homework_rates_by_grade(
+    *, user: Any, date_from: datetime.date, date_to: datetime.date, from_summaries: bool = True
+) -> list[Rate]:
+    """Compliance by grade of the class-days between two dates that the user
+    may see, as in :func:`homework_compliance`'s ``by_grade`` but nothing
+    else (the dashboard's panel): two queries, the summaries grouped by grade
+    and the few edge days."""
+    _days, summaries, edges = _sources(user=user, date_from=date_from, date_to=date_to, from_summaries=from_summaries)
+    groups = list(
+        summaries.values("grade")
+        .annotate(recorded=Sum("recorded"), over=Sum("over"), written=Sum("written_sum"))
+        .order_by()
+    )
+    groups += list(edges.values("grade").annotate(**_aggregates()).order_by())
+    return _grade_rates(groups)
+
+
+def _grade_rates(groups: Iterable[dict[str, Any]]) -> list[Rate]:
+    by_grade = _rollup(groups, lambda g: g["grade"])
+    for rate in by_grade:
+        rate.label = str(GRADE_NAMES.get(rate.key, rate.key))
+        rate.extra["cap"] = written_cap(rate.key)
+    return by_grade
+
+
 def homework_compliance(
     *,
     user: Any,
@@ -288,21 +340,9 @@ def homework_compliance(
 
     Other features (visits, semester notices) call this for a school's or a
     district's figures."""
-    days = homework_days_visible_to(user).filter(date__range=(date_from, date_to))
-    summaries = homework_summaries_visible_to(user)
-    today = timezone.localdate()
-    if district is not None:
-        members = DistrictMembership.objects.active_on(today).filter(district=district).values("school_id")
-        days = days.filter(school__in=members)
-        summaries = summaries.filter(school__in=members)
-    if school is not None:
-        days = days.filter(school=school)
-        summaries = summaries.filter(school=school)
-    covered_from, covered_to = covered_range(date_from, date_to) if from_summaries else (date_to, date_from)
-    # An empty covered range (start after end) selects no summary and
-    # excludes no day, so the raw rows then answer alone.
-    summaries = summaries.filter(first_date__gte=covered_from, last_date__lte=covered_to)
-    edges = days.exclude(date__range=(covered_from, covered_to))
+    days, summaries, edges = _sources(
+        user=user, date_from=date_from, date_to=date_to, district=district, school=school, from_summaries=from_summaries
+    )
 
     groups = [
         {"grade": g["grade"], "week": g["week_start"], "month": g["month"], **g}
@@ -317,10 +357,7 @@ def homework_compliance(
     total = Rate(key=None)
     for g in groups:
         total.add(g["recorded"], g["over"], g["written"] or 0)
-    by_grade = _rollup(groups, lambda g: g["grade"])
-    for rate in by_grade:
-        rate.label = str(GRADE_NAMES.get(rate.key, rate.key))
-        rate.extra["cap"] = written_cap(rate.key)
+    by_grade = _grade_rates(groups)
     by_week = _rollup(groups, lambda g: g["week"])
     by_month = _rollup(groups, lambda g: g["month"])
 
@@ -339,7 +376,7 @@ def homework_compliance(
     for rate in worst:
         rate.label = names.get(rate.key, "")
 
-    memberships = DistrictMembership.objects.active_on(today).filter(
+    memberships = DistrictMembership.objects.active_on(timezone.localdate()).filter(
         district__in=districts_visible_to(user).values("pk")
     )
     districts: dict[int, Rate] = {}

@@ -72,3 +72,40 @@ def test_score_distribution_counts_visible_schools(world, scored) -> None:  # ty
     client.force_login(world.principal_a)
     html = client.get(reverse("reports:dashboard"), {"semester": scored.semester.pk}).content.decode()
     assert 'id="score_distribution"' not in html
+
+
+def _dashboard_queries(user, semester) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("reports:dashboard"), {"semester": semester.pk})
+    assert response.status_code == 200
+    return len(ctx.captured_queries), panel(response, "homework")
+
+
+@pytest.mark.parametrize("persona", ["bureau", "supervisor_x"])
+def test_dashboard_queries_at_31_and_300_schools(world, scored, persona) -> None:  # type: ignore[no-untyped-def]
+    from tests.schools.test_homework_compliance import _city
+
+    user = getattr(world, persona)
+    _city(world, 31)
+    small, homework = _dashboard_queries(user, scored.semester)
+    assert homework["series"][0]["data"]  # the homework panel is drawn
+    _city(world, 300)
+    assert _dashboard_queries(user, scored.semester)[0] == small
+
+
+def test_homework_panel_gives_the_report_figures_by_grade(world, scored) -> None:  # type: ignore[no-untyped-def]
+    from schools.homework.selectors import homework_compliance
+    from tests.schools.test_homework_compliance import _city
+
+    _city(world, 31)
+    semester = scored.semester
+    report = homework_compliance(user=world.bureau, date_from=semester.start_date, date_to=semester.end_date)
+    option = _dashboard_queries(world.bureau, semester)[1]
+    assert len(option["xAxis"]["data"]) == len(report.by_grade) == 3
+    assert option["series"][0]["data"] == [round(100 * r.compliant / r.recorded) for r in report.by_grade]
+    assert 0 < option["series"][0]["data"][0] < 100

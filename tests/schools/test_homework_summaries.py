@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from schools.homework.models import fragment_of
-from schools.homework.selectors import ComplianceReport, covered_range, homework_compliance
+from schools.homework.selectors import ComplianceReport, covered_range, homework_compliance, homework_rates_by_grade
 from schools.homework.services import homework_day_delete
 from schools.homework.upload import homework_week_upload
 from schools.models import GradeEnrolment, HomeworkDay, HomeworkSummary
@@ -124,6 +124,24 @@ def test_summaries_and_raw_rows_give_the_same_report(busy) -> None:  # type: ign
             assert _figures(homework_compliance(**period)) == _figures(
                 homework_compliance(**period, from_summaries=False)
             )
+
+
+def test_rates_by_grade_equal_the_report_and_the_raw_rows(busy) -> None:  # type: ignore[no-untyped-def]
+    def rates(rs):  # type: ignore[no-untyped-def]
+        return [(r.key, r.label, r.recorded, r.over, r.written_sum, r.extra) for r in rs]
+
+    for date_from, date_to in PERIODS:
+        for persona in ("bureau", "supervisor_x", "principal_a"):
+            period = {"user": getattr(busy, persona), "date_from": date_from, "date_to": date_to}
+            fast = rates(homework_rates_by_grade(**period))
+            assert fast == rates(homework_rates_by_grade(**period, from_summaries=False)), (period, persona)
+            assert fast == rates(homework_compliance(**period).by_grade)
+    period = {"user": busy.bureau, "date_from": D(2026, 9, 1), "date_to": D(2026, 10, 31)}
+    with CaptureQueriesContext(connection) as ctx:
+        before = sum(r.recorded for r in homework_rates_by_grade(**period))
+    assert len(ctx.captured_queries) == 2
+    HomeworkSummary.objects.filter(pk=HomeworkSummary.objects.order_by("pk").values("pk")[:1]).update(recorded=10_000)
+    assert sum(r.recorded for r in homework_rates_by_grade(**period)) > before + 9_000
 
 
 def test_report_reads_the_summaries(busy) -> None:  # type: ignore[no-untyped-def]
