@@ -246,3 +246,35 @@ def test_bureau_compliance_page_queries_at_31_and_300_schools(world, params) -> 
     small = _page_queries(world.bureau, params)
     _city(world, 300)
     assert _page_queries(world.bureau, params) == small
+
+
+@pytest.mark.parametrize("limit", [1, 3, 4, 100])
+def test_over_cap_classes_are_the_first_by_every_key(world, limit) -> None:  # type: ignore[no-untyped-def]
+    """The list joins the classes after taking the first groups with their
+    ties: it equals ordering every over-cap class, joined, by the whole key
+    (ties in days, minutes, school and grade broken by the class number)."""
+    from django.db.models import Count, Max
+
+    from schools.homework.rules import over_cap_q
+    from schools.models import HomeworkDay
+
+    _city(world, 6)
+    # The first four: more days over the cap than any other class, the same
+    # school, grade, days and minutes, so only the number orders them.
+    dates = [datetime.date(2026, 9, 1) + datetime.timedelta(days=i) for i in range(40)]
+    for number in (5, 2, 7, 3):
+        bulk_days([SchoolClassFactory(school=world.school_a, grade=4, number=number)], dates, 99)
+    report = homework_compliance(user=world.bureau, class_limit=limit, **PERIOD)
+    expected = list(
+        HomeworkDay.objects.filter(over_cap_q(), date__range=(PERIOD["date_from"], PERIOD["date_to"]))
+        .values("school", "school__name", "school_class", "school_class__number", "grade")
+        .annotate(n=Count("*"), top=Max("written_minutes"), last=Max("date"))
+        .order_by("-n", "-top", "school", "grade", "school_class__number")
+    )
+    got = [
+        (c.school_id, c.school_name, c.school_class_id, c.number, c.grade, c.days, c.max_written, c.last_date)
+        for c in report.over_cap_classes
+    ]
+    assert got == [tuple(e.values()) for e in expected[:limit]]
+    assert [e["school_class__number"] for e in expected[:4]] == [2, 3, 5, 7]
+    assert report.over_cap_class_count == len(expected) > 4
