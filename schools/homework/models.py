@@ -304,8 +304,12 @@ class HomeworkSummary(models.Model):
             models.UniqueConstraint(fields=["school", "grade", "first_date"], name="one_homework_summary_per_fragment"),
         ]
         indexes = [
+            # The figures are included so that a period's rows are read from
+            # the index alone, side by side, not from table pages spread over
+            # the whole table (the rebuild writes a school's year together).
             models.Index(
                 fields=["first_date", "last_date", "grade", "school", "week_start", "month"],
+                include=["recorded", "over", "written_sum"],
                 name="homework_summary_range",
             ),
         ]
