@@ -52,6 +52,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.urls import reverse  # noqa: E402
 
 from jianfu.models import User  # noqa: E402
+from reports import registry  # noqa: E402
 from reports.scoring import records as scoring_records  # noqa: E402
 from schools.homework import views as homework_views  # noqa: E402
 from schools.homework.selectors import homework_compliance  # noqa: E402
@@ -140,6 +141,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=10, help="runs of each side (p95 of 20 is the 19th)")
     parser.add_argument("--explain", action="store_true", help="print the plan of the over-cap classes' query")
+    parser.add_argument("--dashboard-only", action="store_true", help="time the dashboard alone")
     args = parser.parse_args()
     setup_test_environment()
     bounds = HomeworkDay.objects.aggregate(first=Min("date"), last=Max("date"))
@@ -172,6 +174,8 @@ def main() -> None:
     bureau_client.force_login(bureau)
     supervisor_client.force_login(supervisor)
     sizes = {(a, b): covered(a, b) for _name, a, b in periods}
+    if args.dashboard_only:
+        periods = []
     for name, a, b in periods:
         params = f"?from={a}&to={b}"
         measure(f"bureau compliance page, {name} ({a} to {b})", page(bureau_client, params), args.repeat, sizes[a, b])
@@ -216,6 +220,15 @@ def main() -> None:
         args.repeat,
         semester_days,
     )
+    # Where the dashboard's time goes: each panel alone, warm.
+    for key, make in registry.dashboard_panels.items():
+        make(bureau, semester)
+        times = []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            make(bureau, semester)
+            times.append(time.perf_counter() - started)
+        print(f"  dashboard panel {key:<38} p95 {p95(times) * 1000:8.1f} ms", flush=True)
     print(load(), flush=True)
     if args.explain:
         _name, a, b = periods[-1]
