@@ -316,3 +316,37 @@ class HomeworkSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id} {self.grade} {self.first_date:%Y-%m-%d}"
+
+
+class HomeworkMonthSummary(models.Model):
+    """作业月汇总: the summaries of one school and grade in one month added up
+    (:class:`HomeworkSummary` rows are its fragments), kept with them in the
+    class-days' transaction. Figures that need no week (the schools, the
+    grades of a dashboard) read a period's whole months here: a city's
+    semester is 75,000 rows instead of 330,000 fragments."""
+
+    school = models.ForeignKey(
+        "schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="homework_month_summaries"
+    )
+    grade = models.PositiveSmallIntegerField(_("grade"))
+    month = models.DateField(_("month"))
+    recorded = models.PositiveIntegerField(_("class-days recorded"), default=0)
+    over = models.PositiveIntegerField(_("class-days over the cap"), default=0)
+    written_sum = models.PositiveIntegerField(_("written minutes, sum"), default=0)
+
+    class Meta:
+        verbose_name = _("homework month summary")
+        verbose_name_plural = _("homework month summaries")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "grade", "month"], name="one_homework_month_summary"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["month", "grade", "school"],
+                include=["recorded", "over", "written_sum"],
+                name="homework_month_summary_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.grade} {self.month:%Y-%m}"

@@ -16,12 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from jianfu.audit import audit_record
 from jianfu.models import AuditAction
 from schools.errors import RecordError, refuse_future_day
-from schools.homework.models import MAX_ITEM_MINUTES, fragment_of
+from schools.homework.models import MAX_ITEM_MINUTES, fragment_of, week_start
 from schools.homework.rules import over_cap_q
 from schools.models import (
     HomeworkDay,
     HomeworkItem,
     HomeworkKind,
+    HomeworkMonthSummary,
     HomeworkPublication,
     HomeworkSummary,
     School,
@@ -69,7 +70,7 @@ def homework_days_recompute(*, days: QuerySet[HomeworkDay]) -> int:
 
 
 def _summaries_insert(days: QuerySet[HomeworkDay]) -> int:
-    """Insert the summary rows of ``days``: one INSERT ... SELECT, the
+    """Insert the summary rows of ``days`` on PostgreSQL: one INSERT ... SELECT, the
     database grouping the class-days by school, grade, ISO week and month
     (the pair that names a fragment), so no class-day passes through Python
     (a city's year is 16 million of them). Returns the rows inserted."""
@@ -96,9 +97,70 @@ def _summaries_insert(days: QuerySet[HomeworkDay]) -> int:
         return cursor.rowcount
 
 
+def _summary_objects(days: QuerySet[HomeworkDay]) -> list[HomeworkSummary]:
+    """The summary rows of ``days`` where the database is not PostgreSQL
+    (SQLite, for development): one grouped pass by (school, grade, date),
+    rolled up into fragments here."""
+    groups = (
+        days.values("school_id", "grade", "date")
+        .annotate(recorded=Count("*"), over=Count("grade", filter=over_cap_q()), written=Sum("written_minutes"))
+        .order_by()
+    )
+    rows: dict[tuple[int, int, datetime.date], HomeworkSummary] = {}
+    for g in groups.iterator(chunk_size=5000):
+        first, last = fragment_of(g["date"])
+        key = (g["school_id"], g["grade"], first)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = HomeworkSummary(
+                school_id=g["school_id"],
+                grade=g["grade"],
+                week_start=week_start(first),
+                month=first.replace(day=1),
+                first_date=first,
+                last_date=last,
+            )
+        row.recorded += g["recorded"]
+        row.over += g["over"]
+        row.written_sum += g["written"] or 0
+    return list(rows.values())
+
+
+def _summaries_write(days: QuerySet[HomeworkDay]) -> int:
+    """Write the summary rows of ``days``; returns how many."""
+    if connection.vendor == "postgresql":
+        return _summaries_insert(days)
+    rows = _summary_objects(days)
+    HomeworkSummary.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def _month_summaries_insert(*, school_ids: Sequence[int], months: Iterable[datetime.date] | None = None) -> int:
+    """Insert the month rows of the schools (in ``months``, or all) by adding
+    up their fragments: one INSERT ... SELECT. Returns the rows inserted."""
+    fragments = HomeworkSummary.objects.filter(school_id__in=school_ids)
+    if months is not None:
+        fragments = fragments.filter(month__in=list(months))
+    groups = (
+        fragments.values("school_id", "grade", "month")
+        .annotate(r=Sum("recorded"), o=Sum("over"), t=Sum("written_sum"))
+        .order_by()
+    )
+    sql, params = groups.query.get_compiler(using=fragments.db).as_sql()
+    meta = HomeworkMonthSummary._meta
+    column = {f.name: f.column for f in meta.concrete_fields}
+    names = ("school", "grade", "month", "recorded", "over", "written_sum")
+    columns = ", ".join(connection.ops.quote_name(column[name]) for name in names)
+    insert = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) {sql}"
+    with connection.cursor() as cursor:
+        cursor.execute(insert, params)
+        return cursor.rowcount
+
+
 def homework_summaries_refresh(*, school_ids: Iterable[int], dates: Iterable[datetime.date]) -> None:
     """Recompute from the class-days the summaries of the given schools in
-    the fragments containing ``dates``: a delete and an insert, after locking
+    the fragments containing ``dates``, and their months from the fragments:
+    a delete and an insert each, after locking
     the schools' rows so that two writers of one school's week take turns
     (each recomputes from what the other committed; without the lock both
     would insert the same fragment). Call inside the writer's transaction."""
@@ -112,7 +174,10 @@ def homework_summaries_refresh(*, school_ids: Iterable[int], dates: Iterable[dat
         for first, last in fragments:
             span |= Q(date__range=(first, last))
         HomeworkSummary.objects.filter(school_id__in=ids, first_date__in=[f for f, _l in fragments]).delete()
-        _summaries_insert(HomeworkDay.objects.filter(span, school_id__in=ids))
+        _summaries_write(HomeworkDay.objects.filter(span, school_id__in=ids))
+        months = {first.replace(day=1) for first, _l in fragments}
+        HomeworkMonthSummary.objects.filter(school_id__in=ids, month__in=months).delete()
+        _month_summaries_insert(school_ids=ids, months=months)
 
 
 def homework_summaries_rebuild(*, batch: int = 200) -> int:
@@ -122,6 +187,7 @@ def homework_summaries_rebuild(*, batch: int = 200) -> int:
     written = 0
     with transaction.atomic():
         HomeworkSummary.objects.all().delete()
+        HomeworkMonthSummary.objects.all().delete()
     school_ids = list(School.objects.order_by("pk").values_list("pk", flat=True))
     for i in range(0, len(school_ids), batch):
         chunk = school_ids[i : i + batch]
@@ -129,7 +195,9 @@ def homework_summaries_rebuild(*, batch: int = 200) -> int:
             # A writer may have refreshed one of these schools since the
             # delete above.
             HomeworkSummary.objects.filter(school_id__in=chunk).delete()
-            written += _summaries_insert(HomeworkDay.objects.filter(school_id__in=chunk))
+            HomeworkMonthSummary.objects.filter(school_id__in=chunk).delete()
+            written += _summaries_write(HomeworkDay.objects.filter(school_id__in=chunk))
+            _month_summaries_insert(school_ids=chunk)
     return written
 
 

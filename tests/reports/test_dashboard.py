@@ -108,4 +108,4 @@ def test_homework_panel_gives_the_report_figures_by_grade(world, scored) -> None
     option = _dashboard_queries(world.bureau, semester)[1]
     assert len(option["xAxis"]["data"]) == len(report.by_grade) == 3
     assert option["series"][0]["data"] == [round(100 * r.compliant / r.recorded) for r in report.by_grade]
-    assert 0 < option["series"][0]["data"][0] < 100
+    assert any(0 < v < 100 for v in option["series"][0]["data"])
