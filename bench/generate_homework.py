@@ -48,6 +48,9 @@ from schools.models import (  # noqa: E402
     School,
     SchoolClass,
     SchoolType,
+    SchoolYear,
+    Semester,
+    Term,
 )
 from supervision.models import (  # noqa: E402
     DistrictMembership,
@@ -92,6 +95,7 @@ def wipe() -> None:
     GradeEnrolment.objects.filter(school__in=bench).delete()
     User.objects.filter(username__in=["bench_bureau", "bench_supervisor"]).delete()
     Supervisor.objects.filter(name="基准督学").delete()
+    SchoolYear.objects.filter(name__startswith="基准").delete()
     bench.delete()
 
 
@@ -137,6 +141,25 @@ def make_city(schools: int, classes: int, start: datetime.date) -> None:
     user = User.objects.create_user("bench_supervisor", role=Role.SUPERVISOR)
     supervisor = Supervisor.objects.create(user=user, name="基准督学")
     SupervisorAssignment.objects.create(supervisor=supervisor, district=districts[0], start_date=start)
+    # The school year of the homework: the dashboard shows a semester's.
+    first = start.year if start.month >= 8 else start.year - 1
+    year = SchoolYear.objects.create(
+        name=f"基准{first}-{first + 1}学年",
+        start_date=datetime.date(first, 8, 20),
+        end_date=datetime.date(first + 1, 8, 19),
+    )
+    Semester.objects.create(
+        school_year=year,
+        term=Term.FIRST,
+        start_date=datetime.date(first, 9, 1),
+        end_date=datetime.date(first + 1, 1, 31),
+    )
+    Semester.objects.create(
+        school_year=year,
+        term=Term.SECOND,
+        start_date=datetime.date(first + 1, 2, 20),
+        end_date=datetime.date(first + 1, 7, 10),
+    )
 
 
 # Minutes of written homework around the caps: grades 1-2 almost never any,

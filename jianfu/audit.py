@@ -50,6 +50,7 @@ NOT_AUDITED = {
     "supervision.surveyratecounter",
     # Derived from the class-days, rebuilt at will: nothing to audit.
     "schools.homeworksummary",
+    "schools.homeworkmonthsummary",
 }
 # Never copied into the trail: secrets, and identity fields that are audited
 # only as "viewed" (their values would leak through the trail itself).

@@ -19,7 +19,7 @@ from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, not
 from schools.afterschool.models import AfterSchoolDay
 from schools.afterschool.selectors import afterschool_figures_by_school
 from schools.homework.rules import over_cap_q, written_cap
-from schools.homework.selectors import homework_compliance
+from schools.homework.selectors import homework_rates_by_grade
 from schools.models import HomeworkDay, Semester
 from schools.selfchecks.crosscheck import selfcheck_gap_counts
 
@@ -177,12 +177,12 @@ def homework_section(semester: Semester, run: ScoreRun, params: dict[str, Any]) 
 
 @dashboard_panel(30)
 def homework_panel(user: Any, semester: Semester) -> Panel | None:
-    # The compliance report's own figures (from the summaries), scoped to
-    # what the user may see; nothing but the grades is needed here.
-    report = homework_compliance(
-        user=user, date_from=semester.start_date, date_to=semester.end_date, school_limit=0, class_limit=0
-    )
-    rows = [{"grade": r.key, "recorded": r.recorded, "over": r.over} for r in report.by_grade]
+    # The compliance report's figures by grade (from the summaries), scoped
+    # to what the user may see, without the report's schools and districts.
+    rows = [
+        {"grade": r.key, "recorded": r.recorded, "over": r.over}
+        for r in homework_rates_by_grade(user=user, date_from=semester.start_date, date_to=semester.end_date)
+    ]
     if not rows:
         return None
     return Panel(

@@ -49,21 +49,32 @@ def caps_summary() -> list[tuple[str, int]]:
     return [(str(label), written_cap(grade)) for grade, label in GRADE_RANGES.items()]
 
 
-def _lower_grades_q(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}grade__lte": 2, f"{prefix}written_minutes__gt": written_cap(1)})
+# The national rules' caps (the settings' defaults), by first grade of each
+# range. Only the over-cap index (HomeworkDay.Meta) is built on these: a
+# database condition cannot follow the settings.
+NATIONAL_CAPS = {1: 0, 3: 60, 7: 90}
 
 
-def _upper_grades_q(prefix: str = "") -> Q:
-    return Q(
-        **{f"{prefix}grade__gte": 3, f"{prefix}grade__lte": 6, f"{prefix}written_minutes__gt": written_cap(3)}
-    ) | Q(**{f"{prefix}grade__gte": 7, f"{prefix}written_minutes__gt": written_cap(7)})
+def _cap(grade: int, caps: dict[int, int] | None) -> int:
+    return written_cap(grade) if caps is None else caps[grade]
 
 
-def over_cap_q(prefix: str = "") -> Q:
+def _lower_grades_q(prefix: str = "", caps: dict[int, int] | None = None) -> Q:
+    return Q(**{f"{prefix}grade__lte": 2, f"{prefix}written_minutes__gt": _cap(1, caps)})
+
+
+def _upper_grades_q(prefix: str = "", caps: dict[int, int] | None = None) -> Q:
+    return Q(**{f"{prefix}grade__gte": 3, f"{prefix}grade__lte": 6, f"{prefix}written_minutes__gt": _cap(3, caps)}) | Q(
+        **{f"{prefix}grade__gte": 7, f"{prefix}written_minutes__gt": _cap(7, caps)}
+    )
+
+
+def over_cap_q(prefix: str = "", *, caps: dict[int, int] | None = None) -> Q:
     """Class-day rows (HomeworkDay) whose written homework exceeds the cap of
-    their grade. A plain condition on two columns, so that it serves as a
-    filter, inside Count(filter=...) and in a Case alike."""
-    return _lower_grades_q(prefix) | _upper_grades_q(prefix)
+    their grade (the caps of the settings unless ``caps`` are given). A plain
+    condition on two columns, so that it serves as a filter, inside
+    Count(filter=...) and in a Case alike."""
+    return _lower_grades_q(prefix, caps) | _upper_grades_q(prefix, caps)
 
 
 def reason_expression() -> Case:

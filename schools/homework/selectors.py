@@ -8,8 +8,9 @@ grades, weeks, months, districts and schools read the summaries
 and week-within-a-month fragment) for the fragments the period covers whole,
 and the raw class-days only for the days at its edges that fall in a
 fragment it covers in part (at most six days at each end). The classes over
-the cap are listed from the raw rows, with a limit. Each page is a fixed
-number of queries whatever the number of classes, days or schools."""
+the cap are listed from the over-cap class-days alone (a partial index),
+grouped by class before anything is joined. Each page is a fixed number of
+queries whatever the number of classes, days or schools."""
 
 from __future__ import annotations
 
@@ -18,13 +19,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, QuerySet, Sum, Window
+from django.db import connection
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum, Window
 from django.utils import timezone
 
 from jianfu.scoping import districts_visible_to, schools_visible_to
 from schools.homework.models import fragment_of, week_start
 from schools.homework.rules import GRADE_NAMES, caps_summary, over_cap_q, reason_expression, reason_text, written_cap
-from schools.models import HomeworkDay, HomeworkItem, HomeworkPublication, HomeworkSummary, School, SchoolClass
+from schools.models import (
+    HomeworkDay,
+    HomeworkItem,
+    HomeworkMonthSummary,
+    HomeworkPublication,
+    HomeworkSummary,
+    School,
+    SchoolClass,
+)
 from supervision.models import DistrictMembership, SupervisoryDistrict
 
 
@@ -45,6 +55,15 @@ def homework_days_visible_to(user: Any) -> QuerySet[HomeworkDay]:
     if not visible.query.has_filters():
         return HomeworkDay.objects.all()
     return HomeworkDay.objects.filter(school__in=visible.values("pk"))
+
+
+def homework_month_summaries_visible_to(user: Any) -> QuerySet[HomeworkMonthSummary]:
+    """Month summary rows of the schools the user may see (no filter for
+    the bureau)."""
+    visible = schools_visible_to(user)
+    if not visible.query.has_filters():
+        return HomeworkMonthSummary.objects.all()
+    return HomeworkMonthSummary.objects.filter(school__in=visible.values("pk"))
 
 
 def homework_summaries_visible_to(user: Any) -> QuerySet[HomeworkSummary]:
@@ -266,6 +285,166 @@ def _aggregates() -> dict[str, Any]:
     }
 
 
+def whole_months(start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The part of [start, end] made of whole calendar months. Empty (start
+    after end) when it holds none."""
+    one = datetime.timedelta(days=1)
+    first = start if start.day == 1 else (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    last = end if (end + one).day == 1 else end.replace(day=1) - one
+    return first, last
+
+
+@dataclass
+class _Sources:
+    """Where a period's figures come from. ``fragments`` cover the whole
+    covered range (for figures by week); figures without weeks read its whole
+    months from ``months`` and only the rest of it from ``month_fragments``;
+    ``edges`` are the class-days outside the covered range."""
+
+    days: QuerySet[HomeworkDay]
+    fragments: QuerySet[HomeworkSummary]
+    months: QuerySet[HomeworkMonthSummary]
+    month_fragments: QuerySet[HomeworkSummary]
+    edges: QuerySet[HomeworkDay]
+
+    def groups_by(self, field: str) -> list[dict[str, Any]]:
+        """Recorded, over and written sums by ``field`` ("school" or
+        "grade") over the period, without weeks: three queries."""
+        sums = {"recorded": Sum("recorded"), "over": Sum("over"), "written": Sum("written_sum")}
+        groups = list(self.months.values(field).annotate(**sums).order_by())
+        groups += list(self.month_fragments.values(field).annotate(**sums).order_by())
+        groups += list(self.edges.values(field).annotate(**_aggregates()).order_by())
+        return groups
+
+
+def _sources(
+    *,
+    user: Any,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    district: SupervisoryDistrict | None = None,
+    school: School | None = None,
+    from_summaries: bool = True,
+) -> _Sources:
+    """The visible class-days of the period, the summaries of the fragments
+    and months it covers whole, and the class-days at its edges outside those."""
+    days = homework_days_visible_to(user).filter(date__range=(date_from, date_to))
+    summaries = homework_summaries_visible_to(user)
+    months = homework_month_summaries_visible_to(user)
+    if district is not None:
+        members = DistrictMembership.objects.active_on(timezone.localdate()).filter(district=district)
+        days = days.filter(school__in=members.values("school_id"))
+        summaries = summaries.filter(school__in=members.values("school_id"))
+        months = months.filter(school__in=members.values("school_id"))
+    if school is not None:
+        days = days.filter(school=school)
+        summaries = summaries.filter(school=school)
+        months = months.filter(school=school)
+    covered_from, covered_to = covered_range(date_from, date_to) if from_summaries else (date_to, date_from)
+    # An empty covered range (start after end) selects no summary and
+    # excludes no day, so the raw rows then answer alone.
+    # first_date <= covered_to follows from the last condition, but bounds
+    # the scan of the range index, which would otherwise read every later
+    # fragment to the end of the data.
+    summaries = summaries.filter(first_date__gte=covered_from, first_date__lte=covered_to, last_date__lte=covered_to)
+    # Months never straddle a fragment, so the covered range's whole months
+    # and its fragments outside them add up to the covered range.
+    month_from, month_to = whole_months(covered_from, covered_to)
+    if month_from <= month_to:
+        months = months.filter(month__gte=month_from, month__lte=month_to)
+        # On first_date in both arms, so each is a range of the index.
+        month_fragments = summaries.filter(Q(first_date__lt=month_from) | Q(first_date__gt=month_to))
+    else:
+        months, month_fragments = months.none(), summaries
+    return _Sources(
+        days=days,
+        fragments=summaries,
+        months=months,
+        month_fragments=month_fragments,
+        edges=days.exclude(date__range=(covered_from, covered_to)),
+    )
+
+
+def homework_rates_by_grade(
+    *, user: Any, date_from: datetime.date, date_to: datetime.date, from_summaries: bool = True
+) -> list[Rate]:
+    """Compliance by grade of the class-days between two dates that the user
+    may see, as in :func:`homework_compliance`'s ``by_grade`` but nothing
+    else (the dashboard's panel): the whole months' summaries, the other
+    fragments' and the few edge days, each grouped by grade (at most three
+    queries)."""
+    sources = _sources(user=user, date_from=date_from, date_to=date_to, from_summaries=from_summaries)
+    return _grade_rates(sources.groups_by("grade"))
+
+
+def _grade_rates(groups: Iterable[dict[str, Any]]) -> list[Rate]:
+    by_grade = _rollup(groups, lambda g: g["grade"])
+    for rate in by_grade:
+        rate.label = str(GRADE_NAMES.get(rate.key, rate.key))
+        rate.extra["cap"] = written_cap(rate.key)
+    return by_grade
+
+
+def _over_cap_classes(over_days: QuerySet[HomeworkDay], *, limit: int) -> tuple[list[OverCapClass], int]:
+    """The ``limit`` classes with the most class-days over the cap (then the
+    highest minutes, school, grade, class number) and how many classes are
+    over it at all, in one query, none with ``limit=0``.
+
+    The over-cap class-days are read from their partial index
+    (``homework_day_over_cap``: a few per cent of the rows) and grouped by
+    class before the join that brings the class numbers and school names:
+    joined first, a year's half a million over-cap class-days would each be
+    joined and grouped by a name; only the first groups are joined. The
+    window counts the groups in the same pass that picks the worst few."""
+    if limit <= 0:
+        return [], 0
+    if connection.vendor != "postgresql":  # SQLite, for development: the plain grouped join
+        rows = [
+            tuple(r.values())
+            for r in over_days.values("school", "school__name", "school_class", "school_class__number", "grade")
+            .annotate(n=Count("*"), top=Max("written_minutes"), last=Max("date"), classes=Window(Count("*")))
+            .order_by("-n", "-top", "school", "grade", "school_class__number")[:limit]
+        ]
+        return _over_cap_rows(rows)
+    grouped = (
+        over_days.values("school_id", "school_class_id", "grade")
+        .annotate(n=Count("*"), top=Max("written_minutes"), last=Max("date"), classes=Window(Count("*")))
+        .order_by()
+    )
+    sql, params = grouped.query.get_compiler(using=over_days.db).as_sql()
+    quote = connection.ops.quote_name
+    # The first ``limit`` groups by every key but the class number, with
+    # their ties, hold the first ``limit`` by every key: only they are joined.
+    query = (
+        "SELECT g.s, school.name, g.c, cls.number, g.g, g.n, g.top, g.last, g.classes "  # noqa: S608 - names are ours
+        f"FROM (SELECT * FROM ({sql}) AS a (s, c, g, n, top, last, classes) "
+        "ORDER BY n DESC, top DESC, s, g FETCH FIRST %s ROWS WITH TIES) AS g "
+        f"JOIN {quote(School._meta.db_table)} AS school ON school.id = g.s "
+        f"JOIN {quote(SchoolClass._meta.db_table)} AS cls ON cls.id = g.c "
+        "ORDER BY g.n DESC, g.top DESC, g.s, g.g, cls.number LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, (*params, limit, limit))
+        return _over_cap_rows(cursor.fetchall())
+
+
+def _over_cap_rows(rows: list[tuple[Any, ...]]) -> tuple[list[OverCapClass], int]:
+    classes = [
+        OverCapClass(
+            school_id=s,
+            school_name=name,
+            school_class_id=c,
+            grade=g,
+            number=number,
+            days=n,
+            max_written=top,
+            last_date=last,
+        )
+        for s, name, c, number, g, n, top, last, _count in rows
+    ]
+    return classes, rows[0][-1] if rows else 0
+
+
 def homework_compliance(
     *,
     user: Any,
@@ -280,29 +459,18 @@ def homework_compliance(
 ) -> ComplianceReport:
     """Compliance of the class-days between two dates (inclusive) that the
     user may see, optionally of one district or one school (the caller has
-    checked that the user may see it). Seven queries, or eight with a
-    school; with ``class_limit=0`` the classes over the cap are neither
-    listed nor counted (six). ``from_summaries=False`` computes everything
-    from the raw class-days, in the same number of queries (the benchmark
-    and the tests compare the two).
+    checked that the user may see it). Eight queries (seven when the
+    period holds no whole calendar month), one more with a school; with
+    ``class_limit=0`` the classes over the cap are neither listed nor
+    counted (one fewer). ``from_summaries=False`` computes everything from
+    the raw class-days (the benchmark and the tests compare the two).
 
     Other features (visits, semester notices) call this for a school's or a
     district's figures."""
-    days = homework_days_visible_to(user).filter(date__range=(date_from, date_to))
-    summaries = homework_summaries_visible_to(user)
-    today = timezone.localdate()
-    if district is not None:
-        members = DistrictMembership.objects.active_on(today).filter(district=district).values("school_id")
-        days = days.filter(school__in=members)
-        summaries = summaries.filter(school__in=members)
-    if school is not None:
-        days = days.filter(school=school)
-        summaries = summaries.filter(school=school)
-    covered_from, covered_to = covered_range(date_from, date_to) if from_summaries else (date_to, date_from)
-    # An empty covered range (start after end) selects no summary and
-    # excludes no day, so the raw rows then answer alone.
-    summaries = summaries.filter(first_date__gte=covered_from, last_date__lte=covered_to)
-    edges = days.exclude(date__range=(covered_from, covered_to))
+    sources = _sources(
+        user=user, date_from=date_from, date_to=date_to, district=district, school=school, from_summaries=from_summaries
+    )
+    days, summaries, edges = sources.days, sources.fragments, sources.edges
 
     groups = [
         {"grade": g["grade"], "week": g["week_start"], "month": g["month"], **g}
@@ -317,21 +485,12 @@ def homework_compliance(
     total = Rate(key=None)
     for g in groups:
         total.add(g["recorded"], g["over"], g["written"] or 0)
-    by_grade = _rollup(groups, lambda g: g["grade"])
-    for rate in by_grade:
-        rate.label = str(GRADE_NAMES.get(rate.key, rate.key))
-        rate.extra["cap"] = written_cap(rate.key)
+    by_grade = _grade_rates(groups)
     by_week = _rollup(groups, lambda g: g["week"])
     by_month = _rollup(groups, lambda g: g["month"])
 
     by_school: dict[int, Rate] = {}
-    school_groups = list(
-        summaries.values("school")
-        .annotate(recorded=Sum("recorded"), over=Sum("over"), written=Sum("written_sum"))
-        .order_by()
-    )
-    school_groups += list(edges.values("school").annotate(**_aggregates()).order_by())
-    for g in school_groups:
+    for g in sources.groups_by("school"):
         by_school.setdefault(g["school"], Rate(key=g["school"])).add(g["recorded"], g["over"], g["written"] or 0)
     # Worst first: the lowest rate, then the most class-days over the cap.
     worst = sorted(by_school.values(), key=lambda r: (r.rate or 0, -r.over, r.key))[:school_limit]
@@ -339,7 +498,7 @@ def homework_compliance(
     for rate in worst:
         rate.label = names.get(rate.key, "")
 
-    memberships = DistrictMembership.objects.active_on(today).filter(
+    memberships = DistrictMembership.objects.active_on(timezone.localdate()).filter(
         district__in=districts_visible_to(user).values("pk")
     )
     districts: dict[int, Rate] = {}
@@ -352,27 +511,7 @@ def homework_compliance(
     by_district = sorted(districts.values(), key=lambda r: r.key)
 
     over_days = days.filter(over_cap_q())
-    # The window counts the groups, i.e. every class over the cap, in the
-    # same pass that picks the worst few.
-    classes = list(
-        over_days.values("school", "school__name", "school_class", "school_class__number", "grade")
-        .annotate(n=Count("*"), top=Max("written_minutes"), last=Max("date"), classes=Window(Count("*")))
-        .order_by("-n", "-top", "school", "grade", "school_class__number")[:class_limit]
-    )
-    over_cap_classes = [
-        OverCapClass(
-            school_id=c["school"],
-            school_name=c["school__name"],
-            school_class_id=c["school_class"],
-            grade=c["grade"],
-            number=c["school_class__number"],
-            days=c["n"],
-            max_written=c["top"],
-            last_date=c["last"],
-        )
-        for c in classes
-    ]
-    over_cap_class_count = classes[0]["classes"] if classes else 0
+    over_cap_classes, over_cap_class_count = _over_cap_classes(over_days, limit=class_limit)
     over_cap_days: list[HomeworkDay] = []
     if school is not None:
         over_cap_days = list(

@@ -107,3 +107,40 @@ def test_score_list_never_reads_the_breakdown(world, scored) -> None:  # type: i
             response = client.get(reverse("reports:scores"), {"semester": scored.semester.pk, **params})
         assert response.status_code == 200
         assert not [q for q in queries.captured_queries if "breakdown" in q["sql"]], params
+
+
+def _dashboard_queries(user, semester) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("reports:dashboard"), {"semester": semester.pk})
+    assert response.status_code == 200
+    return len(ctx.captured_queries), panel(response, "homework")
+
+
+@pytest.mark.parametrize("persona", ["bureau", "supervisor_x"])
+def test_dashboard_queries_at_31_and_300_schools(world, scored, persona) -> None:  # type: ignore[no-untyped-def]
+    from tests.schools.test_homework_compliance import _city
+
+    user = getattr(world, persona)
+    _city(world, 31)
+    small, homework = _dashboard_queries(user, scored.semester)
+    assert homework["series"][0]["data"]  # the homework panel is drawn
+    _city(world, 300)
+    assert _dashboard_queries(user, scored.semester)[0] == small
+
+
+def test_homework_panel_gives_the_report_figures_by_grade(world, scored) -> None:  # type: ignore[no-untyped-def]
+    from schools.homework.selectors import homework_compliance
+    from tests.schools.test_homework_compliance import _city
+
+    _city(world, 31)
+    semester = scored.semester
+    report = homework_compliance(user=world.bureau, date_from=semester.start_date, date_to=semester.end_date)
+    option = _dashboard_queries(world.bureau, semester)[1]
+    assert len(option["xAxis"]["data"]) == len(report.by_grade) == 3
+    assert option["series"][0]["data"] == [round(100 * r.compliant / r.recorded) for r in report.by_grade]
+    assert any(0 < v < 100 for v in option["series"][0]["data"])

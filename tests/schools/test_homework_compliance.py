@@ -190,3 +190,91 @@ def test_inactive_or_anonymous_users_see_no_class_days(world) -> None:  # type: 
     world.bureau.is_active = False
     assert homework_days_visible_to(world.bureau).count() == 0
     assert homework_days_visible_to(AnonymousUser()).count() == 0
+
+
+def _city(world, schools: int) -> None:  # type: ignore[no-untyped-def]
+    """Grow the area to ``schools`` schools, bulk-created, each with classes in
+    three grades and homework over five weeks (some of it over the cap), and
+    their summaries as a writer of class-days leaves them."""
+    from schools.homework.services import homework_summaries_refresh
+    from schools.models import HomeworkDay, School, SchoolClass, SchoolType
+    from supervision.models import DistrictMembership
+
+    made = School.objects.bulk_create(
+        [
+            School(code=f"88{n:08d}", name=f"规模学校{n}", school_type=SchoolType.PRIMARY, town="当湖街道")
+            for n in range(School.objects.count(), schools)
+        ]
+    )
+    DistrictMembership.objects.bulk_create(
+        [
+            DistrictMembership(
+                school=s, district=(world.district_x, world.district_y)[i % 2], start_date=datetime.date(2024, 9, 1)
+            )
+            for i, s in enumerate(made)
+        ]
+    )
+    classes = SchoolClass.objects.bulk_create(
+        [SchoolClass(school=s, grade=grade, number=1) for s in made for grade in (2, 4, 8)]
+    )
+    dates = [datetime.date(2026, 9, 1) + datetime.timedelta(days=i) for i in range(35) if i % 7 < 5]
+    HomeworkDay.objects.bulk_create(
+        [
+            HomeworkDay(
+                school_class=c,
+                school_id=c.school_id,
+                grade=c.grade,
+                date=d,
+                written_minutes=(c.pk + d.day) % 100,
+                total_minutes=100,
+                item_count=2,
+            )
+            for c in classes
+            for d in dates
+        ]
+    )
+    homework_summaries_refresh(school_ids=[s.pk for s in made], dates=dates)
+    assert School.objects.count() == schools
+
+
+@pytest.mark.parametrize("params", ["", "&district={x}", "&school={a}"])
+def test_bureau_compliance_page_queries_at_31_and_300_schools(world, params) -> None:  # type: ignore[no-untyped-def]
+    # The period starts and ends inside weeks: summaries and edge days both read.
+    params = "?from=2026-09-02&to=2026-10-01" + params.format(x=world.district_x.pk, a=world.school_a.pk)
+    _city(world, 31)
+    record_day(SchoolClassFactory(school=world.school_a, grade=3), datetime.date(2026, 9, 2), 75)
+    small = _page_queries(world.bureau, params)
+    _city(world, 300)
+    assert _page_queries(world.bureau, params) == small
+
+
+@pytest.mark.parametrize("limit", [1, 3, 4, 100])
+def test_over_cap_classes_are_the_first_by_every_key(world, limit) -> None:  # type: ignore[no-untyped-def]
+    """The list joins the classes after taking the first groups with their
+    ties: it equals ordering every over-cap class, joined, by the whole key
+    (ties in days, minutes, school and grade broken by the class number)."""
+    from django.db.models import Count, Max
+
+    from schools.homework.rules import over_cap_q
+    from schools.models import HomeworkDay
+
+    _city(world, 6)
+    # The first four: more days over the cap than any other class, the same
+    # school, grade, days and minutes, so only the number orders them.
+    dates = [datetime.date(2026, 9, 1) + datetime.timedelta(days=i) for i in range(40)]
+    for number in (5, 2, 7, 3):
+        bulk_days([SchoolClassFactory(school=world.school_a, grade=4, number=number)], dates, 99)
+    report = homework_compliance(user=world.bureau, class_limit=limit, **PERIOD)
+    expected = list(
+        HomeworkDay.objects.filter(over_cap_q(), date__range=(PERIOD["date_from"], PERIOD["date_to"]))
+        .values("school", "school__name", "school_class", "school_class__number", "grade")
+        .annotate(n=Count("*"), top=Max("written_minutes"), last=Max("date"))
+        .order_by("-n", "-top", "school", "grade", "school_class__number")
+    )
+    got = [
+        (c.school_id, c.school_name, c.school_class_id, c.number, c.grade, c.days, c.max_written, c.last_date)
+        for c in report.over_cap_classes
+    ]
+    assert got == [tuple(e.values()) for e in expected[:limit]]
+    assert [e["school_class__number"] for e in expected[:4]] == [2, 3, 5, 7]
+    assert report.over_cap_class_count == len(expected) > 4

@@ -13,10 +13,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from schools.homework.models import fragment_of
-from schools.homework.selectors import ComplianceReport, covered_range, homework_compliance
+from schools.homework.selectors import ComplianceReport, covered_range, homework_compliance, homework_rates_by_grade
 from schools.homework.services import homework_day_delete
 from schools.homework.upload import homework_week_upload
-from schools.models import GradeEnrolment, HomeworkDay, HomeworkSummary
+from schools.models import GradeEnrolment, HomeworkDay, HomeworkMonthSummary, HomeworkSummary
 from tests.factories import DistrictMembershipFactory, SchoolFactory
 from tests.schools.factories import SchoolClassFactory, bulk_days, record_day
 from tests.schools.test_homework_upload import row, workbook
@@ -93,13 +93,28 @@ def busy(world):  # type: ignore[no-untyped-def]
     return world
 
 
+def _months() -> list[tuple]:  # type: ignore[type-arg]
+    return sorted(
+        HomeworkMonthSummary.objects.values_list("school_id", "grade", "month", "recorded", "over", "written_sum")
+    )
+
+
 def test_rebuild_equals_incremental(busy) -> None:  # type: ignore[no-untyped-def]
-    incremental = _summaries()
+    incremental, months = _summaries(), _months()
     assert len(incremental) > 20
     assert sum(r[6] for r in incremental) == HomeworkDay.objects.count()
+    # Each month row adds up its fragments.
+    added: dict[tuple, list[int]] = {}  # type: ignore[type-arg]
+    for school, grade, _week, month, _first, _last, recorded, over, written in incremental:
+        sums = added.setdefault((school, grade, month), [0, 0, 0])
+        sums[0], sums[1], sums[2] = sums[0] + recorded, sums[1] + over, sums[2] + written
+    assert months == sorted((*key, *sums) for key, sums in added.items())
+    assert len(months) > 5
     HomeworkSummary.objects.all().delete()
+    HomeworkMonthSummary.objects.all().delete()
     call_command("rebuild_homework_summaries", "--batch", "1", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _summaries() == incremental
+    assert _months() == months
 
 
 PERIODS = [
@@ -124,6 +139,25 @@ def test_summaries_and_raw_rows_give_the_same_report(busy) -> None:  # type: ign
             assert _figures(homework_compliance(**period)) == _figures(
                 homework_compliance(**period, from_summaries=False)
             )
+
+
+def test_rates_by_grade_equal_the_report_and_the_raw_rows(busy) -> None:  # type: ignore[no-untyped-def]
+    def rates(rs):  # type: ignore[no-untyped-def]
+        return [(r.key, r.label, r.recorded, r.over, r.written_sum, r.extra) for r in rs]
+
+    for date_from, date_to in PERIODS:
+        for persona in ("bureau", "supervisor_x", "principal_a"):
+            period = {"user": getattr(busy, persona), "date_from": date_from, "date_to": date_to}
+            fast = rates(homework_rates_by_grade(**period))
+            assert fast == rates(homework_rates_by_grade(**period, from_summaries=False)), (period, persona)
+            assert fast == rates(homework_compliance(**period).by_grade)
+    period = {"user": busy.bureau, "date_from": D(2026, 9, 1), "date_to": D(2026, 10, 31)}
+    with CaptureQueriesContext(connection) as ctx:
+        before = sum(r.recorded for r in homework_rates_by_grade(**period))
+    assert len(ctx.captured_queries) == 3  # the two months, their other fragments (none), the edges
+    first = HomeworkMonthSummary.objects.order_by("pk").values("pk")[:1]
+    HomeworkMonthSummary.objects.filter(pk=first).update(recorded=10_000)
+    assert sum(r.recorded for r in homework_rates_by_grade(**period)) > before + 9_000
 
 
 def test_report_reads_the_summaries(busy) -> None:  # type: ignore[no-untyped-def]
