@@ -19,7 +19,7 @@ from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, not
 from schools.afterschool.models import AfterSchoolDay
 from schools.afterschool.selectors import afterschool_figures_by_school
 from schools.homework.rules import over_cap_q, written_cap
-from schools.homework.selectors import homework_compliance
+from schools.homework.selectors import homework_compliance, homework_counts_by_school
 from schools.models import HomeworkDay, Semester
 from schools.selfchecks.crosscheck import selfcheck_gap_counts
 
@@ -42,26 +42,18 @@ class HomeworkCompliance(Indicator):
         self, semester: Semester, school_ids: Iterable[int], params: dict[str, Any]
     ) -> dict[int, IndicatorResult]:
         ids = list(school_ids)
-        rows = {
-            r["school_id"]: r
-            for r in _days(semester)
-            .filter(school_id__in=ids)
-            .values("school_id")
-            .annotate(recorded=Count("*"), over=Count("grade", filter=over_cap_q()))
-            .order_by()
-        }
+        counts = homework_counts_by_school(school_ids=ids, date_from=semester.start_date, date_to=semester.end_date)
         out = {}
         for school_id in ids:
-            row = rows.get(school_id)
-            if row is None or not row["recorded"]:
+            recorded, over = counts.get(school_id, (0, 0))
+            if not recorded:
                 out[school_id] = not_assessed(_("no homework recorded this semester"))
                 continue
-            value = (row["recorded"] - row["over"]) / row["recorded"]
-            evidence = [Evidence(_("Homework"), reverse("homework_week", args=[school_id]))] if row["over"] else []
+            value = (recorded - over) / recorded
+            evidence = [Evidence(_("Homework"), reverse("homework_week", args=[school_id]))] if over else []
             out[school_id] = IndicatorResult(
                 value,
-                _("%(over)s of %(recorded)s class-days over the cap")
-                % {"over": row["over"], "recorded": row["recorded"]},
+                _("%(over)s of %(recorded)s class-days over the cap") % {"over": over, "recorded": recorded},
                 evidence,
             )
         return out
