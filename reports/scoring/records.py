@@ -15,7 +15,7 @@ from reports.dashboard.panels import Panel, bar_option
 from reports.exports.notice import Section, Table
 from reports.models import ScoreRun
 from reports.registry import dashboard_panel, indicator, notice_section
-from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, not_assessed
+from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, evidence_url, not_assessed
 from schools.afterschool.models import AfterSchoolDay
 from schools.afterschool.selectors import afterschool_figures_by_school
 from schools.homework.rules import over_cap_q, written_cap
@@ -44,18 +44,17 @@ class HomeworkCompliance(Indicator):
         ids = list(school_ids)
         counts = homework_counts_by_school(school_ids=ids, date_from=semester.start_date, date_to=semester.end_date)
         out = {}
+        week_url = evidence_url("homework_week")
+        nothing, label = _("no homework recorded this semester"), _("Homework")
+        text = _("%(over)s of %(recorded)s class-days over the cap")
         for school_id in ids:
             recorded, over = counts.get(school_id, (0, 0))
             if not recorded:
-                out[school_id] = not_assessed(_("no homework recorded this semester"))
+                out[school_id] = not_assessed(nothing)
                 continue
             value = (recorded - over) / recorded
-            evidence = [Evidence(_("Homework"), reverse("homework_week", args=[school_id]))] if over else []
-            out[school_id] = IndicatorResult(
-                value,
-                _("%(over)s of %(recorded)s class-days over the cap") % {"over": over, "recorded": recorded},
-                evidence,
-            )
+            evidence = [Evidence(label, week_url(school_id))] if over else []
+            out[school_id] = IndicatorResult(value, text % {"over": over, "recorded": recorded}, evidence)
         return out
 
 
