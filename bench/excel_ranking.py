@@ -16,8 +16,8 @@ fresh process of its own (``python excel_ranking.py --child ...``):
   per formatted column reused for every row, the fastest way openpyxl
   offers).
 
-Each child's peak memory is read by the parent from the kernel's account of
-that child alone (``os.wait4``), so neither side inherits the other's rows.
+Each child reports its own peak memory (VmHWM, see ``_setup.own_peak_rss_mb``),
+so neither side counts the parent's or the other's rows.
 The first pair warms the database's cache and is reported apart ("cold");
 the figures are over the pairs after it. openpyxl uses lxml when it is
 installed; the script prints which writer ran."""
@@ -37,7 +37,7 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from _setup import bench_database
+from _setup import bench_database, own_peak_rss_mb
 
 
 def make_data(n: int) -> int:
@@ -222,7 +222,7 @@ def child_main(side: str, run_id: int) -> None:
 
     django.setup()
     result = child_portal(run_id) if side == "portal" else child_raw(run_id)
-    print(json.dumps(result))
+    print(json.dumps({**result, "rss": own_peak_rss_mb()}))
 
 
 # ---- the parent ---------------------------------------------------------------
@@ -238,12 +238,10 @@ def run_child(side: str, run_id: int, database_url: str) -> tuple[float, int, fl
         cwd=Path(__file__).resolve().parent,
     )
     out = proc.stdout.read() if proc.stdout is not None else b""
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
+    if proc.wait():
         raise SystemExit(f"{side} child failed ({proc.returncode})")
     result = json.loads(out.decode().strip().splitlines()[-1])
-    return result["seconds"], result["bytes"], usage.ru_maxrss / 1024
+    return result["seconds"], result["bytes"], result["rss"]
 
 
 def main() -> None:

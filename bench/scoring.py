@@ -25,7 +25,8 @@ Then, for each size (the first N schools active, the others not), it runs
 ``scores_compute`` alternately A (chunks of 2,000 schools, the default) and
 B (one chunk of all schools), each run in a fresh process of its own
 (``scoring.py --child``), and prints each run's time, the number of queries,
-the peak RSS of that process alone (``os.wait4``) and the load average. The
+the peak RSS of that process alone (its own VmHWM, reported by the child:
+see ``_setup.own_peak_rss_mb``) and the load average. The
 first pair of each size is labelled cold (the first scoring after the data
 was made or the size changed); the others warm. Each run's results are
 deleted after it, untimed."""
@@ -45,7 +46,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from _setup import bench_database
+from _setup import bench_database, own_peak_rss_mb
 
 START = datetime.date(2026, 2, 23)  # a Monday
 END = datetime.date(2026, 7, 10)  # a Friday: its week is read raw
@@ -343,7 +344,8 @@ def child_main(scheme_id: int, chunk_size: int) -> None:
         elapsed = time.perf_counter() - start
     scores = run.scores.count()
     ScoreRun.objects.filter(pk=run.pk).delete()
-    print(json.dumps({"seconds": elapsed, "queries": count, "scores": scores, "excluded": list(run.excluded)}))
+    result = {"seconds": elapsed, "queries": count, "scores": scores, "excluded": list(run.excluded)}
+    print(json.dumps({**result, "rss": own_peak_rss_mb()}))
 
 
 def run_child(scheme_id: int, chunk_size: int, database_url: str) -> dict[str, Any]:
@@ -354,11 +356,9 @@ def run_child(scheme_id: int, chunk_size: int, database_url: str) -> dict[str, A
         cwd=Path(__file__).resolve().parent,
     )
     out = proc.stdout.read() if proc.stdout is not None else b""
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    if os.waitstatus_to_exitcode(status):
-        raise SystemExit(f"scoring child failed ({os.waitstatus_to_exitcode(status)})")
+    if proc.wait():
+        raise SystemExit(f"scoring child failed ({proc.returncode})")
     result: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
-    result["rss"] = usage.ru_maxrss / 1024
     return result
 
 
