@@ -229,8 +229,11 @@ def child_main(side: str, run_id: int) -> None:
 
 
 def run_child(side: str, run_id: int, database_url: str) -> tuple[float, int, float]:
-    """(seconds, file bytes, peak RSS in MB of that child alone)."""
+    """(seconds, file bytes, peak RSS in MB of that child alone). The side
+    "portal-no-lxml" is the portal with openpyxl told not to use lxml."""
     env = {**os.environ, "DATABASE_URL": database_url}
+    if side == "portal-no-lxml":
+        side, env["OPENPYXL_LXML"] = "portal", "False"
     proc = subprocess.Popen(  # noqa: S603 - this interpreter and this script, arguments built here
         [sys.executable, str(Path(__file__).resolve()), "--child", side, "--run", str(run_id)],
         env=env,
@@ -250,6 +253,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="measured pairs after the cold one")
     parser.add_argument("--child", choices=["portal", "raw"])
     parser.add_argument("--run", type=int)
+    parser.add_argument(
+        "--compare-lxml", action="store_true", help="also run the portal with openpyxl's lxml switched off"
+    )
     args = parser.parse_args()
     if args.child:
         child_main(args.child, args.run)
@@ -266,13 +272,14 @@ def main() -> None:
         url = urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
         connection.close()
         n = 2 * args.schools
-        seen: dict[str, list[tuple[float, int, float]]] = {"raw": [], "portal": []}
+        names = ["raw", "portal"] + (["portal-no-lxml"] if args.compare_lxml else [])
+        seen: dict[str, list[tuple[float, int, float]]] = {side: [] for side in names}
         for i in range(args.repeat + 1):
-            for side in ("raw", "portal") if i % 2 == 0 else ("portal", "raw"):
+            for side in names if i % 2 == 0 else reversed(names):
                 seconds, size, rss = run_child(side, run_id, url)
                 label = "cold" if i == 0 else f"run {i}"
                 print(
-                    f"  {label:6} {side:6} {seconds:6.2f}s {n / seconds:8.0f} rows/s "
+                    f"  {label:6} {side:14} {seconds:6.2f}s {n / seconds:8.0f} rows/s "
                     f"{size / 1e6:5.1f} MB file  peak {rss:4.0f} MB"
                 )
                 if i:
@@ -282,6 +289,9 @@ def main() -> None:
         print(f"openpyxl write-only, same styles, from memory: median {raw:6.2f}s {n / raw:8.0f} rows/s")
         print(f"portal ranking export (render(), stored run):  median {portal:6.2f}s {n / portal:8.0f} rows/s")
         print(f"ratio portal/openpyxl rows per second: {raw / portal:.2f}x (target >= 0.8x)")
+        if args.compare_lxml:
+            plain = statistics.median(s for s, _b, _r in seen["portal-no-lxml"])
+            print(f"portal without lxml: median {plain:6.2f}s; with lxml {portal:6.2f}s: {plain / portal:.2f}x faster")
         print(
             f"peak RSS of a fresh process, whole export: portal {max(r for *_x, r in seen['portal']):.0f} MB "
             f"(target < 150 MB); baseline {max(r for *_x, r in seen['raw']):.0f} MB"
