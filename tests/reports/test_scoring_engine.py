@@ -113,6 +113,31 @@ def _stored(run) -> list[tuple]:  # type: ignore[no-untyped-def]
     return list(run.scores.order_by("school_id").values_list(*fields))
 
 
+def _reference_ranks(run) -> list[tuple]:  # type: ignore[no-untyped-def]
+    """Competition ranks computed here, in Python, from the stored scores:
+    vetoed after all, nothing assessed after the assessed, best score first."""
+    from schools.models import School
+
+    types = dict(School.objects.values_list("pk", "school_type"))
+    rows = [(r[0], r[8], r[3], r[7]) for r in _stored(run)]  # school, vetoed, score, district
+
+    def key(row):  # type: ignore[no-untyped-def]
+        return (row[1], row[2] is None, -(row[2] or Decimal(0)))
+
+    def rank(row, among):  # type: ignore[no-untyped-def]
+        return 1 + sum(1 for other in among if key(other) < key(row))
+
+    return [
+        (
+            row[0],
+            rank(row, rows),
+            rank(row, [o for o in rows if types[o[0]] == types[row[0]]]),
+            rank(row, [o for o in rows if o[3] == row[3]]) if row[3] else None,
+        )
+        for row in rows
+    ]
+
+
 def _run_summary(run) -> tuple:  # type: ignore[no-untyped-def]
     return (run.weights, run.excluded, run.vetoes, run.inputs)
 
@@ -135,6 +160,7 @@ def test_chunked_scores_equal_unchunked(scheme) -> None:  # type: ignore[no-unty
                 chunked = scores_compute(scheme=each, chunk_size=size)
                 assert _stored(chunked) == _stored(whole), size
                 assert _run_summary(chunked) == _run_summary(whole)
+            assert [(r[0], r[4], r[5], r[6]) for r in _stored(whole)] == _reference_ranks(whole)
     # The case is not trivial: ties, vetoes, empty scores and district ranks occur.
     stored = _stored(whole)
     assert any(row[3] is None for row in stored) and any(row[3] is not None for row in stored)
