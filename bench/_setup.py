@@ -34,3 +34,17 @@ def peak_rss_mb() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def own_peak_rss_mb() -> float:
+    """This process's peak resident memory since it started its program.
+
+    Not ``ru_maxrss``: Linux carries the high-water mark of the memory a
+    process had before ``exec`` into it, and a child started by
+    ``subprocess`` (vfork, then exec) would report the parent's peak. The
+    kernel's VmHWM belongs to the process's own address space."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return peak_rss_mb()

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -20,7 +19,7 @@ from reports.dashboard.panels import Panel, bar_option
 from reports.exports.notice import Section, Table
 from reports.models import ScoreRun
 from reports.registry import dashboard_panel, indicator, notice_section, ranking_sheet, veto_kind
-from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, not_assessed
+from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, evidence_url, not_assessed
 from schools.models import Semester
 from supervision.complaints.models import SUBSTANTIATED_OUTCOMES, ComplaintCase, ComplaintOutcome
 from supervision.models import Liability
@@ -57,6 +56,7 @@ class SubstantiatedComplaints(Indicator):
         lost: dict[int, Decimal] = defaultdict(Decimal)
         counts: dict[int, dict[str, int]] = defaultdict(lambda: {"school": 0, "individual": 0})
         cases: dict[int, list[Evidence]] = defaultdict(list)
+        case_url = evidence_url("complaints:staff_detail")
         for pk, school_id, number, category, weight, outcome, liability in (
             ComplaintCase.objects.filter(
                 outcome__in=SUBSTANTIATED_OUTCOMES,
@@ -79,22 +79,19 @@ class SubstantiatedComplaints(Indicator):
                 counts[school_id]["school"] += 1
                 lost[school_id] += Decimal(weight) * share
                 label = f"{number} {category}"
-            cases[school_id].append(Evidence(label, reverse("complaints:staff_detail", args=[pk])))
+            cases[school_id].append(Evidence(label, case_url(pk)))
         out = {}
+        no_complaint = _("no complaint this semester")
+        text = _(
+            "substantiated with school liability: %(school)s; with an individual's liability "
+            "(for accountability): %(individual)s"
+        )
         for school_id in ids:
             if school_id not in received:
-                out[school_id] = not_assessed(_("no complaint this semester"))
+                out[school_id] = not_assessed(no_complaint)
                 continue
             value = max(Decimal(0), 1 - lost[school_id] / limit) if limit > 0 else Decimal(0)
-            out[school_id] = IndicatorResult(
-                float(value),
-                _(
-                    "substantiated with school liability: %(school)s; with an individual's liability "
-                    "(for accountability): %(individual)s"
-                )
-                % counts[school_id],
-                cases[school_id],
-            )
+            out[school_id] = IndicatorResult(float(value), text % counts[school_id], cases[school_id])
         return out
 
 

@@ -7,17 +7,21 @@ assessed") leaves that school's maximum. The score is the points as a share
 of the school's own maximum, on 100. Vetoed schools rank after all others;
 vetoes that wait for bureau staff's confirmation are shown as pending and
 do not apply.
-A fixed number of queries: each indicator and veto rule queries once for
-all schools, then one bulk insert."""
+Schools are scored a chunk at a time (``CHUNK_SIZE``): each indicator
+queries once per chunk and the chunk's rows go in one bounded insert, so
+memory stays flat at province scale; veto rules query once for all schools,
+and one UPDATE with window functions ranks the stored scores. A fixed
+number of queries per chunk."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -33,50 +37,31 @@ def _points(weight: Decimal, value: float) -> Decimal:
     return (weight * Decimal(str(round(value, 6)))).quantize(TWO, rounding=ROUND_HALF_UP)
 
 
-def _dense_ranks(ordered: list[tuple[Any, ...]]) -> list[int]:
-    """Competition ranking (1, 2, 2, 4) over (vetoed, -total) keys."""
-    ranks: list[int] = []
-    previous = None
-    for i, key in enumerate(ordered):
-        if key != previous:
-            rank = i + 1
-            previous = key
-        ranks.append(rank)
-    return ranks
+# Schools scored per pass: each pass reads every indicator for these schools
+# and inserts their rows, so memory stays flat whatever the number of
+# schools and the queries grow by a fixed number per pass.
+CHUNK_SIZE = 2000
 
 
-def scores_compute(*, scheme: ScoringScheme, by: Any = None) -> ScoreRun:
+def scores_compute(*, scheme: ScoringScheme, by: Any = None, chunk_size: int = CHUNK_SIZE) -> ScoreRun:
     """Compute and store every active school's score for the scheme's
     semester. The stored explanations are in Chinese, like the reports."""
     with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
-        return _compute(scheme, by)
+        return _compute(scheme, by, max(1, chunk_size))
 
 
-def _ranks(keys: list[tuple[Any, ...]]) -> list[int]:
-    return _dense_ranks(keys)
-
-
-def _rank_key(vetoed: bool, score: Decimal | None) -> tuple[bool, bool, Decimal]:
-    """Vetoed schools after all others; schools with nothing assessed after
-    the assessed ones; then by score on 100, best first. Equal keys tie."""
-    return (vetoed, score is None, -(score or Decimal(0)))
-
-
-def _compute(scheme: ScoringScheme, by: Any) -> ScoreRun:
+def _compute(scheme: ScoringScheme, by: Any, chunk_size: int) -> ScoreRun:
     semester = scheme.semester
     indicators = registry.indicators
     veto_kinds = registry.veto_kinds
-    schools = list(School.objects.filter(active=True).order_by("code"))
-    ids = [s.pk for s in schools]
+    # Only the ids of every school are held (a few bytes each); everything
+    # else is read and dropped a chunk at a time.
+    ids = list(School.objects.filter(active=True).order_by("pk").values_list("pk", flat=True))
     end = min(semester.end_date, timezone.localdate())
-    districts = dict(
-        DistrictMembership.objects.active_on(end).filter(school_id__in=ids).values_list("school_id", "district__name")
-    )
 
     weights: dict[str, str] = {}
     params: dict[str, dict[str, Any]] = {}
     excluded: dict[str, str] = {}
-    results: dict[str, dict[int, Any]] = {}
     for w in scheme.weights.all().order_by("indicator"):
         ind = indicators.get(w.indicator)
         if ind is None:
@@ -87,8 +72,9 @@ def _compute(scheme: ScoringScheme, by: Any) -> ScoreRun:
             continue
         weights[w.indicator] = str(w.weight)
         params[w.indicator] = w.params or {}
-        results[w.indicator] = ind.compute(semester, ids, w.params or {})
 
+    # Vetoes concern few schools: checked once for all, so the decisions keep
+    # the order each rule finds them in.
     vetoes: dict[int, list[str]] = defaultdict(list)
     pending: dict[int, list[str]] = defaultdict(list)
     decisions: list[dict[str, Any]] = []
@@ -104,60 +90,6 @@ def _compute(scheme: ScoringScheme, by: Any) -> ScoreRun:
                 pending[school_id].append(f"{rule.name}：{reason}")
                 decisions.append({"rule": rule.name, "school": school_id, "reason": reason, "state": "pending"})
 
-    rows = []
-    for school in schools:
-        breakdown = []
-        total = Decimal(0)
-        maximum = Decimal(0)
-        for key, weight_text in weights.items():
-            weight = Decimal(weight_text)
-            ind = indicators[key]
-            res = results[key].get(school.pk)
-            assessed = res is not None and res.assessed
-            detail = res.detail if res is not None else _("no record")
-            value = res.value if assessed and res is not None else 0.0
-            default = params[key].get("no_data_value")
-            if not assessed and default is not None:
-                # The scheme states what a school without records gets, and the explanation says so.
-                value = float(default)
-                assessed = True
-                detail = _("%(detail)s; no records: the scheme's stated default %(value)s applies") % {
-                    "detail": detail,
-                    "value": default,
-                }
-            if not assessed:
-                breakdown.append(
-                    {
-                        "indicator": key,
-                        "name": str(ind.verbose_name),
-                        "weight": str(weight),
-                        "not_assessed": True,
-                        "detail": detail,
-                    }
-                )
-                continue
-            points = _points(weight, value)
-            total += points
-            maximum += weight
-            breakdown.append(
-                {
-                    "indicator": key,
-                    "name": str(ind.verbose_name),
-                    "weight": str(weight),
-                    "value": round(value, 4),
-                    "points": str(points),
-                    "lost": str(weight - points),
-                    "detail": detail,
-                    "evidence": [{"label": e.label, "url": e.url} for e in (res.evidence if res else [])][:50],
-                    "evidence_private": not ind.evidence_for_schools,
-                }
-            )
-        for key, reason in excluded.items():
-            name = indicators[key].verbose_name if key in indicators else key
-            breakdown.append({"indicator": key, "name": str(name), "excluded": reason})
-        score = (total * 100 / maximum).quantize(TWO, rounding=ROUND_HALF_UP) if maximum > 0 else None
-        rows.append((school, total, maximum, score, breakdown))
-
     run = ScoreRun.objects.create(
         scheme=scheme,
         computed_by=by if getattr(by, "pk", None) else None,
@@ -166,45 +98,173 @@ def _compute(scheme: ScoringScheme, by: Any) -> ScoreRun:
         vetoes=decisions,
         inputs=_input_counts(semester, ids),
     )
-
-    def rank_key(row: tuple[Any, ...]) -> tuple[bool, bool, Decimal]:
-        return _rank_key(bool(vetoes.get(row[0].pk)), row[3])
-
-    ordered = sorted(rows, key=lambda r: (*rank_key(r), r[0].code))
-    overall = _ranks([rank_key(r) for r in ordered])
-    by_type: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-    by_district: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-    for row in ordered:
-        school = row[0]
-        by_type[school.school_type].append(rank_key(row))
-        if school.pk in districts:
-            by_district[districts[school.pk]].append(rank_key(row))
-    type_ranks = {k: iter(_ranks(v)) for k, v in by_type.items()}
-    district_ranks = {k: iter(_ranks(v)) for k, v in by_district.items()}
-    SchoolScore.objects.bulk_create(
-        [
-            SchoolScore(
-                run=run,
-                school=school,
-                total=total,
-                max_total=maximum,
-                score=score,
-                rank=overall[i],
-                rank_in_type=next(type_ranks[school.school_type]),
-                rank_in_district=next(district_ranks[districts[school.pk]]) if school.pk in districts else None,
-                district_name=districts.get(school.pk, ""),
-                vetoed=bool(vetoes.get(school.pk)),
-                veto_reason="；".join(vetoes.get(school.pk, [])),
-                pending_veto="；".join(pending.get(school.pk, [])),
-                breakdown=breakdown,
+    terms = _terms(weights, params)
+    excluded_lines = _excluded_lines(excluded)
+    no_record = _("no record")
+    default_note = _("%(detail)s; no records: the scheme's stated default %(value)s applies")
+    for i in range(0, len(ids), chunk_size):
+        chunk = ids[i : i + chunk_size]
+        districts = dict(
+            DistrictMembership.objects.active_on(end)
+            .filter(school_id__in=chunk)
+            .values_list("school_id", "district__name")
+        )
+        results = {key: indicators[key].compute(semester, chunk, params[key]) for key in weights}
+        rows = []
+        for school_id in chunk:
+            total, maximum, breakdown = _school_breakdown(
+                school_id, terms, excluded_lines, results, no_record, default_note
             )
-            for i, (school, total, maximum, score, breakdown) in enumerate(ordered)
-        ],
-        # No batch size: PostgreSQL takes every row in one statement, so the
-        # number of queries stays the same whatever the number of schools
-        # (SQLite's parameter limit makes Django split it there).
-    )
+            score = (total * 100 / maximum).quantize(TWO, rounding=ROUND_HALF_UP) if maximum > 0 else None
+            rows.append(
+                SchoolScore(
+                    run=run,
+                    school_id=school_id,
+                    total=total,
+                    max_total=maximum,
+                    score=score,
+                    # Placeholders: the ranks need every school's score and are
+                    # set in one statement once all chunks are in.
+                    rank=0,
+                    rank_in_type=0,
+                    district_name=districts.get(school_id, ""),
+                    vetoed=bool(vetoes.get(school_id)),
+                    veto_reason="；".join(vetoes.get(school_id, [])),
+                    pending_veto="；".join(pending.get(school_id, [])),
+                    breakdown=breakdown,
+                )
+            )
+        # One statement per chunk: bounded in size, and a fixed number per chunk.
+        SchoolScore.objects.bulk_create(rows, batch_size=chunk_size)
+        del rows, results
+    scores_rank(run=run)
     return run
+
+
+@dataclass(frozen=True)
+class _Term:
+    """What every school's line for one indicator shares, worked out once
+    per run: at 30,000 schools, translating the same names and notes for
+    each school was a good part of the time."""
+
+    key: str
+    weight: Decimal
+    weight_text: str
+    name: str
+    evidence_private: bool
+    default: Any
+
+
+def _terms(weights: dict[str, str], params: dict[str, dict[str, Any]]) -> list[_Term]:
+    indicators = registry.indicators
+    terms = []
+    for key, weight_text in weights.items():
+        ind = indicators[key]
+        weight = Decimal(weight_text)
+        terms.append(
+            _Term(
+                key=key,
+                weight=weight,
+                weight_text=str(weight),
+                name=str(ind.verbose_name),
+                evidence_private=not ind.evidence_for_schools,
+                default=params[key].get("no_data_value"),
+            )
+        )
+    return terms
+
+
+def _excluded_lines(excluded: dict[str, str]) -> list[dict[str, Any]]:
+    indicators = registry.indicators
+    return [
+        {"indicator": key, "name": str(indicators[key].verbose_name if key in indicators else key), "excluded": reason}
+        for key, reason in excluded.items()
+    ]
+
+
+def _school_breakdown(
+    school_id: int,
+    terms: list[_Term],
+    excluded_lines: list[dict[str, Any]],
+    results: dict[str, dict[int, Any]],
+    no_record: str,
+    default_note: str,
+) -> tuple[Decimal, Decimal, list[dict[str, Any]]]:
+    """A school's points, its maximum and the explanation of each indicator."""
+    breakdown = []
+    total = Decimal(0)
+    maximum = Decimal(0)
+    for term in terms:
+        weight = term.weight
+        res = results[term.key].get(school_id)
+        assessed = res is not None and res.assessed
+        detail = res.detail if res is not None else no_record
+        value = res.value if assessed and res is not None else 0.0
+        default = term.default
+        if not assessed and default is not None:
+            # The scheme states what a school without records gets, and the explanation says so.
+            value = float(default)
+            assessed = True
+            detail = default_note % {"detail": detail, "value": default}
+        if not assessed:
+            breakdown.append(
+                {
+                    "indicator": term.key,
+                    "name": term.name,
+                    "weight": term.weight_text,
+                    "not_assessed": True,
+                    "detail": detail,
+                }
+            )
+            continue
+        points = _points(weight, value)
+        total += points
+        maximum += weight
+        breakdown.append(
+            {
+                "indicator": term.key,
+                "name": term.name,
+                "weight": term.weight_text,
+                "value": round(value, 4),
+                "points": str(points),
+                "lost": str(weight - points),
+                "detail": detail,
+                "evidence": [{"label": e.label, "url": e.url} for e in (res.evidence if res else [])][:50],
+                "evidence_private": term.evidence_private,
+            }
+        )
+    breakdown += [dict(line) for line in excluded_lines]
+    return total, maximum, breakdown
+
+
+# Competition ranks (1, 2, 2, 4): vetoed schools after all others (false
+# sorts first), then schools with nothing assessed, then by score on 100, best
+# first; equal keys tie. Overall, among schools of the same type, and within
+# the district (only for schools in one: the others' rank stays empty).
+_RANKS_SQL = """
+UPDATE reports_schoolscore AS target
+SET rank = ranked.rank, rank_in_type = ranked.rank_in_type, rank_in_district = ranked.rank_in_district
+FROM (
+    SELECT ss.id,
+        RANK() OVER (ORDER BY ss.vetoed, ss.score IS NULL, COALESCE(ss.score, 0) DESC) AS rank,
+        RANK() OVER (
+            PARTITION BY sc.school_type ORDER BY ss.vetoed, ss.score IS NULL, COALESCE(ss.score, 0) DESC
+        ) AS rank_in_type,
+        CASE WHEN ss.district_name <> '' THEN RANK() OVER (
+            PARTITION BY ss.district_name ORDER BY ss.vetoed, ss.score IS NULL, COALESCE(ss.score, 0) DESC
+        ) END AS rank_in_district
+    FROM reports_schoolscore AS ss JOIN schools_school AS sc ON sc.id = ss.school_id
+    WHERE ss.run_id = %s
+) AS ranked
+WHERE target.id = ranked.id
+"""
+
+
+def scores_rank(*, run: ScoreRun) -> None:
+    """Set every score's ranks in the run from the stored scores: one
+    statement, with nothing of the schools held in memory."""
+    with connection.cursor() as cursor:
+        cursor.execute(_RANKS_SQL, [run.pk])
 
 
 def _input_counts(semester: Semester, ids: list[int]) -> dict[str, int]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from reports.exports.notice import Section
 from reports.models import ScoreRun
 from reports.registry import indicator, notice_section
-from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, not_assessed
+from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, evidence_url, not_assessed
 from schools.models import SchoolPledge, Semester
 from schools.selfchecks.models import SelfCheck, SelfCheckRound, selfcheck_on_time_q
 from schools.selfchecks.selectors import Timing, selfcheck_timing
@@ -46,19 +46,18 @@ class PledgeSigned(Indicator):
             )
         }
         out = {}
+        pledge_url = evidence_url("school_pledge")
+        label, not_signed = _("Pledge"), _("not signed")
+        no_copy, signed = _("signed on %(day)s, signed copy missing"), _("signed on %(day)s")
         for school_id in ids:
             pledge = pledges.get(school_id)
-            url = reverse("school_pledge", args=[school_id])
+            url = pledge_url(school_id)
             if pledge is None or pledge.signed_on is None:
-                out[school_id] = IndicatorResult(0.0, _("not signed"), [Evidence(_("Pledge"), url)])
+                out[school_id] = IndicatorResult(0.0, not_signed, [Evidence(label, url)])
             elif not pledge.scan:
-                out[school_id] = IndicatorResult(
-                    0.5,
-                    _("signed on %(day)s, signed copy missing") % {"day": pledge.signed_on},
-                    [Evidence(_("Pledge"), url)],
-                )
+                out[school_id] = IndicatorResult(0.5, no_copy % {"day": pledge.signed_on}, [Evidence(label, url)])
             else:
-                out[school_id] = IndicatorResult(1.0, _("signed on %(day)s") % {"day": pledge.signed_on})
+                out[school_id] = IndicatorResult(1.0, signed % {"day": pledge.signed_on})
         return out
 
 

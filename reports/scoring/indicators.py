@@ -14,10 +14,11 @@ New indicators register with ``reports.registry.indicator``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from django.urls import reverse
 from django.utils.functional import Promise
 
 from schools.models import Semester
@@ -61,3 +62,22 @@ class Indicator:
         self, semester: Semester, school_ids: Iterable[int], params: dict[str, Any]
     ) -> dict[int, IndicatorResult]:
         raise NotImplementedError
+
+
+_PLACEHOLDERS = ("9000000001", "9000000002", "9000000003")
+
+
+def evidence_url(name: str, arity: int = 1) -> Callable[..., str]:
+    """``reverse(name, args=...)`` for many records: the URL is reversed once
+    with placeholder ids, which each call replaces with the record's own
+    (reversing per record was about a third of a province's scoring time).
+    For URL patterns whose ``arity`` arguments are integer ids."""
+    template = reverse(name, args=[int(p) for p in _PLACEHOLDERS[:arity]])
+
+    def make(*args: int) -> str:
+        url = template
+        for placeholder, value in zip(_PLACEHOLDERS[:arity], args, strict=True):
+            url = url.replace(placeholder, str(int(value)))
+        return url
+
+    return make

@@ -15,11 +15,11 @@ from reports.dashboard.panels import Panel, bar_option
 from reports.exports.notice import Section, Table
 from reports.models import ScoreRun
 from reports.registry import dashboard_panel, indicator, notice_section
-from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, not_assessed
+from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, evidence_url, not_assessed
 from schools.afterschool.models import AfterSchoolDay
 from schools.afterschool.selectors import afterschool_figures_by_school
 from schools.homework.rules import over_cap_q, written_cap
-from schools.homework.selectors import homework_rates_by_grade
+from schools.homework.selectors import homework_counts_by_school, homework_rates_by_grade
 from schools.models import HomeworkDay, Semester
 from schools.selfchecks.crosscheck import selfcheck_gap_counts
 
@@ -42,28 +42,19 @@ class HomeworkCompliance(Indicator):
         self, semester: Semester, school_ids: Iterable[int], params: dict[str, Any]
     ) -> dict[int, IndicatorResult]:
         ids = list(school_ids)
-        rows = {
-            r["school_id"]: r
-            for r in _days(semester)
-            .filter(school_id__in=ids)
-            .values("school_id")
-            .annotate(recorded=Count("*"), over=Count("grade", filter=over_cap_q()))
-            .order_by()
-        }
+        counts = homework_counts_by_school(school_ids=ids, date_from=semester.start_date, date_to=semester.end_date)
         out = {}
+        week_url = evidence_url("homework_week")
+        nothing, label = _("no homework recorded this semester"), _("Homework")
+        text = _("%(over)s of %(recorded)s class-days over the cap")
         for school_id in ids:
-            row = rows.get(school_id)
-            if row is None or not row["recorded"]:
-                out[school_id] = not_assessed(_("no homework recorded this semester"))
+            recorded, over = counts.get(school_id, (0, 0))
+            if not recorded:
+                out[school_id] = not_assessed(nothing)
                 continue
-            value = (row["recorded"] - row["over"]) / row["recorded"]
-            evidence = [Evidence(_("Homework"), reverse("homework_week", args=[school_id]))] if row["over"] else []
-            out[school_id] = IndicatorResult(
-                value,
-                _("%(over)s of %(recorded)s class-days over the cap")
-                % {"over": row["over"], "recorded": row["recorded"]},
-                evidence,
-            )
+            value = (recorded - over) / recorded
+            evidence = [Evidence(label, week_url(school_id))] if over else []
+            out[school_id] = IndicatorResult(value, text % {"over": over, "recorded": recorded}, evidence)
         return out
 
 

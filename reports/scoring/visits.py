@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +20,7 @@ from reports.dashboard.panels import Panel, bar_option
 from reports.exports.notice import Section, Table
 from reports.models import ScoreRun
 from reports.registry import dashboard_panel, indicator, notice_section, ranking_sheet, veto_kind
-from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, not_assessed
+from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, evidence_url, not_assessed
 from reports.scoring.models import VetoDecisionState
 from schools.models import Semester
 from supervision.models import ItemResult
@@ -80,21 +79,25 @@ class VisitResults(Indicator):
         ):
             bad_items[school_id].append(f"{date:%m-%d} {code} {title}|{visit_id}")
         out: dict[int, IndicatorResult] = {}
+        visit_url = evidence_url("visit_detail")
+        text = _(
+            "%(visits)s visits, %(rated)s items rated: %(good)s compliant, %(mostly)s mostly, %(bad)s non-compliant"
+        )
         for row in rows:
             rated = row["good"] + row["mostly"] + row["bad"]
             if not rated:
                 continue
             value = (row["good"] + 0.5 * row["mostly"]) / rated
-            detail = _(
-                "%(visits)s visits, %(rated)s items rated: %(good)s compliant, %(mostly)s mostly, %(bad)s non-compliant"
-            ) % {**row, "rated": rated}
+            detail = text % {**row, "rated": rated}
             evidence = []
             for entry in bad_items.get(row["visit__school_id"], []):
                 label, visit_id = entry.rsplit("|", 1)
-                evidence.append(Evidence(label, reverse("visit_detail", args=[int(visit_id)])))
+                evidence.append(Evidence(label, visit_url(int(visit_id))))
             out[row["visit__school_id"]] = IndicatorResult(value, detail, evidence)
+        not_visited = _("not visited this semester")
         for school_id in ids:
-            out.setdefault(school_id, not_assessed(_("not visited this semester")))
+            if school_id not in out:
+                out[school_id] = not_assessed(not_visited)
         return out
 
 
@@ -130,18 +133,17 @@ class RectificationsOnTime(Indicator):
                 on_time[r.school_id] += 1
             else:
                 late[r.school_id].append(r)
+        rectification_url = evidence_url("rectification_detail")
+        none_due = _("no rectification was due")
+        text = _("%(ok)s of %(n)s demands closed by their deadline")
         for school_id in ids:
             if not totals[school_id]:
-                out[school_id] = not_assessed(_("no rectification was due"))
+                out[school_id] = not_assessed(none_due)
                 continue
             out[school_id] = IndicatorResult(
                 on_time[school_id] / totals[school_id],
-                _("%(ok)s of %(n)s demands closed by their deadline")
-                % {"ok": on_time[school_id], "n": totals[school_id]},
-                [
-                    Evidence(f"{r.deadline:%m-%d} {r.title}", reverse("rectification_detail", args=[r.pk]))
-                    for r in late[school_id]
-                ],
+                text % {"ok": on_time[school_id], "n": totals[school_id]},
+                [Evidence(f"{r.deadline:%m-%d} {r.title}", rectification_url(r.pk)) for r in late[school_id]],
             )
         return out
 

@@ -543,3 +543,35 @@ def default_period(today: datetime.date | None = None) -> tuple[datetime.date, d
     if semester is not None:
         return semester.start_date, min(semester.end_date, today)
     return today - datetime.timedelta(days=27), today
+
+
+def homework_counts_by_school(
+    *, school_ids: Iterable[int], date_from: datetime.date, date_to: datetime.date
+) -> dict[int, tuple[int, int]]:
+    """(class-days recorded, over the cap) of each given school with records
+    between two dates (inclusive): the summaries for the fragments the
+    period covers whole, the raw class-days for the days at its edges, as
+    the compliance report counts them. Two queries whatever the period, so
+    a semester's scores read a few dozen summary rows per school instead of
+    thousands of class-days."""
+    ids = list(school_ids)
+    covered_from, covered_to = covered_range(date_from, date_to)
+    counts: dict[int, tuple[int, int]] = {}
+    summaries = (
+        HomeworkSummary.objects.filter(school_id__in=ids, first_date__gte=covered_from, last_date__lte=covered_to)
+        .values("school_id")
+        .annotate(recorded=Sum("recorded"), over=Sum("over"))
+        .order_by()
+    )
+    edges = (
+        HomeworkDay.objects.filter(school_id__in=ids, date__range=(date_from, date_to))
+        .exclude(date__range=(covered_from, covered_to))
+        .values("school_id")
+        .annotate(recorded=Count("*"), over=Count("grade", filter=over_cap_q()))
+        .order_by()
+    )
+    for query in (summaries, edges):
+        for row in query:
+            recorded, over = counts.get(row["school_id"], (0, 0))
+            counts[row["school_id"]] = (recorded + row["recorded"], over + row["over"])
+    return counts

@@ -89,3 +89,35 @@ def test_notice_workbook_and_dashboard_carry_complaints(world, scheme) -> None: 
     assert 'id="complaints"' not in html  # schools never see complaint statistics
     client.force_login(world.bureau)
     assert 'id="complaints"' in client.get("/reports/dashboard/", {"semester": scheme.semester.pk}).content.decode()
+
+
+def test_homework_counts_from_summaries_equal_the_raw_count(world) -> None:  # type: ignore[no-untyped-def]
+    from django.db.models import Count
+
+    from schools.homework.rules import over_cap_q
+    from schools.homework.selectors import homework_counts_by_school
+    from schools.models import HomeworkDay
+    from tests.schools.factories import bulk_days
+
+    # Days over five weeks and two months; the period starts and ends inside
+    # fragments, so both the summaries and the raw edges count.
+    start = datetime.date(2026, 9, 23)  # a Wednesday
+    days = [start + datetime.timedelta(days=i) for i in range(35) if (start + datetime.timedelta(days=i)).weekday() < 5]
+    low = SchoolClassFactory(school=world.school_a, grade=3, number=1)
+    high = SchoolClassFactory(school=world.school_a, grade=7, number=1)
+    bulk_days([low], days[::2], 45)
+    bulk_days([low], days[1::2], 75)  # over grade 3's cap
+    bulk_days([high], days, 80)
+    bulk_days([SchoolClassFactory(school=world.school_b, grade=4, number=2)], days[:2], 30)
+    date_from, date_to = datetime.date(2026, 9, 25), datetime.date(2026, 10, 21)
+    raw = {
+        r["school_id"]: (r["recorded"], r["over"])
+        for r in HomeworkDay.objects.filter(date__range=(date_from, date_to))
+        .values("school_id")
+        .annotate(recorded=Count("*"), over=Count("grade", filter=over_cap_q()))
+    }
+    counts = homework_counts_by_school(
+        school_ids=[world.school_a.pk, world.school_b.pk], date_from=date_from, date_to=date_to
+    )
+    assert counts == raw and raw[world.school_a.pk][1] > 0
+    assert world.school_b.pk not in counts  # its two days are before the period
