@@ -181,19 +181,32 @@ def test_no_session_state_left_on_a_pooled_connection() -> None:
     another client gets next."""
     # Upper-case SQL only: "set" in prose and Python's set() are no concern.
     # Transaction-scoped forms (SET LOCAL, pg_advisory_xact_lock) are fine.
-    # An upsert's "DO UPDATE SET col = ..." is a row update, not session state.
+    # An UPDATE's "SET col = ..." (an upsert's "DO UPDATE SET", or "UPDATE
+    # t AS alias SET", possibly on the next line) is a row update, not
+    # session state.
     session_state = re.compile(
-        r"(?<!UPDATE )\bSET\s+(SESSION\s+)?[A-Za-z_.]+\s*(=|TO\b)"
+        r"\bSET\s+(SESSION\s+)?[A-Za-z_.]+\s*(=|TO\b)"
         r"|pg_(try_)?advisory_lock(_shared)?\(|\bLISTEN\s|\bPREPARE\s"
     )
+    row_update = re.compile(r"\bUPDATE\s+([\w\".]+(\s+AS\s+\w+)?\s+)?$")
+
+    def offending(text: str) -> list[str]:
+        return [
+            m.group(0)
+            for m in session_state.finditer(text)
+            if not (m.group(0).startswith("SET") and row_update.search(text[max(0, m.start() - 200) : m.start()]))
+        ]
+
     offenders = []
     for app in ("jianfu", "schools", "supervision", "reports"):
         for path in sorted((ROOT / app).rglob("*.py")):
-            for match in session_state.finditer(path.read_text(encoding="utf-8")):
-                offenders.append((str(path.relative_to(ROOT)), match.group(0)))
-    assert session_state.search("SET statement_timeout = 0") and session_state.search("pg_advisory_lock(42)")
-    assert not session_state.search("SET LOCAL statement_timeout = 0") and not session_state.search("a set of rows")
-    assert not session_state.search("ON CONFLICT (k) DO UPDATE SET hits = t.hits + 1")
+            for found in offending(path.read_text(encoding="utf-8")):
+                offenders.append((str(path.relative_to(ROOT)), found))
+    assert offending("SET statement_timeout = 0") and offending("pg_advisory_lock(42)")
+    assert offending("x = 1;\nSET search_path TO public")
+    assert not offending("SET LOCAL statement_timeout = 0") and not offending("a set of rows")
+    assert not offending("ON CONFLICT (k) DO UPDATE SET hits = t.hits + 1")
+    assert not offending("UPDATE reports_schoolscore AS target\nSET rank = ranked.rank")
     assert offenders == []
 
 
