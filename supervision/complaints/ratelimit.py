@@ -15,6 +15,7 @@ SUBMIT_BY_PHONE = "submit_phone"
 STATUS_FAILURE_BY_IP = "status_fail_ip"
 CAPTCHA_FAILURE_BY_IP = "captcha_fail_ip"
 SCHOOL_SEARCH_BY_IP = "school_search_ip"
+INSTITUTION_SEARCH_BY_IP = "institution_search_ip"
 
 
 def take_place(scope: str, value: str | None, *, limit: int, window: datetime.timedelta) -> bool:

@@ -19,7 +19,7 @@ from supervision.complaints import captcha, ratelimit
 from supervision.complaints.forms import PublicComplaintForm, StatusForm
 from supervision.complaints.selectors import complaint_public_timeline, complaint_school_search
 from supervision.complaints.services import ComplaintRefused, complaint_check_query, complaint_submit_public
-from supervision.institutions.selectors import institution_public_names, institution_resolve_public
+from supervision.institutions.selectors import institution_public_search, institution_resolve_public
 
 RECEIPT_KEY = "complaint_receipt"
 
@@ -41,6 +41,23 @@ def school_search(request: HttpRequest) -> JsonResponse:
     ):
         return JsonResponse({"results": [], "error": _("Too many searches. Please wait a minute.")}, status=429)
     results = complaint_school_search(text=request.GET.get("q", ""), limit=SCHOOL_SEARCH_LIMIT)
+    return JsonResponse({"results": results})
+
+
+@never_cache
+@require_http_methods(["GET"])
+def institution_search(request: HttpRequest) -> JsonResponse:
+    """Training institutions for the form's institution fields, searched on
+    the server by name: only those on a public list now, at most twenty,
+    limited per address like the school search."""
+    if not ratelimit.take_place(
+        ratelimit.INSTITUTION_SEARCH_BY_IP,
+        client_ip(request),
+        limit=settings.COMPLAINT_SCHOOL_SEARCHES_PER_IP_MINUTE,
+        window=datetime.timedelta(minutes=1),
+    ):
+        return JsonResponse({"results": [], "error": _("Too many searches. Please wait a minute.")}, status=429)
+    results = institution_public_search(text=request.GET.get("q", ""), limit=SCHOOL_SEARCH_LIMIT)
     return JsonResponse({"results": results})
 
 
@@ -89,7 +106,6 @@ def complain(request: HttpRequest) -> HttpResponse:
     captcha.new_challenge(request)
     context = {
         "form": form,
-        "institution_names": institution_public_names(),
         "refusal": refusal,
         "limits": {
             "count": settings.COMPLAINT_MAX_ATTACHMENTS,
