@@ -304,6 +304,8 @@ class ComplaintCase(models.Model):
             models.Index(fields=["status", "accept_due"], name="complaint_status_accept_due"),
             models.Index(fields=["status", "conclude_due"], name="complaint_status_conclude_due"),
             models.Index(fields=["school", "received_at"], name="complaint_school_received"),
+            # The bureau's list, newest first, read a page at a time by keyset.
+            models.Index(fields=["-received_at", "-id"], name="complaint_received_desc"),
         ]
         constraints = [
             models.CheckConstraint(
