@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from jianfu.scoping import schools_visible_to, supervisor_of
+from schools.models import School
 from supervision.complaints.models import (
     OPEN_STATUSES,
     PUBLIC_EVENT_ACTIONS,
@@ -35,6 +36,7 @@ from ..models import (
     ComplaintEvent,
     ComplaintOutcome,
     ComplaintStatus,
+    TrainingInstitution,
 )
 
 S = ComplaintStatus
@@ -170,7 +172,12 @@ def complaint_list(*, user: Any, filters: CaseFilter, today: datetime.date | Non
         qs = qs.filter(school_id=filters.school)
     text = filters.school_text.strip()
     if text:
-        qs = qs.filter(Q(school__name__icontains=text) | Q(school__code=text) | Q(institution__name__icontains=text))
+        # Subqueries, not joins: the list stays a backward walk of the
+        # received_at index, stopping at a page however many schools match.
+        qs = qs.filter(
+            Q(school__in=School.objects.filter(Q(name__icontains=text) | Q(code=text)).values("pk"))
+            | Q(institution__in=TrainingInstitution.objects.filter(name__icontains=text).values("pk"))
+        )
     if filters.category:
         qs = qs.filter(category_id=filters.category)
     if filters.number:
