@@ -5,6 +5,7 @@ data in any URL; the status page takes the number and the code by POST."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -22,6 +23,9 @@ from supervision.complaints.services import ComplaintRefused, complaint_check_qu
 from supervision.institutions.selectors import institution_public_search, institution_resolve_public
 
 RECEIPT_KEY = "complaint_receipt"
+# Raise when complaints/_public_form_fields.html changes, so that fields
+# cached in a shared cache (Redis) by the previous release are not shown.
+FIELDS_TEMPLATE_VERSION = 1
 
 
 SCHOOL_SEARCH_LIMIT = 20
@@ -104,17 +108,29 @@ def complain(request: HttpRequest) -> HttpResponse:
             }
         form = PublicComplaintForm(initial=initial, request=request)
     captcha.new_challenge(request)
+    limits = {
+        "count": settings.COMPLAINT_MAX_ATTACHMENTS,
+        "image": settings.COMPLAINT_IMAGE_MAX_MB,
+        "pdf": settings.COMPLAINT_PDF_MAX_MB,
+        "audio": settings.COMPLAINT_AUDIO_MAX_MB,
+    }
     context = {
         "form": form,
         "refusal": refusal,
-        "limits": {
-            "count": settings.COMPLAINT_MAX_ATTACHMENTS,
-            "image": settings.COMPLAINT_IMAGE_MAX_MB,
-            "pdf": settings.COMPLAINT_PDF_MAX_MB,
-            "audio": settings.COMPLAINT_AUDIO_MAX_MB,
-        },
+        "limits": limits,
+        "fields_key": "" if form.is_bound else _fields_key(form, limits),
     }
     return render(request, "complaints/public_form.html", context, status=429 if refusal else 200)
+
+
+def _fields_key(form: PublicComplaintForm, limits: dict[str, int]) -> str:
+    """What the fresh form's fields show besides the language: the active
+    categories (read here, one query), the prefill and the file limits. The
+    template caches the rendered fields under it, so a category renamed in
+    the administration shows at once."""
+    categories = [(c.pk, str(c)) for c in form.fields["category"].queryset]  # type: ignore[attr-defined]
+    shown = (FIELDS_TEMPLATE_VERSION, categories, sorted((k, str(v)) for k, v in form.initial.items()), limits)
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
 
 
 @never_cache
