@@ -414,6 +414,14 @@ def complaint_check_query(*, number: str, code: str, ip: str | None) -> Complain
     failures count against the address, and past the limit even right
     answers get None until the hour has passed."""
     window = datetime.timedelta(hours=1)
+    # One transaction: a successful look-up takes its place and gives it back
+    # in one commit, not two (the address's counter row is locked meanwhile,
+    # so its simultaneous guesses queue, which only tightens the limit).
+    with transaction.atomic():
+        return _check_query(number=number, code=code, ip=ip, window=window)
+
+
+def _check_query(*, number: str, code: str, ip: str | None, window: datetime.timedelta) -> ComplaintCase | None:
     # Every look-up takes a place among the failures first and gives it back
     # if it succeeds: simultaneous guesses cannot all slip under the limit.
     if not ratelimit.take_place(
