@@ -8,6 +8,7 @@ import datetime
 import hashlib
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -71,27 +72,31 @@ def complain(request: HttpRequest) -> HttpResponse:
     refusal = ""
     if request.method == "POST":
         form = PublicComplaintForm(request.POST, request.FILES, request=request)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                filed = complaint_submit_public(
-                    school=form.school,
-                    institution=form.institution,
-                    linked_institution=form.linked_institution,
-                    category=data["category"],
-                    description=data["description"],
-                    happened_on=data.get("happened_on"),
-                    real_name=data["identity"] == PublicComplaintForm.REAL_NAME,
-                    name=data["name"],
-                    phone=data["phone"],
-                    files=form.prepared_files,
-                    ip=client_ip(request),
-                )
-            except ComplaintRefused as exc:
-                refusal = exc.messages[0]
-            else:
-                request.session[RECEIPT_KEY] = {"number": filed.case.number, "code": filed.query_code}
-                return redirect("complaints:public_done")
+        # One transaction, one commit: the CAPTCHA's nonce spent, the rate
+        # limits and the case (a refusal rolls back only the filing's
+        # savepoint: the spent CAPTCHA and the counted failures stay).
+        with transaction.atomic():
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    filed = complaint_submit_public(
+                        school=form.school,
+                        institution=form.institution,
+                        linked_institution=form.linked_institution,
+                        category=data["category"],
+                        description=data["description"],
+                        happened_on=data.get("happened_on"),
+                        real_name=data["identity"] == PublicComplaintForm.REAL_NAME,
+                        name=data["name"],
+                        phone=data["phone"],
+                        files=form.prepared_files,
+                        ip=client_ip(request),
+                    )
+                except ComplaintRefused as exc:
+                    refusal = exc.messages[0]
+                else:
+                    request.session[RECEIPT_KEY] = {"number": filed.case.number, "code": filed.query_code}
+                    return redirect("complaints:public_done")
     else:
         school = None
         code = request.GET.get("school", "")

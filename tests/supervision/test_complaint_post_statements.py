@@ -59,11 +59,12 @@ def test_a_public_complaint_runs_the_listed_statements(world) -> None:  # type: 
         kinds = [_kind(sql) for sql in _statements(Client(), world.school_a, ip=ip)]
         assert kinds == [
             "SELECT django_session",
+            "SAVEPOINT",  # the view's transaction (the test's savepoint; BEGIN in production)
             "SELECT supervision_complaintcategory",
             "SELECT jianfu_ratecounter",  # CAPTCHA failures of the address
             "INSERT jianfu_ratecounter",  # the CAPTCHA's nonce, spent once
             "SELECT schools_school",
-            "SAVEPOINT",  # the test's transaction; BEGIN in production
+            "SAVEPOINT",  # the filing's, so that a refusal keeps the spent CAPTCHA
             "INSERT jianfu_ratecounter",  # per address
             "SELECT supervision_calendarday",  # both deadlines
             "INSERT supervision_complaintnumbercounter",  # upsert: the lock is taken here ...
@@ -71,6 +72,7 @@ def test_a_public_complaint_runs_the_listed_statements(world) -> None:  # type: 
             "INSERT jianfu_auditevent",
             "INSERT supervision_complaintevent",
             "INSERT jianfu_auditevent",
+            "RELEASE",
             "RELEASE",  # ... and released here (COMMIT in production)
             "SAVEPOINT",
             "UPDATE django_session",  # the receipt
@@ -87,7 +89,7 @@ def test_a_public_complaint_runs_the_listed_statements(world) -> None:  # type: 
 def test_a_real_name_complaint_counts_the_phone_too(world) -> None:  # type: ignore[no-untyped-def]
     sql = _statements(Client(), world.school_a, ip="10.9.0.3", identity="real_name", name="王家长", phone="13812345678")
     scopes = [s for s in sql if s.startswith('INSERT INTO "jianfu_ratecounter"')]
-    assert len(sql) == 18 and len(scopes) == 3 and "'submit_phone'" in scopes[-1]
+    assert len(sql) == 20 and len(scopes) == 3 and "'submit_phone'" in scopes[-1]
 
 
 def test_deadlines_from_one_read_match_the_rule(world) -> None:  # type: ignore[no-untyped-def]
