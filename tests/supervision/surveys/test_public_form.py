@@ -16,6 +16,7 @@ from jianfu.models import AuditEvent
 from supervision.surveys.models import SurveyRateCounter, SurveyResponse, SurveyTally, SurveyTextAnswer
 from supervision.surveys.services import _count_hits
 from supervision.surveys.views import DEVICE_COOKIE
+from tests.supervision.helpers import captcha_solve
 
 from .helpers import open_link, open_round, post_link, public_client
 
@@ -135,7 +136,7 @@ def test_a_captcha_after_a_burst_from_one_client(world) -> None:  # type: ignore
     # A wrong answer: still refused.
     wrong = client.post(asked.request["PATH_INFO"], {**_data(survey_round), "captcha": "999"})
     assert wrong.status_code == 400 and SurveyResponse.objects.count() == 2
-    answer = client.session["complaint_captcha"]["answer"]
+    answer = captcha_solve(client)
     solved = client.post(asked.request["PATH_INFO"], {**_data(survey_round), "captcha": answer})
     assert solved.status_code == 302
     assert SurveyResponse.objects.count() == 3
