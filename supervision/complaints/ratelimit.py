@@ -30,10 +30,15 @@ def take_place(scope: str, value: str | None, *, limit: int, window: datetime.ti
     return True
 
 
-def give_back(scope: str, value: str | None) -> None:
-    """An attempt that turned out not to count (a successful look-up)."""
-    if value:
-        counter_release(scope=scope, value=value)
+def attempt_counted(scope: str, value: str | None, *, failed: bool, limit: int, window: datetime.timedelta) -> bool:
+    """Count an attempt whose outcome is known but not yet shown, in one
+    upsert: a failure adds one, a success nothing; either way the answer is
+    whether fewer than ``limit`` failures came before it (the row lock
+    orders simultaneous attempts)."""
+    if not value:
+        return True
+    failures = counter_hit(scope=scope, value=value, window=window, amount=1 if failed else 0)
+    return failures - (1 if failed else 0) < limit
 
 
 def purge(*, older_than: datetime.timedelta) -> int:

@@ -295,7 +295,7 @@ def complaint_public_timeline(case: ComplaintCase) -> list[PublicMilestone]:
     and when each was reached, without who or any note; internal steps such
     as 交办 and 开始核查 both read 办理中, shown once."""
     milestones: list[PublicMilestone] = []
-    events = case.events.filter(action__in=PUBLIC_EVENT_ACTIONS).order_by("at", "pk").only("action", "at")
+    events = case.events.filter(action__in=PUBLIC_EVENT_ACTIONS).order_by("at", "pk").only("action", "at", "case_id")
     for event in events:
         stage = PUBLIC_STAGE_OF_EVENT[ComplaintEventAction(event.action)]
         if milestones and milestones[-1].stage == stage:

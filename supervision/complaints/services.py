@@ -413,29 +413,27 @@ def complaint_check_query(*, number: str, code: str, ip: str | None) -> Complain
     A wrong number and a wrong code take the same path and the same time;
     failures count against the address, and past the limit even right
     answers get None until the hour has passed."""
-    window = datetime.timedelta(hours=1)
-    # One transaction: a successful look-up takes its place and gives it back
-    # in one commit, not two (the address's counter row is locked meanwhile,
-    # so its simultaneous guesses queue, which only tightens the limit).
-    with transaction.atomic():
-        return _check_query(number=number, code=code, ip=ip, window=window)
-
-
-def _check_query(*, number: str, code: str, ip: str | None, window: datetime.timedelta) -> ComplaintCase | None:
-    # Every look-up takes a place among the failures first and gives it back
-    # if it succeeds: simultaneous guesses cannot all slip under the limit.
-    if not ratelimit.take_place(
-        ratelimit.STATUS_FAILURE_BY_IP, ip, limit=settings.COMPLAINT_STATUS_FAILURES_PER_IP_HOUR, window=window
+    case = ComplaintCase.objects.filter(number=number.strip().upper()).select_related("school", "category").first()
+    # An unknown number is compared with a digest too, so it takes as long.
+    stored = case.query_code_hash if case else query_code_digest(new_query_code())
+    matched = case is not None and _code_matches(code=code, stored=stored)
+    # One upsert, after the comparison and before its result is used: the
+    # address's row lock orders simultaneous guesses, and a right one is
+    # accepted only if fewer than the limit of failures came before it, as
+    # when each guess took a place first and a success gave it back (two
+    # statements in one transaction until issue 17).
+    if not ratelimit.attempt_counted(
+        ratelimit.STATUS_FAILURE_BY_IP,
+        ip,
+        failed=not matched,
+        limit=settings.COMPLAINT_STATUS_FAILURES_PER_IP_HOUR,
+        window=datetime.timedelta(hours=1),
     ):
         raise ComplaintRefused(
             _("Too many unsuccessful look-ups from this network. Please try again in an hour."), code="rate_limited"
         )
-    case = ComplaintCase.objects.filter(number=number.strip().upper()).select_related("school", "category").first()
-    # An unknown number is compared with a digest too, so it takes as long.
-    stored = case.query_code_hash if case else query_code_digest(new_query_code())
-    if case is None or not _code_matches(code=code, stored=stored):
+    if case is None or not matched:
         return None
-    ratelimit.give_back(ratelimit.STATUS_FAILURE_BY_IP, ip)
     if not stored.startswith(CODE_DIGEST_PREFIX):
         # Upgrade the old PBKDF2 hash; a hash is never shown in the audit trail.
         ComplaintCase.objects.filter(pk=case.pk).update(query_code_hash=query_code_digest(code))
