@@ -1,36 +1,56 @@
-"""Load test: gunicorn on loopback, public complaints, status look-ups and
-dashboard reads for a few minutes; zero errors, every accepted complaint in
-the database afterwards, and the public form's throughput as a ratio of a
-bare Django view served by the same gunicorn in the same run.
+"""Load test: gunicorn on loopback; the public form's three requests, each
+against a bare Django view served by the same gunicorn in the same run (A
+and B alternated in batches), then a mixed phase of complaints, status
+look-ups and dashboard reads: zero errors, every accepted complaint in the
+database afterwards.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/load.py
+    .venv/bin/python bench/load.py        # DATABASE_URL defaults to the local server
 
 What it does:
 
 1. creates a throw-away PostgreSQL database (``jianfu_load_<pid>`` on the
-   server of ``DATABASE_URL``), migrates it and loads the demo district (31
-   schools, their visits, complaints, accounts), and drops it at the end;
+   server of ``DATABASE_URL``, by default postgres@127.0.0.1:5432), migrates
+   it and loads the demo district (31 schools, their visits, complaints,
+   accounts), and drops it at the end;
 2. starts gunicorn (2 sync workers, loopback, ``bench.settings``: the shared
-   settings with DEBUG off, the production password hasher, and one extra
-   URL, the bare view of ``bench/urls.py``); Redis only with ``--redis-url``;
-3. runs, each with ``--connections`` client threads, three timed phases:
-   the bare view alone, the public form alone, then the mix (complaints,
-   status look-ups with the number and query code each receipt showed,
-   and the bureau dashboard signed in);
-4. checks every accepted case number against the database.
+   settings with DEBUG off, plus the two bare views of ``bench/urls.py``);
+   Redis only with ``--redis-url``;
+3. runs ``--rounds`` rounds of three pairs, each side a batch of
+   ``--batch`` requests spread over ``--connections`` client threads, A
+   before B in even rounds and B before A in odd ones:
 
-The CAPTCHA is solved as a person would not: the generator reads the answer
-from the visitor's session row in the throw-away database (sessions are
-database-backed, signed with the run's SECRET_KEY, which the generator
-shares). Nothing in the portal was changed for it: no test answer setting
-exists that a production deployment could switch on by mistake.
+   - form GET (a first visit; since issue 17 it writes nothing: the
+     CAPTCHA is drawn by the picture's own request) against the bare view
+     (GET, "ok");
+   - complaint POST against the bare view inserting one row (POST);
+   - status look-up POST against the bare view.
+
+   Like is compared with like: one request against one request. What a
+   request needs first (the form page and the CAPTCHA answer before a
+   complaint POST, the status page's CSRF token before a look-up) is done
+   before the batch's clock starts, and the receipt after it stops;
+4. prints, per pair, each side's requests per second and p95, B's rate as a
+   ratio of A's, and the load average before and after;
+5. runs the mixed phase (``--mixed-seconds``, 0 to skip) and checks every
+   accepted case number against the database.
+
+The client is Python threads on the same machine: for the bare views it is
+likely the bottleneck, which flatters the ratios of the heavier pages
+rather than the portal's; the load average is printed so that a busy
+machine shows.
+
+The CAPTCHA is solved as a person would not: the visitor loads the picture
+(its token arrives in a cookie, as in a browser), then the generator, which
+shares the run's SECRET_KEY, signs a token of the same kind for an answer it
+knows and sends that instead (the picture's token holds only a keyed hash of
+its answer). Nothing in the portal was changed for it: no test answer
+setting exists that a production deployment could switch on by mistake.
 
 The public form's per-address limit (10 a day) is honoured, not lifted:
 each visitor comes from its own loopback address (127.1.x.y; the whole of
 127.0.0.0/8 is local on Linux), as real parents come from their own
-networks. Requests go only to 127.0.0.1, the loop of each thread stops at
-its phase's deadline or at ``MAX_REQUESTS_PER_PHASE``, whichever is first,
-and every request has a 30-second timeout."""
+networks. Requests go only to 127.0.0.1, each batch and phase is bounded
+(``MAX_REQUESTS_PER_PHASE``), and every request has a 30-second timeout."""
 
 from __future__ import annotations
 
@@ -59,6 +79,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 MAX_REQUESTS_PER_PHASE = 100_000
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+BARE_TABLE = "bench_bare_row"
 REQUEST_TIMEOUT = 30
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 NUMBER_RE = re.compile(r'data-testid="case-number">([^<]+)<')
@@ -215,35 +237,40 @@ class Shared:
             return f"139{self.next_phone:08d}"
 
 
-def captcha_answer(session_key: str) -> str:
-    from django.contrib.sessions.backends.db import SessionStore
+def solve_captcha(visitor: Visitor) -> str:
+    """Load the picture as a browser would, then put in place of its token
+    one for an answer we know, signed with the run's key."""
+    from django.test import RequestFactory
 
-    data = SessionStore(session_key=session_key).load()
-    challenge = data.get("complaint_captcha")
-    if not challenge:
-        raise HttpError("no CAPTCHA in the session")
-    return str(challenge["answer"])
+    from supervision.complaints import captcha
+
+    status, _, _body = visitor.request("GET", "/complain/captcha.png")
+    expect(status, 200, "CAPTCHA picture")
+    request = RequestFactory().get("/")
+    request.COOKIES = dict(visitor.cookies)
+    answer = captcha._new_answer()
+    visitor.cookies[captcha.COOKIE] = captcha.captcha_issue(request=request, answer=answer)
+    return answer
 
 
-def file_complaint(shared: Shared, rng: Any, steps: dict[str, list[float]] | None = None) -> int:
-    """Form, POST, receipt; ``steps`` collects each step's time when given."""
+@dataclass
+class Prepared:
+    """A visitor who has the page a POST needs and the data to send."""
+
+    visitor: Visitor
+    data: dict[str, str]
+    known: tuple[str, str] = ("", "")
+
+
+def prepare_complaint(shared: Shared, rng: Any) -> Prepared:
+    """The form page (a first visit) and the CAPTCHA's answer."""
     visitor = Visitor(shared.port, shared.address())
     code, name = rng.choice(shared.schools)
-    clock = [time.monotonic()]
-
-    def step(label: str) -> None:
-        if steps is not None:
-            now = time.monotonic()
-            steps[label].append(now - clock[0])
-            clock[0] = now
-
     status, _, body = visitor.request("GET", f"/complain/?school={code}")
-    step("GET form")
     expect(status, 200, "complaint form", body)
-    token = visitor.csrf(body)
     real_name = rng.random() < 0.3
     data = {
-        "csrfmiddlewaretoken": token,
+        "csrfmiddlewaretoken": visitor.csrf(body),
         "school_code": code,
         "school_name": name,
         "category": str(shared.category),
@@ -253,38 +280,57 @@ def file_complaint(shared: Shared, rng: Any, steps: dict[str, list[float]] | Non
         "name": "王家长" if real_name else "",
         "phone": shared.phone() if real_name else "",
         "website": "",
-        "captcha": captcha_answer(visitor.cookies.get("sessionid", "")),
+        "captcha": solve_captcha(visitor),
     }
-    step("read CAPTCHA answer (generator)")
-    status, location, body = visitor.request("POST", "/complain/", data)
-    step("POST complaint")
+    return Prepared(visitor, data)
+
+
+def post_complaint(prepared: Prepared) -> None:
+    status, location, body = prepared.visitor.request("POST", "/complain/", prepared.data)
     expect(status, 302, "complaint submitted", body)
     if not location.endswith("/complain/done/"):
         raise HttpError(f"complaint submitted: sent to {location!r}")
-    status, _, body = visitor.request("GET", "/complain/done/")
-    step("GET receipt")
+
+
+def read_receipt(shared: Shared, prepared: Prepared) -> None:
+    status, _, body = prepared.visitor.request("GET", "/complain/done/")
     expect(status, 200, "receipt", body)
     number, query_code = NUMBER_RE.search(body), CODE_RE.search(body)
     if not number or not query_code:
         raise HttpError("receipt without a case number and query code")
     with shared.lock:
         shared.accepted.append((number.group(1).strip(), query_code.group(1).strip()))
+
+
+def file_complaint(shared: Shared, rng: Any) -> int:
+    """Form, POST, receipt: three requests."""
+    prepared = prepare_complaint(shared, rng)
+    post_complaint(prepared)
+    read_receipt(shared, prepared)
     return 3
 
 
-def look_up_status(shared: Shared, rng: Any) -> int:
+def prepare_status(shared: Shared, rng: Any) -> Prepared:
+    """The status page (for its CSRF token) and a number and code a receipt showed."""
     with shared.lock:
-        known = rng.choice(shared.accepted) if shared.accepted else None
-    if known is None:
-        return file_complaint(shared, rng)
+        known = rng.choice(shared.accepted)
     visitor = Visitor(shared.port, shared.address())
     status, _, body = visitor.request("GET", "/complain/status/")
     expect(status, 200, "status page", body)
-    data = {"csrfmiddlewaretoken": visitor.csrf(body), "number": known[0], "code": known[1]}
-    status, _, body = visitor.request("POST", "/complain/status/", data)
+    return Prepared(visitor, {"csrfmiddlewaretoken": visitor.csrf(body), "number": known[0], "code": known[1]}, known)
+
+
+def post_status(prepared: Prepared) -> None:
+    status, _, body = prepared.visitor.request("POST", "/complain/status/", prepared.data)
     expect(status, 200, "status look-up", body)
-    if 'data-testid="case-status"' not in body or known[0] not in body:
-        raise HttpError(f"status look-up of {known[0]} did not find the case")
+    if 'data-testid="case-status"' not in body or prepared.known[0] not in body:
+        raise HttpError(f"status look-up of {prepared.known[0]} did not find the case")
+
+
+def look_up_status(shared: Shared, rng: Any) -> int:
+    if not shared.accepted:
+        return file_complaint(shared, rng)
+    post_status(prepare_status(shared, rng))
     return 2
 
 
@@ -314,6 +360,98 @@ DESCRIPTIONS = [
     "寒假期间学校组织初三学生到校上新课。",
     "老师在校外培训机构有偿补课，并暗示学生参加。",
 ]
+
+
+# --- batches: A against B, alternated -------------------------------------------------
+
+
+@dataclass
+class Batch:
+    """One side's requests of one round: each request's time, and the wall
+    time from the first request's start to the last one's end."""
+
+    times: list[float] = field(default_factory=list)
+    elapsed: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+
+def run_batch(items: list[Any], connections: int, action: Callable[[Any], None]) -> Batch:
+    """``action`` on every item, over ``connections`` threads; timed."""
+    from django.db import connection
+
+    batch = Batch()
+    lock = threading.Lock()
+    queue = list(reversed(items))
+
+    def loop() -> None:
+        try:
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    item = queue.pop()
+                started = time.monotonic()
+                try:
+                    action(item)
+                except Exception as exc:  # every failure is counted, none stops the run
+                    with lock:
+                        batch.errors.append(f"{type(exc).__name__}: {exc}")
+                    continue
+                with lock:
+                    batch.times.append(time.monotonic() - started)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=loop, daemon=True) for _ in range(connections)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(len(items) * REQUEST_TIMEOUT)
+    batch.elapsed = time.monotonic() - started
+    return batch
+
+
+@dataclass
+class Pair:
+    """B (a portal request) against A (a bare view), over the rounds."""
+
+    name: str
+    a_name: str
+    b_name: str
+    goal: float
+    a: list[Batch] = field(default_factory=list)
+    b: list[Batch] = field(default_factory=list)
+
+    @staticmethod
+    def rate(batches: list[Batch]) -> float:
+        done = sum(len(x.times) for x in batches)
+        return done / max(sum(x.elapsed for x in batches), 1e-9)
+
+    @staticmethod
+    def p95(batches: list[Batch]) -> float:
+        ordered = sorted(t for x in batches for t in x.times)
+        return ordered[int(0.95 * (len(ordered) - 1))] if ordered else float("nan")
+
+    def errors(self) -> list[str]:
+        return [e for x in self.a + self.b for e in x.errors]
+
+    def describe(self) -> str:
+        a_rate, b_rate = self.rate(self.a), self.rate(self.b)
+        ratio = b_rate / a_rate if a_rate else 0.0
+        per_round = zip(self.a, self.b, strict=True)
+        rounds = ", ".join(f"{self.rate([b]) / max(self.rate([a]), 1e-9):.2f}x" for a, b in per_round)
+        verdict = "meets" if ratio >= self.goal else "BELOW"
+        return (
+            f"{self.name:<22} A {self.a_name:<16} {a_rate:7.1f}/s p95 {self.p95(self.a) * 1000:6.1f} ms | "
+            f"B {self.b_name:<18} {b_rate:7.1f}/s p95 {self.p95(self.b) * 1000:6.1f} ms | "
+            f"B/A {ratio:5.2f}x ({verdict} the goal >= {self.goal}x; rounds {rounds}), "
+            f"{len(self.errors())} errors"
+        )
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 # --- phases --------------------------------------------------------------------------------
@@ -396,21 +534,24 @@ def describe(phase: Phase) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--connections", type=int, default=6, help="client threads (default 6)")
-    parser.add_argument("--bare-seconds", type=float, default=20)
-    parser.add_argument("--form-seconds", type=float, default=40)
-    parser.add_argument("--mixed-seconds", type=float, default=150)
+    parser.add_argument("--rounds", type=int, default=4, help="rounds of A/B batches (default 4)")
+    parser.add_argument("--batch", type=int, default=150, help="requests per side per round (default 150)")
+    parser.add_argument("--mixed-seconds", type=float, default=30, help="mixed phase, 0 to skip (default 30)")
     parser.add_argument("--redis-url", default="", help="Redis for cache and broker (default: none)")
     args = parser.parse_args()
     if not 1 <= args.connections <= 32:
         parser.error("--connections between 1 and 32")
-    if max(args.bare_seconds, args.form_seconds, args.mixed_seconds) > 900:
-        parser.error("each phase at most 900 s")
+    if not 1 <= args.rounds <= 20 or not 10 <= args.batch <= 2000:
+        parser.error("--rounds between 1 and 20, --batch between 10 and 2000")
+    if not 0 <= args.mixed_seconds <= 900:
+        parser.error("--mixed-seconds at most 900")
     if args.redis_url and urllib.parse.urlsplit(args.redis_url).hostname not in {"127.0.0.1", "localhost", "::1"}:
         parser.error("--redis-url must be on loopback")
 
     media = Path(tempfile.mkdtemp(prefix="jianfu-load-"))
     try:
-        with throwaway_database(os.environ.get("DATABASE_URL", "")) as database_url:
+        server = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+        with throwaway_database(server) as database_url:
             env = {
                 **os.environ,
                 "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -438,7 +579,15 @@ def run(args: argparse.Namespace, env: dict[str, str], media: Path) -> int:
     from django.db import connection
 
     started = time.monotonic()
+    if not (ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.mo").exists():
+        # The pages would render English: time the Chinese the public sees.
+        call_command("compilemessages", verbosity=0, ignore_patterns=[".venv"])
     call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE {BARE_TABLE} (id bigserial PRIMARY KEY, at timestamptz NOT NULL, body text NOT NULL)"
+        )
+    connection.close()
     from jianfu.demo import build_demo
 
     with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
@@ -451,70 +600,90 @@ def run(args: argparse.Namespace, env: dict[str, str], media: Path) -> int:
     assert category is not None, "the migrations seed the complaint categories"  # noqa: S101
     before = set(ComplaintCase.objects.values_list("number", flat=True))
     connection.close()
-    from supervision.complaints.services import query_code_digest
-
-    hashing = time.monotonic()
-    for _ in range(3):
-        query_code_digest("ABCD2345")
-    hash_ms = (time.monotonic() - hashing) / 3 * 1000
     name = env["DATABASE_URL"].rsplit("/", 1)[-1]
     print(f"database {name} migrated and loaded in {time.monotonic() - started:.0f} s")
     print(f"{len(schools)} schools, {len(before)} demo cases; redis: {args.redis_url or 'none'}")
-    print(f"hashing one query code (filing) or checking one (status look-up): {hash_ms:.3f} ms of CPU here")
+    print(
+        f"{args.rounds} rounds of {args.batch} requests a side, {args.connections} client threads, "
+        "gunicorn 2 sync workers"
+    )
 
     with gunicorn(env, media / "gunicorn.log") as port:
         shared = Shared(port=port, schools=schools, category=category)
         bureau = [signed_in_bureau(port) for _ in range(args.connections)]
-        # Warm both workers up (imports, templates, connections).
-        rng0 = random.Random(0)
-        for _ in range(4):
-            Visitor(port).request("GET", "/bench/bare/")
-            file_complaint(shared, rng0)
-            read_dashboard(bureau[0])
-        # Where a complaint's time goes, one visitor at a time (no queueing).
-        steps: dict[str, list[float]] = defaultdict(list)
-        for _ in range(10):
-            file_complaint(shared, rng0, steps)
-            started_bare = time.monotonic()
-            Visitor(port).request("GET", "/bench/bare/")
-            steps["GET bare view"].append(time.monotonic() - started_bare)
-        print("one visitor at a time, median of 10:")
-        for label, times in steps.items():
-            print(f"  {label:<32} {statistics.median(times) * 1000:6.1f} ms")
+        rng = random.Random(0)
 
-        def bare(index: int, rng: Any) -> tuple[str, int]:
+        def bare_get(_item: object) -> None:
             status, _, body = Visitor(port).request("GET", "/bench/bare/")
             expect(status, 200, "bare view", body)
-            return "bare", 1
 
-        def form(index: int, rng: Any) -> tuple[str, int]:
-            return "complaint", file_complaint(shared, rng)
+        def bare_insert(_item: object) -> None:
+            status, _, body = Visitor(port).request("POST", "/bench/bare-insert/", {"body": "一行"})
+            expect(status, 200, "bare insert", body)
 
-        def mixed(index: int, rng: Any) -> tuple[str, int]:
-            roll = rng.random()
-            if roll < 0.4:
-                return "complaint", file_complaint(shared, rng)
-            if roll < 0.7:
-                return "status", look_up_status(shared, rng)
-            return "dashboard", read_dashboard(bureau[index])
+        def form_get(_item: object) -> None:
+            code, _name = rng.choice(shared.schools)
+            visitor = Visitor(port, shared.address())
+            status, _, body = visitor.request("GET", f"/complain/?school={code}")
+            expect(status, 200, "complaint form", body)
 
-        phases = [
-            run_phase(Phase("bare view", args.bare_seconds), args.connections, bare),
-            run_phase(Phase("public form", args.form_seconds), args.connections, form),
-            run_phase(Phase("mixed", args.mixed_seconds), args.connections, mixed),
+        # Warm both workers up (imports, templates, connections).
+        for _ in range(4):
+            bare_get(None)
+            bare_insert(None)
+            file_complaint(shared, rng)
+            look_up_status(shared, rng)
+            read_dashboard(bureau[0])
+
+        pairs = [
+            Pair("form GET", "bare GET", "GET /complain/", 0.5),
+            Pair("complaint POST", "bare insert POST", "POST /complain/", 0.3),
+            Pair("status look-up POST", "bare GET", "POST /complain/status/", 0.5),
         ]
+        threads = args.connections
+        print(f"load average at the start: {load_average()}")
+        for round_no in range(args.rounds):
+            for pair in pairs:
+                b_items: list[Any]
+                b_action: Callable[[Any], None]
+                # What B's requests need first, outside the clock.
+                if pair.name == "complaint POST":
+                    prepared = run_prepared(args.batch, threads, lambda: prepare_complaint(shared, rng))
+                    b_items, b_action = prepared, post_complaint
+                elif pair.name == "status look-up POST":
+                    prepared = run_prepared(args.batch, threads, lambda: prepare_status(shared, rng))
+                    b_items, b_action = prepared, post_status
+                else:
+                    b_items, b_action = [None] * args.batch, form_get
+                a_action = bare_insert if pair.name == "complaint POST" else bare_get
+                sides: list[tuple[str, list[Any], Callable[[Any], None]]] = [
+                    ("a", [None] * args.batch, a_action),
+                    ("b", b_items, b_action),
+                ]
+                for side, items, action in sides if round_no % 2 == 0 else reversed(sides):
+                    getattr(pair, side).append(run_batch(items, threads, action))
+                if pair.name == "complaint POST":
+                    run_batch(b_items, threads, lambda item: read_receipt(shared, item))
+            print(f"round {round_no + 1}: load average {load_average()}")
+        for pair in pairs:
+            print(pair.describe())
+            for error in pair.errors()[:5]:
+                print(f"  error: {error}")
 
-    for phase in phases:
-        print(describe(phase))
-    bare_rate = phases[0].requests / phases[0].elapsed
-    form_phase = phases[1]
-    complaints_rate = len(form_phase.timings["complaint"]) / form_phase.elapsed
-    form_requests_rate = form_phase.requests / form_phase.elapsed
-    print(
-        f"public form: {complaints_rate:.2f} complaints/s (each: form, POST, receipt) = "
-        f"{complaints_rate / bare_rate:.4f}x the bare view's {bare_rate:.1f} requests/s; "
-        f"its HTTP requests: {form_requests_rate:.1f}/s = {form_requests_rate / bare_rate:.3f}x"
-    )
+        mixed = Phase("mixed", args.mixed_seconds)
+        if args.mixed_seconds:
+
+            def mixed_action(index: int, rng: Any) -> tuple[str, int]:
+                roll = rng.random()
+                if roll < 0.4:
+                    return "complaint", file_complaint(shared, rng)
+                if roll < 0.7:
+                    return "status", look_up_status(shared, rng)
+                return "dashboard", read_dashboard(bureau[index])
+
+            run_phase(mixed, args.connections, mixed_action)
+            print(describe(mixed))
+        print(f"load average at the end: {load_average()}")
 
     numbers = {number for number, _code in shared.accepted}
     stored = set(ComplaintCase.objects.values_list("number", flat=True)) - before
@@ -525,10 +694,26 @@ def run(args: argparse.Namespace, env: dict[str, str], media: Path) -> int:
         f"{len(stored - numbers)}"
     )
     connection.close()
-    errors = sum(len(p.errors) for p in phases)
+    errors = len(mixed.errors) + sum(len(p.errors()) for p in pairs)
     verdict = "ok, zero errors" if not errors and not missing else f"{errors} errors, {len(missing)} missing"
     print(f"RESULT: {verdict}")
     return 0 if not errors and not missing and len(numbers) == len(shared.accepted) else 1
+
+
+def run_prepared(count: int, connections: int, make: Callable[[], Prepared]) -> list[Prepared]:
+    """``count`` prepared visitors, made over ``connections`` threads (untimed)."""
+    made: list[Prepared] = []
+    lock = threading.Lock()
+
+    def one(_item: object) -> None:
+        prepared = make()
+        with lock:
+            made.append(prepared)
+
+    batch = run_batch([None] * count, connections, one)
+    if batch.errors:
+        raise RuntimeError(f"preparing visitors failed: {batch.errors[:3]}")
+    return made
 
 
 if __name__ == "__main__":

@@ -222,7 +222,7 @@ def run(args: argparse.Namespace, env: dict[str, str], media: Path) -> int:
         def bare() -> None:
             visitor = phones.next(port)
             status, _, body = visitor.request(
-                "POST", "/bench/bare-insert/", {"csrfmiddlewaretoken": visitor.cookies["csrftoken"]}
+                "POST", "/bench/bare-insert-checked/", {"csrfmiddlewaretoken": visitor.cookies["csrftoken"]}
             )
             if status != 200:
                 raise RuntimeError(f"bare view: {status} {body[:200]!r}")

@@ -1,12 +1,18 @@
-"""The portal's URLs plus a bare Django view: the baseline of ``load.py``,
-served by the same gunicorn in the same run. Only the bench settings use
-this module, so the bare view is never in production."""
+"""The portal's URLs plus bare Django views, the baselines of the load
+benches, served by the same gunicorn in the same run: one answering "ok";
+one inserting one row without a CSRF check (into ``bench_bare_row``, a
+table ``load.py`` creates in its throw-away database), the baseline of the
+complaint POST in ``load.py``; one inserting one row after the CSRF check,
+the baseline of the survey form in ``survey_form.py``. Only the bench
+settings use this module, so the bare views are never in production."""
 
 import secrets
 
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 
@@ -15,7 +21,7 @@ def bare(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def bare_insert(request: HttpRequest) -> HttpResponse:
+def bare_insert_checked(request: HttpRequest) -> HttpResponse:
     """A POST through the same middleware (CSRF checked) that inserts one row:
     the baseline of the survey form's POST (``survey_form.py``)."""
     from supervision.surveys.models import SurveyRateCounter
@@ -24,8 +30,19 @@ def bare_insert(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+@csrf_exempt
+@require_POST
+def bare_insert(request: HttpRequest) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO bench_bare_row (at, body) VALUES (%s, %s)", [timezone.now(), request.POST.get("body", "")]
+        )
+    return HttpResponse("ok", content_type="text/plain")
+
+
 urlpatterns = [
     path("bench/bare/", bare, name="bench_bare"),
     path("bench/bare-insert/", bare_insert, name="bench_bare_insert"),
+    path("bench/bare-insert-checked/", bare_insert_checked, name="bench_bare_insert_checked"),
     path("", include("jianfu.urls")),
 ]

@@ -341,7 +341,8 @@ COMPLAINT_STATUS_FAILURES_PER_IP_HOUR = env_int("COMPLAINT_STATUS_FAILURES_PER_I
 # pause of a person typing is one; a scraper of the register is many).
 COMPLAINT_SCHOOL_SEARCHES_PER_IP_MINUTE = env_int("COMPLAINT_SCHOOL_SEARCHES_PER_IP_MINUTE", 60)
 COMPLAINT_CAPTCHA_TTL_SECONDS = env_int("COMPLAINT_CAPTCHA_TTL_SECONDS", 600)
-# Wrong CAPTCHA answers allowed per address an hour, and per session.
+# Wrong CAPTCHA answers allowed per address an hour, and per browser (the
+# count travels in its signed CAPTCHA cookie).
 COMPLAINT_CAPTCHA_FAILURES_PER_IP_HOUR = env_int("COMPLAINT_CAPTCHA_FAILURES_PER_IP_HOUR", 30)
 COMPLAINT_CAPTCHA_FAILURES_PER_SESSION = env_int("COMPLAINT_CAPTCHA_FAILURES_PER_SESSION", 5)
 # Key of the HMAC under which complaint query codes are stored; derived from

@@ -32,42 +32,56 @@
   });
   toggleTarget();
 
-  // The school field asks the server for at most twenty schools matching
-  // what is typed (the page does not carry the register); picking one fills
-  // the hidden code so that two schools of one name are told apart.
-  var schoolList = document.getElementById("school-options");
-  var schoolName = document.querySelector("input[name=school_name]");
-  var schoolCode = document.querySelector("input[name=school_code]");
-  if (schoolList && schoolName && window.fetch) {
+  // The school and institution fields ask the server for at most twenty
+  // matches of what is typed (the page carries neither register); picking
+  // one fills the hidden code or id so that two of one name are told apart.
+  function serverSearch(list, input, hidden, key, label) {
+    if (!list || !input || !window.fetch) return;
     var timer = null;
     var found = {};
     var search = function () {
-      var text = schoolName.value.trim();
+      var text = input.value.trim();
       if (!text || found[text]) return;
-      fetch(schoolList.getAttribute("data-search-url") + "?q=" + encodeURIComponent(text), {
+      fetch(list.getAttribute("data-search-url") + "?q=" + encodeURIComponent(text), {
         credentials: "same-origin",
         headers: { Accept: "application/json" }
       })
         .then(function (response) { return response.ok ? response.json() : { results: [] }; })
         .then(function (data) {
-          schoolList.textContent = "";
+          list.textContent = "";
           found = {};
-          data.results.forEach(function (school) {
+          data.results.forEach(function (item) {
             var option = document.createElement("option");
-            option.value = school.name;
-            option.label = school.code;
-            schoolList.appendChild(option);
-            found[school.name] = school.code;
+            option.value = item.name;
+            if (label) option.label = item[label];
+            list.appendChild(option);
+            found[item.name] = item[key];
           });
         })
         .catch(function () { /* the server resolves the typed name on submit */ });
     };
-    schoolName.addEventListener("input", function () {
-      if (schoolCode) schoolCode.value = found[schoolName.value.trim()] || "";
+    input.addEventListener("input", function () {
+      if (hidden) hidden.value = found[input.value.trim()] || "";
       clearTimeout(timer);
       timer = setTimeout(search, 250);
     });
   }
+  serverSearch(
+    document.getElementById("school-options"),
+    document.querySelector("input[name=school_name]"),
+    document.querySelector("input[name=school_code]"),
+    "code",
+    "code"
+  );
+  var institutionList = document.getElementById("institution-options");
+  serverSearch(
+    institutionList,
+    document.querySelector("input[name=institution_name]"),
+    document.querySelector("input[name=institution_id]"),
+    "id",
+    ""
+  );
+  serverSearch(institutionList, document.querySelector("input[name=linked_institution_name]"), null, "id", "");
 
   var refresh = document.getElementById("captcha-refresh");
   if (refresh) {

@@ -1,20 +1,31 @@
 """A CAPTCHA that needs no outside service: five characters drawn as a
-distorted image with Pillow (23^5, about 6.4 million answers). The answer
-stays in the (server-side) session, expires, and is used up by the first
-check, right or wrong; a right answer is accepted once even if the same
-session is replayed at the same moment (its nonce is counted atomically).
-Wrong answers are counted per address and per session: past either limit
-no answer is accepted for a while."""
+distorted image with Pillow (23^5, about 6.4 million answers).
+
+Since issue 17 the challenge keeps no state on the server until it is
+answered: the picture's own request draws it and sets a cookie holding a
+signed, timestamped token (``django.core.signing``, salted) with a random
+nonce and a keyed hash of the answer (HMAC with SECRET_KEY: the answer is
+never in the cookie). So the form page itself writes nothing. The token
+expires (COMPLAINT_CAPTCHA_TTL_SECONDS), and is used up by the first check,
+right or wrong: the answer replaces the cookie with a spent one, and a right
+answer is accepted once only, even if the same cookie is sent again or twice
+at the same moment, since its nonce is counted atomically (one upsert).
+Wrong answers are counted per address (on the server) and per browser (in
+the token, carried over to the next picture): past either limit no answer
+is accepted for a while."""
 
 from __future__ import annotations
 
 import datetime
+import enum
 import io
 import secrets
 import time
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.utils.crypto import constant_time_compare, salted_hmac
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from jianfu.client_ip import client_ip
@@ -22,49 +33,75 @@ from jianfu.counters import counter_hit, counter_value
 
 from . import ratelimit
 
-SESSION_KEY = "complaint_captcha"
-SESSION_FAILURES = "complaint_captcha_failures"
+COOKIE = "jf_captcha"
+SALT = "jianfu.complaints.captcha"
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B, G/6: each character reads one way on a phone.
 ALPHABET = "ACDEFHJKMNPRTUVWXY34679"
 LENGTH = 5
 USED_SCOPE = "captcha_used"
 FAILURE_WINDOW = datetime.timedelta(hours=1)
+# The request attribute where a check leaves the token the response must set.
+_PENDING = "_captcha_token"
 
 
-def new_challenge(request: HttpRequest) -> None:
-    answer = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-    request.session[SESSION_KEY] = {
-        "question": " ".join(answer),
-        "answer": answer,
-        "nonce": secrets.token_hex(16),
-        "expires": time.time() + settings.COMPLAINT_CAPTCHA_TTL_SECONDS,
-    }
+class Outcome(enum.Enum):
+    SOLVED = "solved"
+    WRONG = "wrong"
+    EXPIRED = "expired"
+    MISSING = "missing"
+    SPENT = "spent"
+    TOO_MANY = "too_many"
 
 
-def _session_failures(request: HttpRequest) -> int:
-    record = request.session.get(SESSION_FAILURES)
-    if not isinstance(record, dict) or float(record.get("since", 0)) < time.time() - FAILURE_WINDOW.total_seconds():
-        return 0
-    return int(record.get("count", 0))
+def _digest(nonce: str, answer: str) -> str:
+    return salted_hmac(SALT, f"{nonce}:{answer}", algorithm="sha256").hexdigest()
 
 
-def _count_failure(request: HttpRequest) -> None:
-    record = request.session.get(SESSION_FAILURES)
-    if not isinstance(record, dict) or not _session_failures(request):
-        record = {"count": 0, "since": time.time()}
-    request.session[SESSION_FAILURES] = {**record, "count": int(record["count"]) + 1}
-    ratelimit.take_place(
-        ratelimit.CAPTCHA_FAILURE_BY_IP,
-        client_ip(request),
-        limit=settings.COMPLAINT_CAPTCHA_FAILURES_PER_IP_HOUR,
-        window=FAILURE_WINDOW,
-    )
+def _token(*, answer: str, failures: int, failures_since: float) -> str:
+    """A fresh challenge for ``answer``; an empty answer makes a spent token
+    that only carries the browser's wrong answers."""
+    nonce = secrets.token_hex(16)
+    payload = {"n": nonce, "h": _digest(nonce, answer) if answer else "", "f": failures, "s": int(failures_since)}
+    return signing.dumps(payload, salt=SALT, compress=False)
 
 
-def too_many_failures(request: HttpRequest) -> bool:
-    """Whether this session or address has given too many wrong answers."""
-    if _session_failures(request) >= settings.COMPLAINT_CAPTCHA_FAILURES_PER_SESSION:
-        return True
+def _read(request: HttpRequest, max_age: int) -> dict[str, object] | None:
+    """The token's payload if its signature holds and it is younger than
+    ``max_age``; raises SignatureExpired if it is older."""
+    raw = request.COOKIES.get(COOKIE, "")
+    if not raw:
+        return None
+    try:
+        payload = signing.loads(raw, salt=SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        raise
+    except signing.BadSignature:
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def _browser_failures(request: HttpRequest) -> tuple[int, float]:
+    """Wrong answers this browser has given within the hour, and since when."""
+    try:
+        payload = _read(request, int(FAILURE_WINDOW.total_seconds()))
+    except signing.SignatureExpired:
+        payload = None
+    if not payload:
+        return 0, time.time()
+    since = float(payload.get("s", 0) or 0)  # type: ignore[arg-type]
+    if since < time.time() - FAILURE_WINDOW.total_seconds():
+        return 0, time.time()
+    return int(payload.get("f", 0) or 0), since  # type: ignore[call-overload]
+
+
+def captcha_issue(*, request: HttpRequest, answer: str) -> str:
+    """A token for a new challenge whose answer is ``answer``, carrying this
+    browser's wrong answers over."""
+    failures, since = _browser_failures(request)
+    return _token(answer=answer, failures=failures, failures_since=since)
+
+
+def _address_failures_exceeded(request: HttpRequest) -> bool:
     ip = client_ip(request)
     return bool(ip) and (
         counter_value(scope=ratelimit.CAPTCHA_FAILURE_BY_IP, value=ip or "", window=FAILURE_WINDOW)
@@ -72,41 +109,78 @@ def too_many_failures(request: HttpRequest) -> bool:
     )
 
 
-def _current(request: HttpRequest) -> dict[str, object] | None:
-    challenge = request.session.get(SESSION_KEY)
-    if not isinstance(challenge, dict) or float(challenge.get("expires", 0)) < time.time():
-        return None
-    return challenge
-
-
-def check(request: HttpRequest, answer: str) -> bool:
-    """True when ``answer`` solves the current challenge. Either way the
-    challenge is used up; a wrong answer counts against the session and the
-    address, and past their limits nothing is accepted."""
-    challenge = request.session.pop(SESSION_KEY, None)
-    if too_many_failures(request):
-        return False
-    if not isinstance(challenge, dict) or float(challenge.get("expires", 0)) < time.time():
-        return False
+def captcha_check(*, request: HttpRequest, answer: str) -> Outcome:
+    """Whether ``answer`` solves the challenge of the browser's token. Either
+    way the token is used up (the response carries a spent one: call
+    :func:`captcha_cookie_apply`); a wrong answer counts against the browser
+    and the address, and past their limits nothing is accepted."""
+    failures, since = _browser_failures(request)
+    setattr(request, _PENDING, _token(answer="", failures=failures, failures_since=since))
+    if failures >= settings.COMPLAINT_CAPTCHA_FAILURES_PER_SESSION or _address_failures_exceeded(request):
+        return Outcome.TOO_MANY
+    try:
+        payload = _read(request, settings.COMPLAINT_CAPTCHA_TTL_SECONDS)
+    except signing.SignatureExpired:
+        return Outcome.EXPIRED
+    if not payload or not payload.get("h"):
+        return Outcome.MISSING
+    nonce = str(payload.get("n", ""))
     given = "".join((answer or "").split()).upper()
-    if not secrets.compare_digest(str(challenge.get("answer", "")).encode(), given.encode()):
-        _count_failure(request)
-        return False
-    # The session row is read before it is written: two requests sent with
-    # the same cookie at once would both find the challenge. Only the first
-    # to count its nonce is accepted.
+    if not given or not constant_time_compare(str(payload["h"]), _digest(nonce, given)):
+        setattr(request, _PENDING, _token(answer="", failures=failures + 1, failures_since=since))
+        ratelimit.take_place(
+            ratelimit.CAPTCHA_FAILURE_BY_IP,
+            client_ip(request),
+            limit=settings.COMPLAINT_CAPTCHA_FAILURES_PER_IP_HOUR,
+            window=FAILURE_WINDOW,
+        )
+        return Outcome.WRONG
+    # The token can be sent again (a replayed request, or two at once with
+    # the same cookie): only the first to count its nonce is accepted.
     ttl = datetime.timedelta(seconds=settings.COMPLAINT_CAPTCHA_TTL_SECONDS + 60)
-    return counter_hit(scope=USED_SCOPE, value=str(challenge.get("nonce", "")), window=ttl) == 1
+    if counter_hit(scope=USED_SCOPE, value=nonce, window=ttl) != 1:
+        return Outcome.SPENT
+    return Outcome.SOLVED
 
 
-def render_png(request: HttpRequest) -> bytes:
-    """The image of the current challenge (a new one if there is none)."""
-    challenge = _current(request)
-    if challenge is None:
-        new_challenge(request)
-        challenge = _current(request)
-    assert challenge is not None  # noqa: S101 - just created
-    text = str(challenge["question"])
+def _set_cookie(response: HttpResponse, token: str) -> None:
+    response.set_cookie(
+        COOKIE,
+        token,
+        # Kept an hour so the browser's wrong answers carry over; the
+        # challenge itself expires with the token's timestamp.
+        max_age=int(FAILURE_WINDOW.total_seconds()),
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Lax",
+    )
+
+
+def captcha_cookie_apply(*, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Put the spent token a check left on the response (no-op otherwise)."""
+    token = getattr(request, _PENDING, None)
+    if token:
+        _set_cookie(response, token)
+    return response
+
+
+def captcha_image_response(*, request: HttpRequest) -> HttpResponse:
+    """A new challenge: its picture, and its token in the cookie. Every
+    request draws a new one (the answer cannot be read back from the token)."""
+    answer = _new_answer()
+    response = HttpResponse(render_png(answer), content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    _set_cookie(response, captcha_issue(request=request, answer=answer))
+    return response
+
+
+def _new_answer() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+
+
+def render_png(answer: str) -> bytes:
+    """The picture of ``answer``."""
+    text = " ".join(answer)
     width, height = 230, 64
     image = Image.new("RGB", (width, height), (246, 248, 250))
     draw = ImageDraw.Draw(image)

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from jianfu.roles import SECTIONS
 from jianfu.validators import SingleLineFieldsMixin
@@ -165,13 +165,10 @@ class PublicComplaintForm(SingleLineFieldsMixin, forms.Form):
 
     def clean_captcha(self) -> str:
         answer = self.cleaned_data.get("captcha", "")
-        if not captcha.check(self.request, answer):
-            if captcha.too_many_failures(self.request):
-                raise ValidationError(
-                    _("Too many wrong answers to the picture. Please try again in an hour, or call the hotline.")
-                )
-            raise ValidationError(_("The characters are wrong or have expired. Please try the new picture."))
-        return answer
+        outcome = captcha.captcha_check(request=self.request, answer=answer)
+        if outcome is captcha.Outcome.SOLVED:
+            return answer
+        raise ValidationError(captcha_refusal(outcome))
 
     def clean_happened_on(self) -> Any:
         day = self.cleaned_data.get("happened_on")
@@ -252,6 +249,19 @@ class PublicComplaintForm(SingleLineFieldsMixin, forms.Form):
         if not self.errors:
             self.prepared_files = _prepare_files(self, "attachments", limit=settings.COMPLAINT_MAX_ATTACHMENTS)
         return data
+
+
+def captcha_refusal(outcome: captcha.Outcome) -> str:
+    """The message for a CAPTCHA answer that was not accepted."""
+    if outcome is captcha.Outcome.TOO_MANY:
+        return gettext("Too many wrong answers to the picture. Please try again in an hour, or call the hotline.")
+    if outcome is captcha.Outcome.EXPIRED:
+        return gettext("The picture has expired. Please type the characters of the new picture.")
+    if outcome is captcha.Outcome.SPENT:
+        return gettext("This picture has already been used. Please type the characters of the new picture.")
+    if outcome is captcha.Outcome.MISSING:
+        return gettext("The picture did not load. Please allow cookies, then type the characters of the new picture.")
+    return gettext("The characters are wrong. Please try the new picture.")
 
 
 class StatusForm(SingleLineFieldsMixin, forms.Form):

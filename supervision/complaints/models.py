@@ -150,6 +150,19 @@ def complaint_conclude_due(day: datetime.date) -> datetime.date:
     return add_working_days(day, settings.COMPLAINT_CONCLUDE_WORKING_DAYS)
 
 
+def complaint_due_dates(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """Both time limits of a complaint received on ``day`` (acceptance,
+    conclusion), the same as :func:`complaint_accept_due` and
+    :func:`complaint_conclude_due`, from one read of the calendar: filing a
+    complaint costs one query for its deadlines, not two."""
+    from supervision.workdays.calendar import working_calendar_for
+
+    accept = settings.COMPLAINT_ACCEPT_WORKING_DAYS
+    conclude = settings.COMPLAINT_CONCLUDE_WORKING_DAYS
+    calendar = working_calendar_for(day, max(accept, conclude))
+    return calendar.add_working_days(day, accept), calendar.add_working_days(day, conclude)
+
+
 def complaint_overdue_q(today: datetime.date) -> Q:
     """THE rule of an overdue case (lists, digests, the to-do panel, scoring):
     awaiting acceptance past its acceptance limit, or awaiting its conclusion
@@ -291,6 +304,8 @@ class ComplaintCase(models.Model):
             models.Index(fields=["status", "accept_due"], name="complaint_status_accept_due"),
             models.Index(fields=["status", "conclude_due"], name="complaint_status_conclude_due"),
             models.Index(fields=["school", "received_at"], name="complaint_school_received"),
+            # The bureau's list, newest first, read a page at a time by keyset.
+            models.Index(fields=["-received_at", "-id"], name="complaint_received_desc"),
         ]
         constraints = [
             models.CheckConstraint(

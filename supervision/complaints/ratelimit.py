@@ -15,6 +15,7 @@ SUBMIT_BY_PHONE = "submit_phone"
 STATUS_FAILURE_BY_IP = "status_fail_ip"
 CAPTCHA_FAILURE_BY_IP = "captcha_fail_ip"
 SCHOOL_SEARCH_BY_IP = "school_search_ip"
+INSTITUTION_SEARCH_BY_IP = "institution_search_ip"
 
 
 def take_place(scope: str, value: str | None, *, limit: int, window: datetime.timedelta) -> bool:
@@ -29,10 +30,15 @@ def take_place(scope: str, value: str | None, *, limit: int, window: datetime.ti
     return True
 
 
-def give_back(scope: str, value: str | None) -> None:
-    """An attempt that turned out not to count (a successful look-up)."""
-    if value:
-        counter_release(scope=scope, value=value)
+def attempt_counted(scope: str, value: str | None, *, failed: bool, limit: int, window: datetime.timedelta) -> bool:
+    """Count an attempt whose outcome is known but not yet shown, in one
+    upsert: a failure adds one, a success nothing; either way the answer is
+    whether fewer than ``limit`` failures came before it (the row lock
+    orders simultaneous attempts)."""
+    if not value:
+        return True
+    failures = counter_hit(scope=scope, value=value, window=window, amount=1 if failed else 0)
+    return failures - (1 if failed else 0) < limit
 
 
 def purge(*, older_than: datetime.timedelta) -> int:

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from jianfu.scoping import schools_visible_to, supervisor_of
+from schools.models import School
 from supervision.complaints.models import (
     OPEN_STATUSES,
     PUBLIC_EVENT_ACTIONS,
@@ -35,6 +36,7 @@ from ..models import (
     ComplaintEvent,
     ComplaintOutcome,
     ComplaintStatus,
+    TrainingInstitution,
 )
 
 S = ComplaintStatus
@@ -48,13 +50,14 @@ def _with_repeat_counts(qs: QuerySet[ComplaintCase]) -> QuerySet[ComplaintCase]:
     """Annotate each case with the size of its matter's group (the first
     case and its linked repeats) and the school's cases in the last year."""
     since = timezone.now() - datetime.timedelta(days=REPEAT_WINDOW_DAYS)
-    same_matter = (
-        ComplaintCase.objects.filter(
-            Q(duplicate_of=Coalesce(OuterRef("duplicate_of"), OuterRef("pk")))
-            | Q(pk=Coalesce(OuterRef("duplicate_of"), OuterRef("pk")))
-        )
+    # The matter's first case exists (PROTECT) and every repeat points at it
+    # directly (complaint_link_duplicate re-roots chains): the group is the
+    # first case plus the repeats, a count on the duplicate_of index. (An OR
+    # of the two conditions scanned the whole table once per row shown.)
+    repeats = (
+        ComplaintCase.objects.filter(duplicate_of=Coalesce(OuterRef("duplicate_of"), OuterRef("pk")))
         .order_by()
-        .values("school")
+        .values("duplicate_of")
         .annotate(n=Count("pk"))
         .values("n")
     )
@@ -66,7 +69,7 @@ def _with_repeat_counts(qs: QuerySet[ComplaintCase]) -> QuerySet[ComplaintCase]:
         .values("n")
     )
     return qs.annotate(
-        same_matter_count=Coalesce(Subquery(same_matter), Value(1)),
+        same_matter_count=Coalesce(Subquery(repeats), Value(0)) + Value(1),
         school_recent_count=Coalesce(Subquery(school_year), Value(0)),
     )
 
@@ -141,6 +144,7 @@ class CaseFilter:
     status: str = ""
     due: str = ""  # "overdue", "soon" or ""
     school: int | None = None
+    school_text: str = ""  # part of a school's or institution's name, or a school's code
     category: int | None = None
     number: str = ""
     mine: bool = False
@@ -161,6 +165,14 @@ def complaint_list(*, user: Any, filters: CaseFilter, today: datetime.date | Non
         qs = qs.filter(complaint_due_soon_q(day))
     if filters.school:
         qs = qs.filter(school_id=filters.school)
+    text = filters.school_text.strip()
+    if text:
+        # Subqueries, not joins: the list stays a backward walk of the
+        # received_at index, stopping at a page however many schools match.
+        qs = qs.filter(
+            Q(school__in=School.objects.filter(Q(name__icontains=text) | Q(code=text)).values("pk"))
+            | Q(institution__in=TrainingInstitution.objects.filter(name__icontains=text).values("pk"))
+        )
     if filters.category:
         qs = qs.filter(category_id=filters.category)
     if filters.number:
@@ -172,6 +184,55 @@ def complaint_list(*, user: Any, filters: CaseFilter, today: datetime.date | Non
         .select_related("school", "institution", "category", "assigned_supervisor", "assigned_section")
         .order_by("-received_at", "-pk")
     )
+
+
+COMPLAINT_PAGE_SIZE = 50
+
+
+@dataclass
+class CasePage:
+    """One page of a case list, newest first, and the cursor of the next
+    (older) page, or "" on the last page."""
+
+    cases: list[ComplaintCase]
+    older: str = ""
+
+    def __iter__(self) -> Any:
+        return iter(self.cases)
+
+    def __len__(self) -> int:
+        return len(self.cases)
+
+
+def _cursor(case: ComplaintCase) -> str:
+    return f"{case.received_at.isoformat()}_{case.pk}"
+
+
+def _parse_cursor(cursor: str) -> tuple[datetime.datetime, int] | None:
+    at, _sep, pk = (cursor or "").rpartition("_")
+    try:
+        moment = datetime.datetime.fromisoformat(at)
+        number = int(pk)
+    except ValueError:
+        return None
+    if moment.tzinfo is None or not 0 < number < 2**63:
+        return None
+    return moment, number
+
+
+def complaint_list_page(
+    *, cases: QuerySet[ComplaintCase], before: str = "", size: int = COMPLAINT_PAGE_SIZE
+) -> CasePage:
+    """A page of ``cases`` (in the list's order, newest first) by keyset:
+    the cases after the cursor ``before``, read through the index on
+    (received_at, id) whatever the page's depth, and no COUNT of the whole
+    list. A cursor that does not parse means the first page."""
+    after = _parse_cursor(before)
+    if after is not None:
+        at, pk = after
+        cases = cases.filter(Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk))
+    rows = list(cases.order_by("-received_at", "-pk")[: size + 1])
+    return CasePage(cases=rows[:size], older=_cursor(rows[size - 1]) if len(rows) > size else "")
 
 
 @dataclass
@@ -195,6 +256,23 @@ def complaint_deadlines(
     )
 
 
+def complaint_deadline_counts(*, cases: QuerySet[ComplaintCase], today: datetime.date | None = None) -> tuple[int, int]:
+    """How many of ``cases`` are overdue and due soon (the rules of
+    :func:`complaint_deadlines`), counted in one query: the list's badges
+    need the numbers, not the cases."""
+    day = today or _today()
+    # Both rules apply to open cases only: the status index skips the
+    # closed ones, most of a semester's cases.
+    counts = (
+        cases.filter(status__in=OPEN_STATUSES)
+        .order_by()
+        .aggregate(
+            overdue=Count("pk", filter=complaint_overdue_q(day)), due_soon=Count("pk", filter=complaint_due_soon_q(day))
+        )
+    )
+    return int(counts["overdue"]), int(counts["due_soon"])
+
+
 def complaint_events(case: ComplaintCase) -> list[ComplaintEvent]:
     return list(case.events.select_related("by").order_by("at", "pk"))
 
@@ -214,7 +292,7 @@ def complaint_public_timeline(case: ComplaintCase) -> list[PublicMilestone]:
     and when each was reached, without who or any note; internal steps such
     as 交办 and 开始核查 both read 办理中, shown once."""
     milestones: list[PublicMilestone] = []
-    events = case.events.filter(action__in=PUBLIC_EVENT_ACTIONS).order_by("at", "pk").only("action", "at")
+    events = case.events.filter(action__in=PUBLIC_EVENT_ACTIONS).order_by("at", "pk").only("action", "at", "case_id")
     for event in events:
         stage = PUBLIC_STAGE_OF_EVENT[ComplaintEventAction(event.action)]
         if milestones and milestones[-1].stage == stage:

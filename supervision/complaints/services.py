@@ -19,8 +19,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +36,7 @@ from supervision.complaints.models import (
     SUBSTANTIATED_OUTCOMES,
     complaint_accept_due,
     complaint_conclude_due,
+    complaint_due_dates,
 )
 from supervision.workdays.calendar import is_working_day
 
@@ -118,7 +118,14 @@ def _check_status(case: ComplaintCase, allowed: Iterable[str]) -> None:
 
 
 def _event(
-    case: ComplaintCase, action: str, *, by: Any, from_status: str = "", note: str = "", to_status: str = ""
+    case: ComplaintCase,
+    action: str,
+    *,
+    by: Any,
+    from_status: str = "",
+    note: str = "",
+    to_status: str = "",
+    at: datetime.datetime | None = None,
 ) -> ComplaintEvent:
     return ComplaintEvent.objects.create(
         case=case,
@@ -127,6 +134,7 @@ def _event(
         to_status=to_status or case.status,
         by=by if getattr(by, "is_authenticated", False) else None,
         note=note,
+        at=at or timezone.now(),
     )
 
 
@@ -137,11 +145,19 @@ def _sync(target: ComplaintCase, source: ComplaintCase) -> None:
 
 
 def _next_number(day: datetime.date) -> str:
-    counter, _created = ComplaintNumberCounter.objects.get_or_create(day=day)
-    # The UPDATE holds the row's lock until commit: concurrent submissions
-    # queue here and each gets its own number.
-    ComplaintNumberCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    last = ComplaintNumberCounter.objects.values_list("last", flat=True).get(pk=counter.pk)
+    """The day's next case number, in one statement (the first of the day
+    creates the row). The row stays locked until the caller's transaction
+    ends: concurrent submissions queue here and each gets its own number,
+    and a rollback gives the number back, so numbers have no gaps. Callers
+    take it last, just before the inserts, with nothing slow after it."""
+    table = connection.ops.quote_name(ComplaintNumberCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "  # noqa: S608 - table name from the model
+            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [day],
+        )
+        (last,) = cursor.fetchone()
     return f"TS{day:%Y%m%d}-{last:04d}"
 
 
@@ -239,13 +255,17 @@ def complaint_file(
     received_at = received_at or timezone.now()
     day = _local_day(received_at)
     code = new_query_code()
-    # Computed before the number counter's row is locked, which every other
-    # submission of the day waits for.
+    # Everything that takes time (the digest, the working-day deadlines, the
+    # sealed identity) is computed before the number counter's row is locked,
+    # which every other submission of the day waits for.
     code_digest = query_code_digest(code)
+    accept_due, conclude_due = complaint_due_dates(day)
     identity = sealed(name, phone)
     stored: list[str] = []
     try:
-        with transaction.atomic():
+        # No savepoint inside a caller's transaction (the public form's rate
+        # limits): any failure here undoes the caller's work as well.
+        with transaction.atomic(savepoint=False):
             case = ComplaintCase.objects.create(
                 number=_next_number(day),
                 query_code_hash=code_digest,
@@ -261,13 +281,12 @@ def complaint_file(
                 **identity,
                 operator=operator if getattr(operator, "is_authenticated", False) else None,
                 status=S.RECEIVED,
-                accept_due=complaint_accept_due(day),
-                conclude_due=complaint_conclude_due(day),
+                accept_due=accept_due,
+                conclude_due=conclude_due,
             )
             _store_files(case, files, by=operator, stored=stored)
-            received = _event(case, A.RECEIVED, by=operator)
             # The history starts when the complaint arrived, not when it was typed in.
-            ComplaintEvent.objects.filter(pk=received.pk).update(at=received_at)
+            _event(case, A.RECEIVED, by=operator, at=received_at)
     except BaseException:
         _delete_stored(stored)
         raise
@@ -394,21 +413,27 @@ def complaint_check_query(*, number: str, code: str, ip: str | None) -> Complain
     A wrong number and a wrong code take the same path and the same time;
     failures count against the address, and past the limit even right
     answers get None until the hour has passed."""
-    window = datetime.timedelta(hours=1)
-    # Every look-up takes a place among the failures first and gives it back
-    # if it succeeds: simultaneous guesses cannot all slip under the limit.
-    if not ratelimit.take_place(
-        ratelimit.STATUS_FAILURE_BY_IP, ip, limit=settings.COMPLAINT_STATUS_FAILURES_PER_IP_HOUR, window=window
+    case = ComplaintCase.objects.filter(number=number.strip().upper()).select_related("school", "category").first()
+    # An unknown number is compared with a digest too, so it takes as long.
+    stored = case.query_code_hash if case else query_code_digest(new_query_code())
+    matched = case is not None and _code_matches(code=code, stored=stored)
+    # One upsert, after the comparison and before its result is used: the
+    # address's row lock orders simultaneous guesses, and a right one is
+    # accepted only if fewer than the limit of failures came before it, as
+    # when each guess took a place first and a success gave it back (two
+    # statements in one transaction until issue 17).
+    if not ratelimit.attempt_counted(
+        ratelimit.STATUS_FAILURE_BY_IP,
+        ip,
+        failed=not matched,
+        limit=settings.COMPLAINT_STATUS_FAILURES_PER_IP_HOUR,
+        window=datetime.timedelta(hours=1),
     ):
         raise ComplaintRefused(
             _("Too many unsuccessful look-ups from this network. Please try again in an hour."), code="rate_limited"
         )
-    case = ComplaintCase.objects.filter(number=number.strip().upper()).select_related("school", "category").first()
-    # An unknown number is compared with a digest too, so it takes as long.
-    stored = case.query_code_hash if case else query_code_digest(new_query_code())
-    if case is None or not _code_matches(code=code, stored=stored):
+    if case is None or not matched:
         return None
-    ratelimit.give_back(ratelimit.STATUS_FAILURE_BY_IP, ip)
     if not stored.startswith(CODE_DIGEST_PREFIX):
         # Upgrade the old PBKDF2 hash; a hash is never shown in the audit trail.
         ComplaintCase.objects.filter(pk=case.pk).update(query_code_hash=query_code_digest(code))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("complain/", views_public.complain, name="public_form"),
     path("complain/captcha.png", views_public.captcha_image, name="captcha"),
     path("complain/schools/", views_public.school_search, name="school_search"),
+    path("complain/institutions/", views_public.institution_search, name="institution_search"),
     path("complain/done/", views_public.public_done, name="public_done"),
     path("complain/status/", views_public.public_status, name="public_status"),
     # bureau staff

@@ -5,23 +5,39 @@ data in any URL; the status page takes the number and the code by POST."""
 from __future__ import annotations
 
 import datetime
+import hashlib
+import secrets
 
 from django.conf import settings
+from django.core import signing
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from jianfu.client_ip import client_ip
+from jianfu.counters import counter_hit
 from schools.models import School
 from supervision.complaints import captcha, ratelimit
 from supervision.complaints.forms import PublicComplaintForm, StatusForm
 from supervision.complaints.selectors import complaint_public_timeline, complaint_school_search
 from supervision.complaints.services import ComplaintRefused, complaint_check_query, complaint_submit_public
-from supervision.institutions.selectors import institution_public_names, institution_resolve_public
+from supervision.institutions.selectors import institution_public_search, institution_resolve_public
 
-RECEIPT_KEY = "complaint_receipt"
+# The receipt (number and query code) travels from the POST to the page
+# that shows it in a signed, short-lived cookie limited to that page's path,
+# not in a session row: the POST writes nothing more than the case. Its
+# nonce is spent when the page shows it, so it is shown once.
+RECEIPT_COOKIE = "jf_receipt"
+RECEIPT_SALT = "jianfu.complaints.receipt"
+RECEIPT_SHOWN_SCOPE = "receipt_shown"
+RECEIPT_TTL = datetime.timedelta(minutes=10)
+# Raise when complaints/_public_form_fields.html changes, so that fields
+# cached in a shared cache (Redis) by the previous release are not shown.
+FIELDS_TEMPLATE_VERSION = 1
 
 
 SCHOOL_SEARCH_LIMIT = 20
@@ -45,32 +61,52 @@ def school_search(request: HttpRequest) -> JsonResponse:
 
 
 @never_cache
+@require_http_methods(["GET"])
+def institution_search(request: HttpRequest) -> JsonResponse:
+    """Training institutions for the form's institution fields, searched on
+    the server by name: only those on a public list now, at most twenty,
+    limited per address like the school search."""
+    if not ratelimit.take_place(
+        ratelimit.INSTITUTION_SEARCH_BY_IP,
+        client_ip(request),
+        limit=settings.COMPLAINT_SCHOOL_SEARCHES_PER_IP_MINUTE,
+        window=datetime.timedelta(minutes=1),
+    ):
+        return JsonResponse({"results": [], "error": _("Too many searches. Please wait a minute.")}, status=429)
+    results = institution_public_search(text=request.GET.get("q", ""), limit=SCHOOL_SEARCH_LIMIT)
+    return JsonResponse({"results": results})
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 def complain(request: HttpRequest) -> HttpResponse:
     refusal = ""
     if request.method == "POST":
         form = PublicComplaintForm(request.POST, request.FILES, request=request)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                filed = complaint_submit_public(
-                    school=form.school,
-                    institution=form.institution,
-                    linked_institution=form.linked_institution,
-                    category=data["category"],
-                    description=data["description"],
-                    happened_on=data.get("happened_on"),
-                    real_name=data["identity"] == PublicComplaintForm.REAL_NAME,
-                    name=data["name"],
-                    phone=data["phone"],
-                    files=form.prepared_files,
-                    ip=client_ip(request),
-                )
-            except ComplaintRefused as exc:
-                refusal = exc.messages[0]
-            else:
-                request.session[RECEIPT_KEY] = {"number": filed.case.number, "code": filed.query_code}
-                return redirect("complaints:public_done")
+        # One transaction, one commit: the CAPTCHA's nonce spent, the rate
+        # limits and the case (a refusal rolls back only the filing's
+        # savepoint: the spent CAPTCHA and the counted failures stay).
+        with transaction.atomic():
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    filed = complaint_submit_public(
+                        school=form.school,
+                        institution=form.institution,
+                        linked_institution=form.linked_institution,
+                        category=data["category"],
+                        description=data["description"],
+                        happened_on=data.get("happened_on"),
+                        real_name=data["identity"] == PublicComplaintForm.REAL_NAME,
+                        name=data["name"],
+                        phone=data["phone"],
+                        files=form.prepared_files,
+                        ip=client_ip(request),
+                    )
+                except ComplaintRefused as exc:
+                    refusal = exc.messages[0]
+                else:
+                    return _with_receipt(redirect("complaints:public_done"), filed.case.number, filed.query_code)
     else:
         school = None
         code = request.GET.get("school", "")
@@ -86,39 +122,75 @@ def complain(request: HttpRequest) -> HttpResponse:
                 "institution_name": institution.name,
             }
         form = PublicComplaintForm(initial=initial, request=request)
-    captcha.new_challenge(request)
+    limits = {
+        "count": settings.COMPLAINT_MAX_ATTACHMENTS,
+        "image": settings.COMPLAINT_IMAGE_MAX_MB,
+        "pdf": settings.COMPLAINT_PDF_MAX_MB,
+        "audio": settings.COMPLAINT_AUDIO_MAX_MB,
+    }
     context = {
         "form": form,
-        "institution_names": institution_public_names(),
         "refusal": refusal,
-        "limits": {
-            "count": settings.COMPLAINT_MAX_ATTACHMENTS,
-            "image": settings.COMPLAINT_IMAGE_MAX_MB,
-            "pdf": settings.COMPLAINT_PDF_MAX_MB,
-            "audio": settings.COMPLAINT_AUDIO_MAX_MB,
-        },
+        "limits": limits,
+        "fields_key": "" if form.is_bound else _fields_key(form, limits),
     }
-    return render(request, "complaints/public_form.html", context, status=429 if refusal else 200)
+    response = render(request, "complaints/public_form.html", context, status=429 if refusal else 200)
+    # A POST used up the CAPTCHA's token: the browser gets the spent one.
+    return captcha.captcha_cookie_apply(request=request, response=response)
+
+
+def _fields_key(form: PublicComplaintForm, limits: dict[str, int]) -> str:
+    """What the fresh form's fields show besides the language: the active
+    categories (read here, one query), the prefill and the file limits. The
+    template caches the rendered fields under it, so a category renamed in
+    the administration shows at once."""
+    categories = [(c.pk, str(c)) for c in form.fields["category"].queryset]  # type: ignore[attr-defined]
+    shown = (FIELDS_TEMPLATE_VERSION, categories, sorted((k, str(v)) for k, v in form.initial.items()), limits)
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
 
 
 @never_cache
+@require_http_methods(["GET"])
 def captcha_image(request: HttpRequest) -> HttpResponse:
-    """The current challenge's picture; ``?new=1`` asks for a new sum (the
-    "new picture" button)."""
-    if request.GET.get("new"):
-        captcha.new_challenge(request)
-    response = HttpResponse(captcha.render_png(request), content_type="image/png")
-    response["X-Content-Type-Options"] = "nosniff"
+    """A new challenge's picture, its token in a cookie: the page itself
+    writes nothing (``?new=1`` from the "new picture" button only defeats
+    caches)."""
+    return captcha.captcha_image_response(request=request)
+
+
+def _with_receipt(response: HttpResponse, number: str, code: str) -> HttpResponse:
+    token = signing.dumps({"n": number, "c": code, "k": secrets.token_hex(16)}, salt=RECEIPT_SALT, compress=False)
+    response.set_cookie(
+        RECEIPT_COOKIE,
+        token,
+        max_age=int(RECEIPT_TTL.total_seconds()),
+        path=reverse("complaints:public_done"),
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Lax",
+    )
     return response
 
 
 @never_cache
+@require_http_methods(["GET"])
 def public_done(request: HttpRequest) -> HttpResponse:
-    """The number and the query code, shown this one time."""
-    receipt = request.session.pop(RECEIPT_KEY, None)
-    if not receipt:
-        return redirect("complaints:public_status")
-    return render(request, "complaints/public_done.html", {"receipt": receipt})
+    """The number and the query code, shown this one time: the cookie is
+    deleted, and a copy of it sent again finds its nonce spent."""
+    try:
+        receipt = signing.loads(request.COOKIES.get(RECEIPT_COOKIE, ""), salt=RECEIPT_SALT, max_age=RECEIPT_TTL)
+    except signing.BadSignature:
+        receipt = None
+    fresh = isinstance(receipt, dict) and (
+        counter_hit(scope=RECEIPT_SHOWN_SCOPE, value=str(receipt.get("k", "")), window=RECEIPT_TTL * 2) == 1
+    )
+    response = (
+        render(request, "complaints/public_done.html", {"receipt": {"number": receipt["n"], "code": receipt["c"]}})
+        if fresh and isinstance(receipt, dict)
+        else redirect("complaints:public_status")
+    )
+    response.delete_cookie(RECEIPT_COOKIE, path=reverse("complaints:public_done"), samesite="Lax")
+    return response
 
 
 @never_cache

@@ -11,7 +11,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,10 +28,11 @@ from supervision.complaints.selectors import (
     calendar_missing_next_year,
     cases_with_same_phone,
     complaint_attachments,
-    complaint_deadlines,
+    complaint_deadline_counts,
     complaint_events,
     complaint_get_visible,
     complaint_list,
+    complaint_list_page,
     complaints_visible_to_bureau,
 )
 
@@ -210,6 +210,7 @@ def _filters(request: HttpRequest) -> CaseFilter:
         status=status,
         due=due if due in {"overdue", "soon"} else "",
         school=_int("school"),
+        school_text=request.GET.get("school_q", "")[:100],
         category=_int("category"),
         number=request.GET.get("number", "")[:20],
         mine=request.GET.get("mine") == "1",
@@ -220,18 +221,22 @@ def _filters(request: HttpRequest) -> CaseFilter:
 def case_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     cases = complaint_list(user=request.user, filters=filters)
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    deadlines = complaint_deadlines(cases=complaints_visible_to_bureau(request.user))
+    before = request.GET.get("before", "")[:64]
+    page = complaint_list_page(cases=cases, before=before)
+    overdue, due_soon = complaint_deadline_counts(cases=complaints_visible_to_bureau(request.user))
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("before", None)
     context = {
         "page": page,
+        "first_page": bool(not before),
         "filters": filters,
         "statuses": S.choices,
-        "schools": School.objects.filter(active=True).only("pk", "name").order_by("name"),
+        # Only the school chosen (from a link): a list of every school would
+        # grow the page with the register; the text filter finds the others.
+        "school": School.objects.filter(pk=filters.school).only("pk", "name").first() if filters.school else None,
         "categories": ComplaintCategory.objects.all(),
-        "overdue_count": len(deadlines.overdue),
-        "due_soon_count": len(deadlines.due_soon),
+        "overdue_count": overdue,
+        "due_soon_count": due_soon,
         "calendar_missing_year": calendar_missing_next_year(),
         "query": query.urlencode(),
         "today": timezone.localdate(),

@@ -93,14 +93,20 @@ def institution_public_detail(*, pk: int) -> PublicInstitution:
     return PublicInstitution(institution=institution, current=current, history=entries, fees=fees)
 
 
-def institution_public_names() -> list[str]:
-    """Names for the complaint form's suggestions: the institutions on a
-    public list now."""
-    return list(
+def institution_public_search(*, text: str, limit: int = 20) -> list[dict[str, object]]:
+    """Institutions on a public list now whose name contains ``text``, for
+    the complaint form's institution fields: at most ``limit``, by name. One
+    query whatever the size of the register; nothing for blank input."""
+    text = text.strip()[:100]
+    if not text:
+        return []
+    rows = (
         TrainingInstitution.objects.filter(Exists(_public_entries().filter(institution=OuterRef("pk"))))
-        .order_by("name")
-        .values_list("name", flat=True)
+        .filter(name__icontains=text)
+        .order_by("name", "pk")
+        .values("pk", "name")[:limit]
     )
+    return [{"id": r["pk"], "name": r["name"]} for r in rows]
 
 
 def institution_resolve_public(*, pk: int | None, name: str) -> TrainingInstitution | None:

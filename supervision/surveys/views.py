@@ -99,7 +99,11 @@ def public_form(request: HttpRequest, token: str) -> HttpResponse:
                 admission = services.response_admit(
                     entry=entry, client=f"{client_ip(request) or ''}|{request.META.get('HTTP_USER_AGENT', '')[:200]}"
                 )
-                if admission.needs_captcha and not captcha.check(request, request.POST.get("captcha", "")):
+                if (
+                    admission.needs_captcha
+                    and captcha.captcha_check(request=request, answer=request.POST.get("captcha", ""))
+                    is not captcha.Outcome.SOLVED
+                ):
                     needs_captcha = True
                     refusal = _("Many answers came in a short time. Please solve the sum in the picture to continue.")
                     status = 400
@@ -125,10 +129,9 @@ def public_form(request: HttpRequest, token: str) -> HttpResponse:
             status = 400
     else:
         form = ResponseForm(survey_round=survey_round, questions=questions)
-    if needs_captcha:
-        captcha.new_challenge(request)
     context = {"entry": entry, "form": form, "refusal": refusal, "needs_captcha": needs_captcha}
     response = render(request, "supervision/surveys/public_form.html", context, status=status)
+    captcha.captcha_cookie_apply(request=request, response=response)
     return _with_device(request, response, device)
 
 
@@ -141,11 +144,7 @@ def public_done(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 def public_captcha(request: HttpRequest, token: str) -> HttpResponse:
     selectors.entry_by_token(token=token)
-    if request.GET.get("new"):
-        captcha.new_challenge(request)
-    response = HttpResponse(captcha.render_png(request), content_type="image/png")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return captcha.captcha_image_response(request=request)
 
 
 # --- staff -------------------------------------------------------------------------------------

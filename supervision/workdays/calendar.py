@@ -59,7 +59,8 @@ class WorkingCalendar:
         return count
 
 
-def _calendar_for(start: datetime.date, n: int) -> WorkingCalendar:
+def working_calendar_for(start: datetime.date, n: int) -> WorkingCalendar:
+    """A calendar loaded for counting up to ``n`` working days from ``start``."""
     # Two calendar days per working day, plus the longest holiday, covers
     # nearly every count in one query.
     return WorkingCalendar(start, start + datetime.timedelta(days=2 * n + 14))
@@ -71,7 +72,7 @@ def is_working_day(day: datetime.date) -> bool:
 
 def add_working_days(start: datetime.date, n: int) -> datetime.date:
     """The n-th working day after ``start``."""
-    return _calendar_for(start, n).add_working_days(start, n)
+    return working_calendar_for(start, n).add_working_days(start, n)
 
 
 def working_days_between(start: datetime.date, end: datetime.date) -> int:

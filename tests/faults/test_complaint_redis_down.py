@@ -3,7 +3,7 @@ two seconds, and the notices the complaint workflow would have queued are
 not lost.
 
 What the workflow queues: filing a complaint (public form, hotline intake)
-queues nothing; its rate limits, CAPTCHA (in the database-backed session)
+queues nothing; its rate limits, the CAPTCHA's spent nonces
 and case number live in PostgreSQL. Assigning a case queues the assignee's
 e-mail, and a school answering a rectification demand queues the
 supervisors'; with the broker down those tasks cannot be published, so the
@@ -22,11 +22,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from supervision.complaints import captcha
 from supervision.models import ComplaintCase, ComplaintEvent, ComplaintEventAction, RectificationAnswer
 from supervision.rectifications.services import rectification_answer
 from tests.supervision.complaint_factories import case_in_status, category, ensure_complaint_seed_data
 from tests.supervision.factories import RectificationFactory
+from tests.supervision.helpers import captcha_solve
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -63,7 +63,7 @@ def test_public_complaint_form_accepts_a_complaint_within_two_seconds_with_redis
         "name": "王家长",
         "phone": "13812345678",
         "website": "",
-        "captcha": str(client.session[captcha.SESSION_KEY]["answer"]),
+        "captcha": captcha_solve(client),
     }
     posted = time.monotonic()
     response = client.post(FORM, data)

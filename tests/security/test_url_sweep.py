@@ -64,6 +64,8 @@ PUBLIC = {
     "complaints:public_status",
     # JSON of at most 20 active schools' names and codes, what the public sign pages show anyway.
     "complaints:school_search",
+    # JSON of at most 20 names and ids of institutions on a public list, what the public lists show anyway.
+    "complaints:institution_search",
     # The public white and black lists of training institutions and their
     # pages: published entries only (tests/supervision/institutions).
     "institutions:public_list",

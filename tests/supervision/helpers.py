@@ -50,3 +50,21 @@ def visit_payload(
 
 
 JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def captcha_solve(client: Client) -> str:
+    """Load the CAPTCHA picture as a browser would (its token lands in the
+    client's cookie), then put in its place a token for an answer the test
+    knows, signed the same way: the answer cannot be read back from the
+    picture's token, which holds only its keyed hash."""
+    from django.test import RequestFactory
+    from django.urls import reverse
+
+    from supervision.complaints import captcha
+
+    client.get(reverse("complaints:captcha"))
+    request = RequestFactory().get("/")
+    request.COOKIES = {name: morsel.value for name, morsel in client.cookies.items()}
+    answer = captcha._new_answer()
+    client.cookies[captcha.COOKIE] = captcha.captcha_issue(request=request, answer=answer)
+    return answer

@@ -11,6 +11,7 @@ import time
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from django.core import signing
 from django.db import connection, connections
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -20,6 +21,7 @@ from supervision.complaints import captcha, services
 from supervision.models import ComplaintCase
 from tests.factories import PASSWORD, SchoolFactory
 from tests.supervision.complaint_factories import category, ensure_complaint_seed_data, file_case
+from tests.supervision.helpers import captcha_solve
 
 pytestmark = pytest.mark.django_db
 
@@ -44,25 +46,26 @@ def _data(school, answer: str) -> dict[str, str]:  # type: ignore[no-untyped-def
 
 
 def _answer(client: Client) -> str:
-    return str(client.session[captcha.SESSION_KEY]["answer"])
+    return captcha_solve(client)
 
 
 def _wrong(answer: str) -> str:
     return "".join("A" if c != "A" else "C" for c in answer)
 
 
-def test_captcha_has_at_least_ten_thousand_answers(rf) -> None:  # type: ignore[no-untyped-def]
-    from django.contrib.sessions.backends.db import SessionStore
-
+def test_captcha_has_at_least_ten_thousand_answers(world) -> None:  # type: ignore[no-untyped-def]
     assert len(set(captcha.ALPHABET)) ** captcha.LENGTH >= 10**4
-    request = rf.get("/")
-    request.session = SessionStore()
-    seen = set()
-    for _ in range(300):
-        captcha.new_challenge(request)
-        seen.add(request.session[captcha.SESSION_KEY]["answer"])
+    seen = {captcha._new_answer() for _ in range(300)}
     # A constant guess (the old "always answer 10") would pass about never.
     assert len(seen) >= 295
+    # The picture's token holds neither the answer nor anything unsigned.
+    client = Client()
+    client.get(reverse("complaints:captcha"))
+    token = client.cookies[captcha.COOKIE].value
+    payload = signing.loads(token, salt=captcha.SALT)
+    assert set(payload) == {"n", "h", "f", "s"} and len(payload["h"]) == 64
+    with pytest.raises(signing.BadSignature):
+        signing.loads(token[:-2] + ("AA" if not token.endswith("AA") else "BB"), salt=captcha.SALT)
 
 
 @override_settings(COMPLAINT_CAPTCHA_FAILURES_PER_SESSION=5, COMPLAINT_CAPTCHA_FAILURES_PER_IP_HOUR=1000)
@@ -98,19 +101,17 @@ def test_a_fresh_session_does_not_escape_the_address_limit(world) -> None:  # ty
 
 
 def test_a_used_answer_is_never_accepted_twice(world) -> None:  # type: ignore[no-untyped-def]
-    """Two requests sent with one cookie at the same moment both read the
-    session before either writes it: replaying the session row shows it."""
-    from django.contrib.sessions.models import Session
-
+    """The token is in the browser: sending the same cookie again (a replay,
+    or two requests at the same moment) finds its nonce already spent."""
     client = Client()
     client.get(FORM, REMOTE_ADDR="10.62.0.1")
     answer = _answer(client)
-    row = Session.objects.get(session_key=client.session.session_key)
-    snapshot = row.session_data
+    token = client.cookies[captcha.COOKIE].value
     assert client.post(FORM, _data(world.school_a, answer), REMOTE_ADDR="10.62.0.1").status_code == 302
-    Session.objects.filter(session_key=row.session_key).update(session_data=snapshot)
+    client.cookies[captcha.COOKIE] = token
     replay = client.post(FORM, _data(world.school_a, answer), REMOTE_ADDR="10.62.0.1")
     assert replay.status_code == 200 and "captcha" in replay.context["form"].errors
+    assert "已使用" in replay.content.decode()
     assert ComplaintCase.objects.count() == 1
 
 

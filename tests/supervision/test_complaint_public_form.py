@@ -5,7 +5,6 @@ look-up that needs both the number and the code."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from django.contrib.auth.hashers import make_password
@@ -13,10 +12,11 @@ from django.test import Client
 from django.urls import reverse
 
 from jianfu.models import RateCounter
-from supervision.complaints import captcha
+from supervision.complaints import captcha, views_public
 from supervision.complaints.services import complaint_check_query, query_code_digest
 from supervision.models import ComplaintAttachment, ComplaintCase, ComplaintEvent
 from tests.supervision.complaint_factories import case_in_status, category, jpeg_bytes, upload
+from tests.supervision.helpers import captcha_solve
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ STATUS = reverse("complaints:public_status")
 
 
 def _answer(client: Client) -> str:
-    return str(client.session[captcha.SESSION_KEY]["answer"])
+    return captcha_solve(client)
 
 
 def _post(client: Client, school, *, ip: str = "10.0.0.1", **overrides):  # type: ignore[no-untyped-def]
@@ -61,6 +61,8 @@ def test_anonymous_complaint_gets_number_and_code_shown_once(world) -> None:  # 
     assert re.fullmatch(r"TS\d{8}-0001", case.number)
     assert case.school == world.school_a and case.status == "received" and case.channel == "web"
     assert not case.real_name and case.name_encrypted == "" and case.phone_hash == ""
+    cookie = response.cookies[views_public.RECEIPT_COOKIE]
+    assert cookie["httponly"] and cookie["path"] == response["Location"]
     done = client.get(response["Location"])
     code = done.context["receipt"]["code"]
     assert done.context["receipt"]["number"] == case.number
@@ -68,6 +70,12 @@ def test_anonymous_complaint_gets_number_and_code_shown_once(world) -> None:  # 
     # Shown once: a second visit does not show it again.
     again = client.get(response["Location"])
     assert again.status_code == 302 and code not in again.content.decode()
+    # Nor does a copy of the receipt's cookie sent again, nor a forged one.
+    client.cookies[views_public.RECEIPT_COOKIE] = cookie.value
+    copied = client.get(response["Location"])
+    assert copied.status_code == 302 and code not in copied.content.decode()
+    client.cookies[views_public.RECEIPT_COOKIE] = cookie.value[:-3] + "AAA"
+    assert client.get(response["Location"]).status_code == 302
     assert ComplaintEvent.objects.filter(case=case, action="received", by=None).exists()
 
 
@@ -121,28 +129,26 @@ def test_wrong_captcha_saves_nothing(world) -> None:  # type: ignore[no-untyped-
     assert ComplaintCase.objects.count() == 0
 
 
-def test_captcha_is_single_use(rf) -> None:  # type: ignore[no-untyped-def]
-    from django.contrib.sessions.backends.db import SessionStore
-
-    request = rf.get("/")
-    request.session = SessionStore()
-    captcha.new_challenge(request)
-    answer = str(request.session[captcha.SESSION_KEY]["answer"])
-    assert captcha.check(request, answer)
-    assert not captcha.check(request, answer)
-    captcha.new_challenge(request)
-    right = str(request.session[captcha.SESSION_KEY]["answer"])
-    assert not captcha.check(request, right[::-1] if right != right[::-1] else right + "A")
+def test_captcha_is_single_use(world) -> None:  # type: ignore[no-untyped-def]
+    first = _post(Client(), world.school_a, ip="10.0.5.1")
+    assert first.status_code == 302
+    client = Client()
+    client.get(FORM, REMOTE_ADDR="10.0.5.2")
+    right = captcha_solve(client)
+    wrong = right[::-1] if right != right[::-1] else right + "A"
+    response = client.post(FORM, {"captcha": wrong}, REMOTE_ADDR="10.0.5.2")
+    assert "captcha" in response.context["form"].errors
     # A wrong answer uses the challenge up too: no second guess.
-    assert not captcha.check(request, right)
+    response = client.post(FORM, {"captcha": right}, REMOTE_ADDR="10.0.5.2")
+    assert "captcha" in response.context["form"].errors
+    assert ComplaintCase.objects.count() == 1
 
 
-def test_expired_captcha_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+def test_expired_captcha_is_refused_with_its_own_message(world, settings) -> None:  # type: ignore[no-untyped-def]
     client = Client()
     client.get(FORM)
-    session = client.session
-    session[captcha.SESSION_KEY] = {**session[captcha.SESSION_KEY], "expires": time.time() - 1}
-    session.save()
+    answer = captcha_solve(client)
+    settings.COMPLAINT_CAPTCHA_TTL_SECONDS = -1
     response = client.post(
         FORM,
         {
@@ -150,22 +156,53 @@ def test_expired_captcha_is_refused(world) -> None:  # type: ignore[no-untyped-d
             "category": category().pk,
             "description": "周六上午学校组织全年级集体补课。",
             "identity": "anonymous",
-            "captcha": str(session[captcha.SESSION_KEY]["answer"]),
+            "captcha": answer,
         },
     )
     assert "captcha" in response.context["form"].errors
+    assert "图片已过期" in response.content.decode()
     assert ComplaintCase.objects.count() == 0
 
 
-def test_captcha_image_is_a_png_of_the_session_challenge(world) -> None:  # type: ignore[no-untyped-def]
+def test_form_page_writes_nothing_and_the_picture_sets_the_token(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as cold:
+        Client().get(FORM, {"school": world.school_a.code})
+    assert all(q["sql"].split()[0] in ("SELECT", "DECLARE") for q in cold.captured_queries)
     client = Client()
-    client.get(FORM)
-    before = client.session[captcha.SESSION_KEY]["question"]
-    image = client.get(reverse("complaints:captcha"))
+    with CaptureQueriesContext(connection) as page:
+        response = client.get(FORM, {"school": world.school_a.code})
+    assert response.status_code == 200
+    # Once its fields are cached: the prefilled school and the active
+    # categories, two reads; no session, no CAPTCHA, no write.
+    assert [q["sql"].split()[0] for q in page.captured_queries] == ["SELECT", "SELECT"]
+    with CaptureQueriesContext(connection) as plain:
+        Client().get(FORM)
+    assert len(plain.captured_queries) == 1
+    assert "sessionid" not in client.cookies and captcha.COOKIE not in client.cookies
+    monkeypatch.setattr(captcha, "_new_answer", lambda: "ACDEF")
+    with CaptureQueriesContext(connection) as picture:
+        image = client.get(reverse("complaints:captcha"))
     assert image["Content-Type"] == "image/png" and image.content.startswith(b"\x89PNG")
-    assert client.session[captcha.SESSION_KEY]["question"] == before
-    client.get(reverse("complaints:captcha"), {"new": "1"})
-    assert client.session[captcha.SESSION_KEY]["expires"] >= time.time()
+    assert len(picture.captured_queries) == 0
+    token = client.cookies[captcha.COOKIE]
+    assert token["httponly"] and "ACDEF" not in token.value
+    response = _post_solved(client, world.school_a, "acd ef")
+    assert response.status_code == 302
+
+
+def _post_solved(client: Client, school, answer: str):  # type: ignore[no-untyped-def]
+    data = {
+        "school_code": school.code,
+        "school_name": school.name,
+        "category": category().pk,
+        "description": "周六上午学校组织全年级集体补课，收取资料费。",
+        "identity": "anonymous",
+        "captcha": answer,
+    }
+    return client.post(FORM, data, REMOTE_ADDR="10.0.5.9")
 
 
 def test_honeypot_refuses_and_saves_nothing(world) -> None:  # type: ignore[no-untyped-def]

@@ -11,10 +11,10 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from supervision.complaints import captcha
 from supervision.models import ComplaintCase
 from tests.factories import SchoolFactory
 from tests.supervision.complaint_factories import category
+from tests.supervision.helpers import captcha_solve
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def test_without_javascript_a_typed_code_names_the_school(world) -> None:  # typ
         "name": "",
         "phone": "",
         "website": "",
-        "captcha": str(client.session[captcha.SESSION_KEY]["answer"]),
+        "captcha": captcha_solve(client),
     }
     assert client.post(FORM, data, REMOTE_ADDR="10.0.0.9").status_code == 302
     assert ComplaintCase.objects.get().school == world.school_b

@@ -25,6 +25,7 @@ from tests.supervision.complaint_factories import (
     pdf_bytes,
     upload,
 )
+from tests.supervision.helpers import captcha_solve
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +117,6 @@ def test_sniff_does_not_mistake_jpeg_for_mp3() -> None:
 
 
 def _form_post(client: Client, world, files):  # type: ignore[no-untyped-def]
-    from supervision.complaints import captcha
 
     client.get(reverse("complaints:public_form"))
     return client.post(
@@ -126,7 +126,7 @@ def _form_post(client: Client, world, files):  # type: ignore[no-untyped-def]
             "category": category().pk,
             "description": "老师在家中有偿补课，每次收费两百元。",
             "identity": "anonymous",
-            "captcha": client.session[captcha.SESSION_KEY]["answer"],
+            "captcha": captcha_solve(client),
             "attachments": files,
         },
     )

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from supervision.complaints import captcha, services
+from supervision.complaints import services
 from supervision.institutions import services as inst
 from supervision.institutions.selectors import institution_figures
 from supervision.models import (
@@ -25,7 +25,7 @@ from supervision.models import (
 )
 from supervision.rectifications.services import rectification_accept, rectification_answer
 from tests.supervision.complaint_factories import category
-from tests.supervision.helpers import login
+from tests.supervision.helpers import captcha_solve, login
 from tests.supervision.institutions.factories import make_institution
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def _file_public(client: Client, institution, **overrides):  # type: ignore[no-u
         "name": "王家长",
         "phone": "13912345678",
         "website": "",
-        "captcha": str(client.session[captcha.SESSION_KEY]["answer"]),
+        "captcha": captcha_solve(client),
     }
     data.update(overrides)
     return client.post(FORM, data, REMOTE_ADDR="10.0.0.9")

@@ -25,6 +25,7 @@ from supervision.surveys.models import (
 )
 from supervision.surveys.services import _count_hits, _redis_state
 from supervision.surveys.views import DEVICE_COOKIE
+from tests.supervision.helpers import captcha_solve
 
 from .helpers import entry, form_data, open_link, open_round, post_link, public_client
 
@@ -144,7 +145,7 @@ def test_a_captcha_after_a_burst_from_one_client(world) -> None:  # type: ignore
     # A wrong answer: still refused.
     wrong = client.post(asked.request["PATH_INFO"], {**_data(survey_round), "captcha": "999"})
     assert wrong.status_code == 400 and SurveyResponse.objects.count() == 2
-    answer = client.session["complaint_captcha"]["answer"]
+    answer = captcha_solve(client)
     solved = client.post(asked.request["PATH_INFO"], {**_data(survey_round), "captcha": answer})
     assert solved.status_code == 302
     assert SurveyResponse.objects.count() == 3
