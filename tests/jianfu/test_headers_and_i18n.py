@@ -53,6 +53,24 @@ def test_translation_catalogue_is_complete() -> None:
     assert po.percent_translated() == 100
 
 
+def test_django_messages_all_read_in_chinese() -> None:
+    """Every message of Django's own zh_Hans catalogue comes out in Chinese:
+    those it leaves untranslated are translated by the portal's catalogue."""
+    import polib
+    from django.conf import locale as django_locale
+    from django.utils import translation
+
+    django_po = Path(django_locale.__file__).parent / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    untranslated = [e for e in polib.pofile(str(django_po)).untranslated_entries() if not e.msgid_plural]
+    with translation.override("zh-hans"):
+        english = [
+            e.msgid
+            for e in untranslated
+            if (translation.pgettext(e.msgctxt, e.msgid) if e.msgctxt else translation.gettext(e.msgid)) == e.msgid
+        ]
+    assert english == []
+
+
 def test_every_message_in_the_code_is_in_the_catalogue(tmp_path: Path) -> None:
     """makemessages over the source must not find a message id the catalogue
     lacks: a new string without its translation fails here."""
