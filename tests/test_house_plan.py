@@ -14,6 +14,7 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 APPS = ("jianfu", "schools", "supervision", "reports")
 CJK = re.compile(r"[\u3400-\u9fff]")
+REPOSITORY_DOCS = {p.name for p in ROOT.rglob("*.md") if ".venv" not in p.parts and "node_modules" not in p.parts}
 
 
 @pytest.mark.parametrize("model", [m for m in apps.get_models() if m._meta.app_label in APPS], ids=str)
@@ -28,13 +29,29 @@ def test_docs_never_link_outside_the_repository() -> None:
     docs = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted((ROOT / "bench").glob("*.md"))]
     for doc in docs:
         text = doc.read_text(encoding="utf-8")
-        assert "../shared" not in text and "DOMAIN.md" not in text and "ENGINEERING.md" not in text, doc
         assert "/work/" not in text and "/root/" not in text, doc
+        # A document the text names is one a reader of the repository has:
+        # a path under the repository, or the name of a file in it.
+        for named in re.findall(r"[\w./-]*\w\.md\b", text):
+            assert ".." not in Path(named).parts, (doc, named)
+            assert (doc.parent / named).exists() or (ROOT / named).exists() or Path(named).name in REPOSITORY_DOCS, (
+                doc,
+                named,
+            )
         for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", text):
             if target.startswith(("http://", "https://", "mailto:")):
                 continue
             assert (doc.parent / target).resolve().is_relative_to(ROOT), (doc, target)
             assert (doc.parent / target).exists(), (doc, target)
+
+
+def test_code_names_only_documents_the_repository_has() -> None:
+    """Comments and docstrings send a reader to documents in the repository."""
+    for app in (*APPS, "bench"):
+        for path in sorted((ROOT / app).rglob("*.py")):
+            for named in re.findall(r"[\w./-]*\w\.md\b", path.read_text(encoding="utf-8")):
+                assert ".." not in Path(named).parts, (path, named)
+                assert (ROOT / named).exists() or Path(named).name in REPOSITORY_DOCS, (path, named)
 
 
 def test_architecture_doc_answers_the_newcomer_questions() -> None:

@@ -48,7 +48,7 @@ class QuestionKind(models.TextChoices):
 
 
 class RuleKind(models.TextChoices):
-    """The national rule a question measures (DOMAIN.md's table)."""
+    """The national rule a question measures (how an answer counts: `rules.py`)."""
 
     NONE = "", _("No rule")
     HOMEWORK_MINUTES = "homework_minutes", _("Homework minutes against the grade's cap")

@@ -1,5 +1,7 @@
 """The two ready questionnaires (a parents' and a pupils' burden survey),
-built from the national rules of DOMAIN.md. Idempotent: called by the data
+built from the national rules (written homework caps by grade, sleep of
+10/9 hours, no phones brought into school, after-school service, no paid subject
+tutoring; see `rules.py`). Idempotent: called by the data
 migration and by the demo, it creates what is missing and never edits a
 questionnaire that exists (a version in use is frozen)."""
 
