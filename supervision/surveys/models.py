@@ -313,32 +313,11 @@ class PaperTally(models.Model):
         return f"{self.round} {self.school_id} {self.grade}"
 
 
-TALLY_FIELDS = (
-    "n",
-    "hw_n",
-    "hw_sum",
-    "hw_over",
-    "sleep_n",
-    "sleep_sum",
-    "sleep_under",
-    "phone_n",
-    "phone_flag",
-    "after_n",
-    "after_flag",
-    "tutor_n",
-    "tutor_flag",
-)
+class TallyFigures(models.Model):
+    """The figures (汇总数) every survey summary row keeps: responses, and per
+    rule question the answers, their sum where it is a number, and those
+    over the rule. Added up by the one upsert that stores a response."""
 
-
-class SurveyTally(models.Model):
-    """A summary row (调查汇总) of a round per school, grade and week day described.
-
-    Counts and sums of the rule questions."""
-
-    round = models.ForeignKey(SurveyRound, verbose_name=ROUND_LABEL, on_delete=models.CASCADE, related_name="tallies")
-    school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="+")
-    grade = models.PositiveSmallIntegerField(_("grade"))
-    weekday = models.PositiveSmallIntegerField(_("week day described"), help_text=_("1 = Monday; 0 for paper."))
     n = models.PositiveIntegerField(_("responses"), default=0)
     hw_n = models.PositiveIntegerField(default=0)
     hw_sum = models.FloatField(default=0)
@@ -354,6 +333,24 @@ class SurveyTally(models.Model):
     tutor_flag = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+# The figures in the order the upsert writes them.
+TALLY_FIELDS = tuple(f.name for f in TallyFigures._meta.local_fields)
+
+
+class SurveyTally(TallyFigures):
+    """A summary row (调查汇总) of a round per school, grade and week day described.
+
+    Counts and sums of the rule questions."""
+
+    round = models.ForeignKey(SurveyRound, verbose_name=ROUND_LABEL, on_delete=models.CASCADE, related_name="tallies")
+    school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="+")
+    grade = models.PositiveSmallIntegerField(_("grade"))
+    weekday = models.PositiveSmallIntegerField(_("week day described"), help_text=_("1 = Monday; 0 for paper."))
+
+    class Meta:
         verbose_name = _("survey summary row")
         verbose_name_plural = _("survey summary rows")
         constraints = [
@@ -364,26 +361,13 @@ class SurveyTally(models.Model):
         return f"{self.round_id} {self.school_id} {self.grade} {self.weekday}"
 
 
-class SurveySchoolTally(models.Model):
+class SurveySchoolTally(TallyFigures):
     """A summary row (学校汇总) of a round per school: the sums of its
     :class:`SurveyTally` rows, kept by the same upsert, so that the bureau's
     page and the district totals read 3,000 rows at city scale, not 90,000."""
 
     round = models.ForeignKey(SurveyRound, verbose_name=ROUND_LABEL, on_delete=models.CASCADE, related_name="+")
     school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="+")
-    n = models.PositiveIntegerField(_("responses"), default=0)
-    hw_n = models.PositiveIntegerField(default=0)
-    hw_sum = models.FloatField(default=0)
-    hw_over = models.PositiveIntegerField(default=0)
-    sleep_n = models.PositiveIntegerField(default=0)
-    sleep_sum = models.FloatField(default=0)
-    sleep_under = models.PositiveIntegerField(default=0)
-    phone_n = models.PositiveIntegerField(default=0)
-    phone_flag = models.PositiveIntegerField(default=0)
-    after_n = models.PositiveIntegerField(default=0)
-    after_flag = models.PositiveIntegerField(default=0)
-    tutor_n = models.PositiveIntegerField(default=0)
-    tutor_flag = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("school survey summary row")
@@ -399,7 +383,7 @@ class SurveySchoolTally(models.Model):
 ROUND_TALLY_SHARDS = 16
 
 
-class SurveyRoundTally(models.Model):
+class SurveyRoundTally(TallyFigures):
     """A summary row (轮次汇总) of a round per grade and week day, for one shard
     of its schools (school id modulo :data:`ROUND_TALLY_SHARDS`).
 
@@ -410,19 +394,6 @@ class SurveyRoundTally(models.Model):
     shard = models.PositiveSmallIntegerField(_("shard"))
     grade = models.PositiveSmallIntegerField(_("grade"))
     weekday = models.PositiveSmallIntegerField(_("week day described"), help_text=_("1 = Monday; 0 for paper."))
-    n = models.PositiveIntegerField(_("responses"), default=0)
-    hw_n = models.PositiveIntegerField(default=0)
-    hw_sum = models.FloatField(default=0)
-    hw_over = models.PositiveIntegerField(default=0)
-    sleep_n = models.PositiveIntegerField(default=0)
-    sleep_sum = models.FloatField(default=0)
-    sleep_under = models.PositiveIntegerField(default=0)
-    phone_n = models.PositiveIntegerField(default=0)
-    phone_flag = models.PositiveIntegerField(default=0)
-    after_n = models.PositiveIntegerField(default=0)
-    after_flag = models.PositiveIntegerField(default=0)
-    tutor_n = models.PositiveIntegerField(default=0)
-    tutor_flag = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("round survey summary row")
