@@ -135,32 +135,28 @@ class Liability(models.TextChoices):
     NONE = "none", _("None")
 
 
-def complaint_accept_due(day: datetime.date) -> datetime.date:
-    """THE time limit to accept (受理) a complaint received (or reopened) on
-    ``day``: COMPLAINT_ACCEPT_WORKING_DAYS working days of the bureau's calendar."""
-    from supervision.workdays.calendar import add_working_days
-
-    return add_working_days(day, settings.COMPLAINT_ACCEPT_WORKING_DAYS)
-
-
-def complaint_conclude_due(day: datetime.date) -> datetime.date:
-    """THE time limit to conclude (办结) a complaint received (or reopened) on ``day``."""
-    from supervision.workdays.calendar import add_working_days
-
-    return add_working_days(day, settings.COMPLAINT_CONCLUDE_WORKING_DAYS)
-
-
 def complaint_due_dates(day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """Both time limits of a complaint received on ``day`` (acceptance,
-    conclusion), the same as :func:`complaint_accept_due` and
-    :func:`complaint_conclude_due`, from one read of the calendar: filing a
-    complaint costs one query for its deadlines, not two."""
+    """THE time limits of a complaint received (or reopened) on ``day``: to
+    accept it (受理), COMPLAINT_ACCEPT_WORKING_DAYS working days of the
+    bureau's calendar, and to conclude it (办结),
+    COMPLAINT_CONCLUDE_WORKING_DAYS; both from one read of the calendar, so
+    filing a complaint costs one query for its deadlines, not two."""
     from supervision.workdays.calendar import working_calendar_for
 
     accept = settings.COMPLAINT_ACCEPT_WORKING_DAYS
     conclude = settings.COMPLAINT_CONCLUDE_WORKING_DAYS
     calendar = working_calendar_for(day, max(accept, conclude))
     return calendar.add_working_days(day, accept), calendar.add_working_days(day, conclude)
+
+
+def complaint_accept_due(day: datetime.date) -> datetime.date:
+    """The time limit to accept a complaint received on ``day``."""
+    return complaint_due_dates(day)[0]
+
+
+def complaint_conclude_due(day: datetime.date) -> datetime.date:
+    """The time limit to conclude a complaint received on ``day``."""
+    return complaint_due_dates(day)[1]
 
 
 def complaint_overdue_q(today: datetime.date) -> Q:
