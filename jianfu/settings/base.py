@@ -114,7 +114,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL answers a period from the index alone; SQLite, the development
 # default, builds them on the key columns only, which is all it needs at that
 # size. Its warning about it would greet every `make run`.
-SILENCED_SYSTEM_CHECKS = ["models.W040"] if DATABASES["default"]["ENGINE"].endswith("sqlite3") else []
+SILENCED_SYSTEM_CHECKS = ["models.W040"] if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3") else []
 
 AUTH_USER_MODEL = "jianfu.User"
 LOGIN_URL = "login"
