@@ -15,3 +15,8 @@ class SupervisionConfig(AppConfig):
         from supervision.visits import signals as coverage_signals
 
         del complaint_notices, rectification_notices, coverage_signals
+
+        # The cached public complaint form follows the rows it shows.
+        from supervision.complaints.public_page import connect_signals
+
+        connect_signals()

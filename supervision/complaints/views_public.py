@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from jianfu.client_ip import client_ip
 from jianfu.counters import counter_hit
 from schools.models import School
-from supervision.complaints import captcha, ratelimit
+from supervision.complaints import captcha, public_page, ratelimit
 from supervision.complaints.forms import PublicComplaintForm, StatusForm
 from supervision.complaints.selectors import complaint_public_timeline, complaint_school_search
 from supervision.complaints.services import ComplaintRefused, complaint_check_query, complaint_submit_public
@@ -80,8 +80,8 @@ def institution_search(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def complain(request: HttpRequest) -> HttpResponse:
-    refusal = ""
     if request.method == "POST":
+        refusal = ""
         form = PublicComplaintForm(request.POST, request.FILES, request=request)
         # One transaction, one commit: the CAPTCHA's nonce spent, the rate
         # limits and the case (a refusal rolls back only the filing's
@@ -107,21 +107,38 @@ def complain(request: HttpRequest) -> HttpResponse:
                     refusal = exc.messages[0]
                 else:
                     return _with_receipt(redirect("complaints:public_done"), filed.case.number, filed.query_code)
-    else:
-        school = None
-        code = request.GET.get("school", "")
-        if code:
-            school = School.objects.filter(code=code, active=True).first()
-        initial: dict[str, object] = {"school_code": school.code, "school_name": school.name} if school else {}
-        wanted = request.GET.get("institution", "")
-        institution = institution_resolve_public(pk=int(wanted), name="") if wanted.isdigit() else None
-        if institution is not None:
-            initial = {
-                "target": PublicComplaintForm.INSTITUTION,
-                "institution_id": institution.pk,
-                "institution_name": institution.name,
-            }
-        form = PublicComplaintForm(initial=initial, request=request)
+        return _form_page(request, form, refusal=refusal)
+    if public_page.cacheable(request):
+        return public_page.cached_form_page(request, lambda token: _fresh_form(request, csrf_token=token))
+    return _fresh_form(request)[0]
+
+
+def _fresh_form(request: HttpRequest, *, csrf_token: str | None = None) -> tuple[HttpResponse, bool]:
+    """The empty form, prefilled from the sign page's link (``?school=``) or
+    an institution's page (``?institution=``), and whether every visitor of
+    this URL would see the same page (the prefill, if any, named a real
+    school or institution)."""
+    school = None
+    code = request.GET.get("school", "")
+    if code:
+        school = School.objects.filter(code=code, active=True).first()
+    initial: dict[str, object] = {"school_code": school.code, "school_name": school.name} if school else {}
+    wanted = request.GET.get("institution", "")
+    institution = institution_resolve_public(pk=int(wanted), name="") if wanted.isdigit() else None
+    if institution is not None:
+        initial = {
+            "target": PublicComplaintForm.INSTITUTION,
+            "institution_id": institution.pk,
+            "institution_name": institution.name,
+        }
+    form = PublicComplaintForm(initial=initial, request=request)
+    storable = bool(initial) or not (code or wanted)
+    return _form_page(request, form, refusal="", csrf_token=csrf_token), storable
+
+
+def _form_page(
+    request: HttpRequest, form: PublicComplaintForm, *, refusal: str, csrf_token: str | None = None
+) -> HttpResponse:
     limits = {
         "count": settings.COMPLAINT_MAX_ATTACHMENTS,
         "image": settings.COMPLAINT_IMAGE_MAX_MB,
@@ -134,6 +151,10 @@ def complain(request: HttpRequest) -> HttpResponse:
         "limits": limits,
         "fields_key": "" if form.is_bound else _fields_key(form, limits),
     }
+    if csrf_token is not None:
+        # Overrides the context processor's token: the cached page carries a
+        # placeholder that each request replaces with its own token.
+        context["csrf_token"] = csrf_token
     response = render(request, "complaints/public_form.html", context, status=429 if refusal else 200)
     # A POST used up the CAPTCHA's token: the browser gets the spent one.
     return captcha.captcha_cookie_apply(request=request, response=response)

@@ -5,10 +5,16 @@ form sent back with errors is never the cached one."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from django.test import Client
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from supervision.complaints import public_page
 from supervision.models import ComplaintCategory
 from tests.supervision.complaint_factories import category
 
@@ -45,3 +51,64 @@ def test_a_form_with_errors_is_not_the_cached_one(world) -> None:  # type: ignor
     page = response.content.decode()
     assert response.status_code == 200 and response.context["form"].errors
     assert 'value="不存在的学校"' in page and "is-invalid" in page
+
+
+# --- the whole fresh page, cached (issue 17) ------------------------------------------
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _tokens(page: str) -> set[str]:
+    return set(TOKEN.findall(page))
+
+
+def test_the_second_visitor_reads_no_row_and_gets_a_token_of_their_own(world) -> None:  # type: ignore[no-untyped-def]
+    url = f"{FORM}?school={world.school_a.code}"
+    first = Client().get(url)
+    with CaptureQueriesContext(connection) as queries:
+        second = Client().get(url)
+    assert second.status_code == 200 and len(queries) == 0, [q["sql"] for q in queries]
+    a, b = first.content.decode(), second.content.decode()
+    assert len(_tokens(a)) == 1 and len(_tokens(b)) == 1 and _tokens(a) != _tokens(b)
+    assert public_page.CSRF_PLACEHOLDER not in b
+    # The same page but for the token.
+    assert TOKEN.sub("", a) == TOKEN.sub("", b)
+    assert f'value="{world.school_a.name}"' in b
+    assert second["Cache-Control"] == first["Cache-Control"] and "no-cache" in second["Cache-Control"]
+
+
+def test_the_token_of_the_cached_page_passes_the_csrf_check(world) -> None:  # type: ignore[no-untyped-def]
+    Client().get(FORM)
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(FORM).content.decode()
+    (token,) = _tokens(page)
+    refused = Client(enforce_csrf_checks=True).post(FORM, {"description": "x"})
+    assert refused.status_code == 403
+    answered = client.post(FORM, {"csrfmiddlewaretoken": token, "description": "太短", "captcha": "x"})
+    # Past the CSRF check: the form itself answers, with its errors.
+    assert answered.status_code == 200 and answered.context["form"].errors
+
+
+def test_a_school_renamed_shows_at_once(world) -> None:  # type: ignore[no-untyped-def]
+    url = f"{FORM}?school={world.school_a.code}"
+    assert f'value="{world.school_a.name}"' in Client().get(url).content.decode()
+    world.school_a.name = "甲小学（新校区）"
+    world.school_a.save()
+    assert 'value="甲小学（新校区）"' in Client().get(url).content.decode()
+
+
+def test_made_up_urls_and_signed_in_visitors_are_not_cached(world, settings) -> None:  # type: ignore[no-untyped-def]
+    for url in (f"{FORM}?school=NO-SUCH-SCHOOL", f"{FORM}?institution=999999", f"{FORM}?utm_source=x"):
+        Client().get(url)
+        request = RequestFactory().get(url)
+        assert cache.get(public_page._key(request)) is None, url
+    # A signed-in member of staff gets their own menu, not the visitors' page.
+    Client().get(FORM)
+    staff = Client()
+    staff.force_login(world.bureau)
+    page = staff.get(FORM).content.decode()
+    assert 'data-testid="current-user"' in page
+    assert 'data-testid="current-user"' not in Client().get(FORM).content.decode()
+    # A setting the page shows is part of the key.
+    settings.COMPLAINT_HOTLINE = "0571-99999999"
+    assert "0571-99999999" in Client().get(FORM).content.decode()

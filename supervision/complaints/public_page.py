@@ -1,0 +1,133 @@
+"""The fresh public complaint form, rendered once and served from the cache.
+
+Every parent opening the form from a school's sign gets the same page but
+for its CSRF token: the template (base layout, crispy fields, translations)
+was most of the request's time, and the page is the portal's busiest. The
+page is rendered with a placeholder where the token goes, stored in the
+shared cache, and each request puts its own token in the placeholder's
+place, so nothing about the CSRF defence changes (the token is still the
+request's own, and its cookie is set as before).
+
+Only what is the same for every visitor is cached: a GET by a visitor
+without a session (no messages, no signed-in menu), whose query string is
+empty or a single school code or institution id (so that nobody can fill
+the cache with pages of made-up URLs: a prefill is cached only once it names
+a real school or institution). The key holds the language, the URL and the
+settings the page shows; the stored page carries the version of what it
+read from the database (categories, schools, institutions and their public
+lists), which any save of those raises, so a category renamed in the
+administration shows at once. Changes that send no signal (a bulk update
+of the register) show within ``PAGE_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+PAGE_SECONDS = 60
+# Raise when the form's templates change, so that pages cached in a shared
+# cache (Redis) by the previous release are not served.
+PAGE_TEMPLATE_VERSION = 1
+VERSION_KEY = "complaint_public_form:version"
+# Made once per process: a value no page can contain by chance, and no
+# visitor can put in one (it is not derived from anything they send).
+CSRF_PLACEHOLDER = "jf-csrf-" + secrets.token_hex(24)
+_PREFILLS = ("school", "institution")
+
+
+def _shown_models() -> list[type[Model]]:
+    from schools.models import School
+    from supervision.complaints.models import ComplaintCategory
+    from supervision.institutions.models import ListEntry, TrainingInstitution
+
+    return [ComplaintCategory, School, TrainingInstitution, ListEntry]
+
+
+def _new_version() -> None:
+    # A new value, not an increment: the key may have expired or the cache
+    # restarted, and a fresh random value can never equal an old one.
+    cache.set(VERSION_KEY, secrets.token_hex(8), None)
+
+
+def _shown_rows_changed(sender: type[Model], **kwargs: object) -> None:
+    # Now, and again once the change is committed: a page rendered between
+    # the two from the rows as they were must not outlive the commit.
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def connect_signals() -> None:
+    """Called from the app's ready(): a save or delete of anything the page
+    shows from the database makes every cached page stale."""
+    for model in _shown_models():
+        post_save.connect(_shown_rows_changed, sender=model, dispatch_uid=f"public_form_{model._meta.label}")
+        post_delete.connect(_shown_rows_changed, sender=model, dispatch_uid=f"public_form_del_{model._meta.label}")
+
+
+def cacheable(request: HttpRequest) -> bool:
+    """Whether this request would see the page every visitor sees."""
+    if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return False
+    params = request.GET
+    if len(params) > 1 or any(key not in _PREFILLS or len(params.getlist(key)) != 1 for key in params):
+        return False
+    return not getattr(request, "user", None) or not request.user.is_authenticated
+
+
+def _key(request: HttpRequest) -> str:
+    # The settings the page shows: a test or a deployment that changes them
+    # gets other pages, not the ones rendered before.
+    shown = repr(
+        (
+            PAGE_TEMPLATE_VERSION,
+            get_language(),
+            request.get_full_path(),
+            settings.BUREAU_NAME,
+            settings.COMPLAINT_HOTLINE,
+            settings.COMPLAINT_MAX_ATTACHMENTS,
+            settings.COMPLAINT_IMAGE_MAX_MB,
+            settings.COMPLAINT_PDF_MAX_MB,
+            settings.COMPLAINT_AUDIO_MAX_MB,
+        )
+    )
+    return "complaint_public_form:page:" + hashlib.sha256(shown.encode()).hexdigest()[:40]
+
+
+def cached_form_page(request: HttpRequest, render_page: Callable[[str], tuple[HttpResponse, bool]]) -> HttpResponse:
+    """The fresh form page for ``request``, from the cache when it is there.
+
+    ``render_page(csrf_token)`` renders the page with the given token and
+    says whether it may be cached (False when a prefill named nothing real).
+    One cache round trip when the page is there: the version of the rows
+    it shows and the page (stored with the version it was rendered under)
+    together.
+    """
+    key = _key(request)
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    page = found.get(key)
+    token = get_token(request)
+    if version is not None and isinstance(page, tuple) and len(page) == 2 and page[0] == version:
+        return HttpResponse(page[1].replace(CSRF_PLACEHOLDER, token))
+    if version is None:
+        version = secrets.token_hex(8)
+        # add(), not set(): two first visitors at once agree on one version.
+        if not cache.add(VERSION_KEY, version, None):
+            version = cache.get(VERSION_KEY) or version
+    response, storable = render_page(CSRF_PLACEHOLDER)
+    html = response.content.decode()
+    if storable and response.status_code == 200:
+        cache.set(key, (version, html), PAGE_SECONDS)
+    response.content = html.replace(CSRF_PLACEHOLDER, token).encode()
+    return response
