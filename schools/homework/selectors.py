@@ -260,6 +260,11 @@ class ComplianceReport:
     over_cap_classes: list[OverCapClass]
     over_cap_class_count: int
     over_cap_days: list[HomeworkDay]
+    # Over a long period city-wide, the classes listed are those of
+    # ``worst_schools`` only (see ``homework_compliance``), and figures by
+    # week are left out (``by_week`` empty), figures by month stand.
+    classes_of_listed_schools: bool = False
+    weekly: bool = True
 
     @property
     def caps(self) -> list[tuple[str, int]]:
@@ -445,6 +450,16 @@ def _over_cap_rows(rows: list[tuple[Any, ...]]) -> tuple[list[OverCapClass], int
     return classes, rows[0][-1] if rows else 0
 
 
+# Longer periods than these read the month summaries instead of the weekly
+# ones and list the classes over the cap of the listed schools only, unless
+# the report is of one district or one school: a year of a city's weeks
+# (half a million summary rows) or of its over-cap class-days (half a
+# million rows of the partial index, grouped by class) cannot be read in the
+# time of a page, and a year's trend reads by month.
+WEEKLY_FIGURES_MAX_DAYS = 92
+CITY_CLASS_LIST_MAX_DAYS = 62
+
+
 def homework_compliance(
     *,
     user: Any,
@@ -465,19 +480,30 @@ def homework_compliance(
     counted (one fewer). ``from_summaries=False`` computes everything from
     the raw class-days (the benchmark and the tests compare the two).
 
+    Over more than ``WEEKLY_FIGURES_MAX_DAYS`` the figures by week are left
+    out and the rest read the month summaries; over more than
+    ``CITY_CLASS_LIST_MAX_DAYS`` without a district or a school, the classes
+    over the cap are those of the ``school_limit`` schools listed, counted
+    among them.
+
     Other features (visits, semester notices) call this for a school's or a
     district's figures."""
     sources = _sources(
         user=user, date_from=date_from, date_to=date_to, district=district, school=school, from_summaries=from_summaries
     )
     days, summaries, edges = sources.days, sources.fragments, sources.edges
+    span = (date_to - date_from).days + 1
+    weekly = span <= WEEKLY_FIGURES_MAX_DAYS
+    sums = {"recorded": Sum("recorded"), "over": Sum("over"), "written": Sum("written_sum")}
 
-    groups = [
-        {"grade": g["grade"], "week": g["week_start"], "month": g["month"], **g}
-        for g in summaries.values("grade", "week_start", "month")
-        .annotate(recorded=Sum("recorded"), over=Sum("over"), written=Sum("written_sum"))
-        .order_by()
-    ]
+    if weekly:
+        groups = [
+            {"grade": g["grade"], "week": g["week_start"], "month": g["month"], **g}
+            for g in summaries.values("grade", "week_start", "month").annotate(**sums).order_by()
+        ]
+    else:
+        groups = list(sources.months.values("grade", "month").annotate(**sums).order_by())
+        groups += list(sources.month_fragments.values("grade", "month").annotate(**sums).order_by())
     groups += [
         {"grade": g["grade"], "week": week_start(g["date"]), "month": g["date"].replace(day=1), **g}
         for g in edges.values("grade", "date").annotate(**_aggregates()).order_by()
@@ -486,7 +512,7 @@ def homework_compliance(
     for g in groups:
         total.add(g["recorded"], g["over"], g["written"] or 0)
     by_grade = _grade_rates(groups)
-    by_week = _rollup(groups, lambda g: g["week"])
+    by_week = _rollup(groups, lambda g: g["week"]) if weekly else []
     by_month = _rollup(groups, lambda g: g["month"])
 
     by_school: dict[int, Rate] = {}
@@ -511,7 +537,12 @@ def homework_compliance(
     by_district = sorted(districts.values(), key=lambda r: r.key)
 
     over_days = days.filter(over_cap_q())
-    over_cap_classes, over_cap_class_count = _over_cap_classes(over_days, limit=class_limit)
+    of_listed = district is None and school is None and span > CITY_CLASS_LIST_MAX_DAYS
+    if of_listed:
+        over_days = over_days.filter(school__in=[rate.key for rate in worst])
+    over_cap_classes, over_cap_class_count = (
+        _over_cap_classes(over_days, limit=class_limit) if worst or not of_listed else ([], 0)
+    )
     over_cap_days: list[HomeworkDay] = []
     if school is not None:
         over_cap_days = list(
@@ -531,6 +562,8 @@ def homework_compliance(
         over_cap_classes=over_cap_classes,
         over_cap_class_count=over_cap_class_count,
         over_cap_days=over_cap_days,
+        classes_of_listed_schools=of_listed,
+        weekly=weekly,
     )
 
 

@@ -278,3 +278,50 @@ def test_over_cap_classes_are_the_first_by_every_key(world, limit) -> None:  # t
     assert got == [tuple(e.values()) for e in expected[:limit]]
     assert [e["school_class__number"] for e in expected[:4]] == [2, 3, 5, 7]
     assert report.over_cap_class_count == len(expected) > 4
+
+
+# --- long periods (issue 17): by month, and the city's classes of the listed schools ---
+
+YEAR = {"date_from": datetime.date(2026, 6, 1), "date_to": datetime.date(2026, 11, 30)}
+
+
+def test_a_long_period_reads_by_month_and_agrees_with_the_raw_rows(world) -> None:  # type: ignore[no-untyped-def]
+    from schools.homework.selectors import WEEKLY_FIGURES_MAX_DAYS
+
+    _city(world, 8)
+    g3 = SchoolClassFactory(school=world.school_a, grade=3, number=1)
+    record_day(g3, datetime.date(2026, 11, 16), 61)
+    record_day(g3, datetime.date(2026, 11, 27), 20)
+    assert (YEAR["date_to"] - YEAR["date_from"]).days + 1 > WEEKLY_FIGURES_MAX_DAYS
+    report = homework_compliance(user=world.bureau, **YEAR)
+    raw = homework_compliance(user=world.bureau, from_summaries=False, **YEAR)
+    assert not report.weekly and report.by_week == []
+    figures = lambda r: [(x.key, x.recorded, x.over, x.written_sum) for x in r]  # noqa: E731
+    assert figures(report.by_month) == figures(raw.by_month) and len(report.by_month) == 3
+    assert figures(report.by_grade) == figures(raw.by_grade)
+    assert (report.total.recorded, report.total.over) == (raw.total.recorded, raw.total.over)
+    # A quarter at most still has its weeks.
+    short = homework_compliance(user=world.bureau, date_from=datetime.date(2026, 9, 1), date_to=YEAR["date_to"])
+    assert short.weekly and short.by_week
+
+
+def test_over_a_long_period_the_city_lists_the_classes_of_the_listed_schools(world) -> None:  # type: ignore[no-untyped-def]
+    _city(world, 8)
+    worst = SchoolClassFactory(school=world.school_b, grade=7, number=2)
+    bulk_days([worst], [datetime.date(2026, 10, 12) + datetime.timedelta(days=i) for i in range(40)], 120)
+    report = homework_compliance(user=world.bureau, school_limit=3, **YEAR)
+    listed = {rate.key for rate in report.worst_schools}
+    assert report.classes_of_listed_schools and len(listed) == 3 and world.school_b.pk in listed
+    assert report.over_cap_classes and {c.school_id for c in report.over_cap_classes} <= listed
+    assert report.over_cap_classes[0].school_class_id == worst.pk
+    # One district, or two months at most: every class over the cap.
+    district = homework_compliance(user=world.bureau, school_limit=3, district=world.district_y, **YEAR)
+    assert not district.classes_of_listed_schools
+    month = homework_compliance(
+        user=world.bureau, school_limit=3, date_from=datetime.date(2026, 9, 1), date_to=datetime.date(2026, 10, 31)
+    )
+    assert not month.classes_of_listed_schools and {c.school_id for c in month.over_cap_classes} - listed
+    page = Client()
+    page.force_login(world.bureau)
+    html = page.get(reverse("homework_compliance"), {"from": "2026-06-01", "to": "2026-11-30"}).content.decode()
+    assert 'data-testid="classes-of-listed-schools"' in html and 'data-testid="by-week-left-out"' in html
