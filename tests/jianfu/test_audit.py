@@ -250,3 +250,47 @@ def test_the_other_bulk_writes_of_services_are_recorded(world) -> None:  # type:
 
     reminder = PledgeReminder.objects.get()
     assert entries(PledgeReminder, AuditAction.CREATE)[str(reminder.pk)]["school_id"] == [None, world.school_b.pk]
+
+
+def test_the_documented_app_role_can_neither_truncate_nor_disable_nor_update_the_trail(world, database_vendor) -> None:  # type: ignore[no-untyped-def]
+    """The grants of docs/DEPLOYMENT.md ("The database role of the portal"),
+    run as written for a role made inside the test's transaction (rolled
+    back with it): the portal's role still writes entries, but cannot
+    truncate the trail, switch its trigger off or update an entry."""
+    import re
+    import secrets
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.db import DatabaseError, connection
+
+    if database_vendor != "postgresql":
+        pytest.skip("roles and grants exist on PostgreSQL only")
+    guide = (Path(settings.BASE_DIR) / "docs" / "DEPLOYMENT.md").read_text()
+    section = guide.split("### The database role of the portal", 1)[1]
+    sql = re.search(r"```sql\n(.*?)```", section, re.S).group(1)  # type: ignore[union-attr]
+    grants = sql.split("-- after each migrate", 1)[1].split("\n", 1)[1]
+    statements = [s.strip() for s in grants.split(";") if s.strip()]
+    assert any("REVOKE" in s and "jianfu_auditevent" in s for s in statements)
+    role = f"jianfu_app_test_{secrets.token_hex(4)}"
+    audit_record(action=AuditAction.EXPORT, note="before")
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE {role} NOLOGIN")
+        for statement in statements:
+            cursor.execute(statement.replace("jianfu_app", role))
+        cursor.execute(f"SET ROLE {role}")
+        try:
+            audit_record(action=AuditAction.EXPORT, note="as the portal's role")
+            for attempt in (
+                "TRUNCATE jianfu_auditevent",
+                "ALTER TABLE jianfu_auditevent DISABLE TRIGGER ALL",
+                "UPDATE jianfu_auditevent SET note = 'changed'",
+            ):
+                with pytest.raises(DatabaseError), transaction.atomic():
+                    cursor.execute(attempt)
+        finally:
+            cursor.execute("RESET ROLE")
+    assert sorted(AuditEvent.objects.filter(action=AuditAction.EXPORT).values_list("note", flat=True)) == [
+        "as the portal's role",
+        "before",
+    ]
