@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from jianfu.roles import STAFF_GROUPS, Role
+from jianfu.validators import SingleLineFieldsMixin
 from schools.models import School
 from supervision.models import Supervisor
 
@@ -52,7 +53,7 @@ class AccountFilterForm(forms.Form):
         }
 
 
-class StaffAccountForm(forms.Form):
+class StaffAccountForm(SingleLineFieldsMixin, forms.Form):
     username = forms.CharField(label=_("Sign-in name"), max_length=150)
     full_name = forms.CharField(label=_("full name"), max_length=50)
     email = forms.EmailField(label=_("E-mail"), required=False)
@@ -64,7 +65,7 @@ class StaffAccountForm(forms.Form):
     )
 
 
-class PrincipalAccountForm(forms.Form):
+class PrincipalAccountForm(SingleLineFieldsMixin, forms.Form):
     school = forms.ModelChoiceField(label=_("school"), queryset=School.objects.none())
     full_name = forms.CharField(
         label=_("Principal's name"),
@@ -83,7 +84,7 @@ class PrincipalAccountForm(forms.Form):
         self.fields["school"].queryset = schools_without_principal()  # type: ignore[attr-defined]
 
 
-class SupervisorAccountForm(forms.Form):
+class SupervisorAccountForm(SingleLineFieldsMixin, forms.Form):
     supervisor = forms.ModelChoiceField(label=_("supervisor"), queryset=Supervisor.objects.none())
     username = forms.CharField(label=_("Sign-in name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"), required=False)

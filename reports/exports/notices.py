@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from jianfu.validators import SingleLineFieldsMixin
 from reports.exports.base import PdfExporter, Progress
 from reports.exports.notice import notice_data
 from reports.exports.rankings import SemesterForm, run_for
 from reports.registry import exporter
 
 
-class NoticeForm(SemesterForm):
+class NoticeForm(SingleLineFieldsMixin, SemesterForm):
     document_number = forms.CharField(
         label=_("document number"), max_length=60, required=False, help_text=_("For example 示教督〔2026〕12号.")
     )

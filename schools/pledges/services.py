@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jianfu.audit import audit_bulk_created
 from jianfu.documents import check_document
 from jianfu.models import User
 from jianfu.outbox import publish_after_commit
@@ -233,5 +234,6 @@ def pledge_remind_unsigned(
 
         with transaction.atomic():
             created = PledgeReminder.objects.bulk_create(logs)
+            audit_bulk_created(created)
             publish_after_commit(send_pledge_reminders, [r.pk for r in created])
     return outcome

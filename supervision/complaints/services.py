@@ -416,7 +416,9 @@ def complaint_check_query(*, number: str, code: str, ip: str | None) -> Complain
     case = ComplaintCase.objects.filter(number=number.strip().upper()).select_related("school", "category").first()
     # An unknown number is compared with a digest too, so it takes as long.
     stored = case.query_code_hash if case else query_code_digest(new_query_code())
-    matched = case is not None and _code_matches(code=code, stored=stored)
+    # (compared first, then the case tested: ``case is not None and ...``
+    # skipped the comparison for an unknown number)
+    matched = _code_matches(code=code, stored=stored) and case is not None
     # One upsert, after the comparison and before its result is used: the
     # address's row lock orders simultaneous guesses, and a right one is
     # accepted only if fewer than the limit of failures came before it, as

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jianfu.validators import SingleLineFieldsMixin
 from supervision.models import (
     InspectionResult,
     InstitutionKind,
@@ -91,7 +92,7 @@ class ConvertForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class FeeRowForm(forms.Form):
+class FeeRowForm(SingleLineFieldsMixin, forms.Form):
     course = forms.CharField(label=_("Course"), max_length=100)
     unit = forms.CharField(label=_("Charged per"), max_length=30)
     amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=9, decimal_places=2, min_value=0)
@@ -131,14 +132,14 @@ class ListEntryForm(forms.Form):
     )
 
 
-class InspectionForm(forms.Form):
+class InspectionForm(SingleLineFieldsMixin, forms.Form):
     date = forms.DateField(label=_("Date"), widget=_date_input())
     inspectors = forms.CharField(label=_("Inspectors"), max_length=200)
     result = forms.ChoiceField(label=_("Result"), choices=InspectionResult.choices, widget=forms.RadioSelect)
     findings = forms.CharField(label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class DemandForm(forms.Form):
+class DemandForm(SingleLineFieldsMixin, forms.Form):
     title = forms.CharField(label=_("Rectification demand"), max_length=200, required=False)
     description = forms.CharField(
         label=_("What must be corrected"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -167,13 +168,13 @@ def demands(formset: Any) -> list[Demand]:
     ]
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(SingleLineFieldsMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     started_on = forms.DateField(label=_("Started"), widget=_date_input())
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(SingleLineFieldsMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ReviewOutcomeKind.choices)
     new_kind = forms.ChoiceField(
         label=_("Converts to"),

@@ -30,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jianfu.audit import audit_bulk_created, audit_bulk_update
 from supervision.errors import SupervisionError
 from supervision.models import (
     FeeStandard,
@@ -137,8 +138,10 @@ def institution_cancel(
     """Any status but cancelled → cancelled (注销, 压减), final. Its white-list
     entry ends the same day."""
     _transition(institution, to=St.CANCELLED, by=by, reason=reason, reason_required=True)
-    ListEntry.objects.filter(institution=institution, kind=ListKind.WHITE, removed_on__isnull=True).update(
-        removed_on=on or timezone.localdate(), removal_reason=reason.strip()
+    audit_bulk_update(
+        ListEntry.objects.filter(institution=institution, kind=ListKind.WHITE, removed_on__isnull=True),
+        removed_on=on or timezone.localdate(),
+        removal_reason=reason.strip(),
     )
     return institution
 
@@ -264,7 +267,7 @@ def institution_fees_set(*, institution: TrainingInstitution, rows: Sequence[Fee
             raise InstitutionError(_("The course “%(course)s” is listed twice.") % {"course": row.course})
         seen.add(key)
     FeeStandard.objects.filter(institution=institution).delete()
-    FeeStandard.objects.bulk_create(
+    created = FeeStandard.objects.bulk_create(
         [
             FeeStandard(
                 institution=institution,
@@ -276,6 +279,7 @@ def institution_fees_set(*, institution: TrainingInstitution, rows: Sequence[Fee
             for r in rows
         ]
     )
+    audit_bulk_created(created)
 
 
 # --- review campaigns --------------------------------------------------------------

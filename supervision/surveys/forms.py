@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jianfu.scoping import schools_visible_to
+from jianfu.validators import SingleLineFieldsMixin
 from schools.homework.rules import GRADE_NAMES
 from schools.models import School
 
@@ -110,7 +111,7 @@ class ResponseForm(forms.Form):
         return answers, texts
 
 
-class RoundForm(forms.Form):
+class RoundForm(SingleLineFieldsMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     questionnaire = forms.ModelChoiceField(label=_("Questionnaire"), queryset=Questionnaire.objects.none())
     grades = forms.TypedMultipleChoiceField(

@@ -17,7 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jianfu.audit import audit_record
+from jianfu.audit import audit_bulk_created, audit_record
 from jianfu.crypto import keyed_hash
 from jianfu.models import AuditAction
 from schools.models import School
@@ -78,7 +78,7 @@ def questionnaire_new_version(*, questionnaire: Questionnaire) -> Questionnaire:
         for q in questions:
             q.pk = None
             q.questionnaire = copy
-        Question.objects.bulk_create(questions)
+        audit_bulk_created(Question.objects.bulk_create(questions))
     return copy
 
 
@@ -115,7 +115,7 @@ def round_create(
             closes_on=closes_on,
             created_by=by,
         )
-        RoundSchool.objects.bulk_create(RoundSchool(round=survey_round, school=s) for s in schools)
+        audit_bulk_created(RoundSchool.objects.bulk_create(RoundSchool(round=survey_round, school=s) for s in schools))
     return survey_round
 
 

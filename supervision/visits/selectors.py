@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -26,6 +27,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
     Window,
     prefetch_related_objects,
 )
@@ -74,12 +76,23 @@ def visit_list(
 ) -> QuerySet[Visit]:
     """Visits the user may see, newest first, with school, submitter, the
     supervisors present and counts of non-compliant items, photos, demands
-    and amendments. Two queries per page (rows, supervisors) and the count."""
+    and amendments. Two queries per page (rows, supervisors) and the count.
+
+    A supervisor's own visits of schools no longer in their scope are
+    listed without demands or amendments, as their pages show them
+    (:func:`visit_get_visible`): whatever was added since is not theirs to
+    read, not even as a count."""
     qs = visits_visible_to(user)
     if school_id:
         qs = qs.filter(school_id=school_id)
     if month:
         qs = qs.in_month(month)
+    demands: Coalesce | Case = _count_subquery(Rectification.objects.filter(visit=OuterRef("pk")), "visit")
+    amendments: Coalesce | Case = _count_subquery(VisitAmendment.objects.filter(visit=OuterRef("pk")), "visit")
+    if getattr(user, "is_supervisor", False):
+        in_scope = Q(school__in=schools_visible_to(user).values("pk"))
+        demands = Case(When(in_scope, then=demands), default=Value(0))
+        amendments = Case(When(in_scope, then=amendments), default=Value(0))
     return (
         qs.select_related("school", "submitted_by")
         .prefetch_related("supervisors")
@@ -88,8 +101,8 @@ def visit_list(
                 VisitItemResult.objects.filter(visit=OuterRef("pk"), result=ItemResult.NON_COMPLIANT), "visit"
             ),
             photo_count=_count_subquery(VisitPhoto.objects.filter(visit=OuterRef("pk")), "visit"),
-            rectification_count=_count_subquery(Rectification.objects.filter(visit=OuterRef("pk")), "visit"),
-            amendment_count=_count_subquery(VisitAmendment.objects.filter(visit=OuterRef("pk")), "visit"),
+            rectification_count=demands,
+            amendment_count=amendments,
         )
         .order_by("-date", "-submitted_at")
     )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, InternalError, ProgrammingError, transaction
@@ -188,3 +189,108 @@ def test_bulk_updates_through_services_are_recorded(world) -> None:  # type: ign
     )
     assert sorted(int(e.object_id) for e in events) == sorted(retired) and len(retired) == 2
     assert all(e.changes == {"active": [True, False]} and e.user_id == world.bureau.pk for e in events)
+
+
+def test_the_other_bulk_writes_of_services_are_recorded(world) -> None:  # type: ignore[no-untyped-def]
+    """Bulk writes send no signals: a cancelled institution's white-list
+    entry ended with one UPDATE, its fee standards replaced with one INSERT,
+    a survey round's school links, a questionnaire's new version and the
+    pledge reminders each left no entry."""
+    from decimal import Decimal
+
+    from schools.pledges.services import pledge_remind_unsigned, pledge_text_publish
+    from supervision.institutions import services as institutions
+    from supervision.models import FeeStandard, ListKind
+    from supervision.surveys.models import Question, RoundSchool
+    from supervision.surveys.services import questionnaire_new_version
+    from tests.schools.filing_factories import current_year
+    from tests.supervision.institutions.factories import make_institution
+    from tests.supervision.surveys.helpers import open_round, parents_questionnaire
+
+    def entries(model: Any, action: str) -> dict[str, dict[str, Any]]:
+        rows = AuditEvent.objects.filter(object_type=model._meta.label_lower, action=action, ip_address="10.6.6.6")
+        return {e.object_id: e.changes for e in rows}
+
+    world.principal_b.email = "b@school.test"
+    world.principal_b.save()
+    with audit_context(user=world.bureau, ip="10.6.6.6"):
+        institution = make_institution(world.bureau)
+        institutions.institution_fees_set(
+            institution=institution,
+            rows=[institutions.FeeRow("小班数学", "课时", Decimal("55.00"), datetime.date(2026, 9, 1))],
+            by=world.bureau,
+        )
+        entry = institutions.list_entry_add(institution=institution, kind=ListKind.WHITE, by=world.bureau)
+        institutions.list_entry_publish(entry=entry, by=world.bureau)
+        institutions.institution_cancel(institution=institution, by=world.bureau, reason="停办注销")
+        survey_round = open_round(world)
+        copy = questionnaire_new_version(questionnaire=parents_questionnaire())
+        text = pledge_text_publish(
+            school_year=current_year(), title="责任书", body="正文", bureau_signatory="王局长", by=world.bureau
+        )
+        pledge_remind_unsigned(
+            school_year=text.school_year, by=world.bureau, link_for=lambda s: f"/school/{s.pk}/pledge/"
+        )
+
+    fee = FeeStandard.objects.get(institution=institution)
+    assert entries(FeeStandard, AuditAction.CREATE)[str(fee.pk)]["course"] == [None, "小班数学"]
+    ended = AuditEvent.objects.filter(
+        object_type="supervision.listentry", object_id=str(entry.pk), action=AuditAction.UPDATE
+    ).latest("id")
+    assert ended.changes["removed_on"][0] is None and ended.changes["removal_reason"] == ["", "停办注销"]
+    links = RoundSchool.objects.filter(round=survey_round)
+    created_links = entries(RoundSchool, AuditAction.CREATE)
+    assert {str(link.pk) for link in links} <= set(created_links)
+    # The link's token is a secret of the school's: never in the trail.
+    assert all("token" not in changes for changes in created_links.values())
+    assert {str(q.pk) for q in Question.objects.filter(questionnaire=copy)} <= set(
+        entries(Question, AuditAction.CREATE)
+    )
+    from schools.models import PledgeReminder
+
+    reminder = PledgeReminder.objects.get()
+    assert entries(PledgeReminder, AuditAction.CREATE)[str(reminder.pk)]["school_id"] == [None, world.school_b.pk]
+
+
+def test_the_documented_app_role_can_neither_truncate_nor_disable_nor_update_the_trail(world, database_vendor) -> None:  # type: ignore[no-untyped-def]
+    """The grants of docs/DEPLOYMENT.md ("The database role of the portal"),
+    run as written for a role made inside the test's transaction (rolled
+    back with it): the portal's role still writes entries, but cannot
+    truncate the trail, switch its trigger off or update an entry."""
+    import re
+    import secrets
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.db import DatabaseError, connection
+
+    if database_vendor != "postgresql":
+        pytest.skip("roles and grants exist on PostgreSQL only")
+    guide = (Path(settings.BASE_DIR) / "docs" / "DEPLOYMENT.md").read_text()
+    section = guide.split("### The database role of the portal", 1)[1]
+    sql = re.search(r"```sql\n(.*?)```", section, re.S).group(1)  # type: ignore[union-attr]
+    grants = sql.split("-- after each migrate", 1)[1].split("\n", 1)[1]
+    statements = [s.strip() for s in grants.split(";") if s.strip()]
+    assert any("REVOKE" in s and "jianfu_auditevent" in s for s in statements)
+    role = f"jianfu_app_test_{secrets.token_hex(4)}"
+    audit_record(action=AuditAction.EXPORT, note="before")
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE {role} NOLOGIN")
+        for statement in statements:
+            cursor.execute(statement.replace("jianfu_app", role))
+        cursor.execute(f"SET ROLE {role}")
+        try:
+            audit_record(action=AuditAction.EXPORT, note="as the portal's role")
+            for attempt in (
+                "TRUNCATE jianfu_auditevent",
+                "ALTER TABLE jianfu_auditevent DISABLE TRIGGER ALL",
+                "UPDATE jianfu_auditevent SET note = 'changed'",
+            ):
+                with pytest.raises(DatabaseError), transaction.atomic():
+                    cursor.execute(attempt)
+        finally:
+            cursor.execute("RESET ROLE")
+    assert sorted(AuditEvent.objects.filter(action=AuditAction.EXPORT).values_list("note", flat=True)) == [
+        "as the portal's role",
+        "before",
+    ]

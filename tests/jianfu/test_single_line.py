@@ -145,3 +145,82 @@ def test_the_homework_upload_refuses_a_content_with_a_line_break_and_a_superscri
     assert "Row 3," in errors[0] and "“作业内容”" in errors[0] and "control characters" in errors[0]
     assert "Row 4," in errors[1] and "“年级”" in errors[1]
     assert not HomeworkItem.objects.exists()
+
+
+# Plain forms whose single-line fields store nothing: sign-in (the name is
+# only looked up, the password may hold anything), the second-factor code
+# (digits only) and searches.
+NOT_STORED = {
+    "jianfu.signin.forms.LockoutMixin",
+    "jianfu.signin.forms.LockoutAuthenticationForm",
+    "jianfu.signin.forms.LockoutAdminAuthenticationForm",
+    "jianfu.signin.twofactor.CodeForm",
+    "jianfu.accounts.forms.AccountFilterForm",
+    "supervision.institutions.forms.SearchForm",
+}
+
+
+def _portal_plain_forms() -> list[type[forms.BaseForm]]:
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports every view, and so every form
+    found: list[type[forms.BaseForm]] = []
+    stack = list(forms.BaseForm.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        # ModelForms are left out: the model's validators decide there.
+        portal = cls.__module__.split(".")[0] in PORTAL_APPS
+        if portal and hasattr(cls, "base_fields") and not issubclass(cls, forms.BaseModelForm):
+            found.append(cls)
+    return found
+
+
+def test_every_plain_form_of_the_portal_refuses_control_characters_in_its_single_line_fields() -> None:
+    """Accounts, fee standards, inspections, institution demands, review
+    campaigns, survey rounds and the notice's document number went to
+    CharFields through plain forms and services that run no model checks."""
+    forms_found = _portal_plain_forms()
+    assert len(forms_found) > 40
+    missing = [
+        f"{cls.__module__}.{cls.__qualname__}"
+        for cls in forms_found
+        if any(
+            isinstance(field, forms.CharField)
+            and not isinstance(field.widget, (forms.Textarea, forms.HiddenInput, forms.PasswordInput))
+            for field in cls.base_fields.values()
+        )
+        and not issubclass(cls, SingleLineFieldsMixin)
+        and f"{cls.__module__}.{cls.__qualname__}" not in NOT_STORED
+    ]
+    assert missing == []
+
+
+def test_a_fee_standard_with_a_line_break_is_refused_and_nothing_saved(world) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils.html import escape
+
+    from supervision.institutions.models import FeeStandard
+    from tests.supervision.institutions.factories import make_institution
+
+    institution = make_institution(world.bureau)
+    client = Client()
+    client.force_login(world.bureau)
+    data = {
+        "fees-TOTAL_FORMS": "1",
+        "fees-INITIAL_FORMS": "0",
+        "fees-MIN_NUM_FORMS": "0",
+        "fees-MAX_NUM_FORMS": "50",
+        "fees-0-course": "小班\n数学",
+        "fees-0-unit": "课时",
+        "fees-0-amount": "55.00",
+        "fees-0-approved_on": "2026-09-01",
+    }
+    response = client.post(reverse("institutions:fees", args=[institution.pk]), data)
+    assert response.status_code == 400
+    assert escape(zh(MESSAGE)) in response.content.decode()
+    assert not FeeStandard.objects.filter(institution=institution).exists()
+    data["fees-0-course"] = "小班数学"
+    assert client.post(reverse("institutions:fees", args=[institution.pk]), data).status_code == 302
+    assert FeeStandard.objects.get(institution=institution).course == "小班数学"

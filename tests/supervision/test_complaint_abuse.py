@@ -167,6 +167,28 @@ def test_behind_the_proxy_complaint_limits_count_each_visitor(world) -> None:  #
     assert again.status_code == 429
 
 
+@override_settings(TRUSTED_PROXY_COUNT=1, COMPLAINT_STATUS_FAILURES_PER_IP_HOUR=2)
+def test_behind_the_proxy_status_look_ups_are_capped_per_visitor(world) -> None:  # type: ignore[no-untyped-def]
+    """Behind the proxy all look-ups came from its address: two visitors'
+    wrong codes capped everybody's look-ups together."""
+    case = file_case(school=world.school_a).case
+    code = services.new_query_code()
+    ComplaintCase.objects.filter(pk=case.pk).update(query_code_hash=services.query_code_digest(code))
+    proxy = "172.18.0.2"
+
+    def look_up(client: Client, code: str, forwarded: str):  # type: ignore[no-untyped-def]
+        data = {"number": case.number, "code": code}
+        return client.post(STATUS, data, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=forwarded)
+
+    guesser, owner = Client(), Client()
+    for _ in range(2):
+        # The guesser forges a first entry each time; the proxy appends the real one.
+        assert look_up(guesser, "WRONG234", "10.0.0.9, 203.0.113.5").context["case"] is None
+    assert look_up(owner, code, "198.51.100.6").context["case"] == case
+    refused = look_up(guesser, code, "1.2.3.4, 203.0.113.5")
+    assert refused.context["case"] is None and refused.context["error"]
+
+
 @override_settings(TRUSTED_PROXY_COUNT=1)
 def test_behind_the_proxy_the_audit_trail_has_the_visitors_address(world) -> None:  # type: ignore[no-untyped-def]
     client = Client()

@@ -104,8 +104,10 @@ def test_the_school_leaves_the_start_page_and_the_lists(world, scene) -> None:  
     assert "作业公示整改" not in demands and world.school_a.name not in demands
     visits = client.get(reverse("visit_list")).content.decode()
     assert reverse("visit_detail", args=[scene.colleague_visit.pk]) not in visits
-    # Their own visit stays listed: it is the one thing they still read.
+    # Their own visit stays listed: it is the one thing they still read,
+    # without the demand and the amendment that its page leaves out.
     assert reverse("visit_detail", args=[scene.own_visit.pk]) in visits
+    assert 'data-testid="visit-demands"' not in visits and 'data-testid="visit-amended"' not in visits
     assert f'value="{world.school_a.pk}"' not in visits  # nor is the school offered as a filter
 
 
@@ -121,6 +123,12 @@ def test_the_school_records_and_files_are_404(world, scene) -> None:  # type: ig
         reverse("visit_amend", args=[scene.own_visit.pk]),
     ]:
         assert client.get(url).status_code == 404, url
+    # Nor can they raise a demand from their own visit any more.
+    result = scene.own_visit.results.get()
+    raise_url = reverse("visit_raise_demand", args=[scene.own_visit.pk, result.pk])
+    data = {f"r{result.pk}-description": "补交", f"r{result.pk}-deadline": "2099-01-01"}
+    assert client.post(raise_url, data).status_code == 404
+    assert Rectification.objects.count() == 1
 
 
 def test_own_visit_is_read_only_as_it_was_on_the_last_day(world, scene) -> None:  # type: ignore[no-untyped-def]
@@ -155,6 +163,8 @@ def test_while_assigned_the_supervisor_reads_it_all(world) -> None:  # type: ign
     assert "作业公示整改" in client.get(reverse("rectification_list"), {"state": "all"}).content.decode()
     page = client.get(reverse("visit_detail", args=[visit.pk])).content.decode()
     assert 'data-testid="visit-former"' not in page
+    VisitAmendment.objects.create(visit=visit, by=world.supervisor_x, reason="更正", changes=[])
+    assert 'data-testid="visit-amended"' in client.get(reverse("visit_list")).content.decode()
     assert client.get(reverse("rectification_detail", args=[demand.pk])).status_code == 200
     evidence = answer.evidence.get()
     assert client.get(reverse("rectification_evidence", args=[demand.pk, evidence.pk])).status_code == 200

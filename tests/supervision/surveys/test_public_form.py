@@ -151,6 +151,28 @@ def test_a_captcha_after_a_burst_from_one_client(world) -> None:  # type: ignore
     assert SurveyResponse.objects.count() == 3
 
 
+@override_settings(SURVEY_CAPTCHA_AFTER_PER_CLIENT_HOUR=1, TRUSTED_PROXY_COUNT=1)
+def test_behind_the_proxy_each_parent_is_a_client_of_their_own(world) -> None:  # type: ignore[no-untyped-def]
+    """Behind the proxy every parent had the proxy's address: with the same
+    phone browser, the second parent of the hour was asked for a CAPTCHA."""
+    from django.test import Client
+
+    survey_round = open_round(world)
+    proxy, agent = "172.18.0.2", "Mozilla/5.0 (iPhone)"
+
+    def parent(forwarded: str) -> Client:
+        client = Client(REMOTE_ADDR=proxy, HTTP_USER_AGENT=agent, HTTP_X_FORWARDED_FOR=forwarded)
+        open_link(client, survey_round, world.school_a)
+        return client
+
+    assert post_link(parent("203.0.113.5"), survey_round, world.school_a).status_code == 302
+    assert post_link(parent("198.51.100.6"), survey_round, world.school_a).status_code == 302
+    # The first parent again (another device, a forged first entry): their own limit holds.
+    again = post_link(parent("1.2.3.4, 203.0.113.5"), survey_round, world.school_a)
+    assert again.status_code == 400 and 'data-testid="captcha"' in again.content.decode()
+    assert SurveyResponse.objects.count() == 2
+
+
 @override_settings(SURVEY_CAPTCHA_AFTER_PER_SCHOOL_MINUTE=2)
 def test_a_captcha_after_a_burst_on_the_school(world) -> None:  # type: ignore[no-untyped-def]
     survey_round = open_round(world)
