@@ -96,6 +96,11 @@ def test_unconfirmed_visit_item_veto_is_pending_and_does_not_apply(world, semest
     assert {"rule": "分设重点班", "school": world.school_a.pk, "state": "pending"}.items() <= run.vetoes[0].items()
     html = _client(world.bureau).get(reverse("reports:score_detail", args=[a.pk])).content.decode()
     assert 'data-testid="pending-veto"' in html and "待确认" in html
+    # From the explanation to the finding's page, where bureau staff confirm or withdraw it.
+    veto_page = f"{reverse('reports:veto_decisions')}?semester={semester.pk}"
+    assert 'data-testid="decide-veto"' in html and f'href="{veto_page}"' in html
+    findings = _client(world.bureau).get(veto_page).content.decode()
+    assert 'data-testid="findings"' in findings and world.school_a.name in findings
 
 
 def test_confirmed_visit_item_veto_applies_then_withdrawn_does_not(world, semester) -> None:  # type: ignore[no-untyped-def]
