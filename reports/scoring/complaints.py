@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -108,7 +109,7 @@ def veto_complaints(semester: Semester, school_ids: Iterable[int], params: dict[
     if not names:
         return {}
     found: dict[int, str] = {}
-    for school_id, number, category in (
+    for school_id, category, concluded in (
         ComplaintCase.objects.filter(
             outcome=ComplaintOutcome.SUBSTANTIATED,
             liability=Liability.WHOLE_SCHOOL,
@@ -118,10 +119,15 @@ def veto_complaints(semester: Semester, school_ids: Iterable[int], params: dict[
             school_id__in=list(school_ids),
         )
         .order_by("concluded_at")
-        .values_list("school_id", "number", "category__name")
+        .values_list("school_id", "category__name", "concluded_at")
     ):
+        # The reason is read by the school in its explanation and by every
+        # school in the notice: no case number (a complaint detail). Bureau
+        # staff find the case among the complaints indicator's records.
         found.setdefault(
-            school_id, _("case %(number)s (%(category)s) substantiated") % {"number": number, "category": category}
+            school_id,
+            _("a complaint about %(category)s substantiated, school liable (concluded %(day)s)")
+            % {"category": category, "day": f"{timezone.localdate(concluded):%Y-%m-%d}"},
         )
     return found
 

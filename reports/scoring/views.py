@@ -128,7 +128,8 @@ def score_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     school_view = not request.user.is_bureau  # type: ignore[union-attr]
     breakdown = [{**b, "evidence": []} if school_view and b.get("evidence_private") else b for b in score.breakdown]
-    return render(request, "reports/score_detail.html", {"score": score, "breakdown": breakdown})
+    context = {"score": score, "breakdown": breakdown, "may_decide_veto": veto_may_decide(user=request.user)}
+    return render(request, "reports/score_detail.html", context)
 
 
 @login_required

@@ -572,8 +572,8 @@ class SupervisorImporter(Importer):
             False,
             gettext_lazy(
                 "Optional sign-in name (letters, digits, @ . + - _). A new name creates a supervisor account "
-                "without a password (set one in the administration); an existing supervisor account is linked. "
-                "Empty leaves the account as it is."
+                "whose one-time sign-in link is shown to you to hand over; an existing supervisor account is "
+                "linked. Empty leaves the account as it is."
             ),
             14,
         ),
@@ -773,7 +773,13 @@ class SupervisorImporter(Importer):
                 from jianfu.accounts.models import LinkPurpose
                 from jianfu.accounts.services import account_link_issue
 
-                user = User(username=row.username, role=Role.SUPERVISOR, full_name=row.name, must_change_password=True)
+                user = User(
+                    username=row.username,
+                    role=Role.SUPERVISOR,
+                    full_name=row.name,
+                    phone=row.phone[:30],
+                    must_change_password=True,
+                )
                 user.set_unusable_password()
                 user.save()
                 account_link_issue(user=user, by=by, purpose=LinkPurpose.FIRST)

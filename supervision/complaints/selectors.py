@@ -148,6 +148,9 @@ class CaseFilter:
     category: int | None = None
     number: str = ""
     mine: bool = False
+    # "individual": the accountability register (个人责任): cases concluded
+    # with an individual's liability, which never veto the school.
+    liability: str = ""
 
 
 def complaint_list(*, user: Any, filters: CaseFilter, today: datetime.date | None = None) -> QuerySet[ComplaintCase]:
@@ -179,6 +182,8 @@ def complaint_list(*, user: Any, filters: CaseFilter, today: datetime.date | Non
         qs = qs.filter(number__icontains=filters.number.strip())
     if filters.mine:
         qs = qs.filter(assignee_kind=AssigneeKind.SECTION, assigned_section__in=user.groups.all())
+    if filters.liability:
+        qs = qs.filter(liability=filters.liability)
     return (
         _with_repeat_counts(qs)
         .select_related("school", "institution", "category", "assigned_supervisor", "assigned_section")

@@ -36,7 +36,7 @@ from supervision.complaints.selectors import (
     complaints_visible_to_bureau,
 )
 
-from ..models import AssigneeKind, ComplaintCase, ComplaintCategory, ComplaintReplyTemplate, ComplaintStatus
+from ..models import AssigneeKind, ComplaintCase, ComplaintCategory, ComplaintReplyTemplate, ComplaintStatus, Liability
 
 S = ComplaintStatus
 NEW_CODE_KEY = "complaint_new_code"
@@ -206,6 +206,7 @@ def _filters(request: HttpRequest) -> CaseFilter:
     if status not in {"", "open", *S.values}:
         status = ""
     due = request.GET.get("due", "")
+    liability = request.GET.get("liability", "")
     return CaseFilter(
         status=status,
         due=due if due in {"overdue", "soon"} else "",
@@ -214,6 +215,7 @@ def _filters(request: HttpRequest) -> CaseFilter:
         category=_int("category"),
         number=request.GET.get("number", "")[:20],
         mine=request.GET.get("mine") == "1",
+        liability=liability if liability in Liability.values else "",
     )
 
 

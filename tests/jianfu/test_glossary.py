@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Choices
 from django.utils import translation
 
-from reports.models import ReportJob
+from reports.models import ModelSchoolRound, ReportJob
 from reports.scoring.models import ScoreRun
 from schools.models import SelfCheck
 from schools.selfchecks.models import RoundState
@@ -65,6 +65,7 @@ def _machines() -> dict[str, list[tuple[str, str]] | None]:
         # The score run's states are being added (publication); until the
         # field exists the glossary must not claim a table for it.
         "score run": _field_choices(ScoreRun, "status"),
+        "model-school round": _field_choices(ModelSchoolRound, "status"),
         "item result": of(ItemResult),
     }
 

@@ -69,7 +69,7 @@ def test_substantiated_case_of_listed_category_vetoes(world, scheme) -> None:  #
     )
     run = scores_compute(scheme=scheme)
     b = run.scores.get(school=world.school_b)
-    assert b.vetoed and case.number in b.veto_reason and b.rank == 2
+    assert b.vetoed and case.category.name in b.veto_reason and b.rank == 2
 
 
 def test_notice_workbook_and_dashboard_carry_complaints(world, scheme) -> None:  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ from jianfu.models import AuditEvent
 from reports.models import SchemeWeight, ScoringScheme, VetoConfirmation, VetoRule
 from reports.scoring.engine import scores_compute
 from reports.scoring.errors import ScoringError
-from reports.scoring.services import veto_decide
+from reports.scoring.services import score_run_publish, veto_decide
 from supervision.models import ComplaintCase, ItemResult
 from tests.factories import BureauUserFactory, SchoolFactory, SemesterFactory
 from tests.supervision.complaint_factories import S, case_in_status
@@ -75,8 +75,15 @@ def test_individual_liability_costs_at_most_the_deduction_the_scheme_sets(world,
 def test_school_liability_vetoes(world, semester) -> None:  # type: ignore[no-untyped-def]
     scheme = _scheme(semester, complaints_substantiated=("20", {}))
     case = _substantiated(world.school_a, world.bureau, "school")
-    a = scores_compute(scheme=scheme).scores.get(school=world.school_a)
-    assert a.vetoed and case.number in a.veto_reason and a.rank == 2
+    run = scores_compute(scheme=scheme)
+    a = run.scores.get(school=world.school_a)
+    assert a.vetoed and case.category.name in a.veto_reason and a.rank == 2
+    # The school reads the reason in its explanation, every school in the
+    # notice: never the case number (a complaint detail).
+    assert case.number not in a.veto_reason
+    score_run_publish(run=run, document_number="示教督〔2026〕9号", by=world.bureau)
+    html = _client(world.principal_a).get(reverse("reports:score_detail", args=[a.pk])).content.decode()
+    assert 'data-testid="veto"' in html and case.category.name in html and case.number not in html
 
 
 def test_unconfirmed_visit_item_veto_is_pending_and_does_not_apply(world, semester) -> None:  # type: ignore[no-untyped-def]
@@ -89,6 +96,11 @@ def test_unconfirmed_visit_item_veto_is_pending_and_does_not_apply(world, semest
     assert {"rule": "分设重点班", "school": world.school_a.pk, "state": "pending"}.items() <= run.vetoes[0].items()
     html = _client(world.bureau).get(reverse("reports:score_detail", args=[a.pk])).content.decode()
     assert 'data-testid="pending-veto"' in html and "待确认" in html
+    # From the explanation to the finding's page, where bureau staff confirm or withdraw it.
+    veto_page = f"{reverse('reports:veto_decisions')}?semester={semester.pk}"
+    assert 'data-testid="decide-veto"' in html and f'href="{veto_page}"' in html
+    findings = _client(world.bureau).get(veto_page).content.decode()
+    assert 'data-testid="findings"' in findings and world.school_a.name in findings
 
 
 def test_confirmed_visit_item_veto_applies_then_withdrawn_does_not(world, semester) -> None:  # type: ignore[no-untyped-def]

@@ -387,6 +387,9 @@ def test_good_supervisor_file_creates_supervisors_assignments_and_account(world)
     assert zhao.user.username == "zhaoming"
     assert zhao.user.role == Role.SUPERVISOR
     assert not zhao.user.has_usable_password()
+    # Like an account made on the accounts page: the register's phone, a first-sign-in link, a forced choice.
+    assert (zhao.user.phone, zhao.user.must_change_password) == ("13900001111", True)
+    assert list(zhao.user.links.values_list("purpose", flat=True)) == ["first"]
     assert list(zhao.assignments.values_list("district__name", "is_leader", "start_date")) == [
         ("第一责任区", True, timezone.localdate())
     ]

@@ -126,3 +126,23 @@ def test_list_filters_by_school_category_status_and_number(world, staff) -> None
     assert [c.pk for c in staff.get(url, {"number": b.number[-4:]}).context["page"]][-1] == b.pk
     assert {c.pk for c in staff.get(url, {"category": a.category_id}).context["page"]} == {a.pk, b.pk}
     assert staff.get(url, {"status": "bogus", "school": "x"}).status_code == 200
+
+
+def test_accountability_register_lists_the_cases_of_an_individuals_liability(world, staff) -> None:  # type: ignore[no-untyped-def]
+    # Seed 001: an individual's act makes that person accountable, not the
+    # school; the register is the bureau's list of those cases and persons.
+    individual = case_in_status("replied", school=world.school_a, by=world.bureau)
+    school = case_in_status("replied", school=world.school_b, by=world.bureau)
+    ComplaintCase.objects.filter(pk=school.pk).update(liability="school", liable_person="")
+    open_case = case_in_status("received", school=world.school_a, by=world.bureau)
+    url = reverse("complaints:staff_list")
+    response = staff.get(url, {"liability": "individual"})
+    assert [c.pk for c in response.context["page"]] == [individual.pk]
+    html = response.content.decode()
+    assert 'data-testid="liable-person"' in html and "三年级数学教师" in html
+    assert {c.pk for c in staff.get(url, {"liability": "bogus"}).context["page"]} == {
+        individual.pk,
+        school.pk,
+        open_case.pk,
+    }
+    assert 'data-testid="accountability-filter"' in staff.get(url).content.decode()
