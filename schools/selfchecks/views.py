@@ -38,6 +38,7 @@ def selfcheck_rounds(request: HttpRequest) -> HttpResponse:
     context = {
         "rates": selectors.selfcheck_rounds_with_rates(),
         "awaiting": list(selectors.selfchecks_awaiting_review(user=request.user)[:100]),
+        "statuses": SelfCheckStatus,
     }
     return render(request, "schools/selfchecks/rounds.html", context)
 

@@ -28,6 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from jianfu.scoping import schools_visible_to
+from jianfu.text import natural_key
 from schools.homework.models import week_start
 from schools.homework.rules import over_cap_q
 from schools.models import HomeworkDay, School
@@ -437,7 +438,7 @@ def round_results(
     total = Figures()
     for row in district_rows.values():
         total.add(row.figures)
-    districts = sorted(district_rows.values(), key=lambda d: (d.district_id is None, d.name))
+    districts = sorted(district_rows.values(), key=lambda d: (d.district_id is None, natural_key(d.name)))
     schools_shown = sum(d.schools for d in districts)
 
     # Grades and week days over the schools shown, grouped by (grade, week

@@ -8,6 +8,7 @@ evidence and the supervisor accepts it."""
 from __future__ import annotations
 
 import importlib
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -185,3 +186,52 @@ def test_visit_queued_offline_is_sent_when_a_page_opens_later(world, new_page) -
     home.wait_for_timeout(500)
     assert Visit.objects.count() == 1
     assert home.get_by_test_id(f"state-{world.school_a.pk}").get_attribute("data-state") == "visited"
+
+
+def test_refused_send_says_failed_next_to_the_button_and_retries(world, new_page) -> None:  # type: ignore[no-untyped-def]
+    """Online, the server fails to take the visit: the state beside the submit
+    button goes 正在发送 → 发送失败，将重试 with a retry button; the retry
+    sends it (正在发送 → 已提交). Service workers are blocked so that the
+    test can answer the POST itself."""
+    ensure_checklist()
+    item_41 = SupervisionItem.objects.get(code="4.1")
+    sup = new_page(viewport=TABLET, service_workers="block")
+    sign_in(sup, world.supervisor_x.username, PASSWORD)
+    path = f"/supervisor/schools/{world.school_a.pk}/visit/"
+    sup.goto(path)
+    sup.wait_for_selector("#visit-form[data-ready='1']")
+    sup.evaluate(
+        """() => { const el = document.getElementById('submit-state');
+        new MutationObserver(() => sessionStorage.setItem('states',
+            (sessionStorage.getItem('states') || '') + ' ' + el.dataset.state))
+          .observe(el, { attributes: true, attributeFilter: ['data-state'] }); }"""
+    )
+    click_choice(sup, "methods", "documents")
+    click_choice(sup, f"result_{item_41.pk}", "compliant")
+
+    def refuse(route) -> None:  # type: ignore[no-untyped-def]
+        if route.request.method == "POST":
+            route.fulfill(status=503, body="busy", content_type="text/plain")
+        else:
+            route.continue_()
+
+    sup.route(f"**{path}", refuse)
+    sup.get_by_test_id("submit-visit").click()
+    state = sup.get_by_test_id("submit-state")
+    sup.wait_for_selector("[data-testid=submit-state][data-state=failed]")
+    with translation.override("zh-hans"):
+        assert state.inner_text() == str(VisitSubmissionState.FAILED.label) == "发送失败，将重试"
+    retry = sup.get_by_test_id("retry-visit")
+    assert retry.is_visible() and Visit.objects.count() == 0
+    # Next to the button, not at the top of a long form.
+    button, badge = sup.get_by_test_id("submit-visit").bounding_box(), state.bounding_box()
+    assert abs(badge["y"] - button["y"]) < 120, (button, badge)
+    assert sup.evaluate("sessionStorage.getItem('states')").split() == ["sending", "failed"]
+
+    sup.unroute(f"**{path}")
+    retry.click()
+    sup.wait_for_url(re.compile(r"/visits/\d+/$"))
+    assert Visit.objects.count() == 1
+    # The states the badge went through, kept across the move to the visit.
+    states = sup.evaluate("sessionStorage.getItem('states')").split()
+    assert [s for s, _ in itertools.groupby(states)] == ["sending", "failed", "sending", "sent"]

@@ -17,12 +17,13 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from schools.homework.services import homework_day_save, homework_week_publish
 from supervision.complaints import services as complaint_services
 from supervision.complaints.models import ComplaintStage
 from supervision.models import ComplaintStatus, RectificationStatus, VisitSubmissionState
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD
-from tests.schools.factories import SchoolClassFactory
+from tests.schools.factories import MONDAY, SchoolClassFactory, item
 from tests.supervision.complaint_factories import case_in_status, ensure_complaint_seed_data, file_case
 from tests.supervision.factories import RectificationFactory
 
@@ -68,6 +69,15 @@ def test_parent_on_a_phone(world, new_page) -> None:  # type: ignore[no-untyped-
         case=filed.case, by=world.bureau, kind="supervisor", supervisor=world.supervisor_x.supervisor_profile
     )
     complaint_services.complaint_start_investigation(case=filed.case, by=world.bureau)
+    # A published week of homework for two classes, with long instructions.
+    long_text = "完成数学练习册第12页第1至5题，订正错题并写出解题思路，家长签字。"
+    for number in (1, 2):
+        school_class = SchoolClassFactory(school=school, grade=4, number=number)
+        for d in range(5):
+            day = MONDAY + datetime.timedelta(days=d)
+            items = [item(20, content=long_text), item(15, subject="history", content=long_text)]
+            homework_day_save(school_class=school_class, date=day, items=items, by=None)
+    homework_week_publish(school=school, week=MONDAY, by=None)
 
     parent = new_page(viewport=PHONE)
     text = visit(parent, f"/schools/{school.code}/", "parent-1-sign")
@@ -80,7 +90,13 @@ def test_parent_on_a_phone(world, new_page) -> None:  # type: ignore[no-untyped-
     pdf = parent.pdf(prefer_css_page_size=True)
     (SHOTS / "parent-2-poster.pdf").write_bytes(pdf)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1 and b"/MediaBox [0 0 594.9" in pdf
-    visit(parent, f"/schools/{school.code}/homework/", "parent-3-homework")
+    text = visit(parent, f"/schools/{school.code}/homework/", "parent-3-homework")
+    # One card per class and day, no table; each card takes the phone's
+    # width (the instructions do not wrap a character or two a line).
+    assert parent.locator("table").count() == 0 and "历史" in text and "历史记录" not in text
+    cards = parent.locator("details[open] [data-testid=homework-card]")
+    assert cards.count() == 5 and parent.get_by_test_id("homework-class").count() == 2
+    assert all(box["width"] >= 300 for box in (cards.nth(i).bounding_box() for i in range(5)))
     text = visit(parent, f"/complain/?school={school.code}", "parent-4-form")
     assert parent.input_value("input[name=school_name]") == school.name and "投诉电话" in text
 
@@ -138,6 +154,11 @@ def test_principal(world, new_page, screen) -> None:  # type: ignore[no-untyped-
     assert "五项管理" in visit(page, reverse("five_management_page", args=[world.school_a.pk]), f"{tag}-3-five")
     today = timezone.localdate()
     visit(page, reverse("afterschool_week", args=[world.school_a.pk, today.isoformat()]), f"{tag}-4-week")
+    # Today's homework: the save bar stays compact (one or two lines, not a
+    # third of a phone's screen).
+    visit(page, reverse("homework_day", args=[world.school_a.pk, school_class.pk, today.isoformat()]), f"{tag}-4-day")
+    bar = page.get_by_test_id("save-bar").bounding_box()
+    assert bar is not None and bar["height"] <= 0.12 * screen["height"], bar
     # A day to come: no form, a clear note instead.
     tomorrow = (today + datetime.timedelta(days=1)).isoformat()
     visit(page, reverse("homework_day", args=[world.school_a.pk, school_class.pk, tomorrow]), f"{tag}-5-future")

@@ -88,3 +88,21 @@ def test_school_supervisors_come_first_in_the_assign_list(world) -> None:  # typ
     choices = [label for value, label in form.fields["supervisor"].choices if value]
     assert choices[0].startswith("督学乙") and "本校责任督学" in choices[0]
     assert not any("本校责任督学" in c for c in choices[1:])
+
+
+def test_unvisited_schools_count_only_after_the_monthly_due_day(world, settings) -> None:  # type: ignore[no-untyped-def]
+    """Before the due day nobody is late (the item counts 0 and says it is
+    not due yet); after it, the schools without a visit this month."""
+    from django.utils import translation
+
+    from tests.supervision.factories import VisitFactory
+
+    settings.VISIT_MONTHLY_DUE_DAY = 20
+    VisitFactory(school=world.school_a, date=datetime.date(2026, 11, 3), submitted_by=world.supervisor_x)
+    early = {t.key: t for t in bureau_todo(user=world.bureau, today=datetime.date(2026, 11, 5))}["schools_unvisited"]
+    late = {t.key: t for t in bureau_todo(user=world.bureau, today=datetime.date(2026, 11, 25))}["schools_unvisited"]
+    assert early.count == 0 and early.note
+    with translation.override("zh-hans"):
+        assert str(early.note) != "not due yet"
+    assert late.count == 1 and not late.note  # 乙中学; 甲小学 was visited on the 3rd
+    assert late.url.endswith("?month=2026-11")

@@ -123,6 +123,8 @@ def test_compare_a_draft_with_the_published_run(world, draft, scheme) -> None:  
     assert any("测试指标二" in r for r in moves["甲小学"].reasons)
     html = _client(world.bureau).get(reverse("reports:score_run_compare", args=[new.pk])).content.decode()
     assert "丁小学" in html and "测试指标二" in html
+    # The published run's column says 已发布, the score run's word, not 已公示.
+    assert '<th class="text-end">已发布</th>' in html and "已公示" not in html
     assert _client(world.principal_a).get(reverse("reports:score_run_compare", args=[new.pk])).status_code == 404
 
 

@@ -65,6 +65,9 @@ def test_public_page_shows_only_published_weeks_and_no_account_data(world) -> No
     homework_week_publish(school=world.school_a, week=MONDAY, by=world.principal_a)
     html = client.get(url).content.decode()
     assert "数学书第12页第3题" in html and "尚未审核的作业" not in html
+    # The caps line reads with Chinese punctuation.
+    caps = html[html.index('data-testid="caps"') :].split("</span>")[0]
+    assert "；" in caps and "; " not in caps
     assert world.principal_a.username not in html and str(world.principal_a) not in html
     assert client.get(url + f"?week={next_week.isoformat()}").status_code == 404
     assert client.get(url + "?week=2026-13-01").status_code == 200  # an unreadable week is the latest one

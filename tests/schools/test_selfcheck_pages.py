@@ -285,6 +285,9 @@ def test_bureau_returns_with_comment_then_accepts(world, round_) -> None:  # typ
     assert selfcheck.status == SelfCheckStatus.RETURNED
     page = login(world.principal_a).get(reverse("selfcheck_page", args=[world.school_a.pk, round_.pk]))
     assert "请补充课后服务佐证" in page.content.decode() and page.context["can_edit"] is True
+    # The state reads in the self-check machine's own label, on both pages.
+    assert "<strong>已退回修改</strong>" in page.content.decode()
+    assert "<th>已退回修改</th><th>审核通过</th>" in client.get(reverse("selfcheck_rounds")).content.decode()
 
 
 def test_bureau_opens_a_round_for_all_active_schools(world) -> None:  # type: ignore[no-untyped-def]

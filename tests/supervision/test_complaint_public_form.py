@@ -341,3 +341,26 @@ def test_check_query_service_normalises_input(world) -> None:  # type: ignore[no
         number=f" {receipt['number'].lower()} ", code=" ".join(receipt["code"].lower()), ip=None
     )
     assert found is not None
+
+
+def test_status_page_of_a_closed_case_shows_the_public_milestones_with_dates(world) -> None:  # type: ignore[no-untyped-def]
+    """The complainant's timeline names only 已接收, 已受理, 办理中 (once, for
+    交办, 开始核查 and 结论), 已答复 and 已办结, each with its date."""
+    from django.utils import timezone
+
+    from supervision.complaints import services
+
+    case = case_in_status("closed", school=world.school_a, by=world.bureau)
+    code = services.new_query_code()
+    ComplaintCase.objects.filter(pk=case.pk).update(query_code_hash=make_password(code))
+    response = Client().post(STATUS, {"number": case.number, "code": code}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    timeline = response.context["timeline"]
+    assert [m.stage for m in timeline] == ["received", "accepted", "in_progress", "replied", "closed"]
+    page = response.content.decode()
+    listed = re.search(r'data-testid="timeline">(.*?)</ol>', page, re.S)
+    assert listed is not None
+    rows = re.findall(r"<span>([^<]+)</span><span class=\"text-muted\">([^<]+)</span>", listed.group(1))
+    today = timezone.localdate().isoformat()
+    assert rows == [(label, today) for label in ("已接收", "已受理", "办理中", "已答复", "已办结")]
+    for internal in ("交办", "核查", "结论", "验收销号"):
+        assert internal not in listed.group(1)

@@ -4,6 +4,7 @@ its service, refusals come back as messages on the page."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -146,3 +147,23 @@ def test_accountability_register_lists_the_cases_of_an_individuals_liability(wor
         open_case.pk,
     }
     assert 'data-testid="accountability-filter"' in staff.get(url).content.decode()
+
+
+def test_rejected_conclusion_is_summarised_at_the_top_with_links_to_the_fields(world, staff) -> None:  # type: ignore[no-untyped-def]
+    """A conclude form sent without outcome, liability or conclusion: the
+    page opens with an error summary, before every form, whose links lead to
+    the fields (a radio group's first choice has the field's id plus _0)."""
+    case = case_in_status("investigating", school=world.school_a, by=world.bureau)
+    response = act(staff, case, "conclude", **{"conclude-measures": "约谈"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    summary = re.search(r'<div[^>]*data-testid="error-summary".*?</div>', page, re.S)
+    assert summary is not None
+    assert page.index('data-testid="error-summary"') < page.index(f'action="/bureau/complaints/{case.pk}/')
+    links = re.findall(r'href="#([^"]+)"', summary.group(0))
+    assert links == ["id_conclude-outcome", "id_conclude-liability", "id_conclude-conclusion"]
+    for field_id in links:
+        assert f'id="{field_id}"' in page or f'id="{field_id}_0"' in page, field_id
+    assert "办理结论</a>：此项为必填项。" in summary.group(0)
+    case.refresh_from_db()
+    assert case.status == "investigating"

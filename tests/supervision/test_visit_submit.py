@@ -208,6 +208,15 @@ def test_invalid_visit_is_refused_with_errors(world, change, field) -> None:  # 
     assert Visit.objects.count() == 0
 
 
+def test_future_visit_is_refused_in_chinese(world) -> None:  # type: ignore[no-untyped-def]
+    data = visit_payload()
+    data["date"] = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    response = login(world.supervisor_x).post(url(world.school_a), data, HTTP_ACCEPT_LANGUAGE="zh-hans", **JSON)
+    assert response.status_code == 400
+    assert response.json()["errors"]["__all__"] == ["督导日期不能晚于今天。"]
+    assert Visit.objects.count() == 0
+
+
 def test_visit_without_any_result_is_refused(world) -> None:  # type: ignore[no-untyped-def]
     data = visit_payload()
     for key in [k for k in data if k.startswith("result_")]:

@@ -397,3 +397,17 @@ def test_survey_indicator(world) -> None:  # type: ignore[no-untyped-def]
     results = indicator.compute(semester, [world.school_a.pk, world.school_b.pk], {})
     assert results[world.school_a.pk].value == pytest.approx(0.75)  # half over the cap, none short of sleep
     assert results[world.school_b.pk].value == 1.0
+
+
+def test_districts_read_in_their_natural_order(world) -> None:  # type: ignore[no-untyped-def]
+    """第2 before 第10, as people count (a plain string sort puts 第10 first)."""
+    world.district_x.name = "第10督学责任区"
+    world.district_x.save()
+    world.district_y.name = "第2督学责任区"
+    world.district_y.save()
+    survey_round = open_round(world)
+    for school in (world.school_a, world.school_b):
+        for _ in range(10):
+            submit(survey_round, school, minutes=60)
+    results = round_results(survey_round=survey_round, user=world.bureau)
+    assert [d.name for d in results.districts] == ["第2督学责任区", "第10督学责任区"]
