@@ -17,7 +17,7 @@ from reports.scoring.models import ScoreRun
 from schools.models import SelfCheck
 from schools.selfchecks.models import RoundState
 from supervision.complaints.models import ComplaintStage
-from supervision.models import ComplaintCase, ItemResult, Rectification, VisitSubmissionState
+from supervision.models import ComplaintCase, ItemResult, Rectification, TrainingInstitution, VisitSubmissionState
 
 GLOSSARY = Path(settings.BASE_DIR) / "docs" / "glossary.md"
 HEADING = re.compile(r"^### .*\(`([a-z -]+)`\)\s*$")
@@ -58,6 +58,7 @@ def _machines() -> dict[str, list[tuple[str, str]] | None]:
         "complaint": _field_choices(ComplaintCase, "status"),
         "complaint public stage": of(ComplaintStage),
         "rectification": _field_choices(Rectification, "status"),
+        "institution": _field_choices(TrainingInstitution, "status"),
         "self-check": _field_choices(SelfCheck, "status"),
         "self-check round": of(RoundState),
         "visit": of(VisitSubmissionState),

@@ -77,3 +77,54 @@ def test_campaign_cannot_close_with_pending_outcomes(world) -> None:  # type: ig
     with pytest.raises(services.InstitutionError):
         services.review_campaign_close(campaign=campaign, by=world.bureau)
     assert campaign.closed_on is None
+
+
+def test_campaign_through_its_pages(world) -> None:  # type: ignore[no-untyped-def]
+    """Bureau staff create a campaign, enrol every subject institution that
+    may operate (not the non-subject or cancelled ones), record an outcome
+    per institution and close it; the figures follow."""
+    import datetime
+
+    from supervision.models import ReviewCampaign, ReviewOutcome
+
+    subject = [make_institution(world.bureau) for _ in range(3)]
+    sports = make_institution(world.bureau, kind="sports")
+    gone = make_institution(world.bureau)
+    services.institution_cancel(institution=gone, by=world.bureau, reason="已停办")
+    staff = login(world.bureau)
+    response = staff.post(reverse("institutions:campaigns"), {"name": "学科类机构重新审核", "started_on": "2026-03-01"})
+    campaign = ReviewCampaign.objects.get()
+    assert response.status_code == 302 and campaign.started_on == datetime.date(2026, 3, 1)
+
+    staff.post(reverse("institutions:campaign_enrol", args=[campaign.pk]))
+    rows = {o.institution_id: o for o in ReviewOutcome.objects.filter(campaign=campaign)}
+    assert set(rows) == {i.pk for i in subject}
+    assert sports.pk not in rows and gone.pk not in rows
+
+    def record(i, **data):  # type: ignore[no-untyped-def]
+        url = reverse("institutions:campaign_outcome", args=[campaign.pk, rows[i.pk].pk])
+        return staff.post(url, data, follow=True)
+
+    # A conversion needs the kind it converts to: refused with a message, nothing changes.
+    response = record(subject[0], outcome=K.CONVERT, new_kind="", reason="转型")
+    assert response.context["messages"] and ReviewOutcome.objects.get(pk=rows[subject[0].pk].pk).outcome == ""
+    record(subject[0], outcome=K.CONVERT, new_kind="science", reason="转型科技类")
+    record(subject[1], outcome=K.CANCEL, reason="不符合设置标准")
+    # Not closed while one is pending.
+    staff.post(reverse("institutions:campaign_close", args=[campaign.pk]))
+    campaign.refresh_from_db()
+    assert campaign.closed_on is None
+    record(subject[2], outcome=K.KEEP)
+    staff.post(reverse("institutions:campaign_close", args=[campaign.pk]))
+    campaign.refresh_from_db()
+    assert campaign.closed_on is not None
+    statuses = dict(type(sports).objects.filter(pk__in=[i.pk for i in subject]).values_list("pk", "status"))
+    assert [statuses[i.pk] for i in subject] == [
+        InstitutionStatus.CONVERTED,
+        InstitutionStatus.CANCELLED,
+        InstitutionStatus.REGISTERED,
+    ]
+    html = staff.get(reverse("institutions:campaigns")).content.decode()
+    assert "学科类机构重新审核" in html
+    figures = campaign_figures(campaign)
+    assert (figures.reviewed, figures.cut, figures.rate_text) == (3, 2, "67%")
