@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from jianfu.models import User
 from jianfu.roles import SECTION_ACCOUNTS, SECTION_SUPERVISION_OFFICE, Role
@@ -147,7 +148,7 @@ def build_demo(today: datetime.date | None = None) -> DemoSummary:
     accounts: list[tuple[str, str]] = []
 
     # School years around today, so the current semester always exists.
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()  # the bureau's day, not the server's
     first_year = today.year - 1 if today.month >= 8 else today.year - 2
     for year in range(first_year, first_year + 3):
         sy, _ = SchoolYear.objects.update_or_create(

@@ -69,3 +69,31 @@ def test_no_layer_modules_beside_subject_packages() -> None:
         names = {p.name for p in (ROOT / app).iterdir()}
         assert not {"services", "selectors", "views", "forms"} & names, app
         assert not [n for n in names if re.match(r"(views|forms|admin|urls|demo)_\w+\.py$", n)], app
+
+
+# Ways to take a day that is not the bureau's: the server's clock, UTC, or the
+# UTC date of a stored time (Django loads aware datetimes in UTC).
+NOT_THE_BUREAUS_DAY = re.compile(
+    r"date\.today\(\)"
+    r"|datetime\.now\(\)"
+    r"|datetime\.utcnow\("
+    r"|timezone\.now\(\)\.date\(\)"
+    r"|(?:_at|_since|_time|now)\)?\.date\(\)"
+)
+
+
+def test_the_bureaus_day_is_always_the_local_date() -> None:
+    """``timezone.localdate`` is the day everywhere (docs/architecture.md,
+    "Where the rules live")."""
+    assert NOT_THE_BUREAUS_DAY.search("x = row.closed_at.date()")
+    assert NOT_THE_BUREAUS_DAY.search("today = datetime.date.today()")
+    assert not NOT_THE_BUREAUS_DAY.search("today = timezone.localdate(row.closed_at)")
+    found = []
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if NOT_THE_BUREAUS_DAY.search(line):
+                    found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not found, "\n".join(found)
