@@ -97,3 +97,80 @@ def test_the_bureaus_day_is_always_the_local_date() -> None:
                 if NOT_THE_BUREAUS_DAY.search(line):
                     found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not found, "\n".join(found)
+
+
+DOTTED = re.compile(r"`~?((?:jianfu|schools|supervision|reports)(?:\.\w+)+)(?:\(\))?`")
+NOT_CODE = {"jianfu.example.gov.cn"}  # a host name in the deployment guide
+
+
+def _names_a_part_of_the_portal(name: str) -> bool:
+    """A module or an object in one, a model by its app label
+    (``schools.School``), a permission or a Celery task's name."""
+    import importlib
+    import importlib.util
+
+    if name in NOT_CODE:
+        return True
+    parts = name.split(".")
+    for i in range(len(parts), 0, -1):
+        module_name = ".".join(parts[:i])
+        try:
+            if importlib.util.find_spec(module_name) is None:
+                continue
+        except ModuleNotFoundError:
+            continue
+        if i == len(parts):
+            return True
+        obj: object = importlib.import_module(module_name)
+        try:
+            for attribute in parts[i:]:
+                obj = getattr(obj, attribute)
+        except AttributeError:
+            break
+        return True
+    app_label, _, rest = name.partition(".")
+    if "." not in rest:
+        if rest in {m.__name__ for m in apps.get_app_config(app_label).get_models()}:
+            return True
+        module = importlib.import_module(f"{app_label}.models")
+        if isinstance(getattr(module, rest, None), type):
+            return True  # a choices class re-exported by the app's models
+        permissions = {
+            codename
+            for m in apps.get_app_config(app_label).get_models()
+            for codename in [f"{a}_{m._meta.model_name}" for a in m._meta.default_permissions]
+            + [p[0] for p in m._meta.permissions]
+        }
+        if rest in permissions:
+            return True
+    return name in _task_names()
+
+
+def _task_names() -> set[str]:
+    return {
+        task
+        for app in APPS
+        for path in (ROOT / app).rglob("*.py")
+        for task in re.findall(r"shared_task\([^)]*name=\"([\w.]+)\"", path.read_text(encoding="utf-8"))
+    }
+
+
+def test_dotted_names_in_code_and_docs_exist() -> None:
+    """A module, function or model the docs or a docstring name in backquotes
+    is one the code has: a newcomer following a name never hits a module that
+    was moved away (``reports.scoring.builtin``)."""
+    assert not _names_a_part_of_the_portal("reports.scoring.builtin")
+    assert not _names_a_part_of_the_portal("supervision.visits.selectors.no_such_rule")
+    assert _names_a_part_of_the_portal("supervision.visits.selectors.month_due_passed")
+    assert _names_a_part_of_the_portal("schools.School")
+    documents = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted((ROOT / "bench").glob("*.md"))]
+    sources = [p for app in (*APPS, "bench") for p in sorted((ROOT / app).rglob("*.py")) if "migrations" not in p.parts]
+    missing = sorted(
+        {
+            f"{path.relative_to(ROOT)}: {name}"
+            for path in (*documents, *sources)
+            for name in DOTTED.findall(path.read_text(encoding="utf-8"))
+            if not _names_a_part_of_the_portal(name)
+        }
+    )
+    assert not missing, "\n".join(missing)
