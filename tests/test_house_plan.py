@@ -174,3 +174,34 @@ def test_dotted_names_in_code_and_docs_exist() -> None:
         }
     )
     assert not missing, "\n".join(missing)
+
+
+NOT_SUBJECTS = {"migrations", "management", "settings", "templatetags", "models"}
+
+
+def _subject_packages() -> dict[str, list[str]]:
+    return {
+        app: sorted(
+            p.name
+            for p in (ROOT / app).iterdir()
+            if p.is_dir() and (p / "__init__.py").exists() and p.name not in NOT_SUBJECTS
+        )
+        for app in APPS
+    }
+
+
+def test_the_subject_map_and_the_readme_name_every_subject_package() -> None:
+    """docs/architecture.md's subject map and the README's layout list every
+    subject package there is, so a newcomer finds each subject from either."""
+    architecture = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    subject_map = architecture.split("## The subject map", 1)[1].split("\n## ", 1)[0]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    packages = _subject_packages()
+    assert "homework" in packages["schools"] and "complaints" in packages["supervision"]
+    for app, names in packages.items():
+        line = next(row for row in layout.splitlines() if row.startswith(f"{app}/"))
+        block = layout[layout.index(line) :].split("\n", 2)
+        for name in names:
+            assert f"`{name}/`" in subject_map, f"docs/architecture.md: no row for {app}/{name}/"
+            assert f"{name}/" in "\n".join(block[:2]), f"README.md layout: no {app}/{name}/"
