@@ -4,6 +4,7 @@ lives in one package."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -205,3 +206,116 @@ def test_the_subject_map_and_the_readme_name_every_subject_package() -> None:
         for name in names:
             assert f"`{name}/`" in subject_map, f"docs/architecture.md: no row for {app}/{name}/"
             assert f"{name}/" in "\n".join(block[:2]), f"README.md layout: no {app}/{name}/"
+
+
+def _public_functions(*module_names: str) -> list[tuple[str, ast.FunctionDef]]:
+    """(module path, def) of each public module-level function of the apps'
+    modules with one of those names."""
+    found = []
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if path.name not in module_names or "migrations" in path.parts:
+                continue
+            for node in ast.parse(path.read_text(encoding="utf-8")).body:
+                if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                    found.append((str(path.relative_to(ROOT)), node))
+    return found
+
+
+def _raises_http404(node: ast.FunctionDef) -> bool:
+    return any(
+        isinstance(n, ast.Raise) and n.exc is not None and "Http404" in ast.unparse(n.exc) for n in ast.walk(node)
+    )
+
+
+def _positional(node: ast.FunctionDef) -> list[str]:
+    return [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+
+
+# The public pages' look-ups: by token or among published rows, no user.
+PUBLIC_LOOKUPS = {"entry_by_token", "institution_public_detail", "public_list_entries"}
+
+
+def test_fetch_one_scoped_object_or_404_has_one_name_pattern() -> None:
+    """A selector that answers 404 is ``<entity>_get_visible(*, user, …)``
+    (or one of the public look-ups); services never raise ``Http404``: they
+    raise their subject's domain error and the views translate it."""
+    selectors = _public_functions("selectors.py", "scoping.py", "access.py")
+    assert any(node.name == "complaint_get_visible" for _, node in selectors)
+    wrong = [
+        f"{path}: {node.name}"
+        for path, node in selectors
+        if _raises_http404(node) and not node.name.endswith("_get_visible") and node.name not in PUBLIC_LOOKUPS
+    ]
+    assert not wrong, wrong
+    for path, node in selectors:
+        if node.name.endswith("_get_visible"):
+            assert not _positional(node), f"{path}: {node.name} takes {_positional(node)} by position"
+            assert node.args.kwonlyargs[0].arg == "user", f"{path}: {node.name}"
+    for app in APPS:
+        for services in sorted((ROOT / app).rglob("services.py")):
+            text = services.read_text(encoding="utf-8")
+            assert "Http404" not in text and "get_object_or_404" not in text, services
+
+
+# Public functions of services.py and selectors.py that still take arguments
+# by position (issue 11 asks `<entity>_<action>(*, ...)`). The list only
+# shrinks: the test fails for a new one, and for one that was fixed and left
+# here. The scope querysets `<entities>_visible_to(user)` follow
+# jianfu.scoping.schools_visible_to(user, *, on=...); the rest are helpers
+# waiting to become keyword-only or private.
+TAKES_ARGUMENTS_BY_POSITION = {
+    "reports/jobs/selectors.py": {"exporters_for", "jobs_visible_to"},
+    "reports/jobs/services.py": {"enqueue"},
+    "schools/afterschool/selectors.py": {"afterschool_plan_checks", "contents_display"},
+    "schools/fivemanagement/selectors.py": {"five_management_checks"},
+    "schools/homework/selectors.py": {
+        "records_editable_by",
+        "homework_days_visible_to",
+        "homework_month_summaries_visible_to",
+        "homework_summaries_visible_to",
+        "covered_range",
+        "with_reason",
+        "describe",
+        "whole_months",
+        "default_period",
+    },
+    "schools/homework/services.py": {"item_objects"},
+    "supervision/complaints/selectors.py": {
+        "complaints_visible_to",
+        "complaints_visible_to_bureau",
+        "complaints_assigned_to",
+        "complaint_events",
+        "complaint_public_timeline",
+        "complaint_attachments",
+        "duplicate_candidates",
+        "cases_with_same_phone",
+    },
+    "supervision/complaints/services.py": {"normalize_query_code", "query_code_digest", "reply_template_text"},
+    "supervision/institutions/selectors.py": {"campaign_counts", "campaign_figures", "campaign_outcomes"},
+    "supervision/institutions/services.py": {"reduction_figures"},
+    "supervision/rectifications/selectors.py": {
+        "rectifications_visible_to",
+        "user_may_answer",
+        "user_responsible_for_school",
+        "user_may_review",
+    },
+    "supervision/rectifications/services.py": {"notify_raised_on_commit", "evidence_content"},
+    "supervision/surveys/selectors.py": {"rounds_visible_to", "round_weeks"},
+    "supervision/surveys/services.py": {"redaction_suggest"},
+    "supervision/visits/selectors.py": {"visits_visible_to"},
+    "supervision/visits/services.py": {"user_may_amend"},
+}
+
+
+def test_services_and_selectors_take_keyword_arguments() -> None:
+    functions = _public_functions("services.py", "selectors.py")
+    assert len(functions) > 100
+    by_position: dict[str, set[str]] = {}
+    for path, node in functions:
+        if _positional(node) or node.args.vararg:
+            by_position.setdefault(path, set()).add(node.name)
+    new = {p: names - TAKES_ARGUMENTS_BY_POSITION.get(p, set()) for p, names in by_position.items()}
+    assert not {p: n for p, n in new.items() if n}, "make these keyword-only: def f(*, ...)"
+    fixed = {p: names - by_position.get(p, set()) for p, names in TAKES_ARGUMENTS_BY_POSITION.items()}
+    assert not {p: n for p, n in fixed.items() if n}, "keyword-only now: take them off the list"

@@ -31,7 +31,7 @@ from schools.records.common import _apply_errors, _semester
 
 @login_required
 def afterschool_page(request: HttpRequest, pk: int) -> HttpResponse:
-    school = school_get_visible(request.user, pk=pk)
+    school = school_get_visible(user=request.user, pk=pk)
     semester, semesters = _semester(request)
     editable = records_editable_by(request.user, school)
     plan = afterschool_plan_of(school=school, semester=semester) if semester else None
@@ -66,7 +66,7 @@ def afterschool_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def afterschool_week(request: HttpRequest, pk: int, day: str) -> HttpResponse:
-    school = school_get_visible(request.user, pk=pk)
+    school = school_get_visible(user=request.user, pk=pk)
     first = parse_day(day)
     if first is None:
         raise Http404

@@ -19,7 +19,7 @@ from schools.records.common import _apply_errors, _semester
 
 @login_required
 def five_management_page(request: HttpRequest, pk: int) -> HttpResponse:
-    school = school_get_visible(request.user, pk=pk)
+    school = school_get_visible(user=request.user, pk=pk)
     semester, semesters = _semester(request)
     editable = records_editable_by(request.user, school)
     record = five_management_record_of(school=school, semester=semester) if semester else None

@@ -176,7 +176,9 @@ def institution_export_rows(*, user: Any) -> QuerySet[TrainingInstitution]:
     )
 
 
-def get_staff_institution(*, user: Any, pk: int) -> TrainingInstitution:
+def institution_get_visible(*, user: Any, pk: int) -> TrainingInstitution:
+    """The institution ``pk`` with its history, fees and lists, for bureau
+    staff (the register is theirs alone); else 404."""
     _require_bureau(user)
     institution = (
         TrainingInstitution.objects.select_related("district")
@@ -234,7 +236,8 @@ def campaigns_with_figures(*, user: Any) -> list[tuple[ReviewCampaign, Reduction
     return [(c, reduction_figures(counts[c.pk]), counts[c.pk].get("", 0)) for c in campaigns]
 
 
-def get_staff_campaign(*, user: Any, pk: int) -> ReviewCampaign:
+def campaign_get_visible(*, user: Any, pk: int) -> ReviewCampaign:
+    """The review campaign ``pk`` for bureau staff; else 404."""
     _require_bureau(user)
     campaign = ReviewCampaign.objects.filter(pk=pk).first()
     if campaign is None:

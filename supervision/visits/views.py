@@ -119,7 +119,7 @@ def visit_new(request: HttpRequest, school_pk: int) -> HttpResponse:
                 return _visit_done(request, existing, created=False)
 
     try:
-        school = school_get_visible(request.user, pk=school_pk, active=True)
+        school = school_get_visible(user=request.user, pk=school_pk, active=True)
     except Http404:
         if request.method == "POST" and _wants_json(request):
             # The tablet keeps the draft and shows why (the school may have
