@@ -319,3 +319,24 @@ def test_services_and_selectors_take_keyword_arguments() -> None:
     assert not {p: n for p, n in new.items() if n}, "make these keyword-only: def f(*, ...)"
     fixed = {p: names - by_position.get(p, set()) for p, names in TAKES_ARGUMENTS_BY_POSITION.items()}
     assert not {p: n for p, n in fixed.items() if n}, "keyword-only now: take them off the list"
+
+
+# The policy terms issue 11 names, each a row of docs/glossary.md's terms table.
+POLICY_TERMS = ("督学责任区", "挂牌督导", "整改", "销号", "一票否决", "五项管理", "三不", "作业公示", "通报", "调休")
+
+
+def test_the_glossary_has_each_policy_term_and_its_homes_exist() -> None:
+    text = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+    terms_table = text.split("## Terms", 1)[1].split("\n## ", 1)[0]
+    term_cells = [row.split("|")[1] for row in terms_table.splitlines() if row.startswith("| ")]
+    for term in POLICY_TERMS:
+        assert any(term in cell for cell in term_cells), f"docs/glossary.md has no row for {term}"
+    # Each `Model.field` it names is a field or attribute of that model.
+    models = {m.__name__: m for m in apps.get_models() if m._meta.app_label in APPS}
+    named = re.findall(r"`([A-Z]\w+)\.(\w+)`", text)
+    assert ("Rectification", "closed_at") in named
+    for model_name, attribute in named:
+        if model_name in models:
+            model = models[model_name]
+            fields = {f.name for f in model._meta.get_fields()}
+            assert attribute in fields or hasattr(model, attribute), f"{model_name}.{attribute}"
