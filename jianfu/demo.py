@@ -255,9 +255,11 @@ def build_demo(today: datetime.date | None = None) -> DemoSummary:
 
     build_register_import_demo(today=today)
     build_visits_demo(rng, today=today)
-    from schools.filings_demo import build_filings_demo
+    from schools.pledges.demo import build_pledges_demo
+    from schools.selfchecks.demo import build_selfchecks_demo
 
-    build_filings_demo(rng, today=today, schools=schools, bureau=bureau)
+    build_pledges_demo(rng, today=today, schools=schools, bureau=bureau)
+    build_selfchecks_demo(rng, today=today, schools=schools, bureau=bureau)
     build_records_demo(rng, today=today)
     from supervision.complaints.demo import build_complaints_demo
 

@@ -70,6 +70,9 @@ def test_no_layer_modules_beside_subject_packages() -> None:
         names = {p.name for p in (ROOT / app).iterdir()}
         assert not {"services", "selectors", "views", "forms"} & names, app
         assert not [n for n in names if re.match(r"(views|forms|admin|urls|demo)_\w+\.py$", n)], app
+        # Nor a subject's module left at the app level under a prefix
+        # (schools/filings_demo.py held the pledges' and self-checks' demo).
+        assert not [n for n in names if re.match(r"\w+_(views|forms|admin|urls|demo|services|selectors)\.py$", n)], app
 
 
 # Ways to take a day that is not the bureau's: the server's clock, UTC, or the
