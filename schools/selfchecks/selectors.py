@@ -88,7 +88,7 @@ class RoundRates:
     @property
     def missing(self) -> int:
         """Schools that did not report by the deadline (0 while still open)."""
-        return self.not_reported if self.today > self.round.closes_on else 0
+        return self.not_reported if self.state == RoundState.CLOSED else 0
 
     @property
     def completeness(self) -> float | None:
