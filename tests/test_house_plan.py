@@ -268,10 +268,7 @@ def test_fetch_one_scoped_object_or_404_has_one_name_pattern() -> None:
 # jianfu.scoping.schools_visible_to(user, *, on=...); the rest are helpers
 # waiting to become keyword-only or private.
 TAKES_ARGUMENTS_BY_POSITION = {
-    "reports/jobs/selectors.py": {"exporters_for", "jobs_visible_to"},
     "reports/jobs/services.py": {"enqueue"},
-    "schools/afterschool/selectors.py": {"afterschool_plan_checks", "contents_display"},
-    "schools/fivemanagement/selectors.py": {"five_management_checks"},
     "schools/homework/selectors.py": {
         "records_editable_by",
         "homework_days_visible_to",
@@ -297,17 +294,10 @@ TAKES_ARGUMENTS_BY_POSITION = {
     "supervision/complaints/services.py": {"normalize_query_code", "query_code_digest", "reply_template_text"},
     "supervision/institutions/selectors.py": {"campaign_counts", "campaign_figures", "campaign_outcomes"},
     "supervision/institutions/services.py": {"reduction_figures"},
-    "supervision/rectifications/selectors.py": {
-        "rectifications_visible_to",
-        "user_may_answer",
-        "user_responsible_for_school",
-        "user_may_review",
-    },
-    "supervision/rectifications/services.py": {"notify_raised_on_commit", "evidence_content"},
+    "supervision/rectifications/selectors.py": {"rectifications_visible_to"},
     "supervision/surveys/selectors.py": {"rounds_visible_to", "round_weeks"},
     "supervision/surveys/services.py": {"redaction_suggest"},
     "supervision/visits/selectors.py": {"visits_visible_to"},
-    "supervision/visits/services.py": {"user_may_amend"},
 }
 
 

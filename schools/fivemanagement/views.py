@@ -53,7 +53,7 @@ def five_management_page(request: HttpRequest, pk: int) -> HttpResponse:
         "semester": semester,
         "semesters": semesters,
         "record": record,
-        "checks": five_management_checks(record, school=school) if record else [],
+        "checks": five_management_checks(record=record, school=school) if record else [],
         "form": form,
         "editable": editable,
         "homework": homework,

@@ -38,7 +38,7 @@ def rectifications_visible_to(user: Any) -> RectificationQuerySet:
     return Rectification.objects.filter(school__in=schools_visible_to(user).values("pk"))
 
 
-def user_may_answer(user: Any, rectification: Rectification) -> bool:
+def user_may_answer(*, user: Any, rectification: Rectification) -> bool:
     """The principal (school account) of the demand's school; for a demand
     to a training institution, which has no account, bureau staff record its
     answer."""
@@ -49,7 +49,7 @@ def user_may_answer(user: Any, rectification: Rectification) -> bool:
     )
 
 
-def user_responsible_for_school(user: Any, school_id: int, *, on: datetime.date | None = None) -> bool:
+def user_responsible_for_school(*, user: Any, school_id: int, on: datetime.date | None = None) -> bool:
     """A supervisor of the district the school belongs to today."""
     return bool(
         getattr(user, "is_authenticated", False)
@@ -58,13 +58,13 @@ def user_responsible_for_school(user: Any, school_id: int, *, on: datetime.date 
     )
 
 
-def user_may_review(user: Any, rectification: Rectification) -> bool:
+def user_may_review(*, user: Any, rectification: Rectification) -> bool:
     if rectification.institution_id is not None:
         # Institutions are the bureau's own business, not a district's.
         return bool(getattr(user, "is_authenticated", False) and user.is_bureau)
     if rectification.school_id is None:
         return False
-    return user_responsible_for_school(user, rectification.school_id)
+    return user_responsible_for_school(user=user, school_id=rectification.school_id)
 
 
 RECTIFICATION_FILTERS = ("open", "answered", "returned", "accepted", "overdue", "all")

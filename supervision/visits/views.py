@@ -184,21 +184,21 @@ def visit_new(request: HttpRequest, school_pk: int) -> HttpResponse:
 @login_required
 def visit_page(request: HttpRequest, pk: int) -> HttpResponse:
     visit = visit_get_visible(user=request.user, pk=pk)
-    if user_responsible_for_school(request.user, visit.school_id):
+    if user_responsible_for_school(user=request.user, school_id=visit.school_id):
         # The prefetched results are the objects the template iterates.
         for result in visit.results.all():
             if result.result == ItemResult.NON_COMPLIANT and not result.rectifications.all():
                 result.raise_form = RaiseForm(  # type: ignore[attr-defined]  # a template-only attribute
                     prefix=f"r{result.pk}", default_deadline=_default_deadline()
                 )
-    context = {"visit": visit, "can_amend": user_may_amend(request.user, visit)}
+    context = {"visit": visit, "can_amend": user_may_amend(user=request.user, visit=visit)}
     return render(request, "supervision/visit_detail.html", context)
 
 
 @supervisor_required
 def visit_amend_page(request: HttpRequest, pk: int) -> HttpResponse:
     visit = get_object_or_404(visits_visible_to(request.user).select_related("school"), pk=pk)
-    if not user_may_amend(request.user, visit):
+    if not user_may_amend(user=request.user, visit=visit):
         raise Http404
     active_items = checklist_items()
     if request.method == "POST":
