@@ -264,23 +264,12 @@ def test_fetch_one_scoped_object_or_404_has_one_name_pattern() -> None:
 # Public functions of services.py and selectors.py that still take arguments
 # by position (issue 11 asks `<entity>_<action>(*, ...)`). The list only
 # shrinks: the test fails for a new one, and for one that was fixed and left
-# here. The scope querysets `<entities>_visible_to(user)` follow
-# jianfu.scoping.schools_visible_to(user, *, on=...); the rest are helpers
-# waiting to become keyword-only or private.
+# here. Left for later: the complaints' and surveys' modules were being
+# changed by other work at the time; enqueue is handed to partial() and
+# monkeypatched by position; describe is a homework day's label.
 TAKES_ARGUMENTS_BY_POSITION = {
     "reports/jobs/services.py": {"enqueue"},
-    "schools/homework/selectors.py": {
-        "records_editable_by",
-        "homework_days_visible_to",
-        "homework_month_summaries_visible_to",
-        "homework_summaries_visible_to",
-        "covered_range",
-        "with_reason",
-        "describe",
-        "whole_months",
-        "default_period",
-    },
-    "schools/homework/services.py": {"item_objects"},
+    "schools/homework/selectors.py": {"describe"},
     "supervision/complaints/selectors.py": {
         "complaints_visible_to",
         "complaints_visible_to_bureau",
@@ -292,12 +281,8 @@ TAKES_ARGUMENTS_BY_POSITION = {
         "cases_with_same_phone",
     },
     "supervision/complaints/services.py": {"normalize_query_code", "query_code_digest", "reply_template_text"},
-    "supervision/institutions/selectors.py": {"campaign_counts", "campaign_figures", "campaign_outcomes"},
-    "supervision/institutions/services.py": {"reduction_figures"},
-    "supervision/rectifications/selectors.py": {"rectifications_visible_to"},
     "supervision/surveys/selectors.py": {"rounds_visible_to", "round_weeks"},
     "supervision/surveys/services.py": {"redaction_suggest"},
-    "supervision/visits/selectors.py": {"visits_visible_to"},
 }
 
 

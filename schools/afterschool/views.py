@@ -33,7 +33,7 @@ from schools.records.common import _apply_errors, _semester
 def afterschool_page(request: HttpRequest, pk: int) -> HttpResponse:
     school = school_get_visible(user=request.user, pk=pk)
     semester, semesters = _semester(request)
-    editable = records_editable_by(request.user, school)
+    editable = records_editable_by(user=request.user, school=school)
     plan = afterschool_plan_of(school=school, semester=semester) if semester else None
     form = None
     if semester and editable:
@@ -72,7 +72,7 @@ def afterschool_week(request: HttpRequest, pk: int, day: str) -> HttpResponse:
         raise Http404
     monday = week_start(first)
     dates = [monday + datetime.timedelta(days=i) for i in range(5)]
-    editable = records_editable_by(request.user, school)
+    editable = records_editable_by(user=request.user, school=school)
     today = timezone.localdate()
     existing = afterschool_week_days(school=school, monday=monday)
     semester = Semester.objects.containing(monday).first()

@@ -21,7 +21,7 @@ from schools.records.common import _apply_errors, _semester
 def five_management_page(request: HttpRequest, pk: int) -> HttpResponse:
     school = school_get_visible(user=request.user, pk=pk)
     semester, semesters = _semester(request)
-    editable = records_editable_by(request.user, school)
+    editable = records_editable_by(user=request.user, school=school)
     record = five_management_record_of(school=school, semester=semester) if semester else None
     form = None
     if semester and editable:

@@ -74,7 +74,7 @@ def homework_week(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "school": school,
         "grid": grid,
-        "editable": records_editable_by(request.user, school),
+        "editable": records_editable_by(user=request.user, school=school),
         "today": timezone.localdate(),
         "caps": caps_summary(),
     }
@@ -86,7 +86,7 @@ def homework_day(request: HttpRequest, pk: int, class_id: int, day: str) -> Http
     school = school_get_visible(user=request.user, pk=pk)
     school_class = get_object_or_404(SchoolClass, pk=class_id, school=school)
     date = _day_or_404(day)
-    editable = records_editable_by(request.user, school) and school_class.active
+    editable = records_editable_by(user=request.user, school=school) and school_class.active
     if request.method == "POST":
         if not editable:
             raise Http404
@@ -136,7 +136,7 @@ def homework_day(request: HttpRequest, pk: int, class_id: int, day: str) -> Http
 
 def _school_account_only(request: HttpRequest, pk: int) -> School:
     school = school_get_visible(user=request.user, pk=pk)
-    if not records_editable_by(request.user, school):
+    if not records_editable_by(user=request.user, school=school):
         raise Http404
     return school
 

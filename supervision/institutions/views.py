@@ -351,8 +351,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "supervision/institutions/campaign_detail.html",
         {
             "campaign": campaign,
-            "figures": selectors.campaign_figures(campaign),
-            "outcomes": selectors.campaign_outcomes(campaign),
+            "figures": selectors.campaign_figures(campaign=campaign),
+            "outcomes": selectors.campaign_outcomes(campaign=campaign),
             "outcome_form": f.OutcomeForm(),
         },
     )

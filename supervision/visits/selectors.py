@@ -51,7 +51,7 @@ from supervision.rectifications.models import rectification_overdue_q
 from supervision.visits.models import VisitQuerySet, month_bounds
 
 
-def visits_visible_to(user: Any) -> VisitQuerySet:
+def visits_visible_to(*, user: Any) -> VisitQuerySet:
     if not getattr(user, "is_authenticated", False):
         return Visit.objects.none()
     if user.is_bureau:
@@ -75,7 +75,7 @@ def visit_list(
     """Visits the user may see, newest first, with school, submitter, the
     supervisors present and counts of non-compliant items, photos, demands
     and amendments. Two queries per page (rows, supervisors) and the count."""
-    qs = visits_visible_to(user)
+    qs = visits_visible_to(user=user)
     if school_id:
         qs = qs.filter(school_id=school_id)
     if month:
@@ -123,7 +123,7 @@ def visit_get_visible(*, user: Any, pk: int) -> Visit:
     last responsible day (``visit.former_until`` is that day): its photos
     (all submitted with the visit), the amendments up to then, and none of
     the school's demands, whose pages are out of their scope now."""
-    visit = visits_visible_to(user).select_related("school", "submitted_by").filter(pk=pk).first()
+    visit = visits_visible_to(user=user).select_related("school", "submitted_by").filter(pk=pk).first()
     if visit is None:
         raise Http404
     until = former_view_until(user=user, visit=visit)

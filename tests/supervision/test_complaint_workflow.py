@@ -342,7 +342,7 @@ def test_substantiated_case_raises_rectification_on_school(world) -> None:  # ty
     # The demand enters the same loop as a visit's: the school sees it and answers it.
     from supervision.rectifications.selectors import rectifications_visible_to
 
-    assert list(rectifications_visible_to(world.principal_a)) == [rectification]
+    assert list(rectifications_visible_to(user=world.principal_a)) == [rectification]
     assert rectification.status == "open" and rectification.visit_id is None
 
 
