@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from jianfu.models import User
 from jianfu.roles import SECTION_ACCOUNTS, SECTION_SUPERVISION_OFFICE, Role
@@ -147,7 +148,7 @@ def build_demo(today: datetime.date | None = None) -> DemoSummary:
     accounts: list[tuple[str, str]] = []
 
     # School years around today, so the current semester always exists.
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()  # the bureau's day, not the server's
     first_year = today.year - 1 if today.month >= 8 else today.year - 2
     for year in range(first_year, first_year + 3):
         sy, _ = SchoolYear.objects.update_or_create(
@@ -254,9 +255,11 @@ def build_demo(today: datetime.date | None = None) -> DemoSummary:
 
     build_register_import_demo(today=today)
     build_visits_demo(rng, today=today)
-    from schools.filings_demo import build_filings_demo
+    from schools.pledges.demo import build_pledges_demo
+    from schools.selfchecks.demo import build_selfchecks_demo
 
-    build_filings_demo(rng, today=today, schools=schools, bureau=bureau)
+    build_pledges_demo(rng, today=today, schools=schools, bureau=bureau)
+    build_selfchecks_demo(rng, today=today, schools=schools, bureau=bureau)
     build_records_demo(rng, today=today)
     from supervision.complaints.demo import build_complaints_demo
 

@@ -74,7 +74,7 @@ def schools_visible_to(user: Any, *, on: datetime.date | None = None) -> QuerySe
     return School.objects.none()
 
 
-def school_get_visible(user: Any, **lookup: Any) -> School:
+def school_get_visible(*, user: Any, **lookup: Any) -> School:
     """The school matching ``lookup`` if ``user`` may see it; 404 otherwise."""
     school = schools_visible_to(user).filter(**lookup).first()
     if school is None:

@@ -84,7 +84,7 @@ def bureau_todo(*, user: Any, today: datetime.date | None = None) -> list[TodoIt
     items.append(TodoItem("selfchecks_late", _("Self-checks late or missing"), late, late_url))
 
     failed = (
-        jobs_visible_to(user)
+        jobs_visible_to(user=user)
         .filter(status=JobStatus.FAILED, finished_at__gte=timezone.now() - FAILED_JOBS_WINDOW)
         .count()
     )

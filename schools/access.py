@@ -18,11 +18,11 @@ from jianfu.scoping import school_get_visible
 from schools.models import School
 
 
-def filings_school_get_visible(user: Any, pk: int) -> School:
+def filings_school_get_visible(*, user: Any, pk: int) -> School:
     """The school ``pk`` if ``user`` may see its pledge and self-checks."""
     if not (getattr(user, "is_bureau", False) or getattr(user, "is_principal", False)):
         raise Http404
-    return school_get_visible(user, pk=pk)
+    return school_get_visible(user=user, pk=pk)
 
 
 def filing_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -33,7 +33,7 @@ def filing_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
     def wrapped(request: HttpRequest, school_pk: int, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        school = filings_school_get_visible(request.user, school_pk)
+        school = filings_school_get_visible(user=request.user, pk=school_pk)
         return view(request, school, *args, **kwargs)
 
     return wrapped

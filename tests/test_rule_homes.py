@@ -105,3 +105,26 @@ def test_who_may_see_a_complaint_is_one_rule(world) -> None:  # type: ignore[no-
     assert list(complaints_visible_to(world.principal_a)) == [case]
     assert list(complaints_visible_to(world.principal_b)) == []
     assert list(complaints_visible_to(world.supervisor_x)) == []  # assigned to the school, not to him
+
+
+def test_the_complaints_panel_counts_the_cases_the_user_may_see(world) -> None:  # type: ignore[no-untyped-def]
+    """The dashboard's complaint statistics go through the same rule: a
+    supervisor counts the cases assigned to him, not every case of his
+    schools; a school sees no statistics."""
+    from reports.scoring.complaints import complaints_panel
+    from tests.factories import SemesterFactory
+
+    today = timezone.localdate()
+    semester = SemesterFactory(
+        start_date=today - datetime.timedelta(days=30), end_date=today + datetime.timedelta(days=30)
+    )
+    case_in_status("assigned", school=world.school_a)  # to the school itself
+    assert complaints_panel(world.bureau, semester) is not None
+    assert complaints_panel(world.principal_a, semester) is None
+    assert complaints_panel(world.supervisor_x, semester) is None  # school_a is his, the case is not
+    sup_x = world.supervisor_x.supervisor_profile
+    case_in_status("assigned", school=world.school_a, assign_to="supervisor", supervisor=sup_x)
+    panel = complaints_panel(world.supervisor_x, semester)
+    assert panel is not None
+    assert sum(sum(s["data"]) for s in panel.option["series"]) == 1
+    assert sum(sum(s["data"]) for s in complaints_panel(world.bureau, semester).option["series"]) == 2  # type: ignore[union-attr]

@@ -20,11 +20,11 @@ from reports.models import JobStatus, ReportJob
 
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
-    available = exporters_for(request.user)
+    available = exporters_for(user=request.user)
     if not available:
         raise Http404
     forms_by_kind = [(e, e.form_class(prefix=e.identifier) if e.form_class else None) for e in available]
-    jobs = jobs_visible_to(request.user)
+    jobs = jobs_visible_to(user=request.user)
     status = request.GET.get("status", "")
     if status in JobStatus.values:
         jobs = jobs.filter(status=status)
@@ -69,14 +69,14 @@ def _note(job: ReportJob) -> str:
 
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(jobs_visible_to(request.user), pk=pk)
+    job = get_object_or_404(jobs_visible_to(user=request.user), pk=pk)
     context = {"job": job, "exporter": get_exporter(job.kind), "note": _note(job)}
     return render(request, "reports/job_detail.html", context)
 
 
 @login_required
 def job_status(request: HttpRequest, pk: int) -> JsonResponse:
-    job = get_object_or_404(jobs_visible_to(request.user), pk=pk)
+    job = get_object_or_404(jobs_visible_to(user=request.user), pk=pk)
     return JsonResponse(
         {
             "status": job.status,
@@ -91,7 +91,7 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 def job_download(request: HttpRequest, pk: int) -> FileResponse:
-    job = get_object_or_404(jobs_visible_to(request.user), pk=pk, status=JobStatus.DONE)
+    job = get_object_or_404(jobs_visible_to(user=request.user), pk=pk, status=JobStatus.DONE)
     # The right to the report is checked again: a job outlives changes of role.
     if not get_exporter(job.kind).allowed(request.user):
         raise Http404

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from jianfu.scoping import schools_visible_to
 from jianfu.xlsx import Column, Sheet
 from reports.dashboard.panels import Panel, bar_option
 from reports.exports.notice import Section, Table
@@ -23,13 +22,14 @@ from reports.registry import dashboard_panel, indicator, notice_section, ranking
 from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, evidence_url, not_assessed
 from schools.models import Semester
 from supervision.complaints.models import SUBSTANTIATED_OUTCOMES, ComplaintCase, ComplaintOutcome
+from supervision.complaints.selectors import complaints_visible_to
 from supervision.models import Liability
 
 
-def _cases(semester: Semester) -> Any:
+def _cases(semester: Semester, cases: Any = None) -> Any:
     # School cases only: cases about training institutions have their own
     # section (supervision.institutions.report_sections).
-    return ComplaintCase.objects.filter(
+    return (ComplaintCase.objects.all() if cases is None else cases).filter(
         school__isnull=False, received_at__date__gte=semester.start_date, received_at__date__lte=semester.end_date
     )
 
@@ -199,11 +199,11 @@ def complaints_sheet(params: dict[str, Any], run: ScoreRun) -> Sheet:
 
 @dashboard_panel(20)
 def complaints_panel(user: Any, semester: Semester) -> Panel | None:
-    qs = _cases(semester)
     if user.is_principal:
         return None  # a school never sees complaint statistics (they would point at complainants)
-    if not user.is_bureau:
-        qs = qs.filter(school__in=schools_visible_to(user))
+    # The cases the user may see (the one rule: complaints_visible_to): all
+    # of them for bureau staff, a supervisor's own assigned cases.
+    qs = _cases(semester, complaints_visible_to(user))
     rows = list(qs.annotate(month=TruncMonth("received_at")).values("month", "category__name").annotate(n=Count("pk")))
     if not rows:
         return None

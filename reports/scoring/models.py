@@ -185,7 +185,8 @@ class SchoolScore(models.Model):
 class VetoRule(models.Model):
     """一票否决规则 (one-vote-veto rule): a school that breaks it is ranked after
     all others and cannot be a model-school candidate that semester. The
-    kind names a checker in ``reports.scoring.vetoes``; its parameters (for
+    kind names a checker registered with ``reports.registry.veto_kind`` (in
+    ``reports.scoring.visits`` and ``reports.scoring.complaints``); its parameters (for
     example which complaint categories count) are data."""
 
     name = models.CharField(_("name"), max_length=100)

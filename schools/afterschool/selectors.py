@@ -31,7 +31,7 @@ def afterschool_plan_of(*, school: School, semester: Semester) -> AfterSchoolPla
     return AfterSchoolPlan.objects.filter(school=school, semester=semester).first()
 
 
-def afterschool_plan_checks(plan: AfterSchoolPlan) -> list[Check]:
+def afterschool_plan_checks(*, plan: AfterSchoolPlan) -> list[Check]:
     """The plan against the rules; computed on the one row in hand."""
     end_by = settings.AFTERSCHOOL_END_NOT_BEFORE
     return [
@@ -50,12 +50,12 @@ def afterschool_plan_checks(plan: AfterSchoolPlan) -> list[Check]:
             plan.end_time >= end_by,
             plan.end_time.strftime("%H:%M"),
         ),
-        Check(str(_("Contents chosen")), bool(plan.contents), contents_display(plan.contents)),
+        Check(str(_("Contents chosen")), bool(plan.contents), contents_display(codes=plan.contents)),
         Check(str(_("Three no's declared")), plan.three_nos_declared),
     ]
 
 
-def contents_display(codes: list[str]) -> str:
+def contents_display(*, codes: list[str]) -> str:
     labels = dict(AfterSchoolContent.choices)
     return "、".join(str(labels.get(c, c)) for c in codes)
 

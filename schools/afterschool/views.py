@@ -31,9 +31,9 @@ from schools.records.common import _apply_errors, _semester
 
 @login_required
 def afterschool_page(request: HttpRequest, pk: int) -> HttpResponse:
-    school = school_get_visible(request.user, pk=pk)
+    school = school_get_visible(user=request.user, pk=pk)
     semester, semesters = _semester(request)
-    editable = records_editable_by(request.user, school)
+    editable = records_editable_by(user=request.user, school=school)
     plan = afterschool_plan_of(school=school, semester=semester) if semester else None
     form = None
     if semester and editable:
@@ -54,8 +54,8 @@ def afterschool_page(request: HttpRequest, pk: int) -> HttpResponse:
         "semester": semester,
         "semesters": semesters,
         "plan": plan,
-        "plan_checks": afterschool_plan_checks(plan) if plan else [],
-        "plan_contents": contents_display(plan.contents) if plan else "",
+        "plan_checks": afterschool_plan_checks(plan=plan) if plan else [],
+        "plan_contents": contents_display(codes=plan.contents) if plan else "",
         "weeks": afterschool_weeks(school=school, semester=semester) if semester else [],
         "form": form,
         "editable": editable,
@@ -66,13 +66,13 @@ def afterschool_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def afterschool_week(request: HttpRequest, pk: int, day: str) -> HttpResponse:
-    school = school_get_visible(request.user, pk=pk)
+    school = school_get_visible(user=request.user, pk=pk)
     first = parse_day(day)
     if first is None:
         raise Http404
     monday = week_start(first)
     dates = [monday + datetime.timedelta(days=i) for i in range(5)]
-    editable = records_editable_by(request.user, school)
+    editable = records_editable_by(user=request.user, school=school)
     today = timezone.localdate()
     existing = afterschool_week_days(school=school, monday=monday)
     semester = Semester.objects.containing(monday).first()

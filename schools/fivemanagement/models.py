@@ -1,6 +1,6 @@
 """Five managements (五项管理): the Ministry of Education's rules on sleep,
 phones, reading materials, physical activity and homework. Homework has its
-own records (:mod:`schools.models.homework`); the other four are reported by
+own records (:mod:`schools.homework.models`); the other four are reported by
 the school once a semester."""
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ def _percent(share: float | None) -> str:
     return "—" if share is None else f"{share * 100:.1f}%"
 
 
-def five_management_checks(record: FiveManagementRecord, *, school: School) -> list[Check]:
+def five_management_checks(*, record: FiveManagementRecord, school: School) -> list[Check]:
     checks: list[Check] = []
     if any(g <= 6 for g in school.grades):
         checks.append(

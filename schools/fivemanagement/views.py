@@ -19,9 +19,9 @@ from schools.records.common import _apply_errors, _semester
 
 @login_required
 def five_management_page(request: HttpRequest, pk: int) -> HttpResponse:
-    school = school_get_visible(request.user, pk=pk)
+    school = school_get_visible(user=request.user, pk=pk)
     semester, semesters = _semester(request)
-    editable = records_editable_by(request.user, school)
+    editable = records_editable_by(user=request.user, school=school)
     record = five_management_record_of(school=school, semester=semester) if semester else None
     form = None
     if semester and editable:
@@ -53,7 +53,7 @@ def five_management_page(request: HttpRequest, pk: int) -> HttpResponse:
         "semester": semester,
         "semesters": semesters,
         "record": record,
-        "checks": five_management_checks(record, school=school) if record else [],
+        "checks": five_management_checks(record=record, school=school) if record else [],
         "form": form,
         "editable": editable,
         "homework": homework,

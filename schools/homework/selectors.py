@@ -38,13 +38,13 @@ from schools.models import (
 from supervision.models import DistrictMembership, SupervisoryDistrict
 
 
-def records_editable_by(user: Any, school: School) -> bool:
+def records_editable_by(*, user: Any, school: School) -> bool:
     """Homework, after-school and five-management records are entered by the
     school's own account; supervisors and the bureau read them."""
     return bool(getattr(user, "is_authenticated", False) and user.is_principal and user.school_id == school.pk)
 
 
-def homework_days_visible_to(user: Any) -> QuerySet[HomeworkDay]:
+def homework_days_visible_to(*, user: Any) -> QuerySet[HomeworkDay]:
     """Class-days of the schools the user may see (see jianfu.scoping).
 
     When the scope is every school (the bureau), no filter is added: the
@@ -57,7 +57,7 @@ def homework_days_visible_to(user: Any) -> QuerySet[HomeworkDay]:
     return HomeworkDay.objects.filter(school__in=visible.values("pk"))
 
 
-def homework_month_summaries_visible_to(user: Any) -> QuerySet[HomeworkMonthSummary]:
+def homework_month_summaries_visible_to(*, user: Any) -> QuerySet[HomeworkMonthSummary]:
     """Month summary rows of the schools the user may see (no filter for
     the bureau)."""
     visible = schools_visible_to(user)
@@ -66,7 +66,7 @@ def homework_month_summaries_visible_to(user: Any) -> QuerySet[HomeworkMonthSumm
     return HomeworkMonthSummary.objects.filter(school__in=visible.values("pk"))
 
 
-def homework_summaries_visible_to(user: Any) -> QuerySet[HomeworkSummary]:
+def homework_summaries_visible_to(*, user: Any) -> QuerySet[HomeworkSummary]:
     """Summary rows of the schools the user may see (no filter for the
     bureau, as for the class-days)."""
     visible = schools_visible_to(user)
@@ -75,7 +75,7 @@ def homework_summaries_visible_to(user: Any) -> QuerySet[HomeworkSummary]:
     return HomeworkSummary.objects.filter(school__in=visible.values("pk"))
 
 
-def covered_range(date_from: datetime.date, date_to: datetime.date) -> tuple[datetime.date, datetime.date]:
+def covered_range(*, date_from: datetime.date, date_to: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The part of [date_from, date_to] made of whole summary fragments.
     Empty (start after end) when the period covers none."""
     one = datetime.timedelta(days=1)
@@ -86,7 +86,7 @@ def covered_range(date_from: datetime.date, date_to: datetime.date) -> tuple[dat
     return start, end
 
 
-def with_reason(days: QuerySet[HomeworkDay]) -> QuerySet[HomeworkDay]:
+def with_reason(*, days: QuerySet[HomeworkDay]) -> QuerySet[HomeworkDay]:
     return days.annotate(reason=reason_expression())
 
 
@@ -125,7 +125,7 @@ def homework_week_grid(*, school: School, monday: datetime.date) -> WeekGrid:
     monday = week_start(monday)
     sunday = monday + datetime.timedelta(days=6)
     days = list(
-        with_reason(HomeworkDay.objects.filter(school=school, date__range=(monday, sunday)))
+        with_reason(days=HomeworkDay.objects.filter(school=school, date__range=(monday, sunday)))
         .select_related("school_class")
         .order_by()
     )
@@ -152,7 +152,7 @@ def homework_week_grid(*, school: School, monday: datetime.date) -> WeekGrid:
 def homework_day_of(*, school_class: SchoolClass, date: datetime.date) -> HomeworkDay | None:
     """The class-day with its reason and items, or None. Two queries."""
     return (
-        with_reason(HomeworkDay.objects.filter(school_class=school_class, date=date))
+        with_reason(days=HomeworkDay.objects.filter(school_class=school_class, date=date))
         .prefetch_related(Prefetch("items", queryset=HomeworkItem.objects.order_by("order", "pk")))
         .first()
     )
@@ -290,7 +290,7 @@ def _aggregates() -> dict[str, Any]:
     }
 
 
-def whole_months(start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date]:
+def whole_months(*, start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The part of [start, end] made of whole calendar months. Empty (start
     after end) when it holds none."""
     one = datetime.timedelta(days=1)
@@ -333,9 +333,9 @@ def _sources(
 ) -> _Sources:
     """The visible class-days of the period, the summaries of the fragments
     and months it covers whole, and the class-days at its edges outside those."""
-    days = homework_days_visible_to(user).filter(date__range=(date_from, date_to))
-    summaries = homework_summaries_visible_to(user)
-    months = homework_month_summaries_visible_to(user)
+    days = homework_days_visible_to(user=user).filter(date__range=(date_from, date_to))
+    summaries = homework_summaries_visible_to(user=user)
+    months = homework_month_summaries_visible_to(user=user)
     if district is not None:
         members = DistrictMembership.objects.active_on(timezone.localdate()).filter(district=district)
         days = days.filter(school__in=members.values("school_id"))
@@ -345,7 +345,9 @@ def _sources(
         days = days.filter(school=school)
         summaries = summaries.filter(school=school)
         months = months.filter(school=school)
-    covered_from, covered_to = covered_range(date_from, date_to) if from_summaries else (date_to, date_from)
+    covered_from, covered_to = (
+        covered_range(date_from=date_from, date_to=date_to) if from_summaries else (date_to, date_from)
+    )
     # An empty covered range (start after end) selects no summary and
     # excludes no day, so the raw rows then answer alone.
     # first_date <= covered_to follows from the last condition, but bounds
@@ -354,7 +356,7 @@ def _sources(
     summaries = summaries.filter(first_date__gte=covered_from, first_date__lte=covered_to, last_date__lte=covered_to)
     # Months never straddle a fragment, so the covered range's whole months
     # and its fragments outside them add up to the covered range.
-    month_from, month_to = whole_months(covered_from, covered_to)
+    month_from, month_to = whole_months(start=covered_from, end=covered_to)
     if month_from <= month_to:
         months = months.filter(month__gte=month_from, month__lte=month_to)
         # On first_date in both arms, so each is a range of the index.
@@ -546,7 +548,7 @@ def homework_compliance(
     over_cap_days: list[HomeworkDay] = []
     if school is not None:
         over_cap_days = list(
-            with_reason(over_days).select_related("school_class").order_by("-date", "grade")[:day_limit]
+            with_reason(days=over_days).select_related("school_class").order_by("-date", "grade")[:day_limit]
         )
 
     return ComplianceReport(
@@ -567,7 +569,7 @@ def homework_compliance(
     )
 
 
-def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+def default_period(*, today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
     """The current semester up to today, or the last four weeks without one."""
     from schools.models import Semester
 
@@ -588,7 +590,7 @@ def homework_counts_by_school(
     a semester's scores read a few dozen summary rows per school instead of
     thousands of class-days."""
     ids = list(school_ids)
-    covered_from, covered_to = covered_range(date_from, date_to)
+    covered_from, covered_to = covered_range(date_from=date_from, date_to=date_to)
     counts: dict[int, tuple[int, int]] = {}
     summaries = (
         HomeworkSummary.objects.filter(school_id__in=ids, first_date__gte=covered_from, last_date__lte=covered_to)

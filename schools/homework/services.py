@@ -218,7 +218,7 @@ def _check_items(items: Sequence[ItemSpec]) -> None:
             raise RecordError(_("Each item says what the homework is."))
 
 
-def item_objects(day: HomeworkDay, items: Sequence[ItemSpec], *, start: int = 0) -> list[HomeworkItem]:
+def item_objects(*, day: HomeworkDay, items: Sequence[ItemSpec], start: int = 0) -> list[HomeworkItem]:
     return [
         HomeworkItem(
             day=day,
@@ -251,7 +251,7 @@ def homework_day_save(
         defaults={"school_id": school_class.school_id, "grade": school_class.grade, "updated_by": by},
     )
     day.items.all().delete()
-    HomeworkItem.objects.bulk_create(item_objects(day, items))
+    HomeworkItem.objects.bulk_create(item_objects(day=day, items=items))
     homework_days_recompute(days=HomeworkDay.objects.filter(pk=day.pk))
     day.refresh_from_db()
     audit_record(

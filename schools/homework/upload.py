@@ -221,7 +221,7 @@ def homework_week_upload(*, school: School, upload: IO[bytes], by: Any) -> Uploa
         days = existing | {(d.school_class_id, d.date): d for d in new_days}
         items: list[HomeworkItem] = []
         for (school_class, date), specs in parsed.items():
-            items.extend(item_objects(days[(school_class.pk, date)], specs))
+            items.extend(item_objects(day=days[(school_class.pk, date)], items=specs))
         HomeworkItem.objects.bulk_create(items)
         homework_days_recompute(days=HomeworkDay.objects.filter(school=school, date__range=(monday, sunday)))
     audit_record(

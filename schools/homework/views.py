@@ -67,14 +67,14 @@ def _week(request: HttpRequest) -> datetime.date:
 
 @login_required
 def homework_week(request: HttpRequest, pk: int) -> HttpResponse:
-    school = school_get_visible(request.user, pk=pk)
+    school = school_get_visible(user=request.user, pk=pk)
     # Classes follow the register's enrolment counts (a no-op when they do).
     school_classes_sync(school=school)
     grid = homework_week_grid(school=school, monday=_week(request))
     context = {
         "school": school,
         "grid": grid,
-        "editable": records_editable_by(request.user, school),
+        "editable": records_editable_by(user=request.user, school=school),
         "today": timezone.localdate(),
         "caps": caps_summary(),
     }
@@ -83,10 +83,10 @@ def homework_week(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def homework_day(request: HttpRequest, pk: int, class_id: int, day: str) -> HttpResponse:
-    school = school_get_visible(request.user, pk=pk)
+    school = school_get_visible(user=request.user, pk=pk)
     school_class = get_object_or_404(SchoolClass, pk=class_id, school=school)
     date = _day_or_404(day)
-    editable = records_editable_by(request.user, school) and school_class.active
+    editable = records_editable_by(user=request.user, school=school) and school_class.active
     if request.method == "POST":
         if not editable:
             raise Http404
@@ -135,8 +135,8 @@ def homework_day(request: HttpRequest, pk: int, class_id: int, day: str) -> Http
 
 
 def _school_account_only(request: HttpRequest, pk: int) -> School:
-    school = school_get_visible(request.user, pk=pk)
-    if not records_editable_by(request.user, school):
+    school = school_get_visible(user=request.user, pk=pk)
+    if not records_editable_by(user=request.user, school=school):
         raise Http404
     return school
 
@@ -215,9 +215,9 @@ def homework_compliance_page(request: HttpRequest) -> HttpResponse:
     district = None
     school = None
     if user.is_principal:  # type: ignore[union-attr]
-        school = school_get_visible(user, pk=user.school_id)  # type: ignore[union-attr]
+        school = school_get_visible(user=user, pk=user.school_id)  # type: ignore[union-attr]
     elif request.GET.get("school"):
-        school = school_get_visible(user, pk=_int_or_404(request.GET["school"]))
+        school = school_get_visible(user=user, pk=_int_or_404(request.GET["school"]))
     if request.GET.get("district") and school is None:
         district = districts_visible_to(user).filter(pk=_int_or_404(request.GET["district"])).first()
         if district is None:

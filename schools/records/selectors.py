@@ -53,10 +53,10 @@ def records_overview(
             SchoolRecords(
                 school=school,
                 plan=plan,
-                plan_checks=afterschool_plan_checks(plan) if plan else [],
+                plan_checks=afterschool_plan_checks(plan=plan) if plan else [],
                 service=figures.get(school.pk),
                 five=five,
-                five_checks=five_management_checks(five, school=school) if five else [],
+                five_checks=five_management_checks(record=five, school=school) if five else [],
             )
         )
     return page_obj, result

@@ -246,7 +246,7 @@ def supervisor_photo(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A school's internal page: its register entry, district and supervisors."""
-    school = school_get_visible(request.user, pk=pk)
+    school = school_get_visible(user=request.user, pk=pk)
     context = {
         "school": school,
         "enrolments": list(school.enrolments.order_by("grade")),

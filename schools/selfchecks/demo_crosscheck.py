@@ -1,6 +1,6 @@
 """Demo data for the self-check cross-check (``manage.py demo_data``).
 
-The monthly rounds of :mod:`schools.filings_demo` already ask about
+The monthly rounds of :mod:`schools.selfchecks.demo` already ask about
 sub-items that the demo visits rate, so the cross-check shows gaps on the
 sub-items (and sub-items compared with their parent item's rating). This
 adds a semester round on four whole areas (top-level items 2-5) for the
@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from django.utils import timezone
 
 from jianfu.models import User
-from schools.filings_demo import _aware, _fill
 from schools.models import PeriodKind, School, SelfCheckRound, SelfCheckStatus, Semester
+from schools.selfchecks.demo import _aware, _fill
 from supervision.models import SupervisionItem
 
 AREAS = ["2", "3", "4", "5"]

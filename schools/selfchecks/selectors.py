@@ -88,7 +88,7 @@ class RoundRates:
     @property
     def missing(self) -> int:
         """Schools that did not report by the deadline (0 while still open)."""
-        return self.not_reported if self.today > self.round.closes_on else 0
+        return self.not_reported if self.state == RoundState.CLOSED else 0
 
     @property
     def completeness(self) -> float | None:
@@ -273,7 +273,7 @@ def selfcheck_latest_results(
     ``since`` leaves out self-checks last submitted before that day (a
     semester's self-checks); ``round`` keeps only that round's self-checks.
 
-    The keys match ``supervision.districts.selectors.latest_visit_results``, so the
+    The keys match ``supervision.visits.selectors.latest_visit_results``, so the
     cross-check is a join of the two dictionaries, compared with
     ``ItemResult.rank``."""
     day = on or timezone.localdate()

@@ -82,7 +82,7 @@ def crosscheck_list(request: HttpRequest) -> HttpResponse:
 def crosscheck_school(request: HttpRequest, school_pk: int) -> HttpResponse:
     """One school's items side by side, the flagged ones highlighted."""
     user: Any = request.user
-    school = school_get_visible(user, pk=school_pk)
+    school = school_get_visible(user=user, pk=school_pk)
     round_ = None
     round_pk = int_param(request.GET.get("round"))
     if round_pk is not None:

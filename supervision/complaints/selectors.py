@@ -120,7 +120,7 @@ def complaints_assigned_to(user: Any) -> QuerySet[ComplaintCase]:
     return complaints_visible_to(user)
 
 
-def complaint_get_visible(user: Any, pk: int) -> ComplaintCase:
+def complaint_get_visible(*, user: Any, pk: int) -> ComplaintCase:
     """The case ``pk`` if :func:`complaints_visible_to` lets ``user`` see it,
     else 404 (the bureau's pages and the assignees' pages alike: their
     decorators decide which role reaches which page)."""
@@ -313,7 +313,7 @@ def complaint_attachments(case: ComplaintCase, *, include_recordings: bool) -> l
     return list(qs)
 
 
-def complaint_attachment_get_visible(user: Any, pk: int) -> ComplaintAttachment:
+def complaint_attachment_get_visible(*, user: Any, pk: int) -> ComplaintAttachment:
     """An attachment the user may download: bureau staff any; the assigned
     supervisor the complainant's files but not the call recording; a school
     account none (the files may show who complained)."""

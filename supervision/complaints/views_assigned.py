@@ -73,14 +73,14 @@ def _context(request: HttpRequest, case: Any, findings_form: FindingsForm | None
 
 @assignee_required
 def assigned_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = complaint_get_visible(request.user, pk)
+    case = complaint_get_visible(user=request.user, pk=pk)
     return render(request, "complaints/assigned_detail.html", _context(request, case))
 
 
 @assignee_required
 @require_POST
 def assigned_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    case = complaint_get_visible(request.user, pk)
+    case = complaint_get_visible(user=request.user, pk=pk)
     form: FindingsForm | None = None
     try:
         if action == "investigate":
@@ -115,7 +115,7 @@ EXTENSIONS = {
 @login_required
 @cache_control(private=True, no_store=True)
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = complaint_attachment_get_visible(request.user, pk)
+    attachment = complaint_attachment_get_visible(user=request.user, pk=pk)
     filename = f"{attachment.case.number}-{attachment.pk}.{EXTENSIONS.get(attachment.content_type, 'bin')}"
     response = FileResponse(
         stored_file_open(file=attachment.file),

@@ -330,14 +330,14 @@ def _detail_context(
 
 @bureau_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = complaint_get_visible(request.user, pk)
+    case = complaint_get_visible(user=request.user, pk=pk)
     return render(request, "complaints/staff_detail.html", _detail_context(request, case))
 
 
 @bureau_required
 @require_POST
 def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    case = complaint_get_visible(request.user, pk)
+    case = complaint_get_visible(user=request.user, pk=pk)
     if action not in ACTIONS:
         raise Http404
     form = _make_form(action, case, request.POST, request.FILES)
@@ -349,7 +349,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             messages.success(request, str(ACTIONS[action].done))
             return redirect("complaints:staff_detail", pk=case.pk)
-    case = complaint_get_visible(request.user, pk)
+    case = complaint_get_visible(user=request.user, pk=pk)
     context = _detail_context(request, case, bound=(action, form))
     context["open_action"] = action
     context["error_form"] = form
@@ -361,7 +361,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def case_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the complainant's name and phone unmasked, on this one response,
     and record that it was shown."""
-    case = complaint_get_visible(request.user, pk)
+    case = complaint_get_visible(user=request.user, pk=pk)
     if not request.user.has_perm(services.UNMASK_PERMISSION):
         raise Http404
     form = cf.RevealForm(request.POST, prefix="reveal")

@@ -49,7 +49,8 @@ class InstitutionRegisterExcel(ExcelExporter):
                     i.credit_code,
                     i.name,
                     i.get_status_display(),
-                    i.status_since.date() if i.status_since else None,
+                    # The bureau's day, as the public page shows it (never UTC's).
+                    timezone.localdate(i.status_since) if i.status_since else None,
                     entry.get_kind_display() if entry else "",
                     entry.listed_on if entry else None,
                     (_("yes") if entry.published else _("draft")) if entry else "",

@@ -1,7 +1,7 @@
 """The institutions' contributions to the reports: a section of the semester
 notice and of the leadership report, and a dashboard panel for bureau staff.
-Imported by :mod:`reports.scoring.builtin`, where every feature's sections
-and panels register."""
+Registered through :mod:`reports.registry` (this module is one of its
+``REGISTERING_MODULES``)."""
 
 from __future__ import annotations
 

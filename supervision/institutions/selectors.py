@@ -176,7 +176,9 @@ def institution_export_rows(*, user: Any) -> QuerySet[TrainingInstitution]:
     )
 
 
-def get_staff_institution(*, user: Any, pk: int) -> TrainingInstitution:
+def institution_get_visible(*, user: Any, pk: int) -> TrainingInstitution:
+    """The institution ``pk`` with its history, fees and lists, for bureau
+    staff (the register is theirs alone); else 404."""
     _require_bureau(user)
     institution = (
         TrainingInstitution.objects.select_related("district")
@@ -206,7 +208,7 @@ def get_staff_institution(*, user: Any, pk: int) -> TrainingInstitution:
     return institution
 
 
-def campaign_counts(campaign: ReviewCampaign) -> dict[str, int]:
+def campaign_counts(*, campaign: ReviewCampaign) -> dict[str, int]:
     return dict(
         ReviewOutcome.objects.filter(campaign=campaign)
         .order_by()
@@ -216,9 +218,9 @@ def campaign_counts(campaign: ReviewCampaign) -> dict[str, int]:
     )
 
 
-def campaign_figures(campaign: ReviewCampaign) -> ReductionFigures:
+def campaign_figures(*, campaign: ReviewCampaign) -> ReductionFigures:
     """Reviewed, cut and the rate of one campaign (one query)."""
-    return reduction_figures(campaign_counts(campaign))
+    return reduction_figures(counts=campaign_counts(campaign=campaign))
 
 
 def campaigns_with_figures(*, user: Any) -> list[tuple[ReviewCampaign, ReductionFigures, int]]:
@@ -231,10 +233,11 @@ def campaigns_with_figures(*, user: Any) -> list[tuple[ReviewCampaign, Reduction
         ReviewOutcome.objects.order_by().values_list("campaign_id", "outcome").annotate(n=Count("pk"))
     ):
         counts[campaign_id][outcome] = n
-    return [(c, reduction_figures(counts[c.pk]), counts[c.pk].get("", 0)) for c in campaigns]
+    return [(c, reduction_figures(counts=counts[c.pk]), counts[c.pk].get("", 0)) for c in campaigns]
 
 
-def get_staff_campaign(*, user: Any, pk: int) -> ReviewCampaign:
+def campaign_get_visible(*, user: Any, pk: int) -> ReviewCampaign:
+    """The review campaign ``pk`` for bureau staff; else 404."""
     _require_bureau(user)
     campaign = ReviewCampaign.objects.filter(pk=pk).first()
     if campaign is None:
@@ -242,7 +245,7 @@ def get_staff_campaign(*, user: Any, pk: int) -> ReviewCampaign:
     return campaign
 
 
-def campaign_outcomes(campaign: ReviewCampaign) -> list[ReviewOutcome]:
+def campaign_outcomes(*, campaign: ReviewCampaign) -> list[ReviewOutcome]:
     return list(
         ReviewOutcome.objects.filter(campaign=campaign)
         .select_related("institution", "by")
@@ -270,7 +273,7 @@ def institution_figures() -> InstitutionFigures:
     lists = dict(_public_entries().order_by().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     return InstitutionFigures(
         campaign=campaign,
-        reduction=campaign_figures(campaign) if campaign else None,
+        reduction=campaign_figures(campaign=campaign) if campaign else None,
         registered=TrainingInstitution.objects.count(),
         black_listed=lists.get(ListKind.BLACK, 0),
         white_listed=lists.get(ListKind.WHITE, 0),

@@ -420,7 +420,7 @@ class ReductionFigures:
         return "—" if self.rate is None else f"{self.rate}%"
 
 
-def reduction_figures(counts: dict[str, int]) -> ReductionFigures:
+def reduction_figures(*, counts: dict[str, int]) -> ReductionFigures:
     """Figures from outcome counts ({outcome: n}); pending ("") not counted."""
     return ReductionFigures(
         reviewed=sum(n for k, n in counts.items() if k),

@@ -111,7 +111,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @bureau_required
 @require_http_methods(["GET", "POST"])
 def staff_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    institution = selectors.get_staff_institution(user=request.user, pk=pk) if pk else None
+    institution = selectors.institution_get_visible(user=request.user, pk=pk) if pk else None
     form = f.InstitutionForm(request.POST or None, instance=institution)
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,7 +162,7 @@ def _detail_context(request: HttpRequest, institution: TrainingInstitution) -> d
 
 @bureau_required
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    institution = selectors.get_staff_institution(user=request.user, pk=pk)
+    institution = selectors.institution_get_visible(user=request.user, pk=pk)
     return render(request, "supervision/institutions/staff_detail.html", _detail_context(request, institution))
 
 
@@ -177,7 +177,7 @@ TRANSITION_ACTIONS: dict[str, Callable[..., TrainingInstitution]] = {
 @bureau_required
 @require_POST
 def staff_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    institution = selectors.get_staff_institution(user=request.user, pk=pk)
+    institution = selectors.institution_get_visible(user=request.user, pk=pk)
     try:
         if action == "convert":
             form = f.ConvertForm(request.POST, prefix="convert")
@@ -205,7 +205,7 @@ def staff_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse
 @bureau_required
 @require_http_methods(["GET", "POST"])
 def staff_fees(request: HttpRequest, pk: int) -> HttpResponse:
-    institution = selectors.get_staff_institution(user=request.user, pk=pk)
+    institution = selectors.institution_get_visible(user=request.user, pk=pk)
     initial = [
         {"course": fee.course, "unit": fee.unit, "amount": fee.amount, "approved_on": fee.approved_on}
         for fee in institution.fees.all()
@@ -230,7 +230,7 @@ def staff_fees(request: HttpRequest, pk: int) -> HttpResponse:
 @bureau_required
 @require_POST
 def staff_entry_add(request: HttpRequest, pk: int) -> HttpResponse:
-    institution = selectors.get_staff_institution(user=request.user, pk=pk)
+    institution = selectors.institution_get_visible(user=request.user, pk=pk)
     form = f.ListEntryForm(request.POST, prefix="entry")
     if not form.is_valid():
         messages.error(request, _("Choose the list and the date."))
@@ -253,7 +253,7 @@ def staff_entry_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _entry(request: HttpRequest, pk: int, entry_pk: int) -> ListEntry:
-    institution = selectors.get_staff_institution(user=request.user, pk=pk)
+    institution = selectors.institution_get_visible(user=request.user, pk=pk)
     entry = ListEntry.objects.filter(pk=entry_pk, institution=institution).first()
     if entry is None:
         raise Http404
@@ -291,7 +291,7 @@ def staff_entry_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpResp
 @bureau_required
 @require_http_methods(["GET", "POST"])
 def staff_inspection(request: HttpRequest, pk: int) -> HttpResponse:
-    institution = selectors.get_staff_institution(user=request.user, pk=pk)
+    institution = selectors.institution_get_visible(user=request.user, pk=pk)
     form = f.InspectionForm(request.POST or None, initial={"date": timezone.localdate()})
     formset = f.DemandFormSet(request.POST or None, prefix="demands")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -345,14 +345,14 @@ def campaigns(request: HttpRequest) -> HttpResponse:
 
 @bureau_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = selectors.get_staff_campaign(user=request.user, pk=pk)
+    campaign = selectors.campaign_get_visible(user=request.user, pk=pk)
     return render(
         request,
         "supervision/institutions/campaign_detail.html",
         {
             "campaign": campaign,
-            "figures": selectors.campaign_figures(campaign),
-            "outcomes": selectors.campaign_outcomes(campaign),
+            "figures": selectors.campaign_figures(campaign=campaign),
+            "outcomes": selectors.campaign_outcomes(campaign=campaign),
             "outcome_form": f.OutcomeForm(),
         },
     )
@@ -363,7 +363,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_enrol(request: HttpRequest, pk: int) -> HttpResponse:
     """Enrol every subject-training institution that may operate and is not
     yet in the campaign."""
-    campaign = selectors.get_staff_campaign(user=request.user, pk=pk)
+    campaign = selectors.campaign_get_visible(user=request.user, pk=pk)
     candidates = TrainingInstitution.objects.filter(
         kind=InstitutionKind.SUBJECT, status__in=(InstitutionStatus.REGISTERED, InstitutionStatus.RECTIFYING)
     ).exclude(review_outcomes__campaign=campaign)
@@ -379,7 +379,7 @@ def campaign_enrol(request: HttpRequest, pk: int) -> HttpResponse:
 @bureau_required
 @require_POST
 def campaign_outcome(request: HttpRequest, pk: int, outcome_pk: int) -> HttpResponse:
-    campaign = selectors.get_staff_campaign(user=request.user, pk=pk)
+    campaign = selectors.campaign_get_visible(user=request.user, pk=pk)
     row = ReviewOutcome.objects.filter(pk=outcome_pk, campaign=campaign).select_related("institution").first()
     if row is None:
         raise Http404
@@ -407,7 +407,7 @@ def campaign_outcome(request: HttpRequest, pk: int, outcome_pk: int) -> HttpResp
 @bureau_required
 @require_POST
 def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = selectors.get_staff_campaign(user=request.user, pk=pk)
+    campaign = selectors.campaign_get_visible(user=request.user, pk=pk)
     try:
         services.review_campaign_close(campaign=campaign, by=request.user)
     except ValidationError as exc:

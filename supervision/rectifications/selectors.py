@@ -27,7 +27,7 @@ from supervision.models import (
 from supervision.rectifications.models import RectificationQuerySet, rectification_overdue_q
 
 
-def rectifications_visible_to(user: Any) -> RectificationQuerySet:
+def rectifications_visible_to(*, user: Any) -> RectificationQuerySet:
     if not getattr(user, "is_authenticated", False):
         return Rectification.objects.none()
     if user.is_bureau:
@@ -38,7 +38,7 @@ def rectifications_visible_to(user: Any) -> RectificationQuerySet:
     return Rectification.objects.filter(school__in=schools_visible_to(user).values("pk"))
 
 
-def user_may_answer(user: Any, rectification: Rectification) -> bool:
+def user_may_answer(*, user: Any, rectification: Rectification) -> bool:
     """The principal (school account) of the demand's school; for a demand
     to a training institution, which has no account, bureau staff record its
     answer."""
@@ -49,7 +49,7 @@ def user_may_answer(user: Any, rectification: Rectification) -> bool:
     )
 
 
-def user_responsible_for_school(user: Any, school_id: int, *, on: datetime.date | None = None) -> bool:
+def user_responsible_for_school(*, user: Any, school_id: int, on: datetime.date | None = None) -> bool:
     """A supervisor of the district the school belongs to today."""
     return bool(
         getattr(user, "is_authenticated", False)
@@ -58,13 +58,13 @@ def user_responsible_for_school(user: Any, school_id: int, *, on: datetime.date 
     )
 
 
-def user_may_review(user: Any, rectification: Rectification) -> bool:
+def user_may_review(*, user: Any, rectification: Rectification) -> bool:
     if rectification.institution_id is not None:
         # Institutions are the bureau's own business, not a district's.
         return bool(getattr(user, "is_authenticated", False) and user.is_bureau)
     if rectification.school_id is None:
         return False
-    return user_responsible_for_school(user, rectification.school_id)
+    return user_responsible_for_school(user=user, school_id=rectification.school_id)
 
 
 RECTIFICATION_FILTERS = ("open", "answered", "returned", "accepted", "overdue", "all")
@@ -81,7 +81,9 @@ def rectification_list(
     accepted, the default), one status, "overdue", or "all". Rows carry the
     school and the raising visit; one query (plus pagination's count)."""
     day = today or timezone.localdate()
-    qs = rectifications_visible_to(user).select_related("school", "institution", "visit", "visit_item", "raised_by")
+    qs = rectifications_visible_to(user=user).select_related(
+        "school", "institution", "visit", "visit_item", "raised_by"
+    )
     if state == "open":
         qs = qs.not_closed()
     elif state == "overdue":
@@ -97,7 +99,7 @@ def rectification_get_visible(*, user: Any, pk: int) -> Rectification:
     """One demand with its history, answers and evidence, or 404 outside the
     user's scope. A fixed number of queries."""
     rectification = (
-        rectifications_visible_to(user)
+        rectifications_visible_to(user=user)
         .select_related("school", "institution", "visit", "visit_item", "raised_by", "closed_by")
         .prefetch_related(
             Prefetch("events", queryset=RectificationEvent.objects.select_related("by", "visit")),
@@ -122,7 +124,7 @@ def rectification_evidence_get_visible(*, user: Any, rectification_pk: int, pk: 
         RectificationEvidence.objects.filter(
             pk=pk,
             answer__rectification__pk=rectification_pk,
-            answer__rectification__in=rectifications_visible_to(user),
+            answer__rectification__in=rectifications_visible_to(user=user),
         )
         .select_related("answer__rectification")
         .first()
@@ -161,7 +163,7 @@ def overdue_rectifications(*, on: datetime.date | None = None) -> QuerySet[Recti
 def rectification_counts_by_status(*, user: Any, today: datetime.date | None = None) -> dict[str, int]:
     """Counts for the filter tabs of the list: one query."""
     day = today or timezone.localdate()
-    row = rectifications_visible_to(user).aggregate(
+    row = rectifications_visible_to(user=user).aggregate(
         open=Count("pk", filter=~Q(status=RectificationStatus.ACCEPTED)),
         answered=Count("pk", filter=Q(status=RectificationStatus.ANSWERED)),
         returned=Count("pk", filter=Q(status=RectificationStatus.RETURNED)),

@@ -128,7 +128,7 @@ def raise_without_notice(
     return rectification
 
 
-def notify_raised_on_commit(rectification_ids: Sequence[int]) -> None:
+def notify_raised_on_commit(*, rectification_ids: Sequence[int]) -> None:
     if not rectification_ids:
         return
     from supervision.rectifications.tasks import notify_rectifications_raised
@@ -163,7 +163,7 @@ def rectification_raise(
         visit_item=visit_item,
         source_note=source_note,
     )
-    notify_raised_on_commit([rectification.pk])
+    notify_raised_on_commit(rectification_ids=[rectification.pk])
     return rectification
 
 
@@ -171,7 +171,7 @@ def _locked(rectification: Rectification) -> Rectification:
     return Rectification.objects.select_for_update().get(pk=rectification.pk)
 
 
-def evidence_content(upload: UploadedFile) -> tuple[ContentFile, str]:
+def evidence_content(*, upload: UploadedFile) -> tuple[ContentFile, str]:
     """Check one evidence upload and return what to store: images re-encoded
     as JPEG without metadata, PDFs written anew without scripts, actions or
     embedded files. Anything else is refused."""
@@ -208,7 +208,7 @@ def rectification_answer(
     e-mails the responsible supervisors after the commit."""
     plan = (plan or "").strip()
     files = list(evidence)
-    if not user_may_answer(by, rectification):
+    if not user_may_answer(user=by, rectification=rectification):
         raise SupervisionError(_("Only the school's own account answers its rectification demands."))
     if not plan:
         raise SupervisionError(_("Describe the rectification plan and the measures taken."))
@@ -216,7 +216,7 @@ def rectification_answer(
         raise SupervisionError(
             _("At most %(n)s evidence files per answer.") % {"n": settings.RECTIFICATION_EVIDENCE_MAX_FILES}
         )
-    contents = [evidence_content(f) for f in files]
+    contents = [evidence_content(upload=f) for f in files]
     locked = _locked(rectification)
     if locked.status not in (RectificationStatus.OPEN, RectificationStatus.RETURNED):
         raise SupervisionError(
@@ -238,7 +238,7 @@ def rectification_answer(
 
 
 def _check_reviewable(rectification: Rectification, by: Any) -> Rectification:
-    if not user_may_review(by, rectification):
+    if not user_may_review(user=by, rectification=rectification):
         raise SupervisionError(_("Only a supervisor responsible for the school verifies its rectification."))
     locked = _locked(rectification)
     if locked.status != RectificationStatus.ANSWERED:

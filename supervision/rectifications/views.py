@@ -71,11 +71,13 @@ def rectifications_index(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, pk: int, **forms: object) -> dict[str, object]:
     rectification = rectification_get_visible(user=request.user, pk=pk)
-    may_answer = user_may_answer(request.user, rectification) and rectification.status in (
+    may_answer = user_may_answer(user=request.user, rectification=rectification) and rectification.status in (
         RectificationStatus.OPEN,
         RectificationStatus.RETURNED,
     )
-    may_review = rectification.status == RectificationStatus.ANSWERED and user_may_review(request.user, rectification)
+    may_review = rectification.status == RectificationStatus.ANSWERED and user_may_review(
+        user=request.user, rectification=rectification
+    )
     return {
         "rectification": rectification,
         "may_answer": may_answer,

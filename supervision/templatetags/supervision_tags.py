@@ -20,10 +20,10 @@ def school_supervision_panel(context: dict[str, Any], school: Any) -> dict[str, 
     return {
         "school": school,
         "visits": list(
-            visits_visible_to(user).filter(school=school).select_related("submitted_by").order_by("-date")[:5]
+            visits_visible_to(user=user).filter(school=school).select_related("submitted_by").order_by("-date")[:5]
         ),
         "rectifications": list(
-            rectifications_visible_to(user).filter(school=school).not_closed().order_by("deadline")[:10]
+            rectifications_visible_to(user=user).filter(school=school).not_closed().order_by("deadline")[:10]
         ),
         "is_supervisor": getattr(user, "is_supervisor", False),
     }

@@ -53,7 +53,7 @@ from supervision.rectifications.models import rectification_overdue_q
 from supervision.visits.models import VisitQuerySet, month_bounds
 
 
-def visits_visible_to(user: Any) -> VisitQuerySet:
+def visits_visible_to(*, user: Any) -> VisitQuerySet:
     if not getattr(user, "is_authenticated", False):
         return Visit.objects.none()
     if user.is_bureau:
@@ -82,7 +82,7 @@ def visit_list(
     listed without demands or amendments, as their pages show them
     (:func:`visit_get_visible`): whatever was added since is not theirs to
     read, not even as a count."""
-    qs = visits_visible_to(user)
+    qs = visits_visible_to(user=user)
     if school_id:
         qs = qs.filter(school_id=school_id)
     if month:
@@ -136,7 +136,7 @@ def visit_get_visible(*, user: Any, pk: int) -> Visit:
     last responsible day (``visit.former_until`` is that day): its photos
     (all submitted with the visit), the amendments up to then, and none of
     the school's demands, whose pages are out of their scope now."""
-    visit = visits_visible_to(user).select_related("school", "submitted_by").filter(pk=pk).first()
+    visit = visits_visible_to(user=user).select_related("school", "submitted_by").filter(pk=pk).first()
     if visit is None:
         raise Http404
     until = former_view_until(user=user, visit=visit)

@@ -256,7 +256,7 @@ def visit_submit(
                 photo.save()
             for rectification in checked_rectifications:
                 rectification_checked_on_visit(rectification=rectification, visit=visit, by=by)
-            notify_raised_on_commit(raised)
+            notify_raised_on_commit(rectification_ids=raised)
     except IntegrityError:
         _delete_files(stored)
         # Another copy of the same draft won the race: answer with its visit.
@@ -277,7 +277,7 @@ def _delete_files(photos: Sequence[VisitPhoto]) -> None:
                 field.storage.delete(field.name)
 
 
-def user_may_amend(user: Any, visit: Visit) -> bool:
+def user_may_amend(*, user: Any, visit: Visit) -> bool:
     """A supervisor who was present on the visit and is still responsible
     for the school."""
     supervisor = supervisor_of(user)
@@ -313,7 +313,7 @@ def visit_amend(
     :class:`VisitAmendment` with the reason and every changed value before
     and after; refuses an amendment that changes nothing."""
     reason = (reason or "").strip()
-    if not user_may_amend(by, visit):
+    if not user_may_amend(user=by, visit=visit):
         raise SupervisionError(
             _("Only a supervisor present on the visit and still responsible for the school amends it.")
         )

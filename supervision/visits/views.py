@@ -119,7 +119,7 @@ def visit_new(request: HttpRequest, school_pk: int) -> HttpResponse:
                 return _visit_done(request, existing, created=False)
 
     try:
-        school = school_get_visible(request.user, pk=school_pk, active=True)
+        school = school_get_visible(user=request.user, pk=school_pk, active=True)
     except Http404:
         if request.method == "POST" and _wants_json(request):
             # The tablet keeps the draft and shows why (the school may have
@@ -184,21 +184,21 @@ def visit_new(request: HttpRequest, school_pk: int) -> HttpResponse:
 @login_required
 def visit_page(request: HttpRequest, pk: int) -> HttpResponse:
     visit = visit_get_visible(user=request.user, pk=pk)
-    if user_responsible_for_school(request.user, visit.school_id):
+    if user_responsible_for_school(user=request.user, school_id=visit.school_id):
         # The prefetched results are the objects the template iterates.
         for result in visit.results.all():
             if result.result == ItemResult.NON_COMPLIANT and not result.rectifications.all():
                 result.raise_form = RaiseForm(  # type: ignore[attr-defined]  # a template-only attribute
                     prefix=f"r{result.pk}", default_deadline=_default_deadline()
                 )
-    context = {"visit": visit, "can_amend": user_may_amend(request.user, visit)}
+    context = {"visit": visit, "can_amend": user_may_amend(user=request.user, visit=visit)}
     return render(request, "supervision/visit_detail.html", context)
 
 
 @supervisor_required
 def visit_amend_page(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = get_object_or_404(visits_visible_to(request.user).select_related("school"), pk=pk)
-    if not user_may_amend(request.user, visit):
+    visit = get_object_or_404(visits_visible_to(user=request.user).select_related("school"), pk=pk)
+    if not user_may_amend(user=request.user, visit=visit):
         raise Http404
     active_items = checklist_items()
     if request.method == "POST":
@@ -230,7 +230,7 @@ def visit_amend_page(request: HttpRequest, pk: int) -> HttpResponse:
 @supervisor_required
 def visit_raise_demand(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
     """Raise a demand after the visit from one of its non-compliant items."""
-    visit = get_object_or_404(visits_visible_to(request.user), pk=pk)
+    visit = get_object_or_404(visits_visible_to(user=request.user), pk=pk)
     if not schools_visible_to(request.user).filter(pk=visit.school_id).exists():
         raise Http404
     result = get_object_or_404(VisitItemResult.objects.select_related("visit"), pk=result_pk, visit=visit)
@@ -260,7 +260,7 @@ def visit_raise_demand(request: HttpRequest, pk: int, result_pk: int) -> HttpRes
 def visit_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     """A visit's photo, for those who may see the visit; ``?thumb=1`` for the
     small copy shown in lists."""
-    visit = get_object_or_404(visits_visible_to(request.user), pk=pk)
+    visit = get_object_or_404(visits_visible_to(user=request.user), pk=pk)
     photo = get_object_or_404(VisitPhoto, pk=photo_pk, visit=visit)
     field = photo.thumbnail if request.GET.get("thumb") and photo.thumbnail else photo.image
     response = FileResponse(stored_file_open(file=field), content_type="image/jpeg")

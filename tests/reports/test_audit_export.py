@@ -97,7 +97,7 @@ def test_bureau_staff_without_the_permission_cannot_export_the_trail(world) -> N
     assert world.bureau.has_perm("jianfu.view_auditevent") and not clerk.has_perm("jianfu.view_auditevent")
     exporter = get_exporter(KIND)
     assert not exporter.allowed(clerk)
-    assert exporter not in exporters_for(clerk)
+    assert exporter not in exporters_for(user=clerk)
     client = Client()
     client.force_login(clerk)
     assert "审计记录" not in client.get(reverse("reports:list")).content.decode()

@@ -38,11 +38,18 @@ def login(user) -> Client:  # type: ignore[no-untyped-def]
 def test_ranking_twice_leaves_the_runs_unchanged(world, scheme, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     run = publish(scores_compute(scheme=scheme))
     runs, rows = ScoreRun.objects.count(), SchoolScore.objects.count()
+    client = login(world.bureau)
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
             job = services.job_request(kind="ranking_xlsx", params={"semester": scheme.semester.pk}, by=world.bureau)
         job.refresh_from_db()
         assert job.status == JobStatus.DONE and job.params["run"] == run.pk
+        # The file itself, downloaded twice: reading it writes no score.
+        for _ in range(2):
+            response = client.get(reverse("reports:job_download", args=[job.pk]))
+            assert response.status_code == 200
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            assert body[:2] == b"PK"  # the workbook (a zip)
     with django_capture_on_commit_callbacks(execute=True):
         services.job_request(kind="semester_notice_pdf", params={"semester": scheme.semester.pk}, by=world.bureau)
     assert (ScoreRun.objects.count(), SchoolScore.objects.count()) == (runs, rows) == (1, 2)

@@ -23,7 +23,7 @@ T = datetime.time
 
 
 def failed(plan: AfterSchoolPlan) -> list[str]:
-    return [c.label for c in afterschool_plan_checks(plan) if not c.ok]
+    return [c.label for c in afterschool_plan_checks(plan=plan) if not c.ok]
 
 
 def test_plan_meeting_every_rule_passes(world) -> None:  # type: ignore[no-untyped-def]

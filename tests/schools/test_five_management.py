@@ -38,7 +38,7 @@ def test_primary_school_report_and_its_checks() -> None:
     record = five_management_save(school=school, semester=SemesterFactory(), fields=GOOD, by=None)
     assert record.primary_sleep_share == pytest.approx(0.905)
     assert record.junior_pupils_surveyed is None  # a primary school has no junior pupils
-    checks = five_management_checks(record, school=school)
+    checks = five_management_checks(record=record, school=school)
     assert all(c.ok for c in checks) and len(checks) == 6
     assert checks[0].found == "90.5%"
 
@@ -47,7 +47,7 @@ def test_nine_year_school_reports_both_levels() -> None:
     school = SchoolFactory(school_type=SchoolType.NINE_YEAR)
     record = five_management_save(school=school, semester=SemesterFactory(), fields=GOOD, by=None)
     assert record.junior_sleep_share == pytest.approx(0.8)
-    assert len(five_management_checks(record, school=school)) == 7
+    assert len(five_management_checks(record=record, school=school)) == 7
 
 
 def test_missing_items_fail_their_checks() -> None:
@@ -59,7 +59,14 @@ def test_missing_items_fail_their_checks() -> None:
         "junior_pupils_enough_sleep": None,
     }
     record = five_management_save(school=school, semester=SemesterFactory(), fields=fields, by=None)
-    assert [c.ok for c in five_management_checks(record, school=school)] == [False, True, False, True, True, True]
+    assert [c.ok for c in five_management_checks(record=record, school=school)] == [
+        False,
+        True,
+        False,
+        True,
+        True,
+        True,
+    ]
 
 
 def test_more_pupils_sleeping_enough_than_surveyed_is_refused() -> None:

@@ -170,14 +170,14 @@ def test_compliance_in_a_vacation_uses_the_last_semester(world) -> None:  # type
     from tests.factories import SemesterFactory
 
     SemesterFactory()
-    assert default_period(datetime.date(2027, 1, 30)) == (datetime.date(2026, 9, 1), datetime.date(2027, 1, 20))
-    assert default_period(datetime.date(2026, 10, 8)) == (datetime.date(2026, 9, 1), datetime.date(2026, 10, 8))
+    assert default_period(today=datetime.date(2027, 1, 30)) == (datetime.date(2026, 9, 1), datetime.date(2027, 1, 20))
+    assert default_period(today=datetime.date(2026, 10, 8)) == (datetime.date(2026, 9, 1), datetime.date(2026, 10, 8))
 
 
 def test_without_semesters_the_period_is_four_weeks(db) -> None:  # type: ignore[no-untyped-def]
     from schools.homework.selectors import default_period
 
-    assert default_period(datetime.date(2026, 10, 8)) == (datetime.date(2026, 9, 11), datetime.date(2026, 10, 8))
+    assert default_period(today=datetime.date(2026, 10, 8)) == (datetime.date(2026, 9, 11), datetime.date(2026, 10, 8))
 
 
 def test_inactive_or_anonymous_users_see_no_class_days(world) -> None:  # type: ignore[no-untyped-def]
@@ -186,10 +186,10 @@ def test_inactive_or_anonymous_users_see_no_class_days(world) -> None:  # type: 
     from schools.homework.selectors import homework_days_visible_to
 
     record_day(SchoolClassFactory(school=world.school_a), MONDAY, 30)
-    assert homework_days_visible_to(world.bureau).count() == 1
+    assert homework_days_visible_to(user=world.bureau).count() == 1
     world.bureau.is_active = False
-    assert homework_days_visible_to(world.bureau).count() == 0
-    assert homework_days_visible_to(AnonymousUser()).count() == 0
+    assert homework_days_visible_to(user=world.bureau).count() == 0
+    assert homework_days_visible_to(user=AnonymousUser()).count() == 0
 
 
 def _city(world, schools: int) -> None:  # type: ignore[no-untyped-def]

@@ -56,8 +56,8 @@ def test_fragments_are_weeks_cut_at_months() -> None:
     assert fragment_of(D(2026, 10, 1)) == (D(2026, 10, 1), D(2026, 10, 4))
     assert fragment_of(D(2026, 12, 31)) == (D(2026, 12, 28), D(2026, 12, 31))
     assert fragment_of(D(2027, 2, 28)) == (D(2027, 2, 22), D(2027, 2, 28))
-    assert covered_range(D(2026, 9, 2), D(2026, 10, 2)) == (D(2026, 9, 7), D(2026, 9, 30))
-    start, end = covered_range(D(2026, 9, 8), D(2026, 9, 10))
+    assert covered_range(date_from=D(2026, 9, 2), date_to=D(2026, 10, 2)) == (D(2026, 9, 7), D(2026, 9, 30))
+    start, end = covered_range(date_from=D(2026, 9, 8), date_to=D(2026, 9, 10))
     assert start > end  # inside one fragment: the raw rows answer
 
 

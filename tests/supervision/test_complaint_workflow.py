@@ -276,10 +276,10 @@ def test_duplicates_link_to_the_first_case_of_the_same_school(world) -> None:  #
         services.complaint_link_duplicate(case=first, original=second, by=world.bureau)
     from supervision.complaints.selectors import complaint_get_visible
 
-    assert complaint_get_visible(world.bureau, first.pk).same_matter_count == 3
-    assert complaint_get_visible(world.bureau, third.pk).same_matter_count == 3
-    assert complaint_get_visible(world.bureau, other_school.pk).same_matter_count == 1
-    assert complaint_get_visible(world.bureau, first.pk).school_recent_count == 3
+    assert complaint_get_visible(user=world.bureau, pk=first.pk).same_matter_count == 3
+    assert complaint_get_visible(user=world.bureau, pk=third.pk).same_matter_count == 3
+    assert complaint_get_visible(user=world.bureau, pk=other_school.pk).same_matter_count == 1
+    assert complaint_get_visible(user=world.bureau, pk=first.pk).school_recent_count == 3
 
 
 def test_reveal_identity_needs_permission_and_is_recorded(world) -> None:  # type: ignore[no-untyped-def]
@@ -342,7 +342,7 @@ def test_substantiated_case_raises_rectification_on_school(world) -> None:  # ty
     # The demand enters the same loop as a visit's: the school sees it and answers it.
     from supervision.rectifications.selectors import rectifications_visible_to
 
-    assert list(rectifications_visible_to(world.principal_a)) == [rectification]
+    assert list(rectifications_visible_to(user=world.principal_a)) == [rectification]
     assert rectification.status == "open" and rectification.visit_id is None
 
 

@@ -20,11 +20,11 @@ K = ReviewOutcomeKind
 
 
 def test_rate_rounding() -> None:
-    assert services.reduction_figures({K.CANCEL: 15, K.CONVERT: 6, K.KEEP: 11}).rate == Decimal("66")
-    assert services.reduction_figures({K.CANCEL: 1, K.KEEP: 1}).rate == Decimal("50")
-    assert services.reduction_figures({K.CANCEL: 1, K.KEEP: 7}).rate == Decimal("13")  # 12.5 → 13, half up
-    assert services.reduction_figures({"": 4}).rate is None  # nothing decided yet
-    assert services.reduction_figures({"": 4}).rate_text == "—"
+    assert services.reduction_figures(counts={K.CANCEL: 15, K.CONVERT: 6, K.KEEP: 11}).rate == Decimal("66")
+    assert services.reduction_figures(counts={K.CANCEL: 1, K.KEEP: 1}).rate == Decimal("50")
+    assert services.reduction_figures(counts={K.CANCEL: 1, K.KEEP: 7}).rate == Decimal("13")  # 12.5 → 13, half up
+    assert services.reduction_figures(counts={"": 4}).rate is None  # nothing decided yet
+    assert services.reduction_figures(counts={"": 4}).rate_text == "—"
 
 
 def test_seed_campaign_32_reviewed_21_cut_66_percent(world) -> None:  # type: ignore[no-untyped-def]
@@ -34,7 +34,7 @@ def test_seed_campaign_32_reviewed_21_cut_66_percent(world) -> None:  # type: ig
     )
     assert services.review_campaign_enrol(campaign=campaign, institutions=institutions, by=world.bureau) == 32
     assert all(i.status == InstitutionStatus.UNDER_REVIEW for i in institutions)
-    assert campaign_figures(campaign).reviewed == 0  # enrolled is not reviewed
+    assert campaign_figures(campaign=campaign).reviewed == 0  # enrolled is not reviewed
 
     outcomes = [K.CANCEL] * 15 + [K.CONVERT] * 6 + [K.KEEP] * 8 + [K.RECTIFY] * 3
     for i, outcome in zip(institutions, outcomes, strict=True):
@@ -45,7 +45,7 @@ def test_seed_campaign_32_reviewed_21_cut_66_percent(world) -> None:  # type: ig
             new_kind="arts" if outcome == K.CONVERT else "",
             by=world.bureau,
         )
-    figures = campaign_figures(campaign)
+    figures = campaign_figures(campaign=campaign)
     assert (figures.reviewed, figures.cut, figures.rate, figures.rate_text) == (32, 21, Decimal("66"), "66%")
     statuses = sorted(i.status for i in institutions)
     assert statuses.count(InstitutionStatus.CANCELLED) == 15

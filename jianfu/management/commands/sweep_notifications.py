@@ -8,8 +8,9 @@ from jianfu.outbox import SWEEP_OLDER_THAN, notifications_sweep
 
 class Command(BaseCommand):
     help = (
-        "Send the e-mails of complaint assignments and rectification demands and answers that never went out "
-        "(their task was lost while Redis was down): what Celery beat runs every five minutes. Prints the count."
+        "Send every notice of the outbox (jianfu.outbox: complaint assignments, rectification demands and answers, "
+        "pledge reminders, account links) that never went out (its task was lost while Redis was down): what "
+        "Celery beat runs every five minutes. Prints the count."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
