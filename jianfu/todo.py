@@ -53,7 +53,7 @@ def _url(name: str, *args: Any, **query: Any) -> str:
 def bureau_todo(*, user: Any, today: datetime.date | None = None) -> list[TodoItem]:
     """The to-do items of the overview. Nine queries."""
     day = today or timezone.localdate()
-    cases = complaints_visible_to_bureau(user)
+    cases = complaints_visible_to_bureau(user=user)
     items = [
         TodoItem(
             "complaints_overdue",

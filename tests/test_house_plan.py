@@ -264,26 +264,8 @@ def test_fetch_one_scoped_object_or_404_has_one_name_pattern() -> None:
 # Public functions of services.py and selectors.py that still take arguments
 # by position (issue 11 asks `<entity>_<action>(*, ...)`). The list only
 # shrinks: the test fails for a new one, and for one that was fixed and left
-# here. Left for later: the complaints' and surveys' modules were being
-# changed by other work at the time; enqueue is handed to partial() and
-# monkeypatched by position; describe is a homework day's label.
-TAKES_ARGUMENTS_BY_POSITION = {
-    "reports/jobs/services.py": {"enqueue"},
-    "schools/homework/selectors.py": {"describe"},
-    "supervision/complaints/selectors.py": {
-        "complaints_visible_to",
-        "complaints_visible_to_bureau",
-        "complaints_assigned_to",
-        "complaint_events",
-        "complaint_public_timeline",
-        "complaint_attachments",
-        "duplicate_candidates",
-        "cases_with_same_phone",
-    },
-    "supervision/complaints/services.py": {"normalize_query_code", "query_code_digest", "reply_template_text"},
-    "supervision/surveys/selectors.py": {"rounds_visible_to", "round_weeks"},
-    "supervision/surveys/services.py": {"redaction_suggest"},
-}
+# here. Empty now: every one is keyword-only.
+TAKES_ARGUMENTS_BY_POSITION: dict[str, set[str]] = {}
 
 
 def test_services_and_selectors_take_keyword_arguments() -> None:

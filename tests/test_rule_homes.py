@@ -95,16 +95,16 @@ def test_complaint_overdue_rule_matches_the_due_date_of_a_loaded_case(world) -> 
     for case in (received, accepted, closed):
         case.refresh_from_db()
         assert (case.pk in overdue) == (case.due_date is not None and case.due_date < later)
-    lists = complaint_deadlines(cases=complaints_visible_to(world.bureau), today=later)
+    lists = complaint_deadlines(cases=complaints_visible_to(user=world.bureau), today=later)
     assert {c.pk for c in lists.overdue} == overdue
 
 
 def test_who_may_see_a_complaint_is_one_rule(world) -> None:  # type: ignore[no-untyped-def]
     case = case_in_status("assigned", school=world.school_a)
-    assert list(complaints_visible_to(world.bureau)) == [case]
-    assert list(complaints_visible_to(world.principal_a)) == [case]
-    assert list(complaints_visible_to(world.principal_b)) == []
-    assert list(complaints_visible_to(world.supervisor_x)) == []  # assigned to the school, not to him
+    assert list(complaints_visible_to(user=world.bureau)) == [case]
+    assert list(complaints_visible_to(user=world.principal_a)) == [case]
+    assert list(complaints_visible_to(user=world.principal_b)) == []
+    assert list(complaints_visible_to(user=world.supervisor_x)) == []  # assigned to the school, not to him
 
 
 def test_the_complaints_panel_counts_the_cases_the_user_may_see(world) -> None:  # type: ignore[no-untyped-def]

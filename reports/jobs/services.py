@@ -45,7 +45,7 @@ class JobNotAllowed(JobError):
     not see does not exist)."""
 
 
-def enqueue(job_id: int) -> None:
+def report_job_enqueue(*, job_id: int) -> None:
     """Send the job's message; a broker that is down only leaves the job
     waiting for the sweeper."""
     from reports.jobs.tasks import run_report_job
@@ -65,7 +65,7 @@ def job_request(*, kind: str, params: dict[str, Any] | None, by: Any) -> ReportJ
         raise JobNotAllowed(kind)
     clean = exporter.clean_params(params)
     job = ReportJob.objects.create(kind=kind, params=clean, requested_by=by)
-    transaction.on_commit(lambda: enqueue(job.pk))
+    transaction.on_commit(lambda: report_job_enqueue(job_id=job.pk))
     return job
 
 
@@ -205,7 +205,7 @@ def jobs_sweep(*, older_than: datetime.timedelta = datetime.timedelta(seconds=60
     ).values_list("pk", flat=True)
     ids = list(stale)
     for job_id in ids:
-        enqueue(job_id)
+        report_job_enqueue(job_id=job_id)
     return ids
 
 
@@ -238,6 +238,6 @@ def semester_reports_draft(*, today: datetime.date | None = None) -> list[Report
                     params={"semester": semester.pk, "run": run.pk, "document_number": ""},
                     requested_by=None,
                 )
-                transaction.on_commit(partial(enqueue, job.pk))
+                transaction.on_commit(partial(report_job_enqueue, job_id=job.pk))
                 created.append(job)
     return created

@@ -203,7 +203,7 @@ def complaints_panel(user: Any, semester: Semester) -> Panel | None:
         return None  # a school never sees complaint statistics (they would point at complainants)
     # The cases the user may see (the one rule: complaints_visible_to): all
     # of them for bureau staff, a supervisor's own assigned cases.
-    qs = _cases(semester, complaints_visible_to(user))
+    qs = _cases(semester, complaints_visible_to(user=user))
     rows = list(qs.annotate(month=TruncMonth("received_at")).values("month", "category__name").annotate(n=Count("pk")))
     if not rows:
         return None

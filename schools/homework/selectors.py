@@ -90,7 +90,7 @@ def with_reason(*, days: QuerySet[HomeworkDay]) -> QuerySet[HomeworkDay]:
     return days.annotate(reason=reason_expression())
 
 
-def describe(day: HomeworkDay) -> str:
+def homework_day_describe(*, day: HomeworkDay) -> str:
     """Why an annotated day is not compliant ("" when it is)."""
     return reason_text(getattr(day, "reason", ""), grade=day.grade, written_minutes=day.written_minutes)
 

@@ -29,8 +29,8 @@ from schools.homework.models import week_start
 from schools.homework.rules import caps_summary, written_cap
 from schools.homework.selectors import (
     default_period,
-    describe,
     homework_compliance,
+    homework_day_describe,
     homework_day_of,
     homework_public_week,
     homework_week_grid,
@@ -123,7 +123,7 @@ def homework_day(request: HttpRequest, pk: int, class_id: int, day: str) -> Http
         "date": date,
         "future": date > timezone.localdate(),
         "record": record,
-        "reason": describe(record) if record else "",
+        "reason": homework_day_describe(day=record) if record else "",
         "cap": written_cap(school_class.grade),
         "formset": formset,
         "editable": editable,

@@ -185,7 +185,9 @@ def _walk(case: ComplaintCase, demo: DemoCase, *, by: User, school: School) -> N
     body = (
         ComplaintReplyTemplate.objects.filter(title=template).values_list("body", flat=True).first() or "已核查处理。"
     )
-    services.complaint_reply(case=case, by=by, reply=services.reply_template_text(body, case=case))
+    services.complaint_reply(
+        case=case, by=by, reply=services.complaint_reply_template_text(template_body=body, case=case)
+    )
     if goal == "replied":
         return
     services.complaint_close(case=case, by=by)
@@ -202,7 +204,7 @@ def build_complaints_demo(rng: random.Random, *, today: datetime.date | None = N
         Permission.objects.get(codename="unmask_complainant", content_type__app_label="supervision")
     )
     bureau = User.objects.get(pk=bureau.pk)
-    code_hash = services.query_code_digest(DEMO_QUERY_CODE)
+    code_hash = services.query_code_digest(code=DEMO_QUERY_CODE)
     now = timezone.localtime()
     if today is not None:
         now = now.replace(year=today.year, month=today.month, day=today.day)

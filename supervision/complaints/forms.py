@@ -431,9 +431,9 @@ class DuplicateForm(SingleLineFieldsMixin, forms.Form):
 
     def __init__(self, *args: Any, case: ComplaintCase, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from supervision.complaints.selectors import duplicate_candidates
+        from supervision.complaints.selectors import complaint_duplicate_candidates
 
-        self.fields["original"].queryset = duplicate_candidates(case)  # type: ignore[attr-defined]
+        self.fields["original"].queryset = complaint_duplicate_candidates(case=case)  # type: ignore[attr-defined]
 
 
 class RevealForm(SingleLineFieldsMixin, forms.Form):

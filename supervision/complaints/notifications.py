@@ -114,7 +114,7 @@ def _send_digest(day: datetime.date) -> int:
         sent += len(emails)
     User = get_user_model()
     for user in User.objects.filter(is_active=True, role=Role.SUPERVISOR).exclude(email=""):
-        mine = complaints_assigned_to(user)
+        mine = complaints_assigned_to(user=user)
         own = complaint_deadlines(cases=mine, today=day)
         if own.overdue or own.due_soon:
             _send(subject, "complaints/email/digest.txt", {"lists": own, "day": day}, [user.email])

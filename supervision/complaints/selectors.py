@@ -74,7 +74,7 @@ def _with_repeat_counts(qs: QuerySet[ComplaintCase]) -> QuerySet[ComplaintCase]:
     )
 
 
-def complaints_visible_to(user: Any) -> QuerySet[ComplaintCase]:
+def complaints_visible_to(*, user: Any) -> QuerySet[ComplaintCase]:
     """THE rule of who may see a complaint case; every page, download, digest
     and export goes through it. Bureau staff: every case of the schools they
     see. A supervisor: the cases assigned to them, from assignment on. A school
@@ -105,19 +105,19 @@ def complaints_visible_to(user: Any) -> QuerySet[ComplaintCase]:
     return ComplaintCase.objects.none()
 
 
-def complaints_visible_to_bureau(user: Any) -> QuerySet[ComplaintCase]:
+def complaints_visible_to_bureau(*, user: Any) -> QuerySet[ComplaintCase]:
     """The bureau's case pages: :func:`complaints_visible_to` for bureau staff."""
     if not getattr(user, "is_bureau", False):
         return ComplaintCase.objects.none()
-    return complaints_visible_to(user)
+    return complaints_visible_to(user=user)
 
 
-def complaints_assigned_to(user: Any) -> QuerySet[ComplaintCase]:
+def complaints_assigned_to(*, user: Any) -> QuerySet[ComplaintCase]:
     """The assignees' pages (supervisors, schools): :func:`complaints_visible_to`
     for everyone but bureau staff."""
     if getattr(user, "is_bureau", False):
         return ComplaintCase.objects.none()
-    return complaints_visible_to(user)
+    return complaints_visible_to(user=user)
 
 
 def complaint_get_visible(*, user: Any, pk: int) -> ComplaintCase:
@@ -125,7 +125,7 @@ def complaint_get_visible(*, user: Any, pk: int) -> ComplaintCase:
     else 404 (the bureau's pages and the assignees' pages alike: their
     decorators decide which role reaches which page)."""
     case = (
-        _with_repeat_counts(complaints_visible_to(user))
+        _with_repeat_counts(complaints_visible_to(user=user))
         .select_related("school", "category", "operator", "assigned_supervisor", "assigned_section", "duplicate_of")
         .filter(pk=pk)
         .first()
@@ -157,7 +157,7 @@ def complaint_list(*, user: Any, filters: CaseFilter, today: datetime.date | Non
     """Bureau staff's case list, filtered; a fixed number of queries however
     many cases it shows."""
     day = today or _today()
-    qs = complaints_visible_to_bureau(user)
+    qs = complaints_visible_to_bureau(user=user)
     if filters.status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
     elif filters.status:
@@ -278,7 +278,7 @@ def complaint_deadline_counts(*, cases: QuerySet[ComplaintCase], today: datetime
     return int(counts["overdue"]), int(counts["due_soon"])
 
 
-def complaint_events(case: ComplaintCase) -> list[ComplaintEvent]:
+def complaint_events(*, case: ComplaintCase) -> list[ComplaintEvent]:
     return list(case.events.select_related("by").order_by("at", "pk"))
 
 
@@ -292,7 +292,7 @@ class PublicMilestone:
         return str(self.stage.label)
 
 
-def complaint_public_timeline(case: ComplaintCase) -> list[PublicMilestone]:
+def complaint_public_timeline(*, case: ComplaintCase) -> list[PublicMilestone]:
     """The milestones the complainant sees (已受理, 办理中, 已答复, 已办结 …)
     and when each was reached, without who or any note; internal steps such
     as 交办 and 开始核查 both read 办理中, shown once."""
@@ -306,7 +306,7 @@ def complaint_public_timeline(case: ComplaintCase) -> list[PublicMilestone]:
     return milestones
 
 
-def complaint_attachments(case: ComplaintCase, *, include_recordings: bool) -> list[ComplaintAttachment]:
+def complaint_attachments(*, case: ComplaintCase, include_recordings: bool) -> list[ComplaintAttachment]:
     qs = case.attachments.all()
     if not include_recordings:
         qs = qs.filter(is_recording=False)
@@ -320,7 +320,7 @@ def complaint_attachment_get_visible(*, user: Any, pk: int) -> ComplaintAttachme
     attachment = ComplaintAttachment.objects.select_related("case").filter(pk=pk).first()
     if attachment is None:
         raise Http404
-    if not complaints_visible_to(user).filter(pk=attachment.case_id).exists():
+    if not complaints_visible_to(user=user).filter(pk=attachment.case_id).exists():
         raise Http404
     if getattr(user, "is_bureau", False):
         return attachment
@@ -329,7 +329,7 @@ def complaint_attachment_get_visible(*, user: Any, pk: int) -> ComplaintAttachme
     raise Http404
 
 
-def duplicate_candidates(case: ComplaintCase) -> QuerySet[ComplaintCase]:
+def complaint_duplicate_candidates(*, case: ComplaintCase) -> QuerySet[ComplaintCase]:
     """Candidates for the original of a repeat: earlier cases about the same
     school that are not themselves repeats, newest first."""
     return (
@@ -344,7 +344,7 @@ def duplicate_candidates(case: ComplaintCase) -> QuerySet[ComplaintCase]:
     )
 
 
-def cases_with_same_phone(case: ComplaintCase, *, limit: int = 10) -> list[ComplaintCase]:
+def complaints_with_same_phone(*, case: ComplaintCase, limit: int = 10) -> list[ComplaintCase]:
     """Other cases from the same phone number (by keyed hash), to spot a
     repeat caller without showing the number."""
     if not case.phone_hash:

@@ -165,14 +165,14 @@ def new_query_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def normalize_query_code(code: str) -> str:
+def query_code_normalize(*, code: str) -> str:
     return "".join(code.split()).upper()
 
 
 CODE_DIGEST_PREFIX = "hmac-sha256$"
 
 
-def query_code_digest(code: str) -> str:
+def query_code_digest(*, code: str) -> str:
     """What is stored for a query code: an HMAC under LOOKUP_CODE_KEY. The
     code is eight random characters (about 10^12), not a password, so a keyed
     hash is enough and a look-up costs microseconds instead of a password
@@ -184,15 +184,15 @@ def query_code_digest(code: str) -> str:
         settings.LOOKUP_CODE_KEY.encode()
         or hmac.new(settings.SECRET_KEY.encode(), b"jianfu.complaint-lookup-code", hashlib.sha256).digest()
     )
-    return CODE_DIGEST_PREFIX + hmac.new(key, normalize_query_code(code).encode(), hashlib.sha256).hexdigest()
+    return CODE_DIGEST_PREFIX + hmac.new(key, query_code_normalize(code=code).encode(), hashlib.sha256).hexdigest()
 
 
 def _code_matches(*, code: str, stored: str) -> bool:
     if stored.startswith(CODE_DIGEST_PREFIX):
-        return secrets.compare_digest(query_code_digest(code), stored)
+        return secrets.compare_digest(query_code_digest(code=code), stored)
     # Cases filed before the keyed hash carry a PBKDF2 hash; they are checked
     # the old way (only when the number exists) and upgraded on success.
-    return check_password(normalize_query_code(code), stored)
+    return check_password(query_code_normalize(code=code), stored)
 
 
 # --- filing ------------------------------------------------------------------------
@@ -258,7 +258,7 @@ def complaint_file(
     # Everything that takes time (the digest, the working-day deadlines, the
     # sealed identity) is computed before the number counter's row is locked,
     # which every other submission of the day waits for.
-    code_digest = query_code_digest(code)
+    code_digest = query_code_digest(code=code)
     accept_due, conclude_due = complaint_due_dates(day)
     identity = sealed(name, phone)
     stored: list[str] = []
@@ -415,7 +415,7 @@ def complaint_check_query(*, number: str, code: str, ip: str | None) -> Complain
     answers get None until the hour has passed."""
     case = ComplaintCase.objects.filter(number=number.strip().upper()).select_related("school", "category").first()
     # An unknown number is compared with a digest too, so it takes as long.
-    stored = case.query_code_hash if case else query_code_digest(new_query_code())
+    stored = case.query_code_hash if case else query_code_digest(code=new_query_code())
     # (compared first, then the case tested: ``case is not None and ...``
     # skipped the comparison for an unknown number)
     matched = _code_matches(code=code, stored=stored) and case is not None
@@ -438,8 +438,8 @@ def complaint_check_query(*, number: str, code: str, ip: str | None) -> Complain
         return None
     if not stored.startswith(CODE_DIGEST_PREFIX):
         # Upgrade the old PBKDF2 hash; a hash is never shown in the audit trail.
-        ComplaintCase.objects.filter(pk=case.pk).update(query_code_hash=query_code_digest(code))
-        case.query_code_hash = query_code_digest(code)
+        ComplaintCase.objects.filter(pk=case.pk).update(query_code_hash=query_code_digest(code=code))
+        case.query_code_hash = query_code_digest(code=code)
     return case
 
 
@@ -611,7 +611,7 @@ def complaint_conclude(
     return case
 
 
-def reply_template_text(template_body: str, *, case: ComplaintCase) -> str:
+def complaint_reply_template_text(*, template_body: str, case: ComplaintCase) -> str:
     """A reply template with its placeholders filled (plain replacement: a
     template is staff-written text, never a format string)."""
     return template_body.replace("{case_number}", case.number).replace("{school}", case.subject_name)

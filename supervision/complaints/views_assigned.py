@@ -48,7 +48,9 @@ def assignee_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 
 @assignee_required
 def assigned_list(request: HttpRequest) -> HttpResponse:
-    cases = complaints_assigned_to(request.user).select_related("school", "category").order_by("-received_at", "-pk")
+    cases = (
+        complaints_assigned_to(user=request.user).select_related("school", "category").order_by("-received_at", "-pk")
+    )
     return render(
         request,
         "complaints/assigned_list.html",
@@ -64,7 +66,7 @@ def _context(request: HttpRequest, case: Any, findings_form: FindingsForm | None
         "for_school": for_school,
         # A supervisor sees the complainant's words and files (never who it
         # is, nor the call recording); a school only its summary.
-        "attachments": [] if for_school else complaint_attachments(case, include_recordings=False),
+        "attachments": [] if for_school else complaint_attachments(case=case, include_recordings=False),
         "findings_form": findings_form or FindingsForm(prefix="findings", initial={"findings": case.findings}),
         "can_start": case.status == ComplaintStatus.ASSIGNED,
         "can_submit": case.status == ComplaintStatus.INVESTIGATING,

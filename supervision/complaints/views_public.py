@@ -233,7 +233,7 @@ def public_status(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form if case is None else StatusForm(),
         "case": case,
-        "timeline": complaint_public_timeline(case) if case else [],
+        "timeline": complaint_public_timeline(case=case) if case else [],
         "error": error,
     }
     return render(request, "complaints/public_status.html", context)

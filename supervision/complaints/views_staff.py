@@ -26,7 +26,6 @@ from supervision.complaints import services
 from supervision.complaints.selectors import (
     CaseFilter,
     calendar_missing_next_year,
-    cases_with_same_phone,
     complaint_attachments,
     complaint_deadline_counts,
     complaint_events,
@@ -34,6 +33,7 @@ from supervision.complaints.selectors import (
     complaint_list,
     complaint_list_page,
     complaints_visible_to_bureau,
+    complaints_with_same_phone,
 )
 
 from ..models import AssigneeKind, ComplaintCase, ComplaintCategory, ComplaintReplyTemplate, ComplaintStatus, Liability
@@ -225,7 +225,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     cases = complaint_list(user=request.user, filters=filters)
     before = request.GET.get("before", "")[:64]
     page = complaint_list_page(cases=cases, before=before)
-    overdue, due_soon = complaint_deadline_counts(cases=complaints_visible_to_bureau(request.user))
+    overdue, due_soon = complaint_deadline_counts(cases=complaints_visible_to_bureau(user=request.user))
     query = request.GET.copy()
     query.pop("before", None)
     context = {
@@ -287,7 +287,8 @@ def _detail_context(
     user: Any = request.user
     template_id = request.GET.get("template", "")
     templates = [
-        (t, services.reply_template_text(t.body, case=case)) for t in ComplaintReplyTemplate.objects.filter(active=True)
+        (t, services.complaint_reply_template_text(template_body=t.body, case=case))
+        for t in ComplaintReplyTemplate.objects.filter(active=True)
     ]
     action_forms: dict[str, forms.Form] = {}
     for name, action in ACTIONS.items():
@@ -317,9 +318,9 @@ def _detail_context(
         "identity": identity,
         "can_unmask": user.has_perm(services.UNMASK_PERMISSION),
         "reveal_form": cf.RevealForm(prefix="reveal"),
-        "events": complaint_events(case),
-        "attachments": complaint_attachments(case, include_recordings=True),
-        "same_phone": cases_with_same_phone(case),
+        "events": complaint_events(case=case),
+        "attachments": complaint_attachments(case=case, include_recordings=True),
+        "same_phone": complaints_with_same_phone(case=case),
         "duplicates": list(case.duplicates.order_by("received_at")),
         "actions": action_list,
         "reply_templates": templates,

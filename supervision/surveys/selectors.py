@@ -72,7 +72,7 @@ def _user_kind(user: Any) -> str:
     return ""
 
 
-def rounds_visible_to(user: Any) -> QuerySet[SurveyRound]:
+def survey_rounds_visible_to(*, user: Any) -> QuerySet[SurveyRound]:
     """Bureau staff: every round; supervisors: rounds with one of their
     schools; principals: closed rounds of their own school."""
     kind = _user_kind(user)
@@ -88,7 +88,7 @@ def rounds_visible_to(user: Any) -> QuerySet[SurveyRound]:
 
 
 def round_get_visible(*, user: Any, pk: int) -> SurveyRound:
-    survey_round = rounds_visible_to(user).filter(pk=pk).first()
+    survey_round = survey_rounds_visible_to(user=user).filter(pk=pk).first()
     if survey_round is None:
         raise Http404
     return survey_round
@@ -336,7 +336,7 @@ class RoundResults:
     min_responses: int = field(default_factory=min_responses)
 
 
-def round_weeks(survey_round: SurveyRound) -> tuple[datetime.date, datetime.date]:
+def survey_round_weeks(*, survey_round: SurveyRound) -> tuple[datetime.date, datetime.date]:
     """The weeks the responses describe: from the Monday of the week of the
     school day before the opening to the Sunday of the closing week."""
     from .rules import previous_school_day
@@ -351,7 +351,7 @@ def recorded_homework(
     """What the schools recorded (作业登记) for the round's grades and weeks:
     class-days, average written minutes, class-days over the cap. One
     grouped query on the compliance index."""
-    start, end = round_weeks(survey_round)
+    start, end = survey_round_weeks(survey_round=survey_round)
     days = HomeworkDay.objects.filter(date__range=(start, end), grade__in=survey_round.grades)
     if school_ids is not None:
         days = days.filter(school_id__in=list(school_ids))

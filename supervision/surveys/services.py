@@ -547,7 +547,7 @@ _TEACHER_RE = re.compile(r"[\u4e00-\u9fff]{1,2}(老师|校长|主任|同学)")
 _CLASS_RE = re.compile(r"[0-9一二三四五六七八九十]+\s*[班]")
 
 
-def redaction_suggest(text: str) -> str:
+def survey_redaction_suggest(*, text: str) -> str:
     """A first redaction for staff to check: numbers (phones, ids), the name
     before 老师/校长/主任/同学 and class numbers go; the rest stays as written."""
     text = _PHONE_RE.sub("＊＊＊", text)
@@ -559,7 +559,7 @@ def text_answer_redact(*, answer: SurveyTextAnswer, redacted: str, quotable: boo
     redacted = redacted.strip()
     if quotable and not redacted:
         raise SurveyError(_("Write the redacted text before marking the answer as quotable."))
-    if quotable and redacted == answer.text.strip() and redaction_suggest(redacted) != redacted:
+    if quotable and redacted == answer.text.strip() and survey_redaction_suggest(text=redacted) != redacted:
         raise SurveyError(_("The text still contains numbers, names or classes; redact them before it may be quoted."))
     answer.redacted = redacted
     answer.quotable = quotable

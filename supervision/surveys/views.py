@@ -152,7 +152,7 @@ def public_captcha(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
-    rounds = list(selectors.rounds_visible_to(request.user).order_by("-opens_on", "-pk")[:200])
+    rounds = list(selectors.survey_rounds_visible_to(user=request.user).order_by("-opens_on", "-pk")[:200])
     counts = selectors.responses_by_round(round_ids=[r.pk for r in rounds])
     user: Any = request.user
     questionnaires = list(Questionnaire.objects.order_by("key", "-version")) if user.is_bureau else []
@@ -283,7 +283,7 @@ def text_list(request: HttpRequest, pk: int) -> HttpResponse:
     survey_round = selectors.round_get_visible(user=request.user, pk=pk)
     texts = selectors.text_answers_of(survey_round=survey_round)
     page = Paginator(texts, 50).get_page(request.GET.get("page"))
-    rows = [(t, services.redaction_suggest(t.text)) for t in page.object_list]
+    rows = [(t, services.survey_redaction_suggest(text=t.text)) for t in page.object_list]
     return render(request, "supervision/surveys/texts.html", {"round": survey_round, "page": page, "rows": rows})
 
 

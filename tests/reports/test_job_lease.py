@@ -51,7 +51,7 @@ def test_lease_is_renewed_through_a_long_silent_step(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(registry, "exporters", registry.Registry("exporters"))  # this exporter only
     registry.exporters.add(exporter.identifier, exporter)
     monkeypatch.setattr(services, "LEASE", LEASE)
-    monkeypatch.setattr(services, "enqueue", lambda job_id: None)  # what a sweep would queue is recorded
+    monkeypatch.setattr(services, "report_job_enqueue", lambda *, job_id: None)  # what a sweep would queue is recorded
     job = ReportJob.objects.create(kind=exporter.identifier, params={}, requested_by=None)
 
     assert services.job_run(job_id=job.pk) is True

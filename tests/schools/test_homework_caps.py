@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 
 from schools.homework.rules import REASON_LOWER_GRADES, REASON_OVER_CAP, day_reason, over_cap_q
-from schools.homework.selectors import describe, homework_day_of
+from schools.homework.selectors import homework_day_describe, homework_day_of
 from schools.models import HomeworkDay
 from tests.schools.factories import MONDAY, SchoolClassFactory, item, record_day
 
@@ -87,11 +87,11 @@ def test_caps_come_from_settings() -> None:
 def test_reason_is_a_sentence_with_the_numbers() -> None:
     school_class = SchoolClassFactory(grade=3)
     record_day(school_class, MONDAY, 40, 35)
-    text = describe(homework_day_of(school_class=school_class, date=MONDAY))  # type: ignore[arg-type]
+    text = homework_day_describe(day=homework_day_of(school_class=school_class, date=MONDAY))  # type: ignore[arg-type]
     assert "75" in text and "60" in text
     lower = SchoolClassFactory(grade=2)
     record_day(lower, MONDAY, 5)
-    assert "5" in describe(homework_day_of(school_class=lower, date=MONDAY))  # type: ignore[arg-type]
+    assert "5" in homework_day_describe(day=homework_day_of(school_class=lower, date=MONDAY))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("grade", range(1, 10))

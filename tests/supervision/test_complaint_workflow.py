@@ -325,7 +325,9 @@ def test_events_record_who_when_why_for_a_full_run(world) -> None:  # type: igno
 
 def test_reply_templates_fill_placeholders_without_format_strings(world) -> None:  # type: ignore[no-untyped-def]
     case = file_case(school=world.school_a, by=world.bureau).case
-    text = services.reply_template_text("{school}（{case_number}）{case_number.__class__}", case=case)
+    text = services.complaint_reply_template_text(
+        template_body="{school}（{case_number}）{case_number.__class__}", case=case
+    )
     assert text == f"{world.school_a.name}（{case.number}）" + "{case_number.__class__}"
 
 

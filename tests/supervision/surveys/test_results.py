@@ -24,11 +24,11 @@ from supervision.surveys.models import (
     SurveyTextAnswer,
 )
 from supervision.surveys.rules import previous_school_day
-from supervision.surveys.selectors import round_results, round_weeks, school_results
+from supervision.surveys.selectors import round_results, school_results, survey_round_weeks
 from supervision.surveys.services import (
     SurveyError,
-    redaction_suggest,
     round_close,
+    survey_redaction_suggest,
     tallies_rebuild,
     text_answer_redact,
 )
@@ -169,7 +169,7 @@ def test_outsiders_get_404_on_every_survey_url(world) -> None:  # type: ignore[n
 
 def test_cross_check_with_recorded_homework(world) -> None:  # type: ignore[no-untyped-def]
     survey_round = open_round(world)
-    start, end = round_weeks(survey_round)
+    start, end = survey_round_weeks(survey_round=survey_round)
     school_class = SchoolClass.objects.create(school=world.school_a, grade=4, number=1)
     day = start
     while day <= end:
@@ -367,7 +367,7 @@ def test_redaction_before_quotation(world) -> None:  # type: ignore[no-untyped-d
     survey_round = open_round(world)
     submit(survey_round, world.school_a, text="王老师布置太多，电话13912345678，三班")
     answer = SurveyTextAnswer.objects.get()
-    suggestion = redaction_suggest(answer.text)
+    suggestion = survey_redaction_suggest(text=answer.text)
     assert "13912345678" not in suggestion and "王老师" not in suggestion and "三班" not in suggestion
     with pytest.raises(SurveyError):
         text_answer_redact(answer=answer, redacted="", quotable=True, by=world.bureau)
