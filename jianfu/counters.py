@@ -6,27 +6,98 @@ callers queue on the row and each sees a different total, so "at most N"
 holds however many requests arrive at once (the check-then-record shape it
 replaces let 20 simultaneous sign-ins all see 0). Keys are stored as keyed
 hashes, never as addresses, phones or names.
+
+A counter that need not follow the caller's transaction (``transactional=
+False``) is kept in Redis when it answers: INCRBY is as atomic as the
+upsert, and a request that only counts then writes nothing to the database
+and commits nothing (the commit's flush to disk was most of a status
+look-up's time). When Redis is not configured or does not answer, the same
+counter is kept in the database; a switch between the two starts the count
+again, so a limit may let through up to twice its number once, never refuse
+more. The Redis client and its pause after a failure live here for every
+counter of the portal (the surveys' too).
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
+import time
+from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
 from jianfu.crypto import keyed_hash
+
+log = logging.getLogger(__name__)
+
+REDIS_PREFIX = "jf:counter:"
+# After a failure Redis is left alone this long (per process): an outage
+# costs one request one connect timeout, not every request.
+REDIS_RETRY_AFTER = 5.0
+_redis_state: dict[str, Any] = {"url": None, "client": None, "paused_until": 0.0}
+
+
+def counters_redis() -> Any:
+    """The Redis client of the counters, or None when Redis is not configured
+    or failed less than ``REDIS_RETRY_AFTER`` seconds ago."""
+    url = settings.REDIS_URL
+    if not url or time.monotonic() < _redis_state["paused_until"]:
+        return None
+    if _redis_state["url"] != url:
+        import redis
+
+        _redis_state["client"] = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+        _redis_state["url"] = url
+    return _redis_state["client"]
+
+
+def counters_redis_failed(exc: BaseException) -> None:
+    """Leave Redis alone for a while after ``exc``."""
+    _redis_state["paused_until"] = time.monotonic() + REDIS_RETRY_AFTER
+    log.warning("rate counters: Redis failed, counting in the database for %.0fs: %s", REDIS_RETRY_AFTER, exc)
 
 
 def _key(scope: str, value: str) -> str:
     return keyed_hash(value, purpose=f"counter:{scope}")
 
 
-def counter_hit(*, scope: str, value: str, window: datetime.timedelta, amount: int = 1) -> int:
+def _hit_redis(*, scope: str, value: str, window: datetime.timedelta, amount: int) -> int | None:
+    from redis.exceptions import RedisError
+
+    client = counters_redis()
+    if client is None:
+        return None
+    name = f"{REDIS_PREFIX}{scope}:{_key(scope, value)}"
+    try:
+        # The window starts at the first hit (SET NX with its expiry), as in
+        # the database; INCRBY then adds and answers the total atomically.
+        pipe = client.pipeline(transaction=True)
+        pipe.set(name, 0, ex=max(1, int(window.total_seconds())), nx=True)
+        pipe.incrby(name, amount)
+        replies = pipe.execute()
+    except (RedisError, OSError) as exc:
+        counters_redis_failed(exc)
+        return None
+    return int(replies[1])
+
+
+def counter_hit(
+    *, scope: str, value: str, window: datetime.timedelta, amount: int = 1, transactional: bool = True
+) -> int:
     """Add ``amount`` to the counter of ``value`` in ``scope`` and return the
     total within the current window (a window older than ``window`` starts
-    again from ``amount``)."""
+    again from ``amount``). A transactional counter is a database row that a
+    rollback of the caller's transaction takes back; ``transactional=False``
+    keeps it in Redis when Redis answers (see the module's docstring)."""
     from jianfu.models import RateCounter
+
+    if not transactional:
+        total = _hit_redis(scope=scope, value=value, window=window, amount=amount)
+        if total is not None:
+            return total
 
     table = connection.ops.quote_name(RateCounter._meta.db_table)
     now = timezone.now()

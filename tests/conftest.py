@@ -37,6 +37,26 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_redis_counters() -> None:
+    """Counters kept in Redis (``transactional=False``) outlive a test's
+    rolled-back transaction: start every test with none, as with the
+    database's (REDIS_URL is this run's own Redis database)."""
+    from redis.exceptions import RedisError
+
+    from jianfu.counters import REDIS_PREFIX, counters_redis
+
+    client = counters_redis()
+    if client is None:
+        return
+    try:
+        keys = list(client.scan_iter(match=f"{REDIS_PREFIX}*"))
+        if keys:
+            client.delete(*keys)
+    except (RedisError, OSError):
+        pass
+
+
+@pytest.fixture(autouse=True)
 def _checklist_after_flush(request: pytest.FixtureRequest) -> None:
     """Transactional tests (the browser ones among them) empty every table
     afterwards, including the checklist a data migration seeded: put it back

@@ -32,12 +32,15 @@ def take_place(scope: str, value: str | None, *, limit: int, window: datetime.ti
 
 def attempt_counted(scope: str, value: str | None, *, failed: bool, limit: int, window: datetime.timedelta) -> bool:
     """Count an attempt whose outcome is known but not yet shown, in one
-    upsert: a failure adds one, a success nothing; either way the answer is
-    whether fewer than ``limit`` failures came before it (the row lock
-    orders simultaneous attempts)."""
+    atomic step: a failure adds one, a success nothing; either way the answer
+    is whether fewer than ``limit`` failures came before it (the row lock, or
+    Redis's single thread, orders simultaneous attempts). Not undone by a
+    rollback: a failed look-up counts whatever happens after it, so the
+    counter lives in Redis when Redis answers, and the look-up writes
+    nothing to the database."""
     if not value:
         return True
-    failures = counter_hit(scope=scope, value=value, window=window, amount=1 if failed else 0)
+    failures = counter_hit(scope=scope, value=value, window=window, amount=1 if failed else 0, transactional=False)
     return failures - (1 if failed else 0) < limit
 
 

@@ -7,7 +7,6 @@ import datetime
 import json
 import logging
 import re
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jianfu.audit import audit_bulk_created, audit_record
+from jianfu.counters import counters_redis, counters_redis_failed
 from jianfu.crypto import keyed_hash
 from jianfu.models import AuditAction
 from schools.models import School
@@ -173,24 +173,6 @@ def _count_hits(keys: Sequence[tuple[str, datetime.datetime]]) -> dict[str, int]
 # --- rate counters in Redis, with the database when Redis is down --------------------------
 
 REDIS_PREFIX = "jf:survey:"
-# After a failure Redis is left alone this long (per process): an outage
-# costs one request one connect timeout, not every request.
-REDIS_RETRY_AFTER = 5.0
-_redis_state: dict[str, Any] = {"url": None, "client": None, "paused_until": 0.0}
-
-
-def _redis_client() -> Any:
-    url = settings.REDIS_URL
-    if not url:
-        return None
-    if time.monotonic() < _redis_state["paused_until"]:
-        return None
-    if _redis_state["url"] != url:
-        import redis
-
-        _redis_state["client"] = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
-        _redis_state["url"] = url
-    return _redis_state["client"]
 
 
 def _count_hits_redis(keys: Sequence[tuple[str, datetime.datetime, int]]) -> dict[str, int] | None:
@@ -198,10 +180,9 @@ def _count_hits_redis(keys: Sequence[tuple[str, datetime.datetime, int]]) -> dic
     (INCR and EXPIRE of each key in a transaction): no database write and no
     commit on the form's hot path. None when Redis is not configured or does
     not answer; the caller then counts in the database."""
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
+    from redis.exceptions import RedisError
 
-    client = _redis_client()
+    client = counters_redis()
     if client is None:
         return None
     try:
@@ -211,11 +192,8 @@ def _count_hits_redis(keys: Sequence[tuple[str, datetime.datetime, int]]) -> dic
             pipe.incr(name)
             pipe.expire(name, seconds + 60)
         replies = pipe.execute()
-    except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
-        _redis_state["paused_until"] = time.monotonic() + REDIS_RETRY_AFTER
-        log.warning(
-            "survey rate counters: Redis failed, counting in the database for %.0fs: %s", REDIS_RETRY_AFTER, exc
-        )
+    except (RedisError, OSError) as exc:
+        counters_redis_failed(exc)
         return None
     return {key: int(replies[2 * i]) for i, (key, _window, _seconds) in enumerate(keys)}
 

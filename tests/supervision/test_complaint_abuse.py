@@ -6,6 +6,7 @@ of a complainant's name in staff pages."""
 
 from __future__ import annotations
 
+import datetime
 import threading
 import time
 
@@ -14,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.db import connection, connections
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from jianfu.models import AuditAction, AuditEvent
@@ -241,3 +243,96 @@ def test_simultaneous_complaints_from_one_address_stop_at_the_limit() -> None:
         t.join()
     assert ComplaintCase.objects.count() == 3
     assert sorted(statuses) == [302, 302, 302, 429, 429, 429, 429, 429]
+
+
+# --- the look-up's failures in Redis, in the database when Redis is down (issue 17) ---
+
+
+def _status_case(world):  # type: ignore[no-untyped-def]
+    case = file_case(school=world.school_a).case
+    code = services.new_query_code()
+    ComplaintCase.objects.filter(pk=case.pk).update(query_code_hash=services.query_code_digest(code=code))
+    return case, code
+
+
+def _guess_until_refused(case, code: str, ip: str) -> int:  # type: ignore[no-untyped-def]
+    """Wrong codes from ``ip`` until a right one is refused; how many it took."""
+    client = Client(REMOTE_ADDR=ip)
+    for n in range(1, 50):
+        assert client.post(STATUS, {"number": case.number, "code": "WRONG234"}).context["case"] is None
+        if client.post(STATUS, {"number": case.number, "code": code}).context["case"] is None:
+            return n
+    raise AssertionError("never refused")
+
+
+@override_settings(COMPLAINT_STATUS_FAILURES_PER_IP_HOUR=3)
+def test_with_redis_the_look_up_counts_its_failures_there_and_writes_no_row(world) -> None:  # type: ignore[no-untyped-def]
+    from django.conf import settings
+
+    from jianfu.counters import _redis_state
+    from jianfu.models import RateCounter
+    from supervision.complaints.ratelimit import STATUS_FAILURE_BY_IP
+
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL")
+    _redis_state["paused_until"] = 0.0
+    case, code = _status_case(world)
+    # Three wrong codes are allowed; after them even the right one is refused.
+    assert _guess_until_refused(case, code, "203.0.113.61") == 3
+    assert not RateCounter.objects.filter(scope=STATUS_FAILURE_BY_IP).exists()
+    # Another visitor is not concerned, and a right code counts nothing.
+    owner = Client(REMOTE_ADDR="203.0.113.62")
+    for _ in range(5):
+        assert owner.post(STATUS, {"number": case.number, "code": code}).context["case"] == case
+    with CaptureQueriesContext(connection) as queries:
+        owner.post(STATUS, {"number": case.number, "code": code})
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["SELECT", "SELECT"]
+
+
+@override_settings(COMPLAINT_STATUS_FAILURES_PER_IP_HOUR=3, REDIS_URL="redis://127.0.0.1:1/0")
+def test_with_redis_down_the_look_up_counts_its_failures_in_the_database(world) -> None:  # type: ignore[no-untyped-def]
+    from jianfu.counters import _redis_state
+    from jianfu.models import RateCounter
+    from supervision.complaints.ratelimit import STATUS_FAILURE_BY_IP
+
+    _redis_state["paused_until"] = 0.0  # nothing listens on port 1: a real refused connection
+    case, code = _status_case(world)
+    assert _guess_until_refused(case, code, "203.0.113.63") == 3
+    assert RateCounter.objects.get(scope=STATUS_FAILURE_BY_IP).count == 3
+    _redis_state["paused_until"] = 0.0
+
+
+def test_simultaneous_wrong_codes_in_redis_let_no_right_one_past_the_limit(world) -> None:  # type: ignore[no-untyped-def]
+    """Twenty look-ups at once from one address, one of them right, with a
+    limit of 5 failures: the right one is accepted only if fewer than five
+    failures were counted before it, so at most five wrong ones precede an
+    accepted right one; INCRBY orders them as the row lock did."""
+    from django.conf import settings
+
+    from jianfu.counters import _redis_state
+
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL")
+    _redis_state["paused_until"] = 0.0
+    from supervision.complaints.ratelimit import STATUS_FAILURE_BY_IP, attempt_counted
+
+    outcomes: list[tuple[bool, bool]] = []
+    barrier = threading.Barrier(20)
+
+    def one(i: int) -> None:
+        barrier.wait()
+        failed = i != 7
+        allowed = attempt_counted(
+            STATUS_FAILURE_BY_IP, "203.0.113.64", failed=failed, limit=5, window=datetime.timedelta(hours=1)
+        )
+        outcomes.append((failed, allowed))
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # Exactly the first five failures were within the limit, wherever the right one fell.
+    assert sum(1 for failed, allowed in outcomes if failed and allowed) == 5
+    right = [allowed for failed, allowed in outcomes if not failed]
+    assert len(right) == 1

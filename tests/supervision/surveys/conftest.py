@@ -5,9 +5,10 @@ import pytest
 def _fresh_survey_counters():  # type: ignore[no-untyped-def]
     """Rate counters kept in Redis outlive a test's rolled-back transaction:
     start every test with none (REDIS_URL is this run's own Redis database)."""
-    from supervision.surveys.services import REDIS_PREFIX, _redis_client
+    from jianfu.counters import counters_redis
+    from supervision.surveys.services import REDIS_PREFIX
 
-    client = _redis_client()
+    client = counters_redis()
     if client is not None:
         keys = list(client.scan_iter(match=f"{REDIS_PREFIX}*"))
         if keys:

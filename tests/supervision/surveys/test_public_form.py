@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from jianfu.counters import _redis_state
 from jianfu.models import AuditEvent
 from supervision.surveys.models import (
     SurveyRateCounter,
@@ -23,7 +24,7 @@ from supervision.surveys.models import (
     SurveyTally,
     SurveyTextAnswer,
 )
-from supervision.surveys.services import _count_hits, _redis_state
+from supervision.surveys.services import _count_hits
 from supervision.surveys.views import DEVICE_COOKIE
 from tests.supervision.helpers import captcha_solve
 
