@@ -126,5 +126,5 @@ def test_campaign_through_its_pages(world) -> None:  # type: ignore[no-untyped-d
     ]
     html = staff.get(reverse("institutions:campaigns")).content.decode()
     assert "学科类机构重新审核" in html
-    figures = campaign_figures(campaign)
+    figures = campaign_figures(campaign=campaign)
     assert (figures.reviewed, figures.cut, figures.rate_text) == (3, 2, "67%")
