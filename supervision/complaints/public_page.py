@@ -33,6 +33,7 @@ from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 
 PAGE_SECONDS = 60
@@ -40,9 +41,16 @@ PAGE_SECONDS = 60
 # cache (Redis) by the previous release are not served.
 PAGE_TEMPLATE_VERSION = 1
 VERSION_KEY = "complaint_public_form:version"
-# Made once per process: a value no page can contain by chance, and no
-# visitor can put in one (it is not derived from anything they send).
-CSRF_PLACEHOLDER = "jf-csrf-" + secrets.token_hex(24)
+
+
+def csrf_placeholder() -> str:
+    """Where the cached page's CSRF token goes: the same in every process of
+    the deployment (a page rendered by one web process and stored in the
+    shared cache is served by the others, which must find it), derived from
+    SECRET_KEY so that no visitor can know it or put it in a page."""
+    return "jf-csrf-" + salted_hmac("jianfu.complaints.public_page", "csrf-placeholder").hexdigest()[:48]
+
+
 _PREFILLS = ("school", "institution")
 
 
@@ -119,15 +127,16 @@ def cached_form_page(request: HttpRequest, render_page: Callable[[str], tuple[Ht
     page = found.get(key)
     token = get_token(request)
     if version is not None and isinstance(page, tuple) and len(page) == 2 and page[0] == version:
-        return HttpResponse(page[1].replace(CSRF_PLACEHOLDER, token))
+        return HttpResponse(page[1].replace(csrf_placeholder(), token))
     if version is None:
         version = secrets.token_hex(8)
         # add(), not set(): two first visitors at once agree on one version.
         if not cache.add(VERSION_KEY, version, None):
             version = cache.get(VERSION_KEY) or version
-    response, storable = render_page(CSRF_PLACEHOLDER)
+    placeholder = csrf_placeholder()
+    response, storable = render_page(placeholder)
     html = response.content.decode()
     if storable and response.status_code == 200:
         cache.set(key, (version, html), PAGE_SECONDS)
-    response.content = html.replace(CSRF_PLACEHOLDER, token).encode()
+    response.content = html.replace(placeholder, token).encode()
     return response

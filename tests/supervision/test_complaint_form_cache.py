@@ -70,7 +70,7 @@ def test_the_second_visitor_reads_no_row_and_gets_a_token_of_their_own(world) ->
     assert second.status_code == 200 and len(queries) == 0, [q["sql"] for q in queries]
     a, b = first.content.decode(), second.content.decode()
     assert len(_tokens(a)) == 1 and len(_tokens(b)) == 1 and _tokens(a) != _tokens(b)
-    assert public_page.CSRF_PLACEHOLDER not in b
+    assert public_page.csrf_placeholder() not in b
     # The same page but for the token.
     assert TOKEN.sub("", a) == TOKEN.sub("", b)
     assert f'value="{world.school_a.name}"' in b
@@ -112,3 +112,26 @@ def test_made_up_urls_and_signed_in_visitors_are_not_cached(world, settings) -> 
     # A setting the page shows is part of the key.
     settings.COMPLAINT_HOTLINE = "0571-99999999"
     assert "0571-99999999" in Client().get(FORM).content.decode()
+
+
+def test_every_process_puts_its_token_in_the_same_place() -> None:
+    """A page rendered by one web process and stored in the shared cache is
+    served by the others: the placeholder is the same in a process started
+    apart (it was once random per process, and with Redis every page another
+    process had rendered carried a token that failed the CSRF check)."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    code = (
+        "import django; django.setup(); "
+        "from supervision.complaints.public_page import csrf_placeholder; print(csrf_placeholder())"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jianfu.settings.test", "SECRET_KEY": settings.SECRET_KEY}
+    other = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True, cwd=settings.BASE_DIR
+    )
+    assert other.stdout.strip() == public_page.csrf_placeholder()
+    assert settings.SECRET_KEY not in public_page.csrf_placeholder() and len(public_page.csrf_placeholder()) > 40
