@@ -290,6 +290,12 @@ def _aggregates() -> dict[str, Any]:
     }
 
 
+def _summary_sums() -> dict[str, Any]:
+    # The summaries' counterpart of _aggregates(): the same three figures,
+    # summed from rows that already hold them.
+    return {"recorded": Sum("recorded"), "over": Sum("over"), "written": Sum("written_sum")}
+
+
 def whole_months(*, start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The part of [start, end] made of whole calendar months. Empty (start
     after end) when it holds none."""
@@ -315,7 +321,7 @@ class _Sources:
     def groups_by(self, field: str) -> list[dict[str, Any]]:
         """Recorded, over and written sums by ``field`` ("school" or
         "grade") over the period, without weeks: three queries."""
-        sums = {"recorded": Sum("recorded"), "over": Sum("over"), "written": Sum("written_sum")}
+        sums = _summary_sums()
         groups = list(self.months.values(field).annotate(**sums).order_by())
         groups += list(self.month_fragments.values(field).annotate(**sums).order_by())
         groups += list(self.edges.values(field).annotate(**_aggregates()).order_by())
@@ -496,7 +502,7 @@ def homework_compliance(
     days, summaries, edges = sources.days, sources.fragments, sources.edges
     span = (date_to - date_from).days + 1
     weekly = span <= WEEKLY_FIGURES_MAX_DAYS
-    sums = {"recorded": Sum("recorded"), "over": Sum("over"), "written": Sum("written_sum")}
+    sums = _summary_sums()
 
     if weekly:
         groups = [
