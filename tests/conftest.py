@@ -38,20 +38,23 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def _fresh_redis_counters() -> None:
-    """Counters kept in Redis (``transactional=False``) outlive a test's
-    rolled-back transaction: start every test with none, as with the
-    database's (REDIS_URL is this run's own Redis database)."""
+    """Counters kept in Redis (``transactional=False``, and the surveys'
+    form limits) outlive a test's rolled-back transaction: start every test
+    with none, as with the database's (REDIS_URL is this run's own Redis
+    database)."""
     from redis.exceptions import RedisError
 
     from jianfu.counters import REDIS_PREFIX, counters_redis
+    from supervision.surveys.services import REDIS_PREFIX as SURVEY_PREFIX
 
     client = counters_redis()
     if client is None:
         return
     try:
-        keys = list(client.scan_iter(match=f"{REDIS_PREFIX}*"))
-        if keys:
-            client.delete(*keys)
+        for prefix in (REDIS_PREFIX, SURVEY_PREFIX):
+            keys = list(client.scan_iter(match=f"{prefix}*"))
+            if keys:
+                client.delete(*keys)
     except (RedisError, OSError):
         pass
 
