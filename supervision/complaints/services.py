@@ -38,6 +38,7 @@ from supervision.complaints.models import (
     complaint_conclude_due,
     complaint_due_dates,
 )
+from supervision.complaints.selectors import PublicCaseStatus, complaint_public_status_get
 from supervision.workdays.calendar import is_working_day
 
 from ..models import (
@@ -408,38 +409,13 @@ def complaint_add_files(*, case: ComplaintCase, by: Any, files: Iterable[Prepare
 # --- the public status page --------------------------------------------------------
 
 
-# The fields of a case the public status page reads (``public_status.html``
-# and the properties it uses: subject_name, due_date, public_stage).
-PUBLIC_STATUS_FIELDS = (
-    "number",
-    "query_code_hash",
-    "status",
-    "received_at",
-    "accept_due",
-    "conclude_due",
-    "not_accepted_reason",
-    "reply",
-    "school__name",
-    "institution__name",
-    "category__name",
-)
-
-
-def complaint_check_query(*, number: str, code: str, ip: str | None) -> ComplaintCase | None:
-    """The case with ``number`` if ``code`` is its query code, else None.
-    A wrong number and a wrong code take the same path and the same time;
-    failures count against the address, and past the limit even right
-    answers get None until the hour has passed."""
-    # Only what the status page shows, and no ORDER BY (the number is
-    # unique): the look-up is the public pages' busiest query, and compiling
-    # three tables' columns and an ordering was most of its time.
-    found = (
-        ComplaintCase.objects.filter(number=number.strip().upper())
-        .select_related("school", "institution", "category")
-        .only(*PUBLIC_STATUS_FIELDS)
-        .order_by()[:1]
-    )
-    case = next(iter(found), None)
+def complaint_check_query(*, number: str, code: str, ip: str | None) -> PublicCaseStatus | None:
+    """The case with ``number``, as the status page shows it, if ``code`` is
+    its query code, else None. A wrong number and a wrong code take the same
+    path and the same time; failures count against the address, and past
+    the limit even right answers get None until the hour has passed."""
+    found = complaint_public_status_get(number=number.strip().upper())
+    case = found.case if found else None
     # An unknown number is compared with a digest too, so it takes as long.
     stored = case.query_code_hash if case else query_code_digest(code=new_query_code())
     # (compared first, then the case tested: ``case is not None and ...``
@@ -460,13 +436,13 @@ def complaint_check_query(*, number: str, code: str, ip: str | None) -> Complain
         raise ComplaintRefused(
             _("Too many unsuccessful look-ups from this network. Please try again in an hour."), code="rate_limited"
         )
-    if case is None or not matched:
+    if found is None or case is None or not matched:
         return None
     if not stored.startswith(CODE_DIGEST_PREFIX):
         # Upgrade the old PBKDF2 hash; a hash is never shown in the audit trail.
         ComplaintCase.objects.filter(pk=case.pk).update(query_code_hash=query_code_digest(code=code))
         case.query_code_hash = query_code_digest(code=code)
-    return case
+    return found
 
 
 # --- the workflow -------------------------------------------------------------------
