@@ -8,22 +8,26 @@ import datetime
 import hashlib
 import secrets
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from jianfu.client_ip import client_ip
 from jianfu.counters import counter_hit
+from jianfu.public_layout import public_layout_render
 from schools.models import School
 from supervision.complaints import captcha, public_page, ratelimit
 from supervision.complaints.forms import PublicComplaintForm, StatusForm
-from supervision.complaints.selectors import complaint_public_timeline, complaint_school_search
+from supervision.complaints.selectors import complaint_school_search
 from supervision.complaints.services import ComplaintRefused, complaint_check_query, complaint_submit_public
 from supervision.institutions.selectors import institution_public_search, institution_resolve_public
 
@@ -214,26 +218,51 @@ def public_done(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# The empty look-up form's fields, rendered by crispy once per language in
+# this process: they read nothing but the form class and the translations,
+# and rendering them was a fifth of a look-up (a shared-cache round trip
+# before that).
+_BLANK_STATUS_FIELDS: dict[str, str] = {}
+
+
+def _blank_status_fields() -> str:
+    language = get_language() or ""
+    html = _BLANK_STATUS_FIELDS.get(language)
+    if html is None:
+        html = _BLANK_STATUS_FIELDS[language] = str(as_crispy_form(StatusForm()))
+    return mark_safe(html)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def public_status(request: HttpRequest) -> HttpResponse:
     form = StatusForm(request.POST or None)
-    case = None
+    found = None
     error = ""
     if request.method == "POST" and form.is_valid():
         try:
-            case = complaint_check_query(
+            found = complaint_check_query(
                 number=form.cleaned_data["number"], code=form.cleaned_data["code"], ip=client_ip(request)
             )
         except ComplaintRefused as exc:
             error = exc.messages[0]
         else:
-            if case is None:
+            if found is None:
                 error = _("No case matches this number and query code. Please check both and try again.")
+    shown_form = form if found is None else StatusForm()
+    title = _("Follow a complaint")
     context = {
-        "form": form if case is None else StatusForm(),
-        "case": case,
-        "timeline": complaint_public_timeline(case=case) if case else [],
+        "page_title": title,
+        "form": shown_form,
+        "blank_fields": "" if shown_form.is_bound else _blank_status_fields(),
+        "case": found.case if found else None,
+        "timeline": found.timeline if found else [],
         "error": error,
     }
-    return render(request, "complaints/public_status.html", context)
+    return public_layout_render(
+        request=request,
+        template="complaints/public_status.html",
+        body_template="complaints/_public_status_body.html",
+        context=context,
+        title=title,
+    )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -108,25 +107,3 @@ def test_a_failed_filing_gives_its_number_back(world) -> None:  # type: ignore[n
         ComplaintCase.objects.create(number=first.number, query_code_hash="x", school=world.school_a)
     later = file_case(school=world.school_a, by=world.bureau).case
     assert (first.number[-4:], later.number[-4:]) == ("0001", "0002")
-
-
-def test_a_status_look_up_runs_three_statements_and_no_transaction(world) -> None:  # type: ignore[no-untyped-def]
-    filed = file_case(school=world.school_a)
-    status = reverse("complaints:public_status")
-    for code, found in ((filed.query_code, True), ("WRONG234", False)):
-        client = Client()
-        client.get(status, REMOTE_ADDR="10.9.1.1")
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.post(status, {"number": filed.case.number, "code": code}, REMOTE_ADDR="10.9.1.1")
-        assert ('data-testid="case-status"' in response.content.decode()) is found
-        kinds = [_kind(q["sql"]) for q in ctx.captured_queries]
-        # The case, the address's failures in one upsert (one write, no
-        # session, no BEGIN/COMMIT of its own) when Redis is not configured,
-        # in Redis (no write at all) when it is, and the public milestones
-        # (one read whatever their number: the related manager matches each
-        # event to its case by case_id, which was deferred and cost a query
-        # per event).
-        counted = [] if settings.REDIS_URL else ["INSERT jianfu_ratecounter"]
-        assert kinds == ["SELECT supervision_complaintcase", *counted] + (
-            ["SELECT supervision_complaintevent"] if found else []
-        )

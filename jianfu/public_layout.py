@@ -1,0 +1,90 @@
+"""The public pages' layout (``base.html``) rendered once per process.
+
+A parent looking up a complaint gets the same navigation bar, header and
+footer as every other visitor without a session: only the page's own block
+and the CSRF token differ. Rendering the layout through Django's template
+engine was about half of a status look-up's time, so for those visitors it
+is rendered once, with placeholders where the page's block and the token
+go, kept in this process (it reads nothing from the database: templates,
+translations, static paths and settings, all fixed while the process runs),
+and each request renders only its own block into it.
+
+Visitors with a session or a messages cookie, signed-in users and URLs with
+a query string get the whole template rendered as before, so nothing they
+see changes: the shortcut is only ever taken where the result is the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language
+
+SHELL_TEMPLATE = "public_shell.html"
+
+
+def _placeholder(what: str) -> str:
+    # Derived from SECRET_KEY: no visitor can know it, so no submitted text
+    # can smuggle one into a page.
+    return f"jf-{what}-" + salted_hmac("jianfu.public_layout", what).hexdigest()[:40]
+
+
+def shell_applies(request: HttpRequest) -> bool:
+    """Whether ``request`` would see the layout every anonymous visitor sees."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES or request.GET:
+        return False
+    user = getattr(request, "user", None)
+    return user is None or not user.is_authenticated
+
+
+# (language, path, title, settings shown) -> the layout before and after the
+# page's block. Only the public views that use it fill it, each at its own
+# fixed path, so it stays a handful of entries.
+_SHELLS: dict[tuple[Any, ...], tuple[str, str]] = {}
+_SHELLS_MAX = 64
+
+
+def _shell(request: HttpRequest, title: str) -> tuple[str, str]:
+    """The layout around the page's block, split at the block, with the
+    CSRF placeholder still in place (the language form in the navigation bar
+    carries a token)."""
+    key = (get_language(), request.path, title, settings.BUREAU_NAME, settings.STATIC_URL)
+    found = _SHELLS.get(key)
+    if found is None:
+        html = render_to_string(
+            SHELL_TEMPLATE,
+            {"shell_title": title, "shell_body": _placeholder("body"), "csrf_token": _placeholder("csrf")},
+            request=request,
+        )
+        before, after = html.split(_placeholder("body"))
+        found = (before, after)
+        if len(_SHELLS) >= _SHELLS_MAX:
+            _SHELLS.clear()
+        _SHELLS[key] = found
+    return found
+
+
+def public_layout_render(
+    *, request: HttpRequest, template: str, body_template: str, context: dict[str, Any], title: str, status: int = 200
+) -> HttpResponse:
+    """``template`` (which extends ``base.html`` and includes ``body_template``
+    as its content) for ``request``: the body rendered into the cached layout
+    when the visitor would see the common one, the whole template otherwise."""
+    if not shell_applies(request):
+        return HttpResponse(render_to_string(template, context, request=request), status=status)
+    token = get_token(request)
+    before, after = _shell(request, title)
+    body_context = {
+        **context,
+        "csrf_token": token,
+        "BUREAU_NAME": settings.BUREAU_NAME,
+        "COMPLAINT_HOTLINE": settings.COMPLAINT_HOTLINE,
+    }
+    body = render_to_string(body_template, body_context)
+    csrf = _placeholder("csrf")
+    return HttpResponse(before.replace(csrf, token) + body + after.replace(csrf, token), status=status)

@@ -1,0 +1,187 @@
+"""The public status look-up, made cheap for issue 17: the case, its
+subject's and category's names and its public milestones in one hand-written
+statement, and the public layout rendered once per process. Each shortcut
+must give exactly what the slow way gave."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from jianfu import public_layout
+from supervision.complaints import services
+from supervision.complaints.selectors import complaint_public_status_get, complaint_public_timeline
+from supervision.models import ComplaintCase, ComplaintChannel
+from tests.factories import BureauUserFactory
+from tests.supervision.complaint_factories import case_in_status, category, file_case
+from tests.supervision.institutions.factories import make_institution
+
+pytestmark = pytest.mark.django_db
+
+STATUS = reverse("complaints:public_status")
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+def _kind(sql: str) -> str:
+    """The statement's verb and its main table (the look-up's names come from
+    scalar subqueries over other tables)."""
+    if sql.startswith("INSERT"):
+        return "INSERT " + sql.split()[2].strip('"')
+    main = re.search(r'\bFROM\s+"?(\w+)"?\s+c\b', sql) or re.search(r'\bFROM\s+"?(\w+)"?', sql)
+    assert main is not None, sql
+    return sql.split()[0] + " " + main.group(1)
+
+
+def test_a_status_look_up_runs_one_statement_and_no_transaction(world) -> None:  # type: ignore[no-untyped-def]
+    filed = file_case(school=world.school_a)
+    for code, found in ((filed.query_code, True), ("WRONG234", False)):
+        client = Client()
+        client.get(STATUS, REMOTE_ADDR="10.9.1.1")
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(STATUS, {"number": filed.case.number, "code": code}, REMOTE_ADDR="10.9.1.1")
+        assert ('data-testid="case-status"' in response.content.decode()) is found
+        # The case with its names and milestones in one read; the address's
+        # failures in Redis (no write at all) when it is configured, in one
+        # upsert (no BEGIN/COMMIT of its own) when it is not.
+        counted = [] if settings.REDIS_URL else ["INSERT jianfu_ratecounter"]
+        assert [_kind(q["sql"]) for q in ctx.captured_queries] == ["SELECT supervision_complaintcase", *counted]
+
+
+def _orm_reading(case: ComplaintCase) -> tuple[object, ...]:
+    row = ComplaintCase.objects.select_related("school", "institution", "category").get(pk=case.pk)
+    return (
+        row.pk,
+        row.number,
+        row.query_code_hash,
+        row.status,
+        row.received_at,
+        row.accept_due,
+        row.conclude_due,
+        row.due_date,
+        row.public_stage,
+        row.not_accepted_reason,
+        row.reply,
+        row.subject_name,
+        row.category.name,
+        complaint_public_timeline(case=row),
+    )
+
+
+def test_the_one_statement_reads_what_the_orm_reads(world) -> None:  # type: ignore[no-untyped-def]
+    bureau = BureauUserFactory()
+    closed = case_in_status("closed", school=world.school_a, by=bureau)
+    declined = case_in_status("not_accepted", school=world.school_b, by=bureau)
+    fresh = file_case(school=world.school_a, by=bureau).case
+    institution = make_institution(bureau, name="星辰培训学校")
+    about_institution = services.complaint_file(
+        institution=institution,
+        category=category(),
+        channel=ComplaintChannel.HOTLINE,
+        description="周末组织学科类培训。",
+        happened_on=datetime.date(2026, 11, 20),
+        real_name=False,
+        name="",
+        phone="",
+        received_at=timezone.now(),
+        operator=bureau,
+    ).case
+    for case in (closed, declined, fresh, about_institution):
+        found = complaint_public_status_get(number=case.number)
+        assert found is not None
+        read = found.case
+        mine = (
+            read.pk,
+            read.number,
+            read.query_code_hash,
+            read.status,
+            read.received_at,
+            read.accept_due,
+            read.conclude_due,
+            read.due_date,
+            read.public_stage,
+            read.not_accepted_reason,
+            read.reply,
+            read.subject_name,
+            read.category.name,
+            found.timeline,
+        )
+        assert mine == _orm_reading(case)
+    assert [m.stage for m in complaint_public_status_get(number=closed.number).timeline] == [  # type: ignore[union-attr]
+        "received",
+        "accepted",
+        "in_progress",
+        "replied",
+        "closed",
+    ]
+    assert complaint_public_status_get(number=about_institution.number).case.subject_name == "星辰培训学校"  # type: ignore[union-attr]
+    assert complaint_public_status_get(number="NO-SUCH-0001") is None
+
+
+def _page(client: Client, data: dict[str, str] | None, **extra: str) -> str:
+    response = client.post(STATUS, data, **extra) if data is not None else client.get(STATUS, **extra)
+    assert response.status_code == 200
+    return TOKEN.sub("TOKEN", response.content.decode())
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_layout_rendered_once_gives_the_page_the_whole_template_gives(world, language) -> None:  # type: ignore[no-untyped-def]
+    """The same page, to the byte but for the CSRF token, whether the layout
+    came from the process's copy (a visitor without a session) or from the
+    whole template (a visitor whose browser carries a session cookie)."""
+    filed = file_case(school=world.school_a)
+    public_layout._SHELLS.clear()
+    for data in (
+        None,
+        {"number": filed.case.number, "code": filed.query_code},
+        {"number": filed.case.number, "code": "WRONG234"},
+        {"number": "", "code": ""},
+    ):
+        anonymous = Client(HTTP_ACCEPT_LANGUAGE=language)
+        with_session = Client(HTTP_ACCEPT_LANGUAGE=language)
+        with_session.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session"
+        shell = _page(anonymous, data, REMOTE_ADDR="10.9.2.1")
+        whole = _page(with_session, data, REMOTE_ADDR="10.9.2.2")
+        assert shell == whole
+    assert public_layout._SHELLS, "the anonymous visitors were served from the layout's copy"
+    assert ("投诉办理进度查询" in shell) is (language == "zh-hans")
+
+
+def test_the_cached_layout_carries_the_visitors_own_token_and_it_passes(world) -> None:  # type: ignore[no-untyped-def]
+    filed = file_case(school=world.school_a)
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(STATUS).content.decode()
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
+    assert len(tokens) == 1 and "jf-csrf-" not in page and "jf-body-" not in page
+    response = client.post(
+        STATUS, {"number": filed.case.number, "code": filed.query_code, "csrfmiddlewaretoken": tokens.pop()}
+    )
+    assert response.status_code == 200 and 'data-testid="case-status"' in response.content.decode()
+    assert (
+        Client(enforce_csrf_checks=True)
+        .post(STATUS, {"number": filed.case.number, "code": filed.query_code})
+        .status_code
+        == 403
+    )
+
+
+def test_signed_in_staff_get_their_own_menu_on_the_status_page(world) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(world.bureau)
+    page = client.get(STATUS).content.decode()
+    assert reverse("admin:index") in page and reverse("login") not in page
+    anonymous = Client().get(STATUS).content.decode()
+    assert reverse("admin:index") not in anonymous and reverse("login") in anonymous
+
+
+def test_a_bureau_name_changed_in_the_settings_shows(world, settings) -> None:  # type: ignore[no-untyped-def]
+    assert settings.BUREAU_NAME in Client().get(STATUS).content.decode()
+    settings.BUREAU_NAME = "平湖市教育局（测试）"
+    assert "平湖市教育局（测试）" in Client().get(STATUS).content.decode()
