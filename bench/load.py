@@ -538,6 +538,11 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=150, help="requests per side per round (default 150)")
     parser.add_argument("--mixed-seconds", type=float, default=30, help="mixed phase, 0 to skip (default 30)")
     parser.add_argument("--redis-url", default="", help="Redis for cache and broker (default: none)")
+    parser.add_argument(
+        "--pairs",
+        default="form,complaint,status",
+        help="which A/B pairs to run, comma-separated, of form, complaint, status (default all)",
+    )
     args = parser.parse_args()
     if not 1 <= args.connections <= 32:
         parser.error("--connections between 1 and 32")
@@ -642,10 +647,15 @@ def run(args: argparse.Namespace, env: dict[str, str], media: Path) -> int:
             status, _, body = Visitor(port, shared.address()).request("GET", f"/complain/?school={code}")
             expect(status, 200, "complaint form", body)
 
+        chosen = {name.strip() for name in args.pairs.split(",")}
         pairs = [
-            Pair("form GET", "bare GET", "GET /complain/", 0.5),
-            Pair("complaint POST", "bare insert POST", "POST /complain/", 0.3),
-            Pair("status look-up POST", "bare GET", "POST /complain/status/", 0.5),
+            pair
+            for short, pair in (
+                ("form", Pair("form GET", "bare GET", "GET /complain/", 0.5)),
+                ("complaint", Pair("complaint POST", "bare insert POST", "POST /complain/", 0.3)),
+                ("status", Pair("status look-up POST", "bare GET", "POST /complain/status/", 0.5)),
+            )
+            if short in chosen
         ]
         threads = args.connections
         print(f"load average at the start: {load_average()}")

@@ -13,6 +13,9 @@ admin.site.index_title = _("Register and administration")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # The public complaint pages first: the busiest URLs of the portal are
+    # matched without walking every other subject's patterns.
+    path("", include("supervision.complaints.urls")),
     path("healthz/", views.healthz, name="healthz"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -39,7 +42,6 @@ urlpatterns = [
     path("", include("schools.register.urls")),
     path("", include("supervision.visits.urls")),
     path("", include("supervision.rectifications.urls")),
-    path("", include("supervision.complaints.urls")),
     path("reports/", include("reports.urls")),
     path("", include("supervision.institutions.urls")),
     path("", include("supervision.surveys.urls")),
