@@ -12,7 +12,7 @@ What it does:
    server of ``DATABASE_URL``, by default postgres@127.0.0.1:5432), migrates
    it and loads the demo district (31 schools, their visits, complaints,
    accounts), and drops it at the end;
-2. starts gunicorn (2 sync workers, loopback, ``bench.settings``: the shared
+2. starts gunicorn (2 sync workers unless ``--workers``, loopback, ``bench.settings``: the shared
    settings with DEBUG off, plus the two bare views of ``bench/urls.py``);
    Redis only with ``--redis-url``;
 3. runs ``--rounds`` rounds of three pairs, each side a batch of
@@ -123,13 +123,22 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], log: Path) -> Iterator[int]:
+def gunicorn(env: dict[str, str], log: Path, *, workers: int = 2) -> Iterator[int]:
     port = free_port()
     with log.open("ab") as out:
         proc = subprocess.Popen(  # noqa: S603 - this interpreter's gunicorn, arguments built here
             [
                 *(sys.executable, "-m", "gunicorn", "jianfu.wsgi:application"),
-                *("--bind", f"127.0.0.1:{port}", "--workers", "2", "--worker-class", "sync", "--timeout", "30"),
+                *(
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    str(workers),
+                    "--worker-class",
+                    "sync",
+                    "--timeout",
+                    "30",
+                ),
             ],
             cwd=ROOT,
             env=env,
@@ -539,6 +548,12 @@ def main() -> int:
     parser.add_argument("--mixed-seconds", type=float, default=30, help="mixed phase, 0 to skip (default 30)")
     parser.add_argument("--redis-url", default="", help="Redis for cache and broker (default: none)")
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="gunicorn sync workers (default 2, one per core here; docker-compose.yml's web service runs 4)",
+    )
+    parser.add_argument(
         "--pairs",
         default="form,complaint,status",
         help="which A/B pairs to run, comma-separated, of form, complaint, status (default all)",
@@ -610,10 +625,10 @@ def run(args: argparse.Namespace, env: dict[str, str], media: Path) -> int:
     print(f"{len(schools)} schools, {len(before)} demo cases; redis: {args.redis_url or 'none'}")
     print(
         f"{args.rounds} rounds of {args.batch} requests a side, {args.connections} client threads, "
-        "gunicorn 2 sync workers"
+        f"gunicorn {args.workers} sync workers"
     )
 
-    with gunicorn(env, media / "gunicorn.log") as port:
+    with gunicorn(env, media / "gunicorn.log", workers=args.workers) as port:
         shared = Shared(port=port, schools=schools, category=category)
         bureau = [signed_in_bureau(port) for _ in range(args.connections)]
         rng = random.Random(0)
