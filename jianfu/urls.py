@@ -29,7 +29,12 @@ urlpatterns = [
     path("", include("jianfu.accounts.urls")),
     path("bureau/", views.bureau_overview, name="bureau_overview"),
     # Each subject's pages; order matters only where a path could match two
-    # patterns (schools/<code>/homework/ before schools/<code>/).
+    # patterns (schools/<code>/homework/ before schools/<code>/). The
+    # complaint pages first: the public form is the busiest page, and every
+    # list tried before the one that matches costs each request its time
+    # (no other pattern starts with complain/, complaints/ or
+    # bureau/complaints/).
+    path("", include("supervision.complaints.urls")),
     path("", include("schools.homework.urls")),
     path("", include("schools.afterschool.urls")),
     path("", include("schools.fivemanagement.urls")),
@@ -39,7 +44,6 @@ urlpatterns = [
     path("", include("schools.register.urls")),
     path("", include("supervision.visits.urls")),
     path("", include("supervision.rectifications.urls")),
-    path("", include("supervision.complaints.urls")),
     path("reports/", include("reports.urls")),
     path("", include("supervision.institutions.urls")),
     path("", include("supervision.surveys.urls")),
