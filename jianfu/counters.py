@@ -79,42 +79,52 @@ class Count:
     read_only: bool = False
 
 
+# Each counter: with a window (its seconds), SET NX with that expiry, then
+# INCRBY and answer the total (the window starts at the first hit, as in the
+# database); without (-1), only read (absent is 0). One script: atomic like
+# MULTI/EXEC (a key cannot expire between the two and come back without an
+# expiry), and one reply to read instead of one per command.
+_HIT_SCRIPT = """
+local totals = {}
+for i, key in ipairs(KEYS) do
+  local seconds = tonumber(ARGV[2 * i])
+  if seconds < 0 then
+    totals[i] = tonumber(redis.call('GET', key) or '0')
+  else
+    redis.call('SET', key, 0, 'EX', seconds, 'NX')
+    totals[i] = redis.call('INCRBY', key, tonumber(ARGV[2 * i - 1]))
+  end
+end
+return totals
+"""
+
+
 def _hit_redis(counts: Sequence[Count]) -> list[int] | None:
     from redis.exceptions import RedisError
 
     client = counters_redis()
     if client is None:
         return None
+    if _redis_state.get("script_client") is not client:
+        _redis_state["script"] = client.register_script(_HIT_SCRIPT)
+        _redis_state["script_client"] = client
+    args: list[int] = []
+    for count in counts:
+        args += [count.amount, -1 if count.read_only else max(1, int(count.window.total_seconds()))]
     try:
-        pipe = client.pipeline(transaction=True)
-        for count in counts:
-            name = _redis_name(count.scope, count.value)
-            if not count.read_only:
-                # The window starts at the first hit (SET NX with its expiry),
-                # as in the database; INCRBY then adds and answers the total
-                # atomically. MULTI/EXEC: the key cannot expire in between
-                # and come back without an expiry.
-                pipe.set(name, 0, ex=max(1, int(count.window.total_seconds())), nx=True)
-                pipe.incrby(name, count.amount)
-            else:
-                pipe.get(name)  # the key expires with its window: absent is 0
-        replies = iter(pipe.execute())
+        totals = _redis_state["script"](keys=[_redis_name(c.scope, c.value) for c in counts], args=args)
     except (RedisError, OSError) as exc:
         counters_redis_failed(exc)
         return None
-    totals = []
-    for count in counts:
-        if not count.read_only:
-            next(replies)
-        totals.append(int(next(replies) or 0))
-    return totals
+    return [int(total) for total in totals]
 
 
 def counters_hit(counts: Sequence[Count]) -> list[int]:
     """Several counters kept outside the caller's transaction (as
     :func:`counter_hit` with ``transactional=False``) at once: each adds its
-    amount and answers its total, in Redis in ONE round trip (MULTI/EXEC)
-    when Redis answers, otherwise one statement each in the database."""
+    amount and answers its total, in Redis in ONE round trip (a script, as
+    atomic as MULTI/EXEC) when Redis answers, otherwise one statement each
+    in the database."""
     totals = _hit_redis(counts)
     if totals is not None:
         return totals
