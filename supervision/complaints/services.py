@@ -13,7 +13,6 @@ import datetime
 import functools
 import json
 import secrets
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -267,34 +266,10 @@ def _file_in_one_statement(case: ComplaintCase, event: ComplaintEvent, day: date
         json.dumps({k: v for k, v in event_entry.changes.items() if k not in ("id", "case_id")}),
     ]
     with connection.cursor() as cursor:
-        _execute_filing(cursor, params)
+        cursor.execute(_filing_sql(), params)
         case.pk, case.number = cursor.fetchone()
     case._state.adding = False
     case._state.db = connection.alias
-
-
-FILING_STATEMENT = "jianfu_complaint_filing"
-# The database connections (psycopg2's, one per Django connection while it
-# lives) on which the filing statement is prepared.
-_prepared_on: weakref.WeakSet[Any] = weakref.WeakSet()
-
-
-def _execute_filing(cursor: Any, params: list[Any]) -> None:
-    """The filing statement, prepared once per database connection (PREPARE
-    is not undone by a rollback): its parsing and planning were a third of
-    its time. Not behind PgBouncer in transaction mode (what
-    DISABLE_SERVER_SIDE_CURSORS says), where the next statement may run on
-    another server connection, which never saw the PREPARE."""
-    if connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
-        cursor.execute(_filing_sql(), params)
-        return
-    raw = connection.connection
-    if raw not in _prepared_on:
-        parts = _filing_sql().split("%s")
-        numbered = parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], 1))
-        cursor.execute(f"PREPARE {FILING_STATEMENT} AS {numbered}")
-        _prepared_on.add(raw)
-    cursor.execute(f"EXECUTE {FILING_STATEMENT} ({', '.join(['%s'] * len(params))})", params)
 
 
 def new_query_code() -> str:

@@ -47,16 +47,13 @@ def _statements(client: Client, school, *, ip: str, **extra: str) -> list[str]: 
     with CaptureQueriesContext(connection) as ctx:
         response = client.post(FORM, data, REMOTE_ADDR=ip)
     assert response.status_code == 302
-    # The first filing on a database connection prepares its statement.
-    return [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith("PREPARE ")]
+    return [q["sql"] for q in ctx.captured_queries]
 
 
 def _kind(sql: str) -> str:
     words = sql.split()
     if words[0] in {"SAVEPOINT", "RELEASE"}:
         return words[0]
-    if words[0] in {"PREPARE", "EXECUTE"}:
-        return f"{words[0]} {words[1]}"
     table = next(w for w in words if w.startswith('"') and not w.startswith('"s1')).strip('"').split('"')[0]
     return f"{words[0]} {table}"
 
@@ -64,10 +61,9 @@ def _kind(sql: str) -> str:
 def _filing() -> list[str]:
     """The filing's statements: ONE on PostgreSQL (the number counter's
     upsert, the case, its event and both audit entries as data-modifying
-    CTEs), prepared once per database connection; the ORM's inserts
-    elsewhere."""
+    CTEs: the WITH names the counter first); the ORM's inserts elsewhere."""
     if connection.vendor == "postgresql":
-        return [f"EXECUTE {services.FILING_STATEMENT}"]
+        return ["WITH supervision_complaintnumbercounter"]
     return [
         "INSERT supervision_complaintnumbercounter",  # upsert: the lock is taken here ...
         "INSERT supervision_complaintcase",
@@ -143,35 +139,6 @@ def test_the_one_statement_writes_the_entries_the_signals_write(world) -> None: 
     # The identity is in neither (encrypted and hashed fields are left out).
     assert "王家长" not in str(entries[0].changes) and "13812345678" not in str(entries[0].changes)
     assert "name_encrypted" not in entries[0].changes and "phone_hash" not in entries[0].changes
-
-
-def test_the_statement_is_prepared_once_per_connection(world) -> None:  # type: ignore[no-untyped-def]
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL's one statement")
-    # As on a new database connection:
-    with connection.cursor() as cursor:
-        cursor.execute("DEALLOCATE ALL")
-    services._prepared_on.discard(connection.connection)
-    with CaptureQueriesContext(connection) as ctx:
-        file_case(school=world.school_a)
-        file_case(school=world.school_a)
-    kinds = [_kind(q["sql"]) for q in ctx.captured_queries if q["sql"].split()[0] in {"PREPARE", "EXECUTE", "WITH"}]
-    statement = services.FILING_STATEMENT
-    assert kinds == [f"PREPARE {statement}", f"EXECUTE {statement}", f"EXECUTE {statement}"]
-
-
-def test_behind_pgbouncer_in_transaction_mode_nothing_is_prepared(world) -> None:  # type: ignore[no-untyped-def]
-    """The next statement may run on another server connection there."""
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL's one statement")
-    connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True
-    try:
-        with CaptureQueriesContext(connection) as ctx:
-            file_case(school=world.school_a)
-    finally:
-        connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = False
-    words = [q["sql"].split()[0] for q in ctx.captured_queries]
-    assert words[-1] == "WITH" and not {"PREPARE", "EXECUTE"} & set(words)
 
 
 def test_a_filing_that_fails_in_its_statement_takes_no_number(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
