@@ -158,8 +158,10 @@ def _entry(
     note: str = "",
     user: Any = None,
     ip: str | None = None,
+    name: str | None = None,
 ) -> Any:
-    """An unsaved entry attributed like :func:`audit_record`'s."""
+    """An unsaved entry attributed like :func:`audit_record`'s (``name``:
+    the object's name, ``str(obj)`` by default)."""
     from jianfu.models import AuditEvent
 
     actor = _actor.get()
@@ -174,10 +176,34 @@ def _entry(
         action=action,
         object_type=_label(obj) if obj is not None else "",
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
+        object_repr=(str(obj) if name is None else name)[:200] if obj is not None else "",
         changes=changes or {},
         note=note,
     )
+
+
+def audit_created_entry(instance: models.Model, *, name: str | None = None) -> Any:
+    """The unsaved CREATE entry the signals write for ``instance``, for a
+    writer that inserts the row by SQL together with its entry in one
+    statement (the public complaint form's filing). What the database
+    assigns (the id, and anything else the caller names) is the caller's to
+    fill in: ``object_id``, ``object_repr`` and those fields' values in
+    ``changes``; ``name``, if given, is the object_repr instead of
+    ``str(instance)``. None for a model that is not audited."""
+    from django.utils import timezone
+
+    from jianfu.models import AuditAction
+
+    if not _audited(type(instance)):
+        return None
+    entry = _entry(
+        action=AuditAction.CREATE,
+        obj=instance,
+        changes={k: [None, v] for k, v in _snapshot(instance).items()},
+        name=name,
+    )
+    entry.at = timezone.now()
+    return entry
 
 
 def audit_bulk_update(queryset: models.QuerySet[Any], **values: Any) -> int:

@@ -23,6 +23,8 @@ from __future__ import annotations
 import datetime
 import logging
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -64,24 +66,74 @@ def _key(scope: str, value: str) -> str:
     return keyed_hash(value, purpose=f"counter:{scope}")
 
 
-def _hit_redis(*, scope: str, value: str, window: datetime.timedelta, amount: int) -> int | None:
+@dataclass(frozen=True)
+class Count:
+    """One counter of :func:`counters_hit`: ``amount`` added to the counter
+    of ``value`` in ``scope``, or with ``read_only`` only read (nothing
+    made)."""
+
+    scope: str
+    value: str
+    window: datetime.timedelta
+    amount: int = 1
+    read_only: bool = False
+
+
+# Each counter: with a window (its seconds), SET NX with that expiry, then
+# INCRBY and answer the total (the window starts at the first hit, as in the
+# database); without (-1), only read (absent is 0). One script: atomic like
+# MULTI/EXEC (a key cannot expire between the two and come back without an
+# expiry), and one reply to read instead of one per command.
+_HIT_SCRIPT = """
+local totals = {}
+for i, key in ipairs(KEYS) do
+  local seconds = tonumber(ARGV[2 * i])
+  if seconds < 0 then
+    totals[i] = tonumber(redis.call('GET', key) or '0')
+  else
+    redis.call('SET', key, 0, 'EX', seconds, 'NX')
+    totals[i] = redis.call('INCRBY', key, tonumber(ARGV[2 * i - 1]))
+  end
+end
+return totals
+"""
+
+
+def _hit_redis(counts: Sequence[Count]) -> list[int] | None:
     from redis.exceptions import RedisError
 
     client = counters_redis()
     if client is None:
         return None
-    name = f"{REDIS_PREFIX}{scope}:{_key(scope, value)}"
+    if _redis_state.get("script_client") is not client:
+        _redis_state["script"] = client.register_script(_HIT_SCRIPT)
+        _redis_state["script_client"] = client
+    args: list[int] = []
+    for count in counts:
+        args += [count.amount, -1 if count.read_only else max(1, int(count.window.total_seconds()))]
     try:
-        # The window starts at the first hit (SET NX with its expiry), as in
-        # the database; INCRBY then adds and answers the total atomically.
-        pipe = client.pipeline(transaction=True)
-        pipe.set(name, 0, ex=max(1, int(window.total_seconds())), nx=True)
-        pipe.incrby(name, amount)
-        replies = pipe.execute()
+        totals = _redis_state["script"](keys=[_redis_name(c.scope, c.value) for c in counts], args=args)
     except (RedisError, OSError) as exc:
         counters_redis_failed(exc)
         return None
-    return int(replies[1])
+    return [int(total) for total in totals]
+
+
+def counters_hit(counts: Sequence[Count]) -> list[int]:
+    """Several counters kept outside the caller's transaction (as
+    :func:`counter_hit` with ``transactional=False``) at once: each adds its
+    amount and answers its total, in Redis in ONE round trip (a script, as
+    atomic as MULTI/EXEC) when Redis answers, otherwise one statement each
+    in the database."""
+    totals = _hit_redis(counts)
+    if totals is not None:
+        return totals
+    return [
+        _value_database(scope=c.scope, value=c.value, window=c.window)
+        if c.read_only
+        else _hit_database(scope=c.scope, value=c.value, window=c.window, amount=c.amount)
+        for c in counts
+    ]
 
 
 def counter_hit(
@@ -92,12 +144,13 @@ def counter_hit(
     again from ``amount``). A transactional counter is a database row that a
     rollback of the caller's transaction takes back; ``transactional=False``
     keeps it in Redis when Redis answers (see the module's docstring)."""
-    from jianfu.models import RateCounter
-
     if not transactional:
-        total = _hit_redis(scope=scope, value=value, window=window, amount=amount)
-        if total is not None:
-            return total
+        return counters_hit([Count(scope, value, window, amount)])[0]
+    return _hit_database(scope=scope, value=value, window=window, amount=amount)
+
+
+def _hit_database(*, scope: str, value: str, window: datetime.timedelta, amount: int) -> int:
+    from jianfu.models import RateCounter
 
     table = connection.ops.quote_name(RateCounter._meta.db_table)
     now = timezone.now()
@@ -115,8 +168,20 @@ def counter_hit(
     return int(row[0])
 
 
-def counter_value(*, scope: str, value: str, window: datetime.timedelta) -> int:
-    """The current total, without counting (0 once the window has passed)."""
+def _redis_name(scope: str, value: str) -> str:
+    return f"{REDIS_PREFIX}{scope}:{_key(scope, value)}"
+
+
+def counter_value(*, scope: str, value: str, window: datetime.timedelta, transactional: bool = True) -> int:
+    """The current total, without counting (0 once the window has passed).
+    ``transactional=False`` reads where :func:`counter_hit` with the same
+    flag counts: Redis when it answers, the database otherwise."""
+    if not transactional:
+        return counters_hit([Count(scope, value, window, read_only=True)])[0]
+    return _value_database(scope=scope, value=value, window=window)
+
+
+def _value_database(*, scope: str, value: str, window: datetime.timedelta) -> int:
     from jianfu.models import RateCounter
 
     found = (
@@ -127,12 +192,33 @@ def counter_value(*, scope: str, value: str, window: datetime.timedelta) -> int:
     return found or 0
 
 
-def counter_release(*, scope: str, value: str) -> None:
-    """Give one back (an attempt that turned out not to count), never below 0."""
+# One step, so that two releases at once cannot take a counter below 0.
+_RELEASE_SCRIPT = (
+    "local n = tonumber(redis.call('GET', KEYS[1]) or '0') "
+    "if n > 0 then return redis.call('DECR', KEYS[1]) end return 0"
+)
+
+
+def counter_release(*, scope: str, value: str, transactional: bool = True) -> None:
+    """Give one back (an attempt that turned out not to count), never below 0.
+    ``transactional=False`` gives it back where :func:`counter_hit` with the
+    same flag counts (Redis when it answers). Should Redis fail between the
+    hit and the release, the place is given back to the database's counter
+    instead, where it was not taken: the count started again there anyway
+    (see the module's docstring)."""
     from django.db.models import F
+    from redis.exceptions import RedisError
 
     from jianfu.models import RateCounter
 
+    client = None if transactional else counters_redis()
+    if client is not None:
+        try:
+            client.eval(_RELEASE_SCRIPT, 1, _redis_name(scope, value))
+        except (RedisError, OSError) as exc:
+            counters_redis_failed(exc)
+        else:
+            return
     RateCounter.objects.filter(scope=scope, key_hash=_key(scope, value), count__gt=0).update(count=F("count") - 1)
 
 

@@ -13,9 +13,6 @@ admin.site.index_title = _("Register and administration")
 
 urlpatterns = [
     path("", views.home, name="home"),
-    # The public complaint pages first: the busiest URLs of the portal are
-    # matched without walking every other subject's patterns.
-    path("", include("supervision.complaints.urls")),
     path("healthz/", views.healthz, name="healthz"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -32,7 +29,12 @@ urlpatterns = [
     path("", include("jianfu.accounts.urls")),
     path("bureau/", views.bureau_overview, name="bureau_overview"),
     # Each subject's pages; order matters only where a path could match two
-    # patterns (schools/<code>/homework/ before schools/<code>/).
+    # patterns (schools/<code>/homework/ before schools/<code>/). The
+    # complaint pages first: the public form is the busiest page, and every
+    # list tried before the one that matches costs each request its time
+    # (no other pattern starts with complain/, complaints/ or
+    # bureau/complaints/).
+    path("", include("supervision.complaints.urls")),
     path("", include("schools.homework.urls")),
     path("", include("schools.afterschool.urls")),
     path("", include("schools.fivemanagement.urls")),

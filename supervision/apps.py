@@ -20,3 +20,7 @@ class SupervisionConfig(AppConfig):
         from supervision.complaints.public_page import connect_signals
 
         connect_signals()
+        # The time limits kept in the cache follow the working-day calendar.
+        from supervision.workdays.calendar import connect_signals as connect_calendar_signals
+
+        connect_calendar_signals()

@@ -9,10 +9,13 @@ never in the cookie). So the form page itself writes nothing. The token
 expires (COMPLAINT_CAPTCHA_TTL_SECONDS), and is used up by the first check,
 right or wrong: the answer replaces the cookie with a spent one, and a right
 answer is accepted once only, even if the same cookie is sent again or twice
-at the same moment, since its nonce is counted atomically (one upsert).
-Wrong answers are counted per address (on the server) and per browser (in
-the token, carried over to the next picture): past either limit no answer
-is accepted for a while."""
+at the same moment, since its nonce is counted atomically (INCRBY in Redis,
+one upsert in the database while Redis is down). Wrong answers are counted
+per address (on the server, in the same counters) and per browser (in the
+token, carried over to the next picture): past either limit no answer is
+accepted for a while. Neither count follows the request's transaction: a
+check writes nothing to the database while Redis answers, and what it
+counted stays counted whatever happens to the complaint after it."""
 
 from __future__ import annotations
 
@@ -29,7 +32,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from jianfu.client_ip import client_ip
-from jianfu.counters import counter_hit, counter_value
+from jianfu.counters import Count, counter_value, counters_hit
 
 from . import ratelimit
 
@@ -40,7 +43,10 @@ ALPHABET = "ACDEFHJKMNPRTUVWXY34679"
 LENGTH = 5
 USED_SCOPE = "captcha_used"
 FAILURE_WINDOW = datetime.timedelta(hours=1)
-# The request attribute where a check leaves the token the response must set.
+# The request attribute where a check leaves what the spent token the
+# response must set carries (the browser's wrong answers and since when): the
+# token itself is signed only if a response sets it (a filed complaint's
+# redirect does not).
 _PENDING = "_captcha_token"
 
 
@@ -104,7 +110,7 @@ def captcha_issue(*, request: HttpRequest, answer: str) -> str:
 def _address_failures_exceeded(request: HttpRequest) -> bool:
     ip = client_ip(request)
     return bool(ip) and (
-        counter_value(scope=ratelimit.CAPTCHA_FAILURE_BY_IP, value=ip or "", window=FAILURE_WINDOW)
+        counter_value(scope=ratelimit.CAPTCHA_FAILURE_BY_IP, value=ip or "", window=FAILURE_WINDOW, transactional=False)
         >= settings.COMPLAINT_CAPTCHA_FAILURES_PER_IP_HOUR
     )
 
@@ -113,32 +119,42 @@ def captcha_check(*, request: HttpRequest, answer: str) -> Outcome:
     """Whether ``answer`` solves the challenge of the browser's token. Either
     way the token is used up (the response carries a spent one: call
     :func:`captcha_cookie_apply`); a wrong answer counts against the browser
-    and the address, and past their limits nothing is accepted."""
+    and the address, and past their limits nothing is accepted. A right
+    answer costs one round trip to the counters: the address's wrong
+    answers read and the nonce spent together."""
     failures, since = _browser_failures(request)
-    setattr(request, _PENDING, _token(answer="", failures=failures, failures_since=since))
-    if failures >= settings.COMPLAINT_CAPTCHA_FAILURES_PER_SESSION or _address_failures_exceeded(request):
+    setattr(request, _PENDING, (failures, since))
+    if failures >= settings.COMPLAINT_CAPTCHA_FAILURES_PER_SESSION:
         return Outcome.TOO_MANY
     try:
         payload = _read(request, settings.COMPLAINT_CAPTCHA_TTL_SECONDS)
     except signing.SignatureExpired:
-        return Outcome.EXPIRED
+        return Outcome.TOO_MANY if _address_failures_exceeded(request) else Outcome.EXPIRED
     if not payload or not payload.get("h"):
-        return Outcome.MISSING
+        return Outcome.TOO_MANY if _address_failures_exceeded(request) else Outcome.MISSING
     nonce = str(payload.get("n", ""))
     given = "".join((answer or "").split()).upper()
+    ip = client_ip(request)
+    limit = settings.COMPLAINT_CAPTCHA_FAILURES_PER_IP_HOUR
     if not given or not constant_time_compare(str(payload["h"]), _digest(nonce, given)):
-        setattr(request, _PENDING, _token(answer="", failures=failures + 1, failures_since=since))
-        ratelimit.take_place(
-            ratelimit.CAPTCHA_FAILURE_BY_IP,
-            client_ip(request),
-            limit=settings.COMPLAINT_CAPTCHA_FAILURES_PER_IP_HOUR,
-            window=FAILURE_WINDOW,
-        )
+        # Counted, then compared: simultaneous wrong answers each see their
+        # own total. One past the limit is given back and refused.
+        if not ratelimit.take_place(ratelimit.CAPTCHA_FAILURE_BY_IP, ip, limit=limit, window=FAILURE_WINDOW):
+            return Outcome.TOO_MANY
+        setattr(request, _PENDING, (failures + 1, since))
         return Outcome.WRONG
     # The token can be sent again (a replayed request, or two at once with
-    # the same cookie): only the first to count its nonce is accepted.
+    # the same cookie): only the first to count its nonce is accepted. (Past
+    # the address's limit the nonce is spent all the same: the browser gets
+    # a spent token anyway.)
     ttl = datetime.timedelta(seconds=settings.COMPLAINT_CAPTCHA_TTL_SECONDS + 60)
-    if counter_hit(scope=USED_SCOPE, value=nonce, window=ttl) != 1:
+    counts = [Count(USED_SCOPE, nonce, ttl)]
+    if ip:
+        counts.append(Count(ratelimit.CAPTCHA_FAILURE_BY_IP, ip, FAILURE_WINDOW, read_only=True))
+    uses, *address_failures = counters_hit(counts)
+    if address_failures and address_failures[0] >= limit:
+        return Outcome.TOO_MANY
+    if uses != 1:
         return Outcome.SPENT
     return Outcome.SOLVED
 
@@ -158,9 +174,10 @@ def _set_cookie(response: HttpResponse, token: str) -> None:
 
 def captcha_cookie_apply(*, request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """Put the spent token a check left on the response (no-op otherwise)."""
-    token = getattr(request, _PENDING, None)
-    if token:
-        _set_cookie(response, token)
+    pending = getattr(request, _PENDING, None)
+    if pending:
+        failures, since = pending
+        _set_cookie(response, _token(answer="", failures=failures, failures_since=since))
     return response
 
 

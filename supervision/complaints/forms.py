@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from jianfu.roles import SECTIONS
 from jianfu.validators import SingleLineFieldsMixin
 from schools.models import School
-from supervision.complaints import captcha
+from supervision.complaints import captcha, public_page
 from supervision.complaints.files import PreparedFile, prepare_upload
 from supervision.complaints.identity import is_mainland_mobile, normalize_phone
 from supervision.districts.selectors import current_supervisors_of_school
@@ -76,6 +76,23 @@ def _prepare_files(form: forms.Form, field: str, *, limit: int) -> list[Prepared
 ATTACHMENT_ACCEPT = "image/*,application/pdf,audio/*,.amr,.m4a"
 
 
+class CheckedChoiceField(forms.ModelChoiceField):
+    """A model choice checked against rows the form hands it (``rows``: the
+    choices by primary key, read through the cache) instead of one query per
+    POST; without them, against the queryset as usual. The choices a bound
+    form shows again still come from the queryset."""
+
+    rows: dict[str, Any] | None = None
+
+    def to_python(self, value: Any) -> Any:
+        if self.rows is None or value in self.empty_values:
+            return super().to_python(value)
+        found = self.rows.get(str(value))
+        if found is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return found
+
+
 class PublicComplaintForm(SingleLineFieldsMixin, forms.Form):
     """The public form: phone-first, nothing asked beyond what the case
     needs. ``website`` is a honeypot hidden from people."""
@@ -117,8 +134,10 @@ class PublicComplaintForm(SingleLineFieldsMixin, forms.Form):
         ),
         widget=forms.TextInput(attrs={"list": "institution-options", "autocomplete": "off"}),
     )
-    category = forms.ModelChoiceField(
-        label=_("What is it about"), queryset=ComplaintCategory.objects.none(), empty_label=_("Please choose")
+    category = CheckedChoiceField(
+        label=_("What is it about"),
+        queryset=ComplaintCategory.objects.filter(active=True),
+        empty_label=_("Please choose"),
     )
     happened_on = forms.DateField(label=_("When did it happen"), required=False, widget=_date_input())
     description = forms.CharField(
@@ -156,12 +175,39 @@ class PublicComplaintForm(SingleLineFieldsMixin, forms.Form):
     def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.request = request
-        self.fields["category"].queryset = ComplaintCategory.objects.filter(active=True)  # type: ignore[attr-defined]
         self.school: School | None = None
         self.institution: Any = None
         self.linked_institution: Any = None
         self.prepared_files: list[PreparedFile] = []
         self.is_spam = False
+        self._school_by_code: dict[str, School | None] = {}
+        if self.is_bound:
+            self._read_rows()
+
+    def _read_rows(self) -> None:
+        """The active categories and the school of the code sent, in one
+        cache round trip (read from the database when not cached under the
+        current version): a POST's choices are checked against them."""
+        code = self._typed_code(self.data.get("school_code", ""), self.data.get("school_name", ""))
+        categories_key = public_page.form_row_key("categories")
+        school_key = public_page.form_row_key(f"school:{code}")
+        loaders: dict[str, Any] = {
+            categories_key: lambda: {str(c.pk): c for c in ComplaintCategory.objects.filter(active=True)}
+        }
+        if code:
+            loaders[school_key] = lambda: School.objects.filter(active=True, code=code).first()
+        # A code that names no school is not stored: nobody fills the cache
+        # with made-up codes.
+        rows = public_page.form_rows(loaders, keep=lambda key, value: value is not None)
+        self.fields["category"].rows = rows[categories_key]  # type: ignore[attr-defined]
+        if code:
+            self._school_by_code[code] = rows[school_key]
+
+    @staticmethod
+    def _typed_code(code: Any, name: Any) -> str:
+        # Without JavaScript nothing fills the hidden code: a code typed in
+        # the name field is as good.
+        return str(code or "").strip() or str(name or "").strip()
 
     def clean_captcha(self) -> str:
         answer = self.cleaned_data.get("captcha", "")
@@ -177,14 +223,14 @@ class PublicComplaintForm(SingleLineFieldsMixin, forms.Form):
         return day
 
     def _resolve_school(self, code: str, name: str) -> School | None:
-        active = School.objects.filter(active=True)
-        # Without JavaScript nothing fills the hidden code: a code typed in
-        # the name field is as good.
-        code = code or name
+        code = self._typed_code(code, name)
         if code:
-            by_code = active.filter(code=code).first()
+            if code not in self._school_by_code:
+                self._school_by_code[code] = School.objects.filter(active=True, code=code).first()
+            by_code = self._school_by_code[code]
             if by_code and (not name or name in (by_code.name, by_code.code)):
                 return by_code
+        active = School.objects.filter(active=True)
         exact = active.filter(name=name).first()
         if exact:
             return exact

@@ -139,14 +139,19 @@ def complaint_due_dates(day: datetime.date) -> tuple[datetime.date, datetime.dat
     """THE time limits of a complaint received (or reopened) on ``day``: to
     accept it (受理), COMPLAINT_ACCEPT_WORKING_DAYS working days of the
     bureau's calendar, and to conclude it (办结),
-    COMPLAINT_CONCLUDE_WORKING_DAYS; both from one read of the calendar, so
-    filing a complaint costs one query for its deadlines, not two."""
-    from supervision.workdays.calendar import working_calendar_for
+    COMPLAINT_CONCLUDE_WORKING_DAYS; both from one read of the calendar, and
+    that read kept in the cache for the day (under the calendar's version),
+    so the day's other complaints read no calendar at all."""
+    from supervision.workdays.calendar import calendar_cached, working_calendar_for
 
     accept = settings.COMPLAINT_ACCEPT_WORKING_DAYS
     conclude = settings.COMPLAINT_CONCLUDE_WORKING_DAYS
-    calendar = working_calendar_for(day, max(accept, conclude))
-    return calendar.add_working_days(day, accept), calendar.add_working_days(day, conclude)
+
+    def compute() -> tuple[datetime.date, datetime.date]:
+        calendar = working_calendar_for(day, max(accept, conclude))
+        return calendar.add_working_days(day, accept), calendar.add_working_days(day, conclude)
+
+    return calendar_cached(f"complaint_due_dates:{day.isoformat()}:{accept}:{conclude}", compute)
 
 
 def complaint_accept_due(day: datetime.date) -> datetime.date:

@@ -24,17 +24,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
+
+from jianfu.versioned_cache import versioned_cache_bump_on_save, versioned_cache_get
 
 PAGE_SECONDS = 60
 # Raise when the form's templates change, so that pages cached in a shared
@@ -62,17 +64,31 @@ def _shown_models() -> list[type[Model]]:
     return [ComplaintCategory, School, TrainingInstitution, ListEntry]
 
 
-def _new_version() -> None:
-    # A new value, not an increment: the key may have expired or the cache
-    # restarted, and a fresh random value can never equal an old one.
-    cache.set(VERSION_KEY, secrets.token_hex(8), None)
-
-
 def _shown_rows_changed(sender: type[Model], **kwargs: object) -> None:
-    # Now, and again once the change is committed: a page rendered between
-    # the two from the rows as they were must not outlive the commit.
-    _new_version()
-    transaction.on_commit(_new_version)
+    versioned_cache_bump_on_save(VERSION_KEY)
+
+
+ROW_KEY_PREFIX = "complaint_public_form:rows:"
+# How long a process uses the rows it read without asking the cache's
+# version again: a change made in another process counts within this.
+ROWS_LOCAL_SECONDS = 5
+
+
+def form_rows(
+    loaders: Mapping[str, Callable[[], Any]], *, keep: Callable[[str, Any], bool] = lambda key, value: True
+) -> dict[str, Any]:
+    """Rows a complaint POST checks its choices against (the active
+    categories, the school of a code), read through the cache under the
+    same version as the cached page, in one round trip, and kept in the
+    process for ``ROWS_LOCAL_SECONDS``: a category or school changed in the
+    administration counts at once in the process that saved it, within
+    those seconds in the others. ``loaders`` are keyed by names made with
+    :func:`form_row_key`."""
+    return versioned_cache_get(VERSION_KEY, loaders, timeout=PAGE_SECONDS, keep=keep, local_seconds=ROWS_LOCAL_SECONDS)
+
+
+def form_row_key(what: str) -> str:
+    return ROW_KEY_PREFIX + hashlib.sha256(what.encode()).hexdigest()[:40]
 
 
 def connect_signals() -> None:

@@ -10,6 +10,8 @@ it is not allowed. Views, forms, admin and tasks only call these."""
 from __future__ import annotations
 
 import datetime
+import functools
+import json
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,8 +25,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jianfu.audit import audit_bulk_update, audit_record
-from jianfu.models import AuditAction
+from jianfu.audit import audit_bulk_update, audit_created_entry, audit_record
+from jianfu.models import AuditAction, AuditEvent
 from jianfu.outbox import publish_after_commit
 from jianfu.roles import SECTIONS
 from schools.models import School
@@ -145,21 +147,130 @@ def _sync(target: ComplaintCase, source: ComplaintCase) -> None:
         setattr(target, field.attname, getattr(source, field.attname))
 
 
-def _next_number(day: datetime.date) -> str:
-    """The day's next case number, in one statement (the first of the day
-    creates the row). The row stays locked until the caller's transaction
-    ends: concurrent submissions queue here and each gets its own number,
-    and a rollback gives the number back, so numbers have no gaps. Callers
-    take it last, just before the inserts, with nothing slow after it."""
+# A case number is TS<day>-<the day's count, four digits or more>.
+NUMBER_DIGITS = 4
+
+
+def _number_prefix(day: datetime.date) -> str:
+    return f"TS{day:%Y%m%d}-"
+
+
+def _number_upsert_sql() -> str:
+    """The day's next count, in one statement (the first of the day creates
+    the row). The row stays locked until the caller's transaction ends:
+    concurrent filings queue here and each gets its own count, and a
+    rollback gives the count back, so numbers have no gaps. Callers take it
+    last, just before the inserts, with nothing slow after it."""
     table = connection.ops.quote_name(ComplaintNumberCounter._meta.db_table)
+    return (
+        f"INSERT INTO {table} (day, last) VALUES (%s, 1) "  # noqa: S608 - table name from the model
+        f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last"
+    )
+
+
+def _next_number(day: datetime.date) -> str:
+    """The day's next case number (see :func:`_number_upsert_sql`)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "  # noqa: S608 - table name from the model
-            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [day],
-        )
+        cursor.execute(_number_upsert_sql(), [day])
         (last,) = cursor.fetchone()
-    return f"TS{day:%Y%m%d}-{last:04d}"
+    return f"{_number_prefix(day)}{last:0{NUMBER_DIGITS}d}"
+
+
+# What the database assigns to an audit entry in the filing statement.
+_ENTRY_ASSIGNED = frozenset({"object_id", "object_repr", "changes"})
+
+
+@functools.cache
+def _insert_fields(model: Any, skip: frozenset[str]) -> tuple[tuple[Any, ...], str, str]:
+    """A model's columns for an ``INSERT ... SELECT`` of parameters, but for
+    its primary key and ``skip`` (the columns the statement fills itself):
+    the fields, the quoted names, and the placeholders each cast to its
+    column's type (a SELECT list's bare parameters would be text, which
+    PostgreSQL does not assign to every column type)."""
+    fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in skip)
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    return fields, names, ", ".join(f"%s::{f.cast_db_type(connection)}" for f in fields)
+
+
+def _values(instance: Any, skip: frozenset[str]) -> list[Any]:
+    """``instance``'s values for :func:`_insert_fields`, as the ORM sends them."""
+    model: Any = type(instance)
+    fields = _insert_fields(model, skip)[0]
+    return [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in fields]
+
+
+@functools.cache
+def _filing_sql() -> str:
+    """The statement of :func:`_file_in_one_statement` (built once)."""
+    q = connection.ops.quote_name
+    number, case_id = q("number"), q("case_id")
+    _, case_columns, case_values = _insert_fields(ComplaintCase, frozenset({"number"}))
+    _, event_columns, event_values = _insert_fields(ComplaintEvent, frozenset({"case_id"}))
+    _, entry_columns, entry_values = _insert_fields(AuditEvent, _ENTRY_ASSIGNED)
+    # The number's count padded to NUMBER_DIGITS, never cut (as _next_number).
+    count = f"lpad(n.last::text, greatest({NUMBER_DIGITS}, length(n.last::text)), '0')"
+    return f"""
+        WITH n AS ({_number_upsert_sql()}),
+        c AS (
+            INSERT INTO {q(ComplaintCase._meta.db_table)} ({number}, {case_columns})
+            SELECT %s::text || {count}, {case_values} FROM n
+            RETURNING id, {number}
+        ),
+        e AS (
+            INSERT INTO {q(ComplaintEvent._meta.db_table)} ({case_id}, {event_columns})
+            SELECT c.id, {event_values} FROM c
+            RETURNING id, {case_id}
+        ),
+        a AS (
+            INSERT INTO {q(AuditEvent._meta.db_table)}
+                ({entry_columns}, {q("object_id")}, {q("object_repr")}, {q("changes")})
+            SELECT {entry_values}, c.id::text, c.{number}, %s::jsonb || jsonb_build_object(
+                'id', jsonb_build_array(NULL, c.id), 'number', jsonb_build_array(NULL, c.{number}))
+            FROM c
+            UNION ALL
+            SELECT {entry_values}, e.id::text, c.{number} || %s::text, %s::jsonb || jsonb_build_object(
+                'id', jsonb_build_array(NULL, e.id), 'case_id', jsonb_build_array(NULL, e.{case_id}))
+            FROM e, c
+        )
+        SELECT id, {number} FROM c
+    """  # noqa: S608 - names from the models, values as parameters
+
+
+def _file_in_one_statement(case: ComplaintCase, event: ComplaintEvent, day: datetime.date) -> None:
+    """Insert ``case`` with the day's next number, its "received" ``event``
+    and the audit entries the signals would write for both, in ONE statement
+    (data-modifying CTEs, which all run to completion or not at all), and set
+    the case's id and number. PostgreSQL only.
+
+    Outside a transaction the statement is its own: one round trip and one
+    commit, and the number counter's row is locked for this statement only.
+    A failure anywhere in it (a constraint of the case, of the event) undoes
+    all of it, the number included, so numbers stay gap-free."""
+    event.case = case
+    # The entries as the signals would write them but for what the database
+    # assigns: their object's id, its name, and those values in the changes.
+    case_entry = audit_created_entry(case, name="")
+    # str(event) is the case's number and the action in the request's
+    # language: the number is the statement's to prepend.
+    event_entry = audit_created_entry(event, name=f" {A(event.action).label}")
+    params = [
+        day,
+        _number_prefix(day),
+        *_values(case, frozenset({"number"})),
+        *_values(event, frozenset({"case_id"})),
+        # One INSERT for both entries, the case's first, as the signals
+        # write them.
+        *_values(case_entry, _ENTRY_ASSIGNED),
+        json.dumps({k: v for k, v in case_entry.changes.items() if k not in ("id", "number")}),
+        *_values(event_entry, _ENTRY_ASSIGNED),
+        event_entry.object_repr,
+        json.dumps({k: v for k, v in event_entry.changes.items() if k not in ("id", "case_id")}),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_filing_sql(), params)
+        case.pk, case.number = cursor.fetchone()
+    case._state.adding = False
+    case._state.db = connection.alias
 
 
 def new_query_code() -> str:
@@ -249,7 +360,9 @@ def complaint_file(
     """Create a case in status *received* with its number, a fresh query
     code (returned once, stored hashed), its time limits and its files.
     Either all of it is saved or nothing: stored files are removed again if
-    the database work fails."""
+    the database work fails. On PostgreSQL a case without files is one
+    statement (:func:`_file_in_one_statement`); otherwise, and elsewhere,
+    the ORM's inserts in a transaction, with the same rows and entries."""
     if real_name and not name:
         raise ComplaintError(_("A real-name report needs the complainant's name."))
     _check_target(school, institution, linked_institution, category)
@@ -262,10 +375,42 @@ def complaint_file(
     code_digest = query_code_digest(code=code)
     accept_due, conclude_due = complaint_due_dates(day)
     identity = sealed(name, phone)
+    files = list(files)
+    if connection.vendor == "postgresql" and not files:
+        now = timezone.now()
+        case = ComplaintCase(
+            query_code_hash=code_digest,
+            school=school,
+            institution=institution,
+            linked_institution=linked_institution,
+            category=category,
+            channel=channel,
+            received_at=received_at,
+            happened_on=happened_on,
+            description=description,
+            real_name=real_name,
+            **identity,
+            operator=operator if getattr(operator, "is_authenticated", False) else None,
+            status=S.RECEIVED,
+            accept_due=accept_due,
+            conclude_due=conclude_due,
+            created_at=now,
+            updated_at=now,
+        )
+        event = ComplaintEvent(
+            action=A.RECEIVED,
+            from_status="",
+            to_status=S.RECEIVED,
+            by=operator if getattr(operator, "is_authenticated", False) else None,
+            note="",
+            at=received_at,
+        )
+        _file_in_one_statement(case, event, day)
+        return FiledCase(case=case, query_code=code)
     stored: list[str] = []
     try:
-        # No savepoint inside a caller's transaction (the public form's rate
-        # limits): any failure here undoes the caller's work as well.
+        # No savepoint inside a caller's transaction: any failure here
+        # undoes the caller's work as well.
         with transaction.atomic(savepoint=False):
             case = ComplaintCase.objects.create(
                 number=_next_number(day),
@@ -310,29 +455,33 @@ def complaint_submit_public(
 ) -> FiledCase:
     """A complaint from the public form. Refused with
     :class:`ComplaintRefused`, saving nothing, when the address or the phone
-    number has filed too many in the window."""
+    number has filed too many in the window.
+
+    Each submission takes its places in the counters first (per address and
+    per phone in one round trip to Redis when it answers, one upsert each in
+    the database otherwise; atomic steps, so simultaneous submissions from
+    one address are counted one by one), then files. A refused submission,
+    or one whose filing fails, gives its places back."""
     window = datetime.timedelta(hours=settings.COMPLAINT_RATE_WINDOW_HOURS)
     if not real_name:
         name = phone = ""
-    with transaction.atomic():
-        # Each submission takes its place in the counters first (one upsert
-        # each); if filing fails or the limit is passed, the rollback gives
-        # the places back. The counter row stays locked until then, so
-        # simultaneous submissions from one address are counted one by one.
-        if not ratelimit.take_place(
-            ratelimit.SUBMIT_BY_IP, ip, limit=settings.COMPLAINT_RATE_LIMIT_PER_IP, window=window
-        ) or not ratelimit.take_place(
-            ratelimit.SUBMIT_BY_PHONE, phone, limit=settings.COMPLAINT_RATE_LIMIT_PER_PHONE, window=window
-        ):
-            raise ComplaintRefused(
-                _(
-                    "Too many complaints have been submitted from this network or phone number recently. "
-                    "Nothing was saved. Please try again tomorrow, or call the complaint hotline %(hotline)s."
-                )
-                % {"hotline": settings.COMPLAINT_HOTLINE},
-                code="rate_limited",
+    if not ratelimit.take_places(
+        [
+            (ratelimit.SUBMIT_BY_IP, ip, settings.COMPLAINT_RATE_LIMIT_PER_IP),
+            (ratelimit.SUBMIT_BY_PHONE, phone, settings.COMPLAINT_RATE_LIMIT_PER_PHONE),
+        ],
+        window=window,
+    ):
+        raise ComplaintRefused(
+            _(
+                "Too many complaints have been submitted from this network or phone number recently. "
+                "Nothing was saved. Please try again tomorrow, or call the complaint hotline %(hotline)s."
             )
-        filed = complaint_file(
+            % {"hotline": settings.COMPLAINT_HOTLINE},
+            code="rate_limited",
+        )
+    try:
+        return complaint_file(
             school=school,
             institution=institution,
             linked_institution=linked_institution,
@@ -345,7 +494,10 @@ def complaint_submit_public(
             phone=phone,
             files=files,
         )
-    return filed
+    except BaseException:
+        ratelimit.give_back(ratelimit.SUBMIT_BY_IP, ip)
+        ratelimit.give_back(ratelimit.SUBMIT_BY_PHONE, phone)
+        raise
 
 
 def complaint_intake(

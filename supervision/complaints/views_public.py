@@ -11,7 +11,6 @@ import secrets
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -87,30 +86,30 @@ def complain(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         refusal = ""
         form = PublicComplaintForm(request.POST, request.FILES, request=request)
-        # One transaction, one commit: the CAPTCHA's nonce spent, the rate
-        # limits and the case (a refusal rolls back only the filing's
-        # savepoint: the spent CAPTCHA and the counted failures stay).
-        with transaction.atomic():
-            if form.is_valid():
-                data = form.cleaned_data
-                try:
-                    filed = complaint_submit_public(
-                        school=form.school,
-                        institution=form.institution,
-                        linked_institution=form.linked_institution,
-                        category=data["category"],
-                        description=data["description"],
-                        happened_on=data.get("happened_on"),
-                        real_name=data["identity"] == PublicComplaintForm.REAL_NAME,
-                        name=data["name"],
-                        phone=data["phone"],
-                        files=form.prepared_files,
-                        ip=client_ip(request),
-                    )
-                except ComplaintRefused as exc:
-                    refusal = exc.messages[0]
-                else:
-                    return _with_receipt(redirect("complaints:public_done"), filed.case.number, filed.query_code)
+        # No transaction around it all: the CAPTCHA's nonce and wrong answers
+        # and the rate limits are counted outside any (in Redis when it
+        # answers), so a refusal keeps the CAPTCHA spent, and the filing is
+        # one statement on PostgreSQL (its own transaction and commit).
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                filed = complaint_submit_public(
+                    school=form.school,
+                    institution=form.institution,
+                    linked_institution=form.linked_institution,
+                    category=data["category"],
+                    description=data["description"],
+                    happened_on=data.get("happened_on"),
+                    real_name=data["identity"] == PublicComplaintForm.REAL_NAME,
+                    name=data["name"],
+                    phone=data["phone"],
+                    files=form.prepared_files,
+                    ip=client_ip(request),
+                )
+            except ComplaintRefused as exc:
+                refusal = exc.messages[0]
+            else:
+                return _with_receipt(redirect("complaints:public_done"), filed.case.number, filed.query_code)
         return _form_page(request, form, refusal=refusal)
     if public_page.cacheable(request):
         return public_page.cached_form_page(request, lambda token: _fresh_form(request, csrf_token=token))

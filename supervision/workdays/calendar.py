@@ -8,8 +8,23 @@ close of the N-th working day after it."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import TypeVar
 
+from django.db.models.signals import post_delete, post_save
+
+from jianfu.versioned_cache import versioned_cache_bump_on_save, versioned_cache_get
 from supervision.models import CalendarDay, CalendarDayKind
+
+T = TypeVar("T")
+
+CALENDAR_VERSION_KEY = "workdays:calendar:version"
+# Without a shared cache, how long another process may count with a
+# calendar changed since (with Redis a change counts at once).
+CALENDAR_CACHE_SECONDS = 60
+# How long a process uses what it read without asking the cache's version
+# again: a change made in another process counts within this.
+CALENDAR_LOCAL_SECONDS = 5
 
 
 class WorkingCalendar:
@@ -78,3 +93,28 @@ def add_working_days(start: datetime.date, n: int) -> datetime.date:
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     low, high = min(start, end), max(start, end)
     return WorkingCalendar(low, high).working_days_between(start, end)
+
+
+def calendar_cached(key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, a value derived from the calendar alone (the time
+    limits of a day's complaints, the same for each of them), kept in the
+    cache under the calendar's version, which any save or delete of a
+    :class:`CalendarDay` replaces (:mod:`jianfu.versioned_cache`)."""
+    name = f"workdays:{key}"
+    return versioned_cache_get(
+        CALENDAR_VERSION_KEY,
+        {name: compute},
+        timeout=CALENDAR_CACHE_SECONDS,
+        local_seconds=CALENDAR_LOCAL_SECONDS,
+    )[name]
+
+
+def _calendar_changed(sender: type[CalendarDay], **kwargs: object) -> None:
+    versioned_cache_bump_on_save(CALENDAR_VERSION_KEY)
+
+
+def connect_signals() -> None:
+    """Called from the app's ready(): a calendar day saved or deleted makes
+    every value derived from the calendar stale."""
+    post_save.connect(_calendar_changed, sender=CalendarDay, dispatch_uid="workdays_calendar_changed")
+    post_delete.connect(_calendar_changed, sender=CalendarDay, dispatch_uid="workdays_calendar_deleted")

@@ -3,8 +3,10 @@ two seconds, and the notices the complaint workflow would have queued are
 not lost.
 
 What the workflow queues: filing a complaint (public form, hotline intake)
-queues nothing; its rate limits, the CAPTCHA's spent nonces
-and case number live in PostgreSQL. Assigning a case queues the assignee's
+queues nothing; its rate limits and the CAPTCHA's spent nonces and wrong
+answers are counted in Redis when it answers and in PostgreSQL when it does
+not (tests/supervision/test_complaint_counters.py), and the case and its
+number live in PostgreSQL. Assigning a case queues the assignee's
 e-mail, and a school answering a rectification demand queues the
 supervisors'; with the broker down those tasks cannot be published, so the
 request still succeeds, the notice stays marked unsent on its row, and

@@ -68,3 +68,26 @@ def captcha_solve(client: Client) -> str:
     answer = captcha._new_answer()
     client.cookies[captcha.COOKIE] = captcha.captcha_issue(request=request, answer=answer)
     return answer
+
+
+def counter_names(scope: str) -> list[str]:
+    """The stored names of the rate counters of ``scope``, wherever they are
+    kept (Redis when the run has it, the database otherwise): keyed hashes."""
+    from jianfu.counters import REDIS_PREFIX, counters_redis
+    from jianfu.models import RateCounter
+
+    client = counters_redis()
+    in_redis = [k.decode() for k in client.scan_iter(match=f"{REDIS_PREFIX}{scope}:*")] if client else []
+    return in_redis + list(RateCounter.objects.filter(scope=scope).values_list("key_hash", flat=True))
+
+
+def counters_expire(scope: str) -> None:
+    """Let the windows of ``scope``'s counters pass, wherever they are kept."""
+    from jianfu.counters import REDIS_PREFIX, counters_redis
+    from jianfu.models import RateCounter
+
+    client = counters_redis()
+    if client is not None:
+        for key in client.scan_iter(match=f"{REDIS_PREFIX}{scope}:*"):
+            client.delete(key)  # the key's expiry, come early
+    RateCounter.objects.filter(scope=scope).update(window_start=timezone.now() - datetime.timedelta(days=400))

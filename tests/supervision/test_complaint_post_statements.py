@@ -1,9 +1,9 @@
 """What a valid public complaint costs the database (the list in
-``bench/README.md``): a fixed set of statements, the day's number taken by
-one upsert after everything slow and right before the inserts, the
-deadlines from one calendar read, no extra UPDATE of the event and no
-savepoint inside the filing; and numbers stay gap-free when a filing fails
-after its number was taken."""
+``bench/README.md``): on PostgreSQL one statement, the day's number, the
+case, its "received" event and their audit entries together, with the
+CAPTCHA and the rate limits counted in Redis and the form's rows and the
+day's time limits read through the cache; and numbers stay gap-free when a
+filing fails after its number was taken."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from jianfu.audit import _snapshot
+from jianfu.models import AuditAction, AuditEvent
+from supervision.complaints import services
 from supervision.complaints.models import complaint_accept_due, complaint_conclude_due, complaint_due_dates
 from supervision.models import CalendarDay, CalendarDayKind, ComplaintCase, ComplaintEvent
 from tests.supervision.complaint_factories import category, file_case
@@ -54,26 +57,43 @@ def _kind(sql: str) -> str:
     return f"{words[0]} {table}"
 
 
+def _filing() -> list[str]:
+    """The filing's statements: ONE on PostgreSQL (the number counter's
+    upsert, the case, its event and both audit entries as data-modifying
+    CTEs: the WITH names the counter first); the ORM's inserts elsewhere."""
+    if connection.vendor == "postgresql":
+        return ["WITH supervision_complaintnumbercounter"]
+    return [
+        "INSERT supervision_complaintnumbercounter",  # upsert: the lock is taken here ...
+        "INSERT supervision_complaintcase",
+        "INSERT jianfu_auditevent",
+        "INSERT supervision_complaintevent",
+        "INSERT jianfu_auditevent",  # ... and released at the commit
+    ]
+
+
 def test_a_public_complaint_runs_the_listed_statements(world) -> None:  # type: ignore[no-untyped-def]
-    for ip in ("10.9.0.1", "10.9.0.2"):  # the first of the day creates the counter row, the second updates it
-        kinds = [_kind(sql) for sql in _statements(Client(), world.school_a, ip=ip)]
-        assert kinds == [
-            "SAVEPOINT",  # the view's transaction (the test's savepoint; BEGIN in production)
-            "SELECT supervision_complaintcategory",
-            "SELECT jianfu_ratecounter",  # CAPTCHA failures of the address
-            "INSERT jianfu_ratecounter",  # the CAPTCHA's nonce, spent once
-            "SELECT schools_school",
-            "SAVEPOINT",  # the filing's, so that a refusal keeps the spent CAPTCHA
-            "INSERT jianfu_ratecounter",  # per address
-            "SELECT supervision_calendarday",  # both deadlines
-            "INSERT supervision_complaintnumbercounter",  # upsert: the lock is taken here ...
-            "INSERT supervision_complaintcase",
-            "INSERT jianfu_auditevent",
-            "INSERT supervision_complaintevent",
-            "INSERT jianfu_auditevent",
-            "RELEASE",
-            "RELEASE",  # ... and released here (COMMIT in production)
-        ]
+    # The CAPTCHA's nonce and the address's wrong answers (one round trip),
+    # then the limit per address: in Redis, or one statement each when
+    # there is no Redis.
+    captcha_counts = [] if settings.REDIS_URL else ["INSERT jianfu_ratecounter", "SELECT jianfu_ratecounter"]
+    address_limit = [] if settings.REDIS_URL else ["INSERT jianfu_ratecounter"]
+    # The first complaint after the rows changed (the test's schools were
+    # just saved) reads the active categories, the school and the calendar
+    # and keeps them in the cache; the next one reads none of them. The
+    # first of the day also creates the number counter's row, in the same
+    # statement as the next ones update it.
+    first = [_kind(sql) for sql in _statements(Client(), world.school_a, ip="10.9.0.1")]
+    assert first == [
+        "SELECT supervision_complaintcategory",
+        "SELECT schools_school",
+        *captcha_counts,
+        *address_limit,
+        "SELECT supervision_calendarday",  # both deadlines
+        *_filing(),
+    ]
+    second = [_kind(sql) for sql in _statements(Client(), world.school_a, ip="10.9.0.2")]
+    assert second == [*captcha_counts, *address_limit, *_filing()]
     assert [n[-4:] for n in ComplaintCase.objects.order_by("number").values_list("number", flat=True)] == [
         "0001",
         "0002",
@@ -84,8 +104,54 @@ def test_a_public_complaint_runs_the_listed_statements(world) -> None:  # type: 
 
 def test_a_real_name_complaint_counts_the_phone_too(world) -> None:  # type: ignore[no-untyped-def]
     sql = _statements(Client(), world.school_a, ip="10.9.0.3", identity="real_name", name="王家长", phone="13812345678")
-    scopes = [s for s in sql if s.startswith('INSERT INTO "jianfu_ratecounter"')]
-    assert len(sql) == 16 and len(scopes) == 3 and "'submit_phone'" in scopes[-1]
+    counted = [s for s in sql if s.startswith('INSERT INTO "jianfu_ratecounter"')]
+    if settings.REDIS_URL:
+        # In Redis, with the address's limit in the same round trip.
+        from jianfu.counters import REDIS_PREFIX, counters_redis
+
+        assert counted == []
+        assert list(counters_redis().scan_iter(match=f"{REDIS_PREFIX}submit_phone:*"))
+    else:
+        assert len(counted) == 3 and "'submit_phone'" in counted[-1]
+
+
+def test_the_one_statement_writes_the_entries_the_signals_write(world) -> None:  # type: ignore[no-untyped-def]
+    """Whichever way a case is filed (one statement on PostgreSQL, the ORM's
+    inserts elsewhere or with files), its audit entries are what the
+    signals write for the saved rows: the same fields, values and names,
+    attributed to the request's address."""
+    client = Client()
+    _statements(client, world.school_a, ip="10.9.0.4", identity="real_name", name="王家长", phone="13812345678")
+    case = ComplaintCase.objects.get()
+    event = ComplaintEvent.objects.get(case=case)
+    filed = ["supervision.complaintcase", "supervision.complaintevent"]
+    entries = list(AuditEvent.objects.filter(object_type__in=filed).order_by("pk"))
+    assert [(e.object_type, e.object_id) for e in entries] == [
+        ("supervision.complaintcase", str(case.pk)),
+        ("supervision.complaintevent", str(event.pk)),
+    ]
+    for entry, row in zip(entries, (case, event), strict=True):
+        assert entry.action == AuditAction.CREATE
+        assert (entry.user_id, entry.username, entry.ip_address, entry.note) == (None, "", "10.9.0.4", "")
+        assert entry.object_repr == str(row)
+        assert entry.changes == {k: [None, v] for k, v in _snapshot(row).items()}
+    # The identity is in neither (encrypted and hashed fields are left out).
+    assert "王家长" not in str(entries[0].changes) and "13812345678" not in str(entries[0].changes)
+    assert "name_encrypted" not in entries[0].changes and "phone_hash" not in entries[0].changes
+
+
+def test_a_filing_that_fails_in_its_statement_takes_no_number(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A constraint of the case failing inside the one statement undoes the
+    number counter's upsert with it: the next case gets the number."""
+    real_sealed = services.sealed
+    # A real-name case without its sealed name: refused by the database's
+    # check (complaint_real_name_has_name), after the number was counted.
+    monkeypatch.setattr(services, "sealed", lambda name, phone: {**real_sealed(name, phone), "name_encrypted": ""})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        file_case(school=world.school_a, by=world.bureau)
+    monkeypatch.undo()
+    assert not ComplaintCase.objects.exists()
+    assert file_case(school=world.school_a, by=world.bureau).case.number[-4:] == "0001"
 
 
 def test_deadlines_from_one_read_match_the_rule(world) -> None:  # type: ignore[no-untyped-def]
@@ -94,7 +160,17 @@ def test_deadlines_from_one_read_match_the_rule(world) -> None:  # type: ignore[
     with CaptureQueriesContext(connection) as ctx:
         both = complaint_due_dates(day)
     assert len(ctx.captured_queries) == 1
+    # The day's other complaints read them from the cache ...
+    with CaptureQueriesContext(connection) as ctx:
+        assert complaint_due_dates(day) == both
+    assert len(ctx.captured_queries) == 0
     assert both == (complaint_accept_due(day), complaint_conclude_due(day))
+    # ... until the calendar changes: a new holiday counts at once.
+    monday = datetime.date(2026, 11, 2)
+    before = complaint_due_dates(monday)
+    CalendarDay.objects.create(date=monday + datetime.timedelta(days=1), kind=CalendarDayKind.HOLIDAY, name="测试")
+    after = complaint_due_dates(monday)
+    assert after[0] == before[0] + datetime.timedelta(days=1) and after[1] > before[1]
     assert both[0] > day + datetime.timedelta(days=7)
 
 
