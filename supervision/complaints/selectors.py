@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from jianfu.prepared import prepared_execute
 from jianfu.scoping import schools_visible_to, supervisor_of
 from schools.models import School
 from supervision.complaints.models import (
@@ -368,6 +369,7 @@ def _db_date(value: Any) -> Any:
 
 
 _PUBLIC_STATUS_SQL: list[str] = []
+PUBLIC_STATUS_STATEMENT = "jianfu_complaint_public_status"
 
 
 def complaint_public_status_get(*, number: str) -> PublicCaseStatus | None:
@@ -377,7 +379,7 @@ def complaint_public_status_get(*, number: str) -> PublicCaseStatus | None:
     if not _PUBLIC_STATUS_SQL:
         _PUBLIC_STATUS_SQL.append(_public_status_sql())
     with connection.cursor() as cursor:
-        cursor.execute(_PUBLIC_STATUS_SQL[0], [number])
+        prepared_execute(cursor=cursor, name=PUBLIC_STATUS_STATEMENT, sql=_PUBLIC_STATUS_SQL[0], params=[number])
         rows = cursor.fetchall()
     if not rows:
         return None

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from jianfu.audit import audit_bulk_update, audit_created_entry, audit_record
 from jianfu.models import AuditAction, AuditEvent
 from jianfu.outbox import publish_after_commit
+from jianfu.prepared import prepared_execute
 from jianfu.roles import SECTIONS
 from schools.models import School
 from supervision.complaints import ratelimit
@@ -236,6 +237,9 @@ def _filing_sql() -> str:
     """  # noqa: S608 - names from the models, values as parameters
 
 
+FILING_STATEMENT = "jianfu_complaint_filing"
+
+
 def _file_in_one_statement(case: ComplaintCase, event: ComplaintEvent, day: datetime.date) -> None:
     """Insert ``case`` with the day's next number, its "received" ``event``
     and the audit entries the signals would write for both, in ONE statement
@@ -267,7 +271,7 @@ def _file_in_one_statement(case: ComplaintCase, event: ComplaintEvent, day: date
         json.dumps({k: v for k, v in event_entry.changes.items() if k not in ("id", "case_id")}),
     ]
     with connection.cursor() as cursor:
-        cursor.execute(_filing_sql(), params)
+        prepared_execute(cursor=cursor, name=FILING_STATEMENT, sql=_filing_sql(), params=params)
         case.pk, case.number = cursor.fetchone()
     case._state.adding = False
     case._state.db = connection.alias

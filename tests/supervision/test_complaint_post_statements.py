@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +18,7 @@ from django.urls import reverse
 
 from jianfu.audit import _snapshot
 from jianfu.models import AuditAction, AuditEvent
+from jianfu.prepared import prepared_forget
 from supervision.complaints import services
 from supervision.complaints.models import complaint_accept_due, complaint_conclude_due, complaint_due_dates
 from supervision.models import CalendarDay, CalendarDayKind, ComplaintCase, ComplaintEvent
@@ -46,13 +48,16 @@ def _statements(client: Client, school, *, ip: str, **extra: str) -> list[str]: 
     with CaptureQueriesContext(connection) as ctx:
         response = client.post(FORM, data, REMOTE_ADDR=ip)
     assert response.status_code == 302
-    return [q["sql"] for q in ctx.captured_queries]
+    # The first filing on a database connection prepares its statement.
+    return [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith("PREPARE ")]
 
 
 def _kind(sql: str) -> str:
     words = sql.split()
     if words[0] in {"SAVEPOINT", "RELEASE"}:
         return words[0]
+    if words[0] in {"PREPARE", "EXECUTE"}:
+        return f"{words[0]} {words[1]}"
     table = next(w for w in words if w.startswith('"') and not w.startswith('"s1')).strip('"').split('"')[0]
     return f"{words[0]} {table}"
 
@@ -60,9 +65,10 @@ def _kind(sql: str) -> str:
 def _filing() -> list[str]:
     """The filing's statements: ONE on PostgreSQL (the number counter's
     upsert, the case, its event and both audit entries as data-modifying
-    CTEs: the WITH names the counter first); the ORM's inserts elsewhere."""
+    CTEs), prepared once per database connection; the ORM's inserts
+    elsewhere."""
     if connection.vendor == "postgresql":
-        return ["WITH supervision_complaintnumbercounter"]
+        return [f"EXECUTE {services.FILING_STATEMENT}"]
     return [
         "INSERT supervision_complaintnumbercounter",  # upsert: the lock is taken here ...
         "INSERT supervision_complaintcase",
@@ -138,6 +144,35 @@ def test_the_one_statement_writes_the_entries_the_signals_write(world) -> None: 
     # The identity is in neither (encrypted and hashed fields are left out).
     assert "王家长" not in str(entries[0].changes) and "13812345678" not in str(entries[0].changes)
     assert "name_encrypted" not in entries[0].changes and "phone_hash" not in entries[0].changes
+
+
+def test_the_statement_is_prepared_once_per_connection(world) -> None:  # type: ignore[no-untyped-def]
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's one statement")
+    # As on a new database connection:
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    prepared_forget(name=services.FILING_STATEMENT)
+    with CaptureQueriesContext(connection) as ctx:
+        file_case(school=world.school_a)
+        file_case(school=world.school_a)
+    kinds = [_kind(q["sql"]) for q in ctx.captured_queries if q["sql"].split()[0] in {"PREPARE", "EXECUTE", "WITH"}]
+    statement = services.FILING_STATEMENT
+    assert kinds == [f"PREPARE {statement}", f"EXECUTE {statement}", f"EXECUTE {statement}"]
+
+
+def test_behind_pgbouncer_in_transaction_mode_nothing_is_prepared(world) -> None:  # type: ignore[no-untyped-def]
+    """The next statement may run on another server connection there."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's one statement")
+    connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True
+    try:
+        with CaptureQueriesContext(connection) as ctx:
+            file_case(school=world.school_a)
+    finally:
+        connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = False
+    words = [q["sql"].split()[0] for q in ctx.captured_queries]
+    assert words[-1] == "WITH" and not {"PREPARE", "EXECUTE"} & set(words)
 
 
 def test_a_filing_that_fails_in_its_statement_takes_no_number(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
