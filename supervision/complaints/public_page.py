@@ -23,12 +23,10 @@ of the register) show within ``PAGE_SECONDS``.
 from __future__ import annotations
 
 import hashlib
-import secrets
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -134,25 +132,24 @@ def cached_form_page(request: HttpRequest, render_page: Callable[[str], tuple[Ht
     ``render_page(csrf_token)`` renders the page with the given token and
     says whether it may be cached (False when a prefill named nothing real).
     One cache round trip when the page is there: the version of the rows
-    it shows and the page (stored with the version it was rendered under)
-    together.
+    it shows and the page (stored under the version it was rendered under,
+    :func:`jianfu.versioned_cache.versioned_cache_get`) together.
     """
     key = _key(request)
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY)
-    page = found.get(key)
     token = get_token(request)
-    if version is not None and isinstance(page, tuple) and len(page) == 2 and page[0] == version:
-        return HttpResponse(page[1].replace(csrf_placeholder(), token))
-    if version is None:
-        version = secrets.token_hex(8)
-        # add(), not set(): two first visitors at once agree on one version.
-        if not cache.add(VERSION_KEY, version, None):
-            version = cache.get(VERSION_KEY) or version
     placeholder = csrf_placeholder()
-    response, storable = render_page(placeholder)
-    html = response.content.decode()
-    if storable and response.status_code == 200:
-        cache.set(key, (version, html), PAGE_SECONDS)
-    response.content = html.replace(placeholder, token).encode()
-    return response
+    rendered: list[HttpResponse] = []
+
+    def render() -> str | None:
+        response, storable = render_page(placeholder)
+        rendered.append(response)
+        return response.content.decode() if storable and response.status_code == 200 else None
+
+    pages = versioned_cache_get(VERSION_KEY, {key: render}, timeout=PAGE_SECONDS, keep=lambda _k, page: bool(page))
+    if rendered:
+        # Rendered by this request: its own response (headers, status), with
+        # the visitor's token in the placeholder's place.
+        response = rendered[0]
+        response.content = response.content.decode().replace(placeholder, token).encode()
+        return response
+    return HttpResponse(pages[key].replace(placeholder, token))
