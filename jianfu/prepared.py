@@ -11,17 +11,30 @@ A prepared statement is session state: behind PgBouncer in transaction mode
 ``DISABLE_SERVER_SIDE_CURSORS``) the next statement may run on another
 server connection that never saw the ``PREPARE``, so there the text is sent
 as it is. SQLite has no ``PREPARE``; there too the text is sent as it is.
-This module is the only place the portal prepares statements
-(``tests/jianfu/test_storage.py`` checks).
+
+A deployment behind such a pool that forgot the setting must still not lose
+a parent's complaint: outside a transaction (the public pages run in
+autocommit), an ``EXECUTE`` the server does not know is answered by sending
+the text itself, which nothing else has touched (the failed ``EXECUTE`` ran
+nothing). Each statement's name carries a digest of its text, so a server
+connection holding another release's statement under the same purpose
+never runs it. This module is the only place the portal prepares
+statements (``tests/jianfu/test_storage.py`` checks).
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import weakref
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import DatabaseError, connection
+
+# SQLSTATE of "prepared statement ... does not exist" / "... already exists".
+_UNKNOWN_STATEMENT = "26000"
+_DUPLICATE_STATEMENT = "42P05"
 
 # name -> the driver connections (psycopg2's, one per Django connection while
 # it lives) on which the statement is prepared.
@@ -33,24 +46,53 @@ def prepared_statements_apply() -> bool:
     return connection.vendor == "postgresql" and not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
 
 
+@functools.lru_cache(maxsize=32)
+def _digest(sql: str) -> str:
+    return hashlib.sha256(sql.encode()).hexdigest()[:12]
+
+
+def prepared_name(*, name: str, sql: str) -> str:
+    """The server-side name of ``sql`` prepared for ``name``."""
+    return f"{name}_{_digest(sql)}"
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    return getattr(exc.__cause__, "pgcode", None)
+
+
 def prepared_execute(*, cursor: Any, name: str, sql: str, params: Sequence[Any]) -> None:
     """Run ``sql`` (``%s`` placeholders, no literal ``%``) with ``params``,
-    prepared as ``name`` on this connection where that is safe."""
+    prepared on this connection where that is safe."""
     if not prepared_statements_apply():
         cursor.execute(sql, params)
         return
+    if "%%" in sql:
+        raise ValueError("a prepared statement's text cannot hold a literal %")
+    statement = prepared_name(name=name, sql=sql)
     raw = connection.connection
-    done = _prepared_on.setdefault(name, weakref.WeakSet())
+    done = _prepared_on.setdefault(statement, weakref.WeakSet())
+    recoverable = not connection.in_atomic_block
     if raw not in done:
-        if "%%" in sql:
-            raise ValueError("a prepared statement's text cannot hold a literal %")
         parts = sql.split("%s")
         numbered = parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], 1))
-        cursor.execute(f"PREPARE {name} AS {numbered}")
+        try:
+            cursor.execute(f"PREPARE {statement} AS {numbered}")
+        except DatabaseError as exc:
+            # Already there: the same text under the same name (a pool that
+            # shares server connections between clients).
+            if not (recoverable and _sqlstate(exc) == _DUPLICATE_STATEMENT):
+                raise
         done.add(raw)
-    cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+    try:
+        cursor.execute(f"EXECUTE {statement} ({', '.join(['%s'] * len(params))})", params)
+    except DatabaseError as exc:
+        if not (recoverable and _sqlstate(exc) == _UNKNOWN_STATEMENT):
+            raise
+        # The server connection is not the one that prepared it.
+        done.discard(raw)
+        cursor.execute(sql, params)
 
 
-def prepared_forget(*, name: str) -> None:
+def prepared_forget(*, name: str, sql: str) -> None:
     """Forget where ``name`` was prepared (tests: as on a new connection)."""
-    _prepared_on.pop(name, None)
+    _prepared_on.pop(prepared_name(name=name, sql=sql), None)

@@ -41,7 +41,8 @@ def _kind(sql: str) -> str:
     if sql.startswith("INSERT"):
         return "INSERT " + sql.split()[2].strip('"')
     if sql.startswith(("PREPARE", "EXECUTE")):
-        return " ".join(sql.split()[:2])
+        # The server-side name ends in a digest of the text (jianfu/prepared.py).
+        return sql.split()[0] + " " + sql.split()[1].rsplit("_", 1)[0]
     main = re.search(r'\bFROM\s+"?(\w+)"?\s+c\b', sql) or re.search(r'\bFROM\s+"?(\w+)"?', sql)
     assert main is not None, sql
     return sql.split()[0] + " " + main.group(1)
