@@ -93,6 +93,13 @@ def prepared_execute(*, cursor: Any, name: str, sql: str, params: Sequence[Any])
         cursor.execute(sql, params)
 
 
-def prepared_forget(*, name: str, sql: str) -> None:
-    """Forget where ``name`` was prepared (tests: as on a new connection)."""
-    _prepared_on.pop(prepared_name(name=name, sql=sql), None)
+def prepared_deallocate_all() -> None:
+    """Drop every statement prepared on this connection and forget that it
+    was (tests that need a connection as new)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    raw = connection.connection
+    for done in _prepared_on.values():
+        done.discard(raw)

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from jianfu.audit import _snapshot
 from jianfu.models import AuditAction, AuditEvent
-from jianfu.prepared import prepared_forget, prepared_statements_apply
+from jianfu.prepared import prepared_deallocate_all, prepared_statements_apply
 from supervision.complaints import services
 from supervision.complaints.models import complaint_accept_due, complaint_conclude_due, complaint_due_dates
 from supervision.models import CalendarDay, CalendarDayKind, ComplaintCase, ComplaintEvent
@@ -150,10 +150,7 @@ def test_the_one_statement_writes_the_entries_the_signals_write(world) -> None: 
 def test_the_statement_is_prepared_once_per_connection(world) -> None:  # type: ignore[no-untyped-def]
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's one statement")
-    # As on a new database connection:
-    with connection.cursor() as cursor:
-        cursor.execute("DEALLOCATE ALL")
-    prepared_forget(name=services.FILING_STATEMENT, sql=services._filing_sql())
+    prepared_deallocate_all()  # as on a new database connection
     with CaptureQueriesContext(connection) as ctx:
         file_case(school=world.school_a)
         file_case(school=world.school_a)
@@ -185,14 +182,19 @@ def test_a_server_connection_that_never_saw_the_prepare_still_files_the_complain
     if not prepared_statements_apply():
         pytest.skip("PostgreSQL's prepared statement")
     ensure_complaint_seed_data()
-    prepared_forget(name=services.FILING_STATEMENT, sql=services._filing_sql())
+    prepared_deallocate_all()
     assert not connection.in_atomic_block
-    with CaptureQueriesContext(connection) as ctx:
-        file_case(school=world.school_a)
-        with connection.cursor() as cursor:
-            cursor.execute("DEALLOCATE ALL")  # what another server connection knows
-        file_case(school=world.school_a)
-        file_case(school=world.school_a)
+    try:
+        with CaptureQueriesContext(connection) as ctx:
+            file_case(school=world.school_a)
+            with connection.cursor() as cursor:
+                # What another server connection knows; the portal still
+                # thinks the statement prepared here.
+                cursor.execute("DEALLOCATE ALL")
+            file_case(school=world.school_a)
+            file_case(school=world.school_a)
+    finally:
+        prepared_deallocate_all()  # the connection as the next test expects it
     kinds = [_kind(q["sql"]) for q in ctx.captured_queries if q["sql"].split()[0] in {"PREPARE", "EXECUTE", "WITH"}]
     statement = services.FILING_STATEMENT
     assert kinds == [
