@@ -380,34 +380,30 @@ def complaint_file(
     accept_due, conclude_due = complaint_due_dates(day)
     identity = sealed(name, phone)
     files = list(files)
+    staff = operator if getattr(operator, "is_authenticated", False) else None
+    # The case's fields, the same for both ways of writing it below.
+    fields: dict[str, Any] = {
+        "query_code_hash": code_digest,
+        "school": school,
+        "institution": institution,
+        "linked_institution": linked_institution,
+        "category": category,
+        "channel": channel,
+        "received_at": received_at,
+        "happened_on": happened_on,
+        "description": description,
+        "real_name": real_name,
+        **identity,
+        "operator": staff,
+        "status": S.RECEIVED,
+        "accept_due": accept_due,
+        "conclude_due": conclude_due,
+    }
     if connection.vendor == "postgresql" and not files:
         now = timezone.now()
-        case = ComplaintCase(
-            query_code_hash=code_digest,
-            school=school,
-            institution=institution,
-            linked_institution=linked_institution,
-            category=category,
-            channel=channel,
-            received_at=received_at,
-            happened_on=happened_on,
-            description=description,
-            real_name=real_name,
-            **identity,
-            operator=operator if getattr(operator, "is_authenticated", False) else None,
-            status=S.RECEIVED,
-            accept_due=accept_due,
-            conclude_due=conclude_due,
-            created_at=now,
-            updated_at=now,
-        )
+        case = ComplaintCase(**fields, created_at=now, updated_at=now)
         event = ComplaintEvent(
-            action=A.RECEIVED,
-            from_status="",
-            to_status=S.RECEIVED,
-            by=operator if getattr(operator, "is_authenticated", False) else None,
-            note="",
-            at=received_at,
+            action=A.RECEIVED, from_status="", to_status=S.RECEIVED, by=staff, note="", at=received_at
         )
         _file_in_one_statement(case, event, day)
         return FiledCase(case=case, query_code=code)
@@ -416,24 +412,7 @@ def complaint_file(
         # No savepoint inside a caller's transaction: any failure here
         # undoes the caller's work as well.
         with transaction.atomic(savepoint=False):
-            case = ComplaintCase.objects.create(
-                number=_next_number(day),
-                query_code_hash=code_digest,
-                school=school,
-                institution=institution,
-                linked_institution=linked_institution,
-                category=category,
-                channel=channel,
-                received_at=received_at,
-                happened_on=happened_on,
-                description=description,
-                real_name=real_name,
-                **identity,
-                operator=operator if getattr(operator, "is_authenticated", False) else None,
-                status=S.RECEIVED,
-                accept_due=accept_due,
-                conclude_due=conclude_due,
-            )
+            case = ComplaintCase.objects.create(number=_next_number(day), **fields)
             _store_files(case, files, by=operator, stored=stored)
             # The history starts when the complaint arrived, not when it was typed in.
             _event(case, A.RECEIVED, by=operator, at=received_at)
