@@ -6,6 +6,7 @@ never the complainant."""
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -326,6 +327,7 @@ class PublicCaseStatus:
     timeline: list[PublicMilestone]
 
 
+@functools.cache
 def _public_status_sql() -> str:
     """The case by number with its subject's and category's names and its
     public events, one row per event (one row with empty event columns when
@@ -368,7 +370,6 @@ def _db_date(value: Any) -> Any:
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-_PUBLIC_STATUS_SQL: list[str] = []
 PUBLIC_STATUS_STATEMENT = "jianfu_complaint_public_status"
 
 
@@ -376,10 +377,8 @@ def complaint_public_status_get(*, number: str) -> PublicCaseStatus | None:
     """The case numbered ``number`` as the public status page shows it, in
     one statement, or None. Not scoped: the caller checks the query code
     before showing anything (:func:`complaint_check_query`)."""
-    if not _PUBLIC_STATUS_SQL:
-        _PUBLIC_STATUS_SQL.append(_public_status_sql())
     with connection.cursor() as cursor:
-        prepared_execute(cursor=cursor, name=PUBLIC_STATUS_STATEMENT, sql=_PUBLIC_STATUS_SQL[0], params=[number])
+        prepared_execute(cursor=cursor, name=PUBLIC_STATUS_STATEMENT, sql=_public_status_sql(), params=[number])
         rows = cursor.fetchall()
     if not rows:
         return None
