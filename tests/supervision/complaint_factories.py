@@ -45,6 +45,24 @@ def category() -> ComplaintCategory:
     return ComplaintCategory.objects.get(name="作业量过大")
 
 
+def public_form_data(school: Any, *, captcha: str, **extra: Any) -> dict[str, Any]:
+    """The POST data of a valid anonymous complaint about ``school`` on the
+    public form, with the CAPTCHA answer given; ``extra`` overrides."""
+    return {
+        "school_code": school.code,
+        "school_name": school.name,
+        "category": str(category().pk),
+        "happened_on": "2026-11-21",
+        "description": "周六上午学校组织全年级集体补课，收取资料费。",
+        "identity": "anonymous",
+        "name": "",
+        "phone": "",
+        "website": "",
+        "captcha": captcha,
+        **extra,
+    }
+
+
 def file_case(
     *,
     school: Any = None,

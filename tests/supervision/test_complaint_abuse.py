@@ -22,7 +22,7 @@ from jianfu.models import AuditAction, AuditEvent
 from supervision.complaints import captcha, services
 from supervision.models import ComplaintCase
 from tests.factories import PASSWORD, SchoolFactory
-from tests.supervision.complaint_factories import category, ensure_complaint_seed_data, file_case
+from tests.supervision.complaint_factories import ensure_complaint_seed_data, file_case, public_form_data
 from tests.supervision.helpers import captcha_solve
 
 pytestmark = pytest.mark.django_db
@@ -33,18 +33,7 @@ PBKDF2 = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 
 
 def _data(school, answer: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    return {
-        "school_code": school.code,
-        "school_name": school.name,
-        "category": str(category().pk),
-        "happened_on": "2026-11-21",
-        "description": "周六上午学校组织全年级集体补课，收取资料费。",
-        "identity": "anonymous",
-        "name": "",
-        "phone": "",
-        "website": "",
-        "captcha": answer,
-    }
+    return public_form_data(school, captcha=answer)
 
 
 def _answer(client: Client) -> str:

@@ -23,7 +23,7 @@ from jianfu.models import RateCounter
 from supervision.complaints import captcha, ratelimit, services
 from supervision.models import ComplaintCase
 from tests.factories import SchoolFactory
-from tests.supervision.complaint_factories import category, ensure_complaint_seed_data
+from tests.supervision.complaint_factories import category, ensure_complaint_seed_data, public_form_data
 from tests.supervision.helpers import captcha_solve
 
 pytestmark = pytest.mark.django_db
@@ -48,19 +48,7 @@ def redis_down():  # type: ignore[no-untyped-def]
 
 
 def _data(school, client: Client, **extra: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    return {
-        "school_code": school.code,
-        "school_name": school.name,
-        "category": str(category().pk),
-        "happened_on": "2026-11-21",
-        "description": "周六上午学校组织全年级集体补课，收取资料费。",
-        "identity": "anonymous",
-        "name": "",
-        "phone": "",
-        "website": "",
-        "captcha": captcha_solve(client),
-        **extra,
-    }
+    return public_form_data(school, captcha=captcha_solve(client), **extra)
 
 
 def _post(school, ip: str, **extra: str):  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ from jianfu.prepared import prepared_deallocate_all, prepared_statements_apply
 from supervision.complaints import services
 from supervision.complaints.models import complaint_accept_due, complaint_conclude_due, complaint_due_dates
 from supervision.models import CalendarDay, CalendarDayKind, ComplaintCase, ComplaintEvent
-from tests.supervision.complaint_factories import category, ensure_complaint_seed_data, file_case
+from tests.supervision.complaint_factories import ensure_complaint_seed_data, file_case, public_form_data
 from tests.supervision.helpers import captcha_solve
 
 pytestmark = pytest.mark.django_db
@@ -32,19 +32,7 @@ FORM = reverse("complaints:public_form")
 
 def _statements(client: Client, school, *, ip: str, **extra: str) -> list[str]:  # type: ignore[no-untyped-def]
     client.get(FORM, REMOTE_ADDR=ip)
-    data = {
-        "school_code": school.code,
-        "school_name": school.name,
-        "category": str(category().pk),
-        "happened_on": "2026-11-21",
-        "description": "周六上午学校组织全年级集体补课，收取资料费。",
-        "identity": "anonymous",
-        "name": "",
-        "phone": "",
-        "website": "",
-        "captcha": captcha_solve(client),
-        **extra,
-    }
+    data = public_form_data(school, captcha=captcha_solve(client), **extra)
     with CaptureQueriesContext(connection) as ctx:
         response = client.post(FORM, data, REMOTE_ADDR=ip)
     assert response.status_code == 302

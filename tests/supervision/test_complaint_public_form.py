@@ -15,7 +15,7 @@ from supervision.complaints import captcha, views_public
 from supervision.complaints.ratelimit import SUBMIT_BY_IP
 from supervision.complaints.services import complaint_check_query, query_code_digest
 from supervision.models import ComplaintAttachment, ComplaintCase, ComplaintEvent
-from tests.supervision.complaint_factories import case_in_status, category, jpeg_bytes, upload
+from tests.supervision.complaint_factories import case_in_status, category, jpeg_bytes, public_form_data, upload
 from tests.supervision.helpers import captcha_solve, counter_names, counters_expire
 
 pytestmark = pytest.mark.django_db
@@ -30,18 +30,7 @@ def _answer(client: Client) -> str:
 
 def _post(client: Client, school, *, ip: str = "10.0.0.1", **overrides):  # type: ignore[no-untyped-def]
     client.get(FORM, {"school": school.code}, REMOTE_ADDR=ip)
-    data = {
-        "school_code": school.code,
-        "school_name": school.name,
-        "category": category().pk,
-        "happened_on": "2026-11-21",
-        "description": "周六上午学校组织全年级集体补课，收取资料费。",
-        "identity": "anonymous",
-        "name": "",
-        "phone": "",
-        "website": "",
-        "captcha": _answer(client),
-    }
+    data = public_form_data(school, captcha=_answer(client))
     data.update(overrides)
     return client.post(FORM, data, REMOTE_ADDR=ip)
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from supervision.models import ComplaintCase
 from tests.factories import SchoolFactory
-from tests.supervision.complaint_factories import category
+from tests.supervision.complaint_factories import category, public_form_data
 from tests.supervision.helpers import captcha_solve
 
 pytestmark = pytest.mark.django_db
@@ -76,18 +76,9 @@ def test_search_is_rate_limited_per_address(world) -> None:  # type: ignore[no-u
 def test_without_javascript_a_typed_code_names_the_school(world) -> None:  # type: ignore[no-untyped-def]
     client = Client()
     client.get(FORM, REMOTE_ADDR="10.0.0.9")
-    data = {
-        "school_code": "",
-        "school_name": world.school_b.code,
-        "category": category().pk,
-        "happened_on": "2026-11-21",
-        "description": "周六上午学校组织全年级集体补课，收取资料费。",
-        "identity": "anonymous",
-        "name": "",
-        "phone": "",
-        "website": "",
-        "captcha": captcha_solve(client),
-    }
+    data = public_form_data(
+        world.school_b, captcha=captcha_solve(client), school_code="", school_name=world.school_b.code
+    )
     assert client.post(FORM, data, REMOTE_ADDR="10.0.0.9").status_code == 302
     assert ComplaintCase.objects.get().school == world.school_b
 
