@@ -23,7 +23,10 @@ What it does:
      CAPTCHA is drawn by the picture's own request) against the bare view
      (GET, "ok");
    - complaint POST against the bare view inserting one row (POST);
-   - status look-up POST against the bare view.
+   - status look-up POST against the bare view (the issue's figure);
+   - status look-up POST against a bare view reading the case by its number
+     after the CSRF check, sent the same form ("lookup": like for like, as
+     the complaint's baseline inserts a row).
 
    Like is compared with like: one request against one request. What a
    request needs first (the form page and the CAPTCHA answer before a
@@ -336,6 +339,14 @@ def post_status(prepared: Prepared) -> None:
         raise HttpError(f"status look-up of {prepared.known[0]} did not find the case")
 
 
+def post_bare_lookup(prepared: Prepared) -> None:
+    """The look-up's form, as posted, to the bare view reading the case."""
+    status, _, body = prepared.visitor.request("POST", "/bench/bare-lookup-checked/", prepared.data)
+    expect(status, 200, "bare look-up", body)
+    if body == "none":
+        raise HttpError(f"bare look-up of {prepared.known[0]} did not find the case")
+
+
 def look_up_status(shared: Shared, rng: Any) -> int:
     if not shared.accepted:
         return file_complaint(shared, rng)
@@ -425,6 +436,7 @@ def run_batch(items: list[Any], connections: int, action: Callable[[Any], None])
 class Pair:
     """B (a portal request) against A (a bare view), over the rounds."""
 
+    key: str  # as in --pairs
     name: str
     a_name: str
     b_name: str
@@ -555,8 +567,8 @@ def main() -> int:
     )
     parser.add_argument(
         "--pairs",
-        default="form,complaint,status",
-        help="which A/B pairs to run, comma-separated, of form, complaint, status (default all)",
+        default="form,complaint,status,lookup",
+        help="which A/B pairs to run, comma-separated, of form, complaint, status, lookup (default all)",
     )
     args = parser.parse_args()
     if not 1 <= args.connections <= 32:
@@ -665,12 +677,13 @@ def run(args: argparse.Namespace, env: dict[str, str], media: Path) -> int:
         chosen = {name.strip() for name in args.pairs.split(",")}
         pairs = [
             pair
-            for short, pair in (
-                ("form", Pair("form GET", "bare GET", "GET /complain/", 0.5)),
-                ("complaint", Pair("complaint POST", "bare insert POST", "POST /complain/", 0.3)),
-                ("status", Pair("status look-up POST", "bare GET", "POST /complain/status/", 0.5)),
+            for pair in (
+                Pair("form", "form GET", "bare GET", "GET /complain/", 0.5),
+                Pair("complaint", "complaint POST", "bare insert POST", "POST /complain/", 0.3),
+                Pair("status", "status look-up POST", "bare GET", "POST /complain/status/", 0.5),
+                Pair("lookup", "status look-up POST", "bare look-up POST", "POST /complain/status/", 0.5),
             )
-            if short in chosen
+            if pair.key in chosen
         ]
         threads = args.connections
         print(f"load average at the start: {load_average()}")
@@ -679,22 +692,28 @@ def run(args: argparse.Namespace, env: dict[str, str], media: Path) -> int:
                 b_items: list[Any]
                 b_action: Callable[[Any], None]
                 # What B's requests need first, outside the clock.
-                if pair.name == "complaint POST":
+                a_items: list[Any] = [None] * args.batch
+                a_action: Callable[[Any], None] = bare_get
+                if pair.key == "complaint":
                     prepared = run_prepared(args.batch, threads, lambda: prepare_complaint(shared, rng))
                     b_items, b_action = prepared, post_complaint
-                elif pair.name == "status look-up POST":
+                    a_action = bare_insert
+                elif pair.key in ("status", "lookup"):
                     prepared = run_prepared(args.batch, threads, lambda: prepare_status(shared, rng))
                     b_items, b_action = prepared, post_status
+                    if pair.key == "lookup":
+                        # The same visitors' tokens, numbers and codes, posted to
+                        # the bare view (a read has no side effect to undo).
+                        a_items, a_action = prepared, post_bare_lookup
                 else:
                     b_items, b_action = [None] * args.batch, form_get
-                a_action = bare_insert if pair.name == "complaint POST" else bare_get
                 sides: list[tuple[str, list[Any], Callable[[Any], None]]] = [
-                    ("a", [None] * args.batch, a_action),
+                    ("a", a_items, a_action),
                     ("b", b_items, b_action),
                 ]
                 for side, items, action in sides if round_no % 2 == 0 else reversed(sides):
                     getattr(pair, side).append(run_batch(items, threads, action))
-                if pair.name == "complaint POST":
+                if pair.key == "complaint":
                     run_batch(b_items, threads, lambda item: read_receipt(shared, item))
             print(f"round {round_no + 1}: load average {load_average()}")
         for pair in pairs:
