@@ -30,7 +30,7 @@ import weakref
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 
 # SQLSTATE of "prepared statement ... does not exist" / "... already exists".
 _UNKNOWN_STATEMENT = "26000"
@@ -91,6 +91,36 @@ def prepared_execute(*, cursor: Any, name: str, sql: str, params: Sequence[Any])
         # The server connection is not the one that prepared it.
         done.discard(raw)
         cursor.execute(sql, params)
+
+
+def prepared_fetchall(*, name: str, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The rows of the read ``sql`` (as :func:`prepared_execute`), with the
+    connection's health check done only if the read fails.
+
+    With ``CONN_HEALTH_CHECKS`` Django sends ``SELECT 1`` before a request's
+    first statement on a kept connection: a round trip and a third of the
+    status look-up's database time. A read can simply be tried instead:
+    if it fails and the connection no longer answers, the connection is
+    replaced and the read sent once more, which is what the health check
+    would have done first. Writes keep the check (a write whose reply was
+    lost may have happened), and so does anything inside a transaction."""
+    db: Any = connection  # the health check's flags are not in django-stubs
+    retry = (
+        db.connection is not None and db.health_check_enabled and not db.health_check_done and not db.in_atomic_block
+    )
+    if retry:
+        db.health_check_done = True
+    try:
+        with connection.cursor() as cursor:
+            prepared_execute(cursor=cursor, name=name, sql=sql, params=params)
+            return cursor.fetchall()
+    except (OperationalError, InterfaceError):
+        if not retry or connection.is_usable():
+            raise  # the statement failed, not the connection
+        connection.close()
+    with connection.cursor() as cursor:
+        prepared_execute(cursor=cursor, name=name, sql=sql, params=params)
+        return cursor.fetchall()
 
 
 def prepared_deallocate_all() -> None:

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from jianfu.prepared import prepared_execute
+from jianfu.prepared import prepared_fetchall
 from jianfu.scoping import schools_visible_to, supervisor_of
 from schools.models import School
 from supervision.complaints.models import (
@@ -377,9 +376,7 @@ def complaint_public_status_get(*, number: str) -> PublicCaseStatus | None:
     """The case numbered ``number`` as the public status page shows it, in
     one statement, or None. Not scoped: the caller checks the query code
     before showing anything (:func:`complaint_check_query`)."""
-    with connection.cursor() as cursor:
-        prepared_execute(cursor=cursor, name=PUBLIC_STATUS_STATEMENT, sql=_public_status_sql(), params=[number])
-        rows = cursor.fetchall()
+    rows = prepared_fetchall(name=PUBLIC_STATUS_STATEMENT, sql=_public_status_sql(), params=[number])
     if not rows:
         return None
     (pk, number, code_hash, status, received_at, accept_due, conclude_due, not_accepted_reason, reply) = rows[0][:9]

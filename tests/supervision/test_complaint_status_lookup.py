@@ -26,7 +26,7 @@ from supervision.complaints.selectors import (
 )
 from supervision.models import ComplaintCase, ComplaintChannel
 from tests.factories import BureauUserFactory
-from tests.supervision.complaint_factories import case_in_status, category, file_case
+from tests.supervision.complaint_factories import case_in_status, category, ensure_complaint_seed_data, file_case
 from tests.supervision.institutions.factories import make_institution
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +198,52 @@ def test_a_bureau_name_changed_in_the_settings_shows(world, settings) -> None:  
     assert settings.BUREAU_NAME in Client().get(STATUS).content.decode()
     settings.BUREAU_NAME = "平湖市教育局（测试）"
     assert "平湖市教育局（测试）" in Client().get(STATUS).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_look_up_replaces_the_health_check_by_one_retry(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """No ``SELECT 1`` before the look-up's read on a sound connection; on one
+    the server dropped, the read is answered all the same, on a new
+    connection; a statement that fails on a sound connection fails."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's connections")
+    import psycopg2
+    from django.db import OperationalError
+
+    from jianfu.prepared import prepared_deallocate_all, prepared_fetchall
+
+    ensure_complaint_seed_data()
+    filed = file_case(school=world.school_a)
+    checks: list[bool] = []
+    sound = connection.is_usable
+
+    def is_usable() -> bool:
+        checks.append(sound())
+        return checks[-1]
+
+    monkeypatch.setattr(connection, "is_usable", is_usable)
+    connection.close_if_unusable_or_obsolete()  # as when a request starts
+    assert connection.health_check_enabled and not connection.health_check_done
+    assert complaint_public_status_get(number=filed.case.number) is not None
+    assert checks == []
+
+    params = connection.get_connection_params()
+    with psycopg2.connect(**params) as other, other.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [connection.connection.get_backend_pid()])
+    other.close()
+    connection.close_if_unusable_or_obsolete()
+    found = complaint_public_status_get(number=filed.case.number)
+    assert found is not None and found.case.number == filed.case.number
+    assert checks == [False]  # checked once the read had failed, then replaced
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 50")
+    connection.close_if_unusable_or_obsolete()
+    try:
+        with pytest.raises(OperationalError):
+            prepared_fetchall(name="jianfu_test_sleep", sql="SELECT pg_sleep(%s)", params=[1])
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
+        prepared_deallocate_all()
+    assert checks == [False, True]  # sound: the statement's own failure is raised
