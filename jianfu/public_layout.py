@@ -25,6 +25,8 @@ from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 
+from jianfu.stamped import stamped_render
+
 SHELL_TEMPLATE = "public_shell.html"
 
 
@@ -70,21 +72,30 @@ def _shell(request: HttpRequest, title: str) -> tuple[str, str]:
 
 
 def public_layout_render(
-    *, request: HttpRequest, template: str, body_template: str, context: dict[str, Any], title: str, status: int = 200
+    *,
+    request: HttpRequest,
+    template: str,
+    body_template: str,
+    context: dict[str, Any],
+    title: str,
+    fixed: dict[str, Any] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     """``template`` (which extends ``base.html`` and includes ``body_template``
     as its content) for ``request``: the body rendered into the cached layout
-    when the visitor would see the common one, the whole template otherwise."""
+    when the visitor would see the common one, the whole template otherwise.
+    The body is rendered from a stamp (:mod:`jianfu.stamped`) when ``context``
+    allows; ``fixed`` is the part of it that is the same for every request
+    of the process."""
+    fixed = fixed or {}
     if not shell_applies(request):
-        return HttpResponse(render_to_string(template, context, request=request), status=status)
+        return HttpResponse(render_to_string(template, {**fixed, **context}, request=request), status=status)
     token = get_token(request)
     before, after = _shell(request, title)
-    body_context = {
-        **context,
-        "csrf_token": token,
-        "BUREAU_NAME": settings.BUREAU_NAME,
-        "COMPLAINT_HOTLINE": settings.COMPLAINT_HOTLINE,
-    }
-    body = render_to_string(body_template, body_context)
+    body = stamped_render(
+        template=body_template,
+        context={**context, "csrf_token": token},
+        fixed={**fixed, "BUREAU_NAME": settings.BUREAU_NAME, "COMPLAINT_HOTLINE": settings.COMPLAINT_HOTLINE},
+    )
     csrf = _placeholder("csrf")
     return HttpResponse(before.replace(csrf, token) + body + after.replace(csrf, token), status=status)

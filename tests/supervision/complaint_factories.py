@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from typing import Any
 
 import factory
@@ -61,6 +62,25 @@ def public_form_data(school: Any, *, captcha: str, **extra: Any) -> dict[str, An
         "captcha": captcha,
         **extra,
     }
+
+
+def status_page_case(response: Any) -> tuple[str, list[str]] | None:
+    """The case number and the milestones' stages the public status page
+    shows, read from its HTML (the page's body is stamped, so a response
+    served from a stamp carries no template context), or None when it shows
+    no case."""
+    page = response.content.decode()
+    card = re.search(r'data-testid="case-status".*?<span class="font-monospace">([^<]+)</span>', page, re.S)
+    if card is None:
+        return None
+    timeline = page[page.index('data-testid="timeline"') :].split("</ol>", 1)[0]
+    return card.group(1), re.findall(r'<li [^>]*data-stage="([a-z_]+)"', timeline)
+
+
+def status_page_number(response: Any) -> str | None:
+    """The number of the case the public status page shows, or None."""
+    shown = status_page_case(response)
+    return shown[0] if shown else None
 
 
 def file_case(

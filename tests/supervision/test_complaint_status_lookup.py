@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from jianfu import public_layout
+from jianfu import public_layout, stamped
 from jianfu.prepared import prepared_statements_apply
 from supervision.complaints import services
 from supervision.complaints.selectors import (
@@ -150,10 +150,24 @@ def test_the_layout_rendered_once_gives_the_page_the_whole_template_gives(world,
     came from the process's copy (a visitor without a session) or from the
     whole template (a visitor whose browser carries a session cookie)."""
     filed = file_case(school=world.school_a)
+    looked_up = [{"number": filed.case.number, "code": filed.query_code}]
+    # Every part of the page's body: a reply and a reason over several lines
+    # with characters to escape, a due date or none, one to five milestones.
+    for status in ("replied", "not_accepted", "closed", "accepted"):
+        case = case_in_status(status, school=world.school_b, by=world.bureau)
+        code = services.new_query_code()
+        ComplaintCase.objects.filter(pk=case.pk).update(
+            query_code_hash=services.query_code_digest(code=code),
+            reply='已责令整改。\n<b>补课费</b> & "资料费"已退还' if status in ("replied", "closed") else "",
+            not_accepted_reason="不属于受理范围\n请向<市场监管>部门反映" if status == "not_accepted" else "",
+        )
+        looked_up.append({"number": case.number, "code": code})
     public_layout._SHELLS.clear()
+    stamped.stamps_clear()
+    pages = []
     for data in (
         None,
-        {"number": filed.case.number, "code": filed.query_code},
+        *looked_up,
         {"number": filed.case.number, "code": "WRONG234"},
         {"number": "", "code": ""},
     ):
@@ -163,7 +177,12 @@ def test_the_layout_rendered_once_gives_the_page_the_whole_template_gives(world,
         shell = _page(anonymous, data, REMOTE_ADDR="10.9.2.1")
         whole = _page(with_session, data, REMOTE_ADDR="10.9.2.2")
         assert shell == whole
+        pages.append(shell)
+    # The reply as Django's linebreaksbr printed it: escaped, then broken.
+    assert any("已责令整改。<br>&lt;b&gt;补课费&lt;/b&gt; &amp; &quot;资料费&quot;已退还" in page for page in pages)
+    assert any("不属于受理范围<br>请向&lt;市场监管&gt;部门反映" in page for page in pages)
     assert public_layout._SHELLS, "the anonymous visitors were served from the layout's copy"
+    assert len(stamped._STAMPS) >= 5, "the found cases' bodies were stamped"
     assert ("投诉办理进度查询" in shell) is (language == "zh-hans")
 
 
