@@ -169,3 +169,34 @@ def test_with_redis_down_simultaneous_complaints_from_one_address_stop_at_the_li
     assert ComplaintCase.objects.count() == 3
     assert sorted(statuses) == [302, 302, 302, 429, 429, 429, 429, 429]
     assert RateCounter.objects.get(scope=ratelimit.SUBMIT_BY_IP).count == 3
+
+
+@pytest.mark.parametrize("down", [False, True], ids=["redis", "redis down"])
+def test_adding_nothing_reads_the_count_and_makes_nothing(world, request, down: bool) -> None:  # type: ignore[no-untyped-def]
+    """A right status look-up adds 0 to the address's failures: in Redis one
+    MGET instead of the script, with the same answer and no key made."""
+    from django.conf import settings
+
+    from jianfu.counters import REDIS_PREFIX, Count, counters_hit, counters_redis
+
+    if down:
+        request.getfixturevalue("redis_down")
+    elif not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL")
+    else:
+        _redis_state["paused_until"] = 0.0
+    hour = datetime.timedelta(hours=1)
+    scope = "test:adding-nothing"
+    assert counters_hit([Count(scope, "198.51.100.70", hour, amount=0)]) == [0]
+    assert counters_hit([Count(scope, "198.51.100.71", hour, amount=2)]) == [2]
+    assert counters_hit(
+        [Count(scope, "198.51.100.71", hour, amount=0), Count(scope, "198.51.100.70", hour, read_only=True)]
+    ) == [2, 0]
+    if down:
+        # In the database adding nothing is still the upsert: its row lock
+        # orders a right look-up among simultaneous wrong ones.
+        assert sorted(RateCounter.objects.filter(scope=scope).values_list("count", flat=True)) == [0, 2]
+    else:
+        client = counters_redis()
+        assert len(client.keys(f"{REDIS_PREFIX}{scope}:*")) == 1
+        client.delete(*client.keys(f"{REDIS_PREFIX}{scope}:*"))
