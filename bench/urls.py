@@ -4,8 +4,9 @@ one inserting one row without a CSRF check (into ``bench_bare_row``, a
 table ``load.py`` creates in its throw-away database), the baseline of the
 complaint POST in ``load.py``; one inserting one row after the CSRF check,
 the baseline of the survey form in ``survey_form.py``; one reading one row
-by key after the CSRF check, the status look-up's like-for-like baseline. Only the bench
-settings use this module, so the bare views are never in production."""
+by key after the CSRF check, the status look-up's like-for-like baseline.
+Only the bench settings use this module, so the bare views are never in
+production."""
 
 import secrets
 

@@ -84,7 +84,7 @@ def _stamp(template: str, stand_ins: dict[str, Any], fixed: Mapping[str, Any]) -
     html = render_to_string(template, {**fixed, **stand_ins})
     pieces = _PLACEHOLDER.split(html)
     texts, order = pieces[0::2], [int(n) for n in pieces[1::2]]
-    if any("jfstamp" in text.lower() or _NONCE in text.lower() for text in texts):
+    if any("jfstamp" in text.lower() for text in texts):
         # A filter changed a placeholder: the template prints a stamped
         # value other than plainly (see the module's docstring).
         raise ValueError(f"{template} alters a stamped value with a filter")
