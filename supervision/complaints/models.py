@@ -114,6 +114,19 @@ AWAITING_CONCLUSION = (
 OPEN_STATUSES = AWAITING_ACCEPTANCE + AWAITING_CONCLUSION
 
 
+def complaint_due_date(
+    *, status: str, accept_due: datetime.date | None, conclude_due: datetime.date | None
+) -> datetime.date | None:
+    """The time limit that applies in ``status``, or None once the bureau has
+    answered (a case's :attr:`ComplaintCase.due_date`; the status page reads
+    it without a model instance)."""
+    if status in AWAITING_ACCEPTANCE:
+        return accept_due
+    if status in AWAITING_CONCLUSION:
+        return conclude_due
+    return None
+
+
 class AssigneeKind(models.TextChoices):
     SUPERVISOR = "supervisor", _("A responsible supervisor")
     SECTION = "section", _("A bureau section")
@@ -386,11 +399,7 @@ class ComplaintCase(models.Model):
     def due_date(self) -> datetime.date | None:
         """The time limit that applies now, or None once the bureau has
         answered."""
-        if self.status in AWAITING_ACCEPTANCE:
-            return self.accept_due
-        if self.status in AWAITING_CONCLUSION:
-            return self.conclude_due
-        return None
+        return complaint_due_date(status=self.status, accept_due=self.accept_due, conclude_due=self.conclude_due)
 
     @property
     def public_stage(self) -> ComplaintStage:

@@ -576,7 +576,6 @@ def complaint_check_query(*, number: str, code: str, ip: str | None) -> PublicCa
     if not stored.startswith(CODE_DIGEST_PREFIX):
         # Upgrade the old PBKDF2 hash; a hash is never shown in the audit trail.
         ComplaintCase.objects.filter(pk=case.pk).update(query_code_hash=query_code_digest(code=code))
-        case.query_code_hash = query_code_digest(code=code)
     return found
 
 

@@ -244,18 +244,21 @@ def _status_card(found: PublicCaseStatus) -> dict[str, Any]:
     ``|date:"Y-m-d H:i"`` gave, in a tenth of the time)."""
     case = found.case
     due = case.due_date
+    stage = case.public_stage
+    here = timezone.get_current_timezone()  # as ``localtime`` finds it, once
     return {
         "number": case.number,
-        "stage": case.public_stage.value,
-        "stage_label": str(case.public_stage.label),
+        "stage": stage.value,
+        "stage_label": str(stage.label),
         "subject": case.subject_name,
-        "category": case.category.name,
-        "received": timezone.localtime(case.received_at).strftime("%Y-%m-%d %H:%M"),
+        "category": case.category_name,
+        "received": case.received_at.astimezone(here).strftime("%Y-%m-%d %H:%M"),
         "due": due.strftime("%Y-%m-%d") if due else "",
-        "not_accepted_reason": linebreaksbr(case.not_accepted_reason),
-        "reply": linebreaksbr(case.reply),
+        # (an empty text stays empty: the filter would give the same)
+        "not_accepted_reason": linebreaksbr(case.not_accepted_reason) if case.not_accepted_reason else "",
+        "reply": linebreaksbr(case.reply) if case.reply else "",
         "timeline": [
-            {"stage": m.stage.value, "label": m.label, "on": timezone.localtime(m.at).strftime("%Y-%m-%d")}
+            {"stage": m.stage.value, "label": m.label, "on": m.at.astimezone(here).strftime("%Y-%m-%d")}
             for m in found.timeline
         ],
     }

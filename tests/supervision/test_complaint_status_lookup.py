@@ -123,7 +123,7 @@ def test_the_one_statement_reads_what_the_orm_reads(world) -> None:  # type: ign
             read.not_accepted_reason,
             read.reply,
             read.subject_name,
-            read.category.name,
+            read.category_name,
             found.timeline,
         )
         assert mine == _orm_reading(case)
