@@ -12,6 +12,12 @@ admin.site.site_title = _("Burden-reduction supervision")
 admin.site.index_title = _("Register and administration")
 
 urlpatterns = [
+    # The complaint pages before everything else: the public form and the
+    # status look-up are the busiest pages, and every pattern tried before
+    # the one that matches costs each request its time (an include that
+    # does not match raises and catches an exception). No other pattern
+    # starts with complain/, complaints/ or bureau/complaints/.
+    path("", include("supervision.complaints.urls")),
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path("accounts/login/", LoginView.as_view(), name="login"),
@@ -29,12 +35,7 @@ urlpatterns = [
     path("", include("jianfu.accounts.urls")),
     path("bureau/", views.bureau_overview, name="bureau_overview"),
     # Each subject's pages; order matters only where a path could match two
-    # patterns (schools/<code>/homework/ before schools/<code>/). The
-    # complaint pages first: the public form is the busiest page, and every
-    # list tried before the one that matches costs each request its time
-    # (no other pattern starts with complain/, complaints/ or
-    # bureau/complaints/).
-    path("", include("supervision.complaints.urls")),
+    # patterns (schools/<code>/homework/ before schools/<code>/).
     path("", include("schools.homework.urls")),
     path("", include("schools.afterschool.urls")),
     path("", include("schools.fivemanagement.urls")),

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import Resolver404, URLResolver, reverse
 from django.utils import timezone
 
 from jianfu import public_layout, stamped
@@ -266,3 +266,23 @@ def test_the_look_up_replaces_the_health_check_by_one_retry(world, monkeypatch) 
             cursor.execute("RESET statement_timeout")
         prepared_deallocate_all()
     assert checks == [False, True]  # sound: the statement's own failure is raised
+
+
+def test_the_complaint_pages_are_tried_first_and_nothing_else_matches_them() -> None:
+    """The root URLconf tries the complaint pages first (the busiest public
+    requests pass no other pattern); that is safe only while no other
+    pattern of the portal would match their paths."""
+    import jianfu.urls
+    from supervision.complaints import urls as complaint_urls
+
+    first, *others = jianfu.urls.urlpatterns
+    assert isinstance(first, URLResolver) and first.urlconf_name is complaint_urls
+    paths = [reverse(f"complaints:{name}") for name in ("public_form", "public_status", "public_done", "captcha")]
+    paths += [reverse("complaints:staff_list"), reverse("complaints:staff_detail", args=[1])]
+    for path in paths:
+        for pattern in others:
+            try:
+                found = pattern.resolve(path.lstrip("/"))
+            except Resolver404:
+                found = None
+            assert found is None, f"{path} also matches {pattern}"
