@@ -11,6 +11,8 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.utils import timezone
+
 from jianfu.models import User
 from supervision.models import (
     ComplaintCategory,
@@ -169,6 +171,11 @@ def build_institutions_demo(rng: random.Random, *, today: datetime.date) -> None
     list_entry_publish(entry=black, by=bureau)
 
     rectifying = next(i for i, o in zip(subject, outcomes, strict=True) if o == ReviewOutcomeKind.RECTIFY)
+    # The service refuses a deadline before the bureau's real today, as it
+    # must for staff; a demo dated in the past (the tests' fixed day) counts
+    # its deadlines from the real today instead, or it would stop building
+    # a week after that day.
+    due_from = max(today, timezone.localdate())
     institution_inspection_record(
         institution=rectifying,
         date=today - datetime.timedelta(days=3),
@@ -177,8 +184,8 @@ def build_institutions_demo(rng: random.Random, *, today: datetime.date) -> None
         findings="安全出口被杂物堵塞；收费公示牌未更新。",
         by=bureau,
         demands=[
-            Demand("清理安全出口", "立即清理安全出口杂物，保持疏散通道畅通。", today + datetime.timedelta(days=7)),
-            Demand("更新收费公示", "按核定收费标准更新公示牌。", today + datetime.timedelta(days=14)),
+            Demand("清理安全出口", "立即清理安全出口杂物，保持疏散通道畅通。", due_from + datetime.timedelta(days=7)),
+            Demand("更新收费公示", "按核定收费标准更新公示牌。", due_from + datetime.timedelta(days=14)),
         ],
     )
 
