@@ -4,6 +4,7 @@ import datetime
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from jianfu.models import User
 from jianfu.roles import SECTION_SUPERVISION_OFFICE, Role
@@ -128,3 +129,16 @@ class SemesterFactory(factory.django.DjangoModelFactory):
     term = Term.FIRST
     start_date = datetime.date(2026, 9, 1)
     end_date = datetime.date(2027, 1, 20)
+
+
+def semester_holding_today() -> Semester:
+    """The factories' first semester, stretched when needed so that it holds
+    the real today, for tests whose rows are dated today (visits, pledges,
+    self-checks, complaints): the fixed semester ends on 2027-01-20, after
+    which such rows would fall outside it and stop counting. Unchanged while
+    today lies within it."""
+    today = timezone.localdate()
+    return SemesterFactory(
+        start_date=min(SemesterFactory.start_date, today - datetime.timedelta(days=60)),
+        end_date=max(SemesterFactory.end_date, today + datetime.timedelta(days=30)),
+    )

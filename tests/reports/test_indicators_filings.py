@@ -12,7 +12,7 @@ from django.utils import timezone
 from reports.models import SchemeWeight, ScoringScheme
 from reports.scoring.engine import scores_compute
 from schools.models import SelfCheckStatus
-from tests.factories import SemesterFactory
+from tests.factories import semester_holding_today
 from tests.schools.filing_factories import (
     PledgeTextFactory,
     SchoolPledgeFactory,
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def test_pledge_and_selfcheck_points(world) -> None:  # type: ignore[no-untyped-def]
     today = timezone.localdate()
-    semester = SemesterFactory()
+    semester = semester_holding_today()
     scheme = ScoringScheme.objects.create(semester=semester)
     SchemeWeight.objects.create(scheme=scheme, indicator="pledge_signed", weight=Decimal("10"))
     SchemeWeight.objects.create(scheme=scheme, indicator="selfcheck_timeliness", weight=Decimal("10"))

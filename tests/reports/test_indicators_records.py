@@ -17,7 +17,7 @@ from reports.models import SchemeWeight, ScoringScheme, VetoRule
 from reports.scoring.engine import scores_compute
 from supervision.complaints.models import ComplaintStatus as S
 from supervision.models import ComplaintCase
-from tests.factories import SemesterFactory
+from tests.factories import semester_holding_today
 from tests.reports.conftest import publish
 from tests.schools.factories import SchoolClassFactory, record_day
 from tests.supervision.complaint_factories import case_in_status
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def scheme(world):  # type: ignore[no-untyped-def]
-    scheme = ScoringScheme.objects.create(semester=SemesterFactory())
+    scheme = ScoringScheme.objects.create(semester=semester_holding_today())
     for key in ("complaints_substantiated", "homework_compliance"):
         SchemeWeight.objects.create(scheme=scheme, indicator=key, weight=Decimal("30"))
     return scheme

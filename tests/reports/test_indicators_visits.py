@@ -17,7 +17,7 @@ from reports.models import SchemeWeight, ScoringScheme, VetoRule
 from reports.scoring.engine import scores_compute
 from supervision.models import ItemResult
 from supervision.rectifications.models import RectificationStatus
-from tests.factories import SemesterFactory
+from tests.factories import semester_holding_today
 from tests.reports.conftest import publish
 from tests.supervision.factories import RectificationFactory, VisitFactory, VisitItemResultFactory, item
 
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def setup(world):  # type: ignore[no-untyped-def]
     today = timezone.localdate()
-    semester = SemesterFactory()
+    semester = semester_holding_today()
     scheme = ScoringScheme.objects.create(semester=semester)
     SchemeWeight.objects.create(scheme=scheme, indicator="visit_results", weight=Decimal("40"))
     SchemeWeight.objects.create(scheme=scheme, indicator="rectifications_on_time", weight=Decimal("20"))

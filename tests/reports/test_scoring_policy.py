@@ -18,7 +18,7 @@ from reports.scoring.engine import scores_compute
 from reports.scoring.errors import ScoringError
 from reports.scoring.services import score_run_publish, veto_decide
 from supervision.models import ComplaintCase, ItemResult
-from tests.factories import BureauUserFactory, SchoolFactory, SemesterFactory
+from tests.factories import BureauUserFactory, SchoolFactory, semester_holding_today
 from tests.supervision.complaint_factories import S, case_in_status
 from tests.supervision.factories import VisitFactory, VisitItemResultFactory, item
 
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def semester(world):  # type: ignore[no-untyped-def]
-    return SemesterFactory()
+    return semester_holding_today()
 
 
 def _scheme(semester, **weights):  # type: ignore[no-untyped-def]
