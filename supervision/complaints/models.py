@@ -127,6 +127,15 @@ def complaint_due_date(
     return None
 
 
+def complaint_subject_name(*, school_name: str | None, institution_name: str | None) -> str:
+    """What a case is about, by name: its school's, else its training
+    institution's (a case's :attr:`ComplaintCase.subject_name`; the status
+    page reads it from the names alone)."""
+    if school_name is not None:
+        return school_name
+    return institution_name or ""
+
+
 class AssigneeKind(models.TextChoices):
     SUPERVISOR = "supervisor", _("A responsible supervisor")
     SECTION = "section", _("A bureau section")
@@ -388,8 +397,10 @@ class ComplaintCase(models.Model):
     def subject_name(self) -> str:
         """The name of the school or training institution the case is about."""
         if self.school_id is not None and self.school is not None:
-            return self.school.name
-        return self.institution.name if self.institution is not None else ""
+            return complaint_subject_name(school_name=self.school.name, institution_name=None)
+        # (the institution read only when there is no school: no query more)
+        institution = self.institution
+        return complaint_subject_name(school_name=None, institution_name=institution.name if institution else None)
 
     @property
     def is_about_institution(self) -> bool:

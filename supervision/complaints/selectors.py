@@ -31,6 +31,7 @@ from supervision.complaints.models import (
     complaint_due_date,
     complaint_due_soon_q,
     complaint_overdue_q,
+    complaint_subject_name,
 )
 
 from ..models import (
@@ -420,9 +421,7 @@ def complaint_public_status_get(*, number: str) -> PublicCaseStatus | None:
         conclude_due=_db_date(conclude_due),
         not_accepted_reason=not_accepted_reason,
         reply=reply,
-        # The school's name when the case is about a school (as the model's
-        # ``subject_name``), else the institution's.
-        subject_name=school_name if school_name is not None else (institution_name or ""),
+        subject_name=complaint_subject_name(school_name=school_name, institution_name=institution_name),
         category_name=category_name,
     )
     events = [(row[12], _db_datetime(row[13])) for row in rows if row[12] is not None]
