@@ -52,7 +52,15 @@ def year(scheme, world):  # type: ignore[no-untyped-def]
     world.school_b.save()
     VetoRule.objects.create(name="有偿家教", kind="test_veto", params={"school": schools["丁四"].pk})
     case = case_in_status(S.REPLIED, school=schools["甲二"], by=world.bureau)
-    ComplaintCase.objects.filter(pk=case.pk).update(liability="school")
+    # Concluded within the school year whatever day the suite runs (the rule
+    # counts cases concluded in the year; a case concluded "now" falls
+    # outside it once the year is over).
+    concluded = timezone.make_aware(
+        datetime.datetime.combine(first.start_date + datetime.timedelta(days=30), datetime.time(10))
+    )
+    ComplaintCase.objects.filter(pk=case.pk).update(
+        liability="school", received_at=concluded - datetime.timedelta(days=10), concluded_at=concluded
+    )
     today = timezone.localdate()
     for semester in (first, second):
         for day in _months(semester.start_date, min(semester.end_date, today)):

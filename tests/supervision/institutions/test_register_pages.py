@@ -20,6 +20,11 @@ from tests.supervision.institutions.factories import VALID_CODES
 
 pytestmark = pytest.mark.django_db
 
+# Ahead of whatever day the suite runs: the public page shows only insurance
+# still in force, so fixed dates would fail the test once they passed.
+LICENCE_EXPIRES = datetime.date.today() + datetime.timedelta(days=700)
+INSURANCE_EXPIRES = datetime.date.today() + datetime.timedelta(days=300)
+
 
 def _fields(world, **overrides: object) -> dict[str, object]:  # type: ignore[no-untyped-def]
     data: dict[str, object] = {
@@ -30,9 +35,9 @@ def _fields(world, **overrides: object) -> dict[str, object]:  # type: ignore[no
         "district": world.district_x.pk,
         "licence_number": "教民1330482000123号",
         "licence_issued_on": "2024-09-01",
-        "licence_expires_on": "2027-08-31",
+        "licence_expires_on": LICENCE_EXPIRES.isoformat(),
         "insurance_policy": "PZAA202433048200001",
-        "insurance_expires_on": "2027-06-30",
+        "insurance_expires_on": INSURANCE_EXPIRES.isoformat(),
         "premises": "新华路8号二楼",
         "premises_area": "320.5",
         "capacity": "120",
@@ -60,9 +65,9 @@ def test_staff_register_an_institution_with_every_field_and_its_fees(world) -> N
     assert (i.licence_number, i.licence_issued_on, i.licence_expires_on) == (
         "教民1330482000123号",
         datetime.date(2024, 9, 1),
-        datetime.date(2027, 8, 31),
+        LICENCE_EXPIRES,
     )
-    assert (i.insurance_policy, i.insurance_expires_on) == ("PZAA202433048200001", datetime.date(2027, 6, 30))
+    assert (i.insurance_policy, i.insurance_expires_on) == ("PZAA202433048200001", INSURANCE_EXPIRES)
     assert (i.premises, i.premises_area, i.capacity) == ("新华路8号二楼", Decimal("320.5"), 120)
     assert InstitutionEvent.objects.filter(institution=i, from_status="", to_status="registered").exists()
 
@@ -105,4 +110,4 @@ def test_staff_register_an_institution_with_every_field_and_its_fees(world) -> N
     entry = services.list_entry_add(institution=i, kind=ListKind.WHITE, by=world.bureau)
     services.list_entry_publish(entry=entry, by=world.bureau)
     public = Client().get(reverse("institutions:public_detail", args=[i.pk])).content.decode()
-    assert "65.00" in public and "2027-06-30" in public and "举报较多" not in public
+    assert "65.00" in public and INSURANCE_EXPIRES.isoformat() in public and "举报较多" not in public
