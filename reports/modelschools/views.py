@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jianfu.params import date_param
 from reports.models import ModelSchoolCandidate
 from reports.modelschools import services
 from reports.modelschools.selectors import modelschool_rounds_visible_to
@@ -19,10 +20,7 @@ from schools.models import SchoolYear
 
 
 def _date(value: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        return None
+    return date_param(value)
 
 
 @login_required

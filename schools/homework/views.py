@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jianfu.params import int_param
+from jianfu.params import date_param, int_param
 from jianfu.scoping import districts_visible_to, school_get_visible
 from jianfu.xlsx import XLSX_MIMETYPE
 from schools.errors import RecordError
@@ -46,12 +46,7 @@ ENTRY_ROWS = 6
 
 
 def parse_day(value: str | None) -> datetime.date | None:
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        return None
+    return date_param(value)
 
 
 def _day_or_404(value: str) -> datetime.date:

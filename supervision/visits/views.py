@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
 
-from jianfu.params import int_param
+from jianfu.params import int_param, month_param
 from jianfu.permissions import supervisor_required
 from jianfu.scoping import school_get_visible, schools_visible_to, supervisor_of
 from jianfu.storage import stored_file_open
@@ -270,10 +270,7 @@ def visit_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
 
 
 def _month_param(value: str | None) -> datetime.date | None:
-    try:
-        return datetime.datetime.strptime(value or "", "%Y-%m").date()
-    except ValueError:
-        return None
+    return month_param(value)
 
 
 @login_required
