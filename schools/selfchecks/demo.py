@@ -108,9 +108,11 @@ def _fill(
     selfcheck, created = SelfCheck.objects.get_or_create(round=round_, school=school)
     if not created:
         return
+    results: list[str] = []
     for n, item in enumerate(items):
         roll = rng.random()
         result = "compliant" if roll < 0.8 else ("mostly" if roll < 0.95 else "non_compliant")
+        results.append(result)
         explanation = rng.choice(EXPLANATIONS[result]) if result != "compliant" else ""
         row = SelfCheckItemResult.objects.create(
             selfcheck=selfcheck,
@@ -144,8 +146,12 @@ def _fill(
         at=submitted_at,
     )
     if status in (SelfCheckStatus.ACCEPTED, SelfCheckStatus.RETURNED):
-        reviewed = submitted_at + datetime.timedelta(days=rng.randint(1, 4), hours=2)
-        comment = "" if status == SelfCheckStatus.ACCEPTED else rng.choice(RETURN_COMMENTS)
+        # Never after now: a demo built today shows no review from the future.
+        reviewed = min(submitted_at + datetime.timedelta(days=rng.randint(1, 4), hours=2), timezone.now())
+        reviewed = max(reviewed, submitted_at)
+        # A comment about the "mostly" items only where there are some.
+        comments = [c for c in RETURN_COMMENTS if "基本符合" not in c or "mostly" in results]
+        comment = "" if status == SelfCheckStatus.ACCEPTED else rng.choice(comments)
         selfcheck.status = status
         selfcheck.reviewed_at = reviewed
         selfcheck.reviewed_by = bureau
@@ -205,7 +211,7 @@ def _selfchecks(rng: random.Random, *, today: datetime.date, schools: Sequence[S
             school=school,
             items=items,
             status=status,
-            submitted_at=_aware(day, rng.randint(8, 17), rng.randint(0, 59)),
+            submitted_at=min(_aware(day, rng.randint(8, 17), rng.randint(0, 59)), timezone.now()),
             principal=principals.get(school.pk),
             bureau=bureau,
         )

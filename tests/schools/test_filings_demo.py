@@ -31,3 +31,26 @@ def test_demo_has_pledges_and_selfchecks_and_is_idempotent() -> None:
         selfcheck.full_clean()
     build_demo()
     assert counts() == first
+
+
+def test_nothing_in_the_demo_happened_after_now() -> None:
+    """Every recorded moment of the demo (events, submissions, reviews,
+    receipts) lies before the moment it was built: a self-check returned
+    "in four days" showed a date ahead of today. And a return comment about
+    the "mostly" items is only given where some item is "mostly"."""
+    from django.apps import apps
+    from django.db import models
+    from django.utils import timezone
+
+    build_demo()
+    now = timezone.now()
+    future: list[str] = []
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, models.DateTimeField) and not field.name.endswith(("expires_at", "until", "due")):
+                later = model.objects.filter(**{f"{field.name}__gt": now}).count()
+                if later:
+                    future.append(f"{model._meta.label}.{field.name}: {later}")
+    assert future == [], "; ".join(future)
+    for selfcheck in SelfCheck.objects.filter(review_comment__contains="基本符合"):
+        assert selfcheck.results.filter(result="mostly").exists(), selfcheck.pk
