@@ -24,7 +24,7 @@ from schools.selfchecks.selectors import selfcheck_rounds_with_rates
 from supervision.complaints.models import complaint_due_soon_q, complaint_overdue_q
 from supervision.complaints.selectors import complaints_visible_to_bureau
 from supervision.models import Rectification
-from supervision.visits.coverage import coverage_by_district
+from supervision.visits.coverage import coverage_overdue_count
 from supervision.visits.models import month_bounds
 from supervision.visits.selectors import month_due_passed
 
@@ -92,18 +92,19 @@ def bureau_todo(*, user: Any, today: datetime.date | None = None) -> list[TodoIt
         TodoItem("jobs_failed", _("Report jobs that failed this week"), failed, _url("reports:list", status="failed"))
     )
 
-    # Schools not visited this month count only once the month's due day has
-    # passed: before it nobody is late (the portal's monthly visit rule).
+    # Overdue by the rule the supervisors' start page shows: after the
+    # month's due day every school not visited yet; before it only those
+    # not visited last month either (this item once counted 0 until the due
+    # day while the supervisors' page already showed such schools overdue).
     first, _last = month_bounds(day)
     due = month_due_passed(month=first, today=day)
-    unvisited = coverage_by_district(start=first, end=day, today=day, unvisited_of=()).unvisited_count if due else 0
     items.append(
         TodoItem(
             "schools_unvisited",
-            _("Schools not visited this month"),
-            unvisited,
+            _("Schools overdue for their monthly visit"),
+            coverage_overdue_count(today=day),
             _url("bureau_coverage", month=day.strftime("%Y-%m")),
-            note="" if due else _("not due yet"),
+            note="" if due else _("before the due day: only schools not visited last month either"),
         )
     )
 

@@ -107,6 +107,22 @@ def _visited_in(first: datetime.date, last: datetime.date) -> Exists:
     return Exists(Visit.objects.filter(school_id=OuterRef("school_id"), date__gte=first, date__lte=last))
 
 
+def coverage_overdue_count(*, today: datetime.date) -> int:
+    """The schools overdue for their monthly visit today, by the rule the
+    supervisors' start page shows (:func:`~supervision.visits.selectors.month_state`):
+    not visited this month, and either the month's due day has passed or
+    last month had no visit either. Active schools in a district today. One
+    query."""
+    first, _last = month_bounds(today)
+    members = DistrictMembership.objects.filter(active_on_q(today), school__active=True).exclude(
+        _visited_in(first, today)
+    )
+    if not month_due_passed(month=today, today=today):
+        previous_first, previous_last = month_bounds(first - datetime.timedelta(days=1))
+        members = members.exclude(_visited_in(previous_first, previous_last))
+    return members.values("school_id").distinct().count()
+
+
 def coverage_counts(
     *,
     references: dict[datetime.date, datetime.date],

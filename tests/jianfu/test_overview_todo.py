@@ -90,19 +90,29 @@ def test_school_supervisors_come_first_in_the_assign_list(world) -> None:  # typ
     assert not any("本校责任督学" in c for c in choices[1:])
 
 
-def test_unvisited_schools_count_only_after_the_monthly_due_day(world, settings) -> None:  # type: ignore[no-untyped-def]
-    """Before the due day nobody is late (the item counts 0 and says it is
-    not due yet); after it, the schools without a visit this month."""
+def test_overdue_schools_follow_the_supervisors_monthly_rule(world, settings) -> None:  # type: ignore[no-untyped-def]
+    """The overview counts a school overdue as the supervisors' start page
+    shows it (``month_state``): before the due day only a school not visited
+    last month either; after it every school without a visit this month."""
     from django.utils import translation
 
+    from supervision.visits.selectors import MonthState, supervisor_school_months
     from tests.supervision.factories import VisitFactory
 
     settings.VISIT_MONTHLY_DUE_DAY = 20
     VisitFactory(school=world.school_a, date=datetime.date(2026, 11, 3), submitted_by=world.supervisor_x)
-    early = {t.key: t for t in bureau_todo(user=world.bureau, today=datetime.date(2026, 11, 5))}["schools_unvisited"]
-    late = {t.key: t for t in bureau_todo(user=world.bureau, today=datetime.date(2026, 11, 25))}["schools_unvisited"]
-    assert early.count == 0 and early.note
+    early_day = datetime.date(2026, 11, 5)
+    early = {t.key: t for t in bureau_todo(user=world.bureau, today=early_day)}["schools_unvisited"]
+    # 乙中学 had no visit in October either: overdue at once, on both pages.
+    assert early.count == 1 and early.note
+    states = {m.school: m.state for m in supervisor_school_months(user=world.supervisor_y, today=early_day)}
+    assert states == {world.school_b: MonthState.OVERDUE}
     with translation.override("zh-hans"):
-        assert str(early.note) != "not due yet"
+        assert "上月" in str(early.note)
+    # Visited in October: only due (not yet late) before the 20th.
+    VisitFactory(school=world.school_b, date=datetime.date(2026, 10, 14), submitted_by=world.supervisor_y)
+    early = {t.key: t for t in bureau_todo(user=world.bureau, today=early_day)}["schools_unvisited"]
+    assert early.count == 0
+    late = {t.key: t for t in bureau_todo(user=world.bureau, today=datetime.date(2026, 11, 25))}["schools_unvisited"]
     assert late.count == 1 and not late.note  # 乙中学; 甲小学 was visited on the 3rd
     assert late.url.endswith("?month=2026-11")
