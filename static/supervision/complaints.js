@@ -16,7 +16,9 @@
   toggleRealName();
 
   // A complaint names a school or a training institution (issue 16); the
-  // institution involved in a school's paid tutoring only for a school.
+  // institution involved only for a school, in a category whose option the
+  // server marked data-links-institution (paid tutoring): the server keeps
+  // it for those only and refuses it for the others.
   function toggleTarget() {
     var checked = document.querySelector("input[name=target]:checked");
     var institution = checked && checked.value === "institution";
@@ -25,11 +27,22 @@
     var linked = document.getElementById("linked-institution");
     if (school) school.hidden = institution;
     if (inst) inst.hidden = !institution;
-    if (linked) linked.hidden = institution;
+    if (linked) {
+      var select = document.querySelector("select[name=category]");
+      var option = select && select.selectedIndex >= 0 ? select.options[select.selectedIndex] : null;
+      var shown = !institution && !!option && option.hasAttribute("data-links-institution");
+      linked.hidden = !shown;
+      // A hidden field is not sent (its text stays for a change back): a
+      // name typed before the category changed would otherwise be refused
+      // next to a field the parent cannot see.
+      linked.querySelectorAll("input").forEach(function (input) { input.disabled = !shown; });
+    }
   }
   document.querySelectorAll("input[name=target]").forEach(function (radio) {
     radio.addEventListener("change", toggleTarget);
   });
+  var categorySelect = document.querySelector("select[name=category]");
+  if (categorySelect) categorySelect.addEventListener("change", toggleTarget);
   toggleTarget();
 
   // The school and institution fields ask the server for at most twenty

@@ -3,6 +3,9 @@ work is done by :mod:`.services`."""
 
 from __future__ import annotations
 
+import datetime
+import re
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -74,6 +77,23 @@ def _prepare_files(form: forms.Form, field: str, *, limit: int) -> list[Prepared
 
 
 ATTACHMENT_ACCEPT = "image/*,application/pdf,audio/*,.amr,.m4a"
+# The longest free text of a case: what a complainant may write, and what a
+# school reports it found (a text field without a limit stored 25,000
+# characters that every page and export then carried).
+COMPLAINT_TEXT_MAX_LENGTH = 3000
+
+
+class CategorySelect(forms.Select):
+    """The category choice, each option saying whether its category names
+    the training institution involved (``data-links-institution``): the page
+    shows that field only for those, without asking the server again."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        instance = getattr(option["value"], "instance", None)
+        if instance is not None and instance.links_institution:
+            option["attrs"]["data-links-institution"] = "1"
+        return option
 
 
 class CheckedChoiceField(forms.ModelChoiceField):
@@ -110,10 +130,12 @@ class PublicComplaintForm(SingleLineFieldsMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     school_code = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Each target's name field is required for its target (``__init__``
+    # relaxes the other one of a posted form), so both carry the required
+    # marker: the page shows only the chosen target's field.
     school_name = forms.CharField(
         label=_("School"),
         max_length=100,
-        required=False,
         help_text=_("Type part of the school's name or its code and pick it from the list."),
         widget=forms.TextInput(attrs={"list": "school-options", "autocomplete": "off"}),
     )
@@ -121,7 +143,7 @@ class PublicComplaintForm(SingleLineFieldsMixin, forms.Form):
     institution_name = forms.CharField(
         label=_("Training institution"),
         max_length=100,
-        required=False,
+        error_messages={"required": _("Name the training institution.")},
         help_text=_("Type part of the institution's name and pick it from the list."),
         widget=forms.TextInput(attrs={"list": "institution-options", "autocomplete": "off"}),
     )
@@ -138,12 +160,13 @@ class PublicComplaintForm(SingleLineFieldsMixin, forms.Form):
         label=_("What is it about"),
         queryset=ComplaintCategory.objects.filter(active=True),
         empty_label=_("Please choose"),
+        widget=CategorySelect,
     )
     happened_on = forms.DateField(label=_("When did it happen"), required=False, widget=_date_input())
     description = forms.CharField(
         label=_("What happened"),
         min_length=10,
-        max_length=3000,
+        max_length=COMPLAINT_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Class or grade, what was done, how often. Please do not write pupils' names."),
     )
@@ -182,6 +205,9 @@ class PublicComplaintForm(SingleLineFieldsMixin, forms.Form):
         self.is_spam = False
         self._school_by_code: dict[str, School | None] = {}
         if self.is_bound:
+            about_institution = self.data.get("target") == self.INSTITUTION
+            self.fields["school_name"].required = not about_institution
+            self.fields["institution_name"].required = about_institution
             self._read_rows()
 
     def _read_rows(self) -> None:
@@ -249,31 +275,42 @@ class PublicComplaintForm(SingleLineFieldsMixin, forms.Form):
             # A bot filled the hidden field: refuse without saying why.
             self.is_spam = True
             raise ValidationError(_("Your complaint could not be accepted."), code="honeypot")
+        linked = (data.get("linked_institution_name") or "").strip()
+        category = data.get("category")
         if data.get("target") == self.INSTITUTION:
+            # (an empty name is the field's own "required" error)
             typed = (data.get("institution_name") or "").strip()
-            if not typed:
-                self.add_error("institution_name", _("Name the training institution."))
-            else:
+            if typed:
                 self.institution = self._resolve_institution(data.get("institution_id"), typed)
                 if self.institution is None:
                     self.add_error(
                         "institution_name",
                         _("No single institution of the public lists matches this name. Please pick it from the list."),
                     )
+            if linked:
+                self.add_error("linked_institution_name", self._linked_refusal(about_institution=True))
         else:
             data["target"] = self.SCHOOL
+            # (an empty name is the field's own "required" error)
             name_typed = (data.get("school_name") or "").strip()
-            if not name_typed:
-                self.add_error("school_name", _("This field is required."))
-            else:
+            if name_typed:
                 self.school = self._resolve_school((data.get("school_code") or "").strip(), name_typed)
                 if self.school is None:
                     self.add_error(
                         "school_name", _("No single school matches this name. Please pick it from the list.")
                     )
-            linked = (data.get("linked_institution_name") or "").strip()
-            category = data.get("category")
-            if linked and category is not None and category.links_institution:
+            # An institution named for a category that does not link one is
+            # refused, not dropped: the parent who typed it means the bureau
+            # to know it, and a silent drop loses it with no word (as it
+            # did). Refusing keeps everything typed and says the two ways on:
+            # the paid-tutoring category if that is what happened (naming an
+            # institution suggests it), or an empty field. The staff intake
+            # form and the filing service refuse the same, so one rule holds.
+            # With JavaScript the field is hidden and not sent for these
+            # categories, so only a page without it meets this error.
+            if linked and category is not None and not category.links_institution:
+                self.add_error("linked_institution_name", self._linked_refusal(about_institution=False))
+            elif linked and category is not None:
                 self.linked_institution = self._resolve_institution(None, linked)
                 if self.linked_institution is None:
                     self.add_error(
@@ -281,10 +318,12 @@ class PublicComplaintForm(SingleLineFieldsMixin, forms.Form):
                         _("No single institution of the public lists matches this name. Please pick it from the list."),
                     )
         if data.get("identity") == self.REAL_NAME:
-            if not (data.get("name") or "").strip():
+            # A name or phone its field refused already (too long) has its
+            # message: "needs your name" beside it would say none was typed.
+            if not self.has_error("name") and not (data.get("name") or "").strip():
                 self.add_error("name", _("A real-name report needs your name."))
             phone = normalize_phone(data.get("phone") or "")
-            if not is_mainland_mobile(phone):
+            if not self.has_error("phone") and not is_mainland_mobile(phone):
                 self.add_error("phone", _("Enter a mainland mobile number of 11 digits, such as 13812345678."))
             data["phone"] = phone
             data["name"] = (data.get("name") or "").strip()
@@ -295,6 +334,23 @@ class PublicComplaintForm(SingleLineFieldsMixin, forms.Form):
         if not self.errors:
             self.prepared_files = _prepare_files(self, "attachments", limit=settings.COMPLAINT_MAX_ATTACHMENTS)
         return data
+
+    def _linked_refusal(self, *, about_institution: bool) -> str:
+        """Why "training institution involved" cannot be kept, naming the
+        categories that keep it (from the rows the POST already read)."""
+        if about_institution:
+            return gettext(
+                "A complaint about a training institution names it in the field above. "
+                "Please leave “training institution involved” empty."
+            )
+        rows = getattr(self.fields["category"], "rows", None) or {}
+        names = "、".join(f"“{c.name}”" for c in rows.values() if c.links_institution)
+        if not names:
+            return gettext("This category does not record a training institution. Please leave this field empty.")
+        return gettext(
+            "Only complaints of these categories record the training institution involved: %(categories)s. "
+            "If one is involved, choose the category that fits; otherwise leave this field empty."
+        ) % {"categories": names}
 
 
 def captcha_refusal(outcome: captcha.Outcome) -> str:
@@ -310,6 +366,21 @@ def captcha_refusal(outcome: captcha.Outcome) -> str:
     return gettext("The characters are wrong. Please try the new picture.")
 
 
+# Dashes a Chinese keyboard or a copied text gives for "-" that NFKC leaves
+# as they are (it maps the full-width － and small ﹣ itself).
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58"), "-")
+_NUMBER_RE = re.compile(r"TS([0-9]{8})-*([0-9]+)")
+
+
+def _ascii_text(value: str) -> str:
+    """``value`` as typed on a Chinese keyboard made ASCII where it has an
+    ASCII form (full-width letters and digits, dashes), without spaces and
+    upper-cased: numbers and codes are ASCII, and a full-width one matched
+    nothing."""
+    text = unicodedata.normalize("NFKC", value).translate(_DASHES)
+    return "".join(text.split()).upper()
+
+
 class StatusForm(SingleLineFieldsMixin, forms.Form):
     number = forms.CharField(
         label=_("Case number"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"})
@@ -320,8 +391,23 @@ class StatusForm(SingleLineFieldsMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
+    def clean_number(self) -> str:
+        number = _ascii_text(self.cleaned_data["number"])
+        # TS<day>-<count>: the hyphen left out or doubled (a Chinese
+        # keyboard's "——") is put back, the number's only form.
+        found = _NUMBER_RE.fullmatch(number)
+        return f"TS{found[1]}-{found[2]}" if found else number
+
+    def clean_code(self) -> str:
+        # The code has no dash: one typed to group its characters goes.
+        return _ascii_text(self.cleaned_data["code"]).replace("-", "")
+
 
 # --- staff --------------------------------------------------------------------------
+
+
+# How far back a case taken in by staff may be dated.
+INTAKE_OLDEST = datetime.timedelta(days=366)
 
 
 class IntakeForm(SingleLineFieldsMixin, forms.Form):
@@ -369,8 +455,11 @@ class IntakeForm(SingleLineFieldsMixin, forms.Form):
 
     def clean_phone(self) -> str:
         phone = normalize_phone(self.cleaned_data.get("phone") or "")
-        if phone and not 5 <= len(phone) <= 15:
-            raise ValidationError(_("Enter the phone number's digits."))
+        # 7-8 digits: a local landline as callers give it; 11: a mobile;
+        # up to 15 with an area code and extension. Five digits is no
+        # caller's number (it let "12345", the hotline's own, through).
+        if phone and not 7 <= len(phone) <= 15:
+            raise ValidationError(_("Enter the caller's phone number: 7 to 15 digits."))
         return phone
 
     def clean(self) -> dict[str, Any]:
@@ -387,8 +476,19 @@ class IntakeForm(SingleLineFieldsMixin, forms.Form):
             )
         if data.get("real_name") and not (data.get("name") or "").strip():
             self.add_error("name", _("A real-name report needs the caller's name."))
-        if data.get("received_at") and data["received_at"] > timezone.now():
+        received = data.get("received_at")
+        if received and received > timezone.now():
             self.add_error("received_at", _("This time is in the future."))
+        elif received and received < timezone.now() - INTAKE_OLDEST:
+            # Its deadlines count from this time: a mistyped year made a case
+            # overdue on arrival. A letter found a year late is entered with
+            # today's time and the delay said in the description.
+            self.add_error("received_at", _("This time is more than a year ago. Check the date."))
+        happened = data.get("happened_on")
+        if happened and happened > timezone.localdate():
+            self.add_error("happened_on", _("This date is in the future."))
+        elif happened and received and happened > timezone.localdate(received):
+            self.add_error("happened_on", _("It cannot have happened after the case was received."))
         recording = data.get("recording")
         if recording:
             try:
@@ -438,7 +538,18 @@ class AssignForm(SingleLineFieldsMixin, forms.Form):
 
 
 class FindingsForm(SingleLineFieldsMixin, forms.Form):
-    findings = forms.CharField(label=pgettext_lazy("complaint", "Findings"), widget=forms.Textarea(attrs={"rows": 5}))
+    findings = forms.CharField(
+        label=pgettext_lazy("complaint", "Findings"),
+        max_length=COMPLAINT_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # No maxlength in the page: a browser cuts a longer pasted text
+        # without a word; the server refuses it with the count and the
+        # form keeps it, so the school shortens it itself.
+        self.fields["findings"].widget.attrs.pop("maxlength", None)
 
 
 class ConcludeForm(SingleLineFieldsMixin, forms.Form):

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from jianfu.crypto import decrypt_text, encrypt_text, keyed_hash, mask_name, mask_phone
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only: ``\d`` also matches full-width and other scripts'
+# digits, which let "138１２３４５６７８" through as a different phone.
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 def normalize_phone(raw: str) -> str:
-    """Digits only, without a +86 / 0086 prefix."""
-    digits = re.sub(r"\D", "", raw or "")
+    """ASCII digits only, without a +86 / 0086 prefix. NFKC first: Chinese
+    keyboards type full-width digits (``１３８…``), and a phone stored or
+    counted in them is another phone to the per-phone limit and to the
+    keyed hash that finds the same complainant's other cases."""
+    digits = re.sub(r"[^0-9]", "", unicodedata.normalize("NFKC", raw or ""))
     for prefix in ("0086", "86"):
         if digits.startswith(prefix) and len(digits) - len(prefix) == 11:
             digits = digits[len(prefix) :]

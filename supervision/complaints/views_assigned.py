@@ -91,7 +91,10 @@ def assigned_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "findings":
             form = FindingsForm(request.POST, prefix="findings")
             if not form.is_valid():
-                raise ValidationError(_("Write what the investigation found."))
+                # A text refused for its length says so (with the count), not
+                # "write what was found" over a text that was written.
+                refused = [e for e in form.errors.as_data().get("findings", []) if e.code != "required"]
+                raise refused[0] if refused else ValidationError(_("Write what the investigation found."))
             services.complaint_submit_findings(case=case, by=request.user, findings=form.cleaned_data["findings"])
             messages.success(request, _("Your findings are sent to the bureau."))
         else:

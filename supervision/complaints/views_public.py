@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+import unicodedata
 from typing import Any
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
@@ -43,7 +44,10 @@ RECEIPT_SHOWN_SCOPE = "receipt_shown"
 RECEIPT_TTL = datetime.timedelta(minutes=10)
 # Raise when complaints/_public_form_fields.html changes, so that fields
 # cached in a shared cache (Redis) by the previous release are not shown.
-FIELDS_TEMPLATE_VERSION = 1
+FIELDS_TEMPLATE_VERSION = 2
+# How much of each chosen file's name the notice that they were not kept
+# shows: enough to recognise a photo (IMG_2041.jpg), not a page of text.
+FILE_NAME_SHOWN = 60
 
 
 SCHOOL_SEARCH_LIMIT = 20
@@ -156,6 +160,9 @@ def _form_page(
         "refusal": refusal,
         "limits": limits,
         "fields_key": "" if form.is_bound else _fields_key(form, limits),
+        # Only a form sent back (this function renders a POST only when it
+        # failed): the fresh form's cached fields never show it.
+        "files_not_kept": _files_not_kept(request) if form.is_bound else [],
     }
     if csrf_token is not None:
         # Overrides the context processor's token: the cached page carries a
@@ -166,12 +173,32 @@ def _form_page(
     return captcha.captcha_cookie_apply(request=request, response=response)
 
 
+def _files_not_kept(request: HttpRequest) -> list[str]:
+    """The names of the files a POST that comes back carried: a browser
+    cannot fill a file input again, so the page says which files must be
+    chosen again (a parent who does not notice files the case without
+    them). The names are the sender's own, shown back to the sender only,
+    escaped by the template; control and direction characters are dropped
+    (a right-to-left mark can make ``gpj.exe`` read as ``exe.jpg``) and each
+    name is cut to ``FILE_NAME_SHOWN`` characters. At most the files the
+    form accepts are named, then "…"."""
+    names = []
+    for upload in request.FILES.getlist("attachments"):
+        name = "".join(ch for ch in str(upload.name or "") if not unicodedata.category(ch).startswith("C")).strip()
+        if len(name) > FILE_NAME_SHOWN:
+            name = name[: FILE_NAME_SHOWN - 1] + "…"
+        names.append(name or "?")
+    limit = settings.COMPLAINT_MAX_ATTACHMENTS
+    return names if len(names) <= limit else [*names[:limit], "…"]
+
+
 def _fields_key(form: PublicComplaintForm, limits: dict[str, int]) -> str:
     """What the fresh form's fields show besides the language: the active
-    categories (read here, one query), the prefill and the file limits. The
+    categories (read here, one query, with whether each names the
+    institution involved), the prefill and the file limits. The
     template caches the rendered fields under it, so a category renamed in
     the administration shows at once."""
-    categories = [(c.pk, str(c)) for c in form.fields["category"].queryset]  # type: ignore[attr-defined]
+    categories = [(c.pk, str(c), c.links_institution) for c in form.fields["category"].queryset]  # type: ignore[attr-defined]
     shown = (FIELDS_TEMPLATE_VERSION, categories, sorted((k, str(v)) for k, v in form.initial.items()), limits)
     return hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
 

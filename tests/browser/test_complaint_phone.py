@@ -131,3 +131,48 @@ def test_phone_complaint_to_reply(world, new_page) -> None:  # type: ignore[no-u
     positions = [timeline.find(step) for step in steps]
     assert -1 not in positions and positions == sorted(positions)
     assert "刘家长" not in parent.content() and "班主任批评" not in parent.content()
+
+
+def test_the_institution_involved_shows_only_where_it_is_kept(world, new_page) -> None:  # type: ignore[no-untyped-def]
+    """The field shows for the categories that keep it (their options say so)
+    and for a school only; hidden, it is not sent, so a name typed before
+    the category changed files the case instead of an error the parent
+    cannot see. A form sent back names the files to choose again."""
+    import importlib
+
+    from django.apps import apps
+
+    ensure_complaint_seed_data()
+    # (and the paid-tutoring category, seeded with the institutions)
+    importlib.import_module("supervision.migrations.0010_institutions").seed(apps, None)
+    parent = new_page(viewport=PHONE)
+    parent.goto(f"/complain/?school={world.school_a.code}")
+    linked = "input[name=linked_institution_name]"
+    assert not parent.is_visible(linked)  # no category chosen yet
+    parent.select_option("select[name=category]", label="学校或教师参与校外有偿培训")
+    assert parent.is_visible(linked)
+    parent.fill(linked, "某培训学校")
+    parent.check("input[name=target][value=institution]")
+    assert not parent.is_visible(linked)
+    parent.check("input[name=target][value=school]")
+    assert parent.is_visible(linked) and parent.input_value(linked) == "某培训学校"
+    parent.select_option("select[name=category]", label="作业量过大")
+    assert not parent.is_visible(linked)
+    parent.fill("textarea[name=description]", "三年级二班每天书面作业超过两小时，周六还要到校补课。")
+    parent.set_input_files(
+        "input[name=attachments]",
+        files=[{"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}],
+    )
+    parent.fill("input[name=captcha]", "WRONG")
+    parent.get_by_test_id("submit-complaint").click()
+    parent.wait_for_load_state("networkidle")
+    # Sent back for the picture only: the hidden name was not sent.
+    assert not parent.is_visible(linked) and parent.locator(".invalid-feedback:visible").count() == 1
+    notice = parent.get_by_test_id("files-not-kept")
+    assert notice.is_visible() and "IMG_2041.jpg" in notice.inner_text() and "重新选择" in notice.inner_text()
+    parent.fill("input[name=captcha]", _captcha_answer(parent))
+    parent.get_by_test_id("submit-complaint").click()
+    parent.wait_for_load_state("networkidle")
+    number = parent.get_by_test_id("case-number").inner_text().strip()
+    case = ComplaintCase.objects.get(number=number)
+    assert case.linked_institution is None and case.category.name == "作业量过大"

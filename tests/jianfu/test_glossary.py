@@ -119,6 +119,20 @@ def test_the_known_lies_are_gone() -> None:
         assert str(Subject.HISTORY.label) == "历史" and str(Subject.ENGLISH.label) == "英语"
 
 
+def test_a_complaint_action_s_message_names_the_state_it_leads_to() -> None:
+    """After "conclude" the case is 已出结论 and after "close" 已办结: the
+    messages said "办结" and "关闭" (the bureau read a concluded case as
+    closed)."""
+    from supervision.complaints.views_staff import ACTIONS
+
+    with translation.override("zh-hans"):
+        concluded = str(ComplaintCase(status="concluded").get_status_display())
+        closed = str(ComplaintCase(status="closed").get_status_display())
+        assert "结论" in concluded and "办结" not in str(ACTIONS["conclude"].done)
+        assert "结论" in str(ACTIONS["conclude"].done)
+        assert closed.removeprefix("已") in str(ACTIONS["close"].done)
+
+
 @pytest.mark.django_db
 def test_ranking_workbook_names_an_open_rectification_in_its_words(world) -> None:  # type: ignore[no-untyped-def]
     from reports.scoring.visits import open_rectifications_sheet

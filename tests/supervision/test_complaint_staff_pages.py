@@ -117,6 +117,47 @@ def test_intake_form_refuses_future_time(world, staff) -> None:  # type: ignore[
     assert ComplaintCase.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"happened_on": "FUTURE"}, "happened_on"),
+        ({"happened_on": "AFTER_RECEIVED"}, "happened_on"),
+        ({"received_at": "2019-01-01T09:00"}, "received_at"),
+        ({"phone": "12345"}, "phone"),
+    ],
+)
+def test_intake_form_refuses_dates_and_phones_no_case_could_have(world, staff, change, field) -> None:  # type: ignore[no-untyped-def]
+    """An incident after the case was received or in the future, a case
+    received years ago (overdue on arrival: its deadlines count from it), a
+    five-digit "phone": refused on their field, nothing saved."""
+    from django.utils import timezone
+
+    from tests.supervision.complaint_factories import category
+
+    received = timezone.localtime() - datetime.timedelta(days=2)
+    data = {
+        "channel": "letter",
+        "received_at": received.strftime("%Y-%m-%dT%H:%M"),
+        "school": world.school_a.pk,
+        "category": category().pk,
+        "description": "来信反映。",
+        "phone": "0573-85012345",
+    }
+    value = {
+        "FUTURE": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
+        "AFTER_RECEIVED": timezone.localdate().isoformat(),
+    }
+    data.update({key: value.get(v, v) for key, v in change.items()})
+    response = staff.post(reverse("complaints:staff_intake"), data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200 and field in response.context["form"].errors
+    assert ComplaintCase.objects.count() == 0
+    # The same case with the field as it should be is taken in.
+    data.update({"happened_on": (received - datetime.timedelta(days=1)).date().isoformat(), "phone": "85012345"})
+    data["received_at"] = received.strftime("%Y-%m-%dT%H:%M")
+    assert staff.post(reverse("complaints:staff_intake"), data).status_code == 302
+    assert ComplaintCase.objects.count() == 1
+
+
 def test_list_filters_by_school_category_status_and_number(world, staff) -> None:  # type: ignore[no-untyped-def]
     a = case_in_status("received", school=world.school_a, by=world.bureau)
     b = case_in_status("closed", school=world.school_b, by=world.bureau)
