@@ -31,6 +31,7 @@ class QuestionInline(admin.TabularInline):
         "required",
         "rule",
         "flag_choices",
+        "exclusive_choices",
     )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

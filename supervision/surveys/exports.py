@@ -93,6 +93,7 @@ class SurveyAggregatesExcel(ExcelExporter):
             + gettext("figures only for schools with at least %(n)s responses")
             % {"n": results.min_responses}
         )
+        left_out = gettext("groups with fewer than %(n)s responses are left out") % {"n": results.min_responses}
         return [
             Sheet(
                 title="学校",
@@ -114,13 +115,15 @@ class SurveyAggregatesExcel(ExcelExporter):
             ),
             Sheet(
                 title="年级",
+                notes=[left_out],
                 columns=[Column("年级", 10), *FIGURE_COLUMNS],
                 rows=[[str(GRADE_NAMES.get(g, g)), *_figure_cells(f)] for g, f in results.grades if f.enough],
             ),
             Sheet(
                 title="星期",
+                notes=[left_out],
                 columns=[Column("所述上学日", 10), *FIGURE_COLUMNS],
-                rows=[[WEEKDAY_NAMES.get(d, str(d)), *_figure_cells(f)] for d, f in results.weekdays],
+                rows=[[WEEKDAY_NAMES.get(d, str(d)), *_figure_cells(f)] for d, f in results.weekdays if f.enough],
             ),
         ]
 
@@ -256,6 +259,9 @@ class SemesterSurveyExcel(ExcelExporter):
             ),
             Sheet(
                 title="年级",
+                notes=[
+                    gettext("groups with fewer than %(n)s responses are left out") % {"n": all_results[0].min_responses}
+                ],
                 columns=[round_column, Column("年级", 10), *FIGURE_COLUMNS],
                 rows=[
                     [_round_label(res), str(GRADE_NAMES.get(g, g)), *_figure_cells(f)]

@@ -14,25 +14,32 @@ from jianfu.validators import SingleLineFieldsMixin
 from schools.homework.rules import GRADE_NAMES
 from schools.models import School
 
-from .models import Question, QuestionKind, Questionnaire, SurveyRound
+from .models import Question, QuestionKind, Questionnaire, RoundSchool
+from .rules import exclusive_clash
+from .services import exclusive_refusal, grade_refusal
 
 TEXT_MAX = 500
 
 
 class ResponseForm(forms.Form):
-    """One field per question, named ``q<id>``; grade (and class if the
-    questionnaire asks). Every message is in Chinese through the catalogue."""
+    """One field per question, named ``q<id>``; grade (only those of the
+    round the school teaches) and class if the questionnaire asks. Every
+    message is in Chinese through the catalogue."""
 
-    def __init__(self, *args: Any, survey_round: SurveyRound, questions: list[Question], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, entry: RoundSchool, questions: list[Question], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.questions = questions
         self.fields["grade"] = forms.TypedChoiceField(
             label=_("Grade"),
-            choices=[("", "—")] + [(g, GRADE_NAMES.get(g, g)) for g in survey_round.grades],
+            choices=[("", "—")] + [(g, GRADE_NAMES.get(g, g)) for g in entry.grades],
             coerce=int,
-            error_messages={"required": _("Please choose the grade."), "invalid_choice": _("Please choose the grade.")},
+            error_messages={
+                "required": _("Please choose the grade."),
+                # Django formats the message with the value: keep a stray % literal.
+                "invalid_choice": grade_refusal(entry=entry).replace("%", "%%"),
+            },
         )
-        if survey_round.questionnaire.ask_class:
+        if entry.round.questionnaire.ask_class:
             self.fields["class_number"] = forms.IntegerField(
                 label=_("Class"), min_value=1, max_value=40, required=False, help_text=_("The class number, such as 3.")
             )
@@ -92,6 +99,16 @@ class ResponseForm(forms.Form):
             setattr(number, "unit", q.unit)  # noqa: B010 - shown beside the input
             return number
         return forms.CharField(max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), **common)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for q in self.questions:
+            if q.kind != QuestionKind.MULTIPLE:
+                continue
+            clash = exclusive_clash(q, data.get(q.field_name))
+            if clash is not None:
+                self.add_error(q.field_name, exclusive_refusal(question=q, option=clash))
+        return data
 
     def answers(self) -> tuple[dict[str, Any], dict[int, str]]:
         """The non-text answers by field name (JSON-safe) and the texts by question id."""

@@ -101,6 +101,8 @@ class PaperTallyImporter(Importer):
             reader.error(GRADE, _("This column is required."))
         elif grade is not None and grade not in self.survey_round.grades:
             reader.error(GRADE, _("Grade %(grade)s is not surveyed in this round.") % {"grade": grade})
+        elif school is not None and grade is not None and grade not in school.grades:
+            reader.error(GRADE, _("This school type does not teach grade %(grade)s.") % {"grade": grade})
         if school is not None and grade is not None:
             if (code, grade) in self.seen:
                 reader.error(GRADE, _("This school and grade appear twice in the file."))

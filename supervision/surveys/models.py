@@ -22,6 +22,7 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -124,6 +125,15 @@ class Question(models.Model):
         blank=True,
         help_text=_("For a choice question with a rule: the numbers (1 = first option) of the options it counts."),
     )
+    exclusive_choices = models.JSONField(
+        _("exclusive choices"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "For a multiple-choice question: the numbers (1 = first option) of the options that may only be chosen "
+            "alone, such as “none of the above”."
+        ),
+    )
 
     class Meta:
         verbose_name = _("question")
@@ -136,6 +146,15 @@ class Question(models.Model):
     @property
     def field_name(self) -> str:
         return f"q{self.pk}"
+
+    def clean(self) -> None:
+        exclusive = self.exclusive_choices or []
+        if exclusive and self.kind != QuestionKind.MULTIPLE:
+            raise ValidationError({"exclusive_choices": _("Only a multiple-choice question has exclusive choices.")})
+        if any(not isinstance(n, int) or not 1 <= n <= len(self.choices or []) for n in exclusive):
+            raise ValidationError(
+                {"exclusive_choices": _("Give the numbers of options of this question (1 = first option).")}
+            )
 
 
 class RoundState(models.TextChoices):
@@ -211,6 +230,14 @@ class RoundSchool(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} {self.school}"
+
+    @property
+    def grades(self) -> list[int]:
+        """The round's grades the school teaches: the only ones its link
+        offers and accepts (a primary school's parents never answer for
+        grade 8)."""
+        taught = self.school.grades
+        return [g for g in self.round.grades if g in taught]
 
 
 class SurveyResponse(models.Model):

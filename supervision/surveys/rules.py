@@ -55,6 +55,16 @@ def compile_questions(questions: Iterable[Question]) -> Compiled:
     ]
 
 
+def exclusive_clash(question: Question, chosen: Iterable[Any] | None) -> int | None:
+    """The option marked exclusive (such as “none of the above”) that ``chosen``
+    names together with another option of ``question``, or None. Such an
+    answer contradicts itself: the form and the service both refuse it."""
+    picked = {int(v) for v in chosen or []}
+    if len(picked) < 2:
+        return None
+    return next((int(n) for n in question.exclusive_choices or [] if int(n) in picked), None)
+
+
 def _chosen(value: Any) -> list[int]:
     if isinstance(value, list):
         return [int(v) for v in value]

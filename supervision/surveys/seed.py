@@ -12,6 +12,10 @@ from typing import Any
 PARENTS_KEY = "parents-burden"
 PUPILS_KEY = "pupils-burden"
 
+# An option that may only be chosen alone; a question's spec names such
+# options (1 = first) in an eleventh item, after the options that count.
+NONE_OF_THE_ABOVE = "以上都没有"
+
 _PHONE = ["不带手机进校", "带手机进校，入校后交学校统一保管", "带手机进校，由孩子自己保管"]
 _AFTER = ["每天参加", "部分天参加", "不参加"]
 _TUTOR = ["没有参加", "参加线下学科类收费培训", "参加线上学科类收费培训"]
@@ -83,13 +87,14 @@ QUESTIONNAIRES: list[dict[str, Any]] = [
                 "multiple",
                 "孩子的作业中有以下哪些情况？（可多选）",
                 "",
-                ["要求家长批改作业", "要求家长在作业上签字", "需要在手机或电脑上完成", "以上都没有"],
+                ["要求家长批改作业", "要求家长在作业上签字", "需要在手机或电脑上完成", NONE_OF_THE_ABOVE],
                 "",
                 None,
                 None,
                 False,
                 "",
                 [],
+                [4],
             ),
             ("scale", "您对学校作业布置的总体满意程度（1=很不满意，5=很满意）", "", [], "", 1, 5, True, "", []),
             (
@@ -179,6 +184,9 @@ def seed_questionnaires(questionnaire_model: Any, question_model: Any) -> int:
             ask_class=spec["ask_class"],
             intro=spec["intro"],
         )
+        # The migration that seeds runs before questions had exclusive
+        # choices; the one that added them marks the seeded ones.
+        exclusive_field = any(f.name == "exclusive_choices" for f in question_model._meta.get_fields())
         question_model.objects.bulk_create(
             question_model(
                 questionnaire=questionnaire,
@@ -193,10 +201,33 @@ def seed_questionnaires(questionnaire_model: Any, question_model: Any) -> int:
                 required=required,
                 rule=rule,
                 flag_choices=flags,
+                **({"exclusive_choices": exclusive[0] if exclusive else []} if exclusive_field else {}),
             )
-            for order, (kind, text, hint, choices, unit, low, high, required, rule, flags) in enumerate(
+            for order, (kind, text, hint, choices, unit, low, high, required, rule, flags, *exclusive) in enumerate(
                 spec["questions"], start=1
             )
         )
         created += 1
     return created
+
+
+def mark_exclusive_choices(questionnaire_model: Any, question_model: Any) -> int:
+    """Mark the exclusive options of the ready questionnaires' questions
+    seeded before options could be exclusive, in every version of them (a
+    new version copies its questions); returns how many questions changed.
+    Only an option still of the seeded text is marked."""
+    marked = 0
+    for spec in QUESTIONNAIRES:
+        versions = questionnaire_model.objects.filter(key=spec["key"])
+        for question in spec["questions"]:
+            kind, text, choices, extra = question[0], question[1], question[3], question[10:]
+            if not extra:
+                continue
+            labels = [choices[n - 1] for n in extra[0]]
+            for row in question_model.objects.filter(questionnaire__in=versions, kind=kind, text=text):
+                wanted = [i for i, c in enumerate(row.choices or [], start=1) if c in labels]
+                if wanted and not row.exclusive_choices:
+                    row.exclusive_choices = wanted
+                    row.save(update_fields=["exclusive_choices"])
+                    marked += 1
+    return marked

@@ -11,8 +11,10 @@ one page of schools (or one district's), whose figures it reads by id.
 Thresholds: a school's figures are shown only from SURVEY_MIN_RESPONSES
 responses on; the district, grade and week-day totals add up only schools
 past the threshold, so that no total minus the shown schools gives away a
-school below it. Within a school, the grade breakdown is shown only when
-every grade that answered is past the threshold."""
+school below it; a grade or week day below the threshold shows no figures
+(pages and exports alike). Within a school, the grade and the week-day
+breakdowns are each shown only when every group that answered is past the
+threshold."""
 
 from __future__ import annotations
 
@@ -554,6 +556,7 @@ class SchoolResults:
     grades: list[tuple[int, Figures, RecordedHomework | None]]
     grades_hidden: bool
     weekdays: list[tuple[int, Figures]]
+    weekdays_hidden: bool
     questions: list[QuestionResult]
     recorded: RecordedHomework | None
     min_responses: int = field(default_factory=min_responses)
@@ -586,7 +589,7 @@ def school_results(*, entry: RoundSchool) -> SchoolResults:
     for _grade, f in grade_rows:
         figures.add(f)
     if not figures.enough:
-        return SchoolResults(entry, figures, [], True, [], [], None)
+        return SchoolResults(entry, figures, [], True, [], True, [], None)
     recorded_by_grade = recorded_homework(survey_round=survey_round, school_ids=[entry.school_id], by_grade=True)
     recorded = RecordedHomework(days=0, avg=None, over=0)
     minutes = 0.0
@@ -597,10 +600,14 @@ def school_results(*, entry: RoundSchool) -> SchoolResults:
     recorded.avg = minutes / recorded.days if recorded.days else None
     grades_hidden = any(not f.enough for _g, f in grade_rows)
     grades = [] if grades_hidden else [(g, f, recorded_by_grade.get((entry.school_id, g))) for g, f in grade_rows]
-    weekdays = [
-        (row["weekday"], Figures.of(row))
-        for row in tallies.exclude(weekday=0).values("weekday").annotate(**_sums()).order_by("weekday")
+    # The week days as the grades: one below the threshold hides them all,
+    # since the school's figures minus the days shown would give it away.
+    # The paper tallies (week day 0, not listed) are such a group too.
+    day_rows = [
+        (row["weekday"], Figures.of(row)) for row in tallies.values("weekday").annotate(**_sums()).order_by("weekday")
     ]
+    weekdays_hidden = any(not f.enough for _d, f in day_rows)
+    weekdays = [] if weekdays_hidden else [(d, f) for d, f in day_rows if d]
     questions = questions_of(survey_round=survey_round)
     counts: dict[tuple[int, int], tuple[int, float]] = {}
     for question_id, option, count, total in (
@@ -616,6 +623,7 @@ def school_results(*, entry: RoundSchool) -> SchoolResults:
         grades=grades,
         grades_hidden=grades_hidden,
         weekdays=weekdays,
+        weekdays_hidden=weekdays_hidden,
         questions=[_question_result(q, counts, figures.n) for q in questions if q.kind != QuestionKind.TEXT],
         recorded=recorded if recorded.days else None,
     )

@@ -20,6 +20,7 @@ from jianfu.audit import audit_bulk_created, audit_record
 from jianfu.counters import counters_redis, counters_redis_failed
 from jianfu.crypto import keyed_hash
 from jianfu.models import AuditAction
+from schools.homework.rules import GRADE_NAMES
 from schools.models import School
 from supervision.errors import SupervisionError
 
@@ -28,6 +29,7 @@ from .models import (
     TALLY_FIELDS,
     PaperTally,
     Question,
+    QuestionKind,
     Questionnaire,
     RoundSchool,
     RoundState,
@@ -40,7 +42,7 @@ from .models import (
     SurveyTally,
     SurveyTextAnswer,
 )
-from .rules import compile_questions, contributions, previous_school_day
+from .rules import compile_questions, contributions, exclusive_clash, previous_school_day
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +108,11 @@ def round_create(
             _("The questionnaire is for grades %(low)s to %(high)s only.")
             % {"low": questionnaire.grade_from, "high": questionnaire.grade_to}
         )
+    # A school's link offers only the grades it teaches: one teaching none
+    # of the round's would have a link nobody can answer.
+    idle = [s.name for s in schools if not set(wanted) & set(s.grades)]
+    if idle:
+        raise SurveyError(_("%(schools)s teach none of the round's grades.") % {"schools": "、".join(idle)})
     with transaction.atomic():
         survey_round = SurveyRound.objects.create(
             name=name,
@@ -370,6 +377,22 @@ def _merge_answer_rows(rows: Iterable[tuple[int, int, int, float]]) -> list[tupl
     return [(q, o, int(c), t) for (q, o), (c, t) in sorted(merged.items())]
 
 
+def grade_refusal(*, entry: RoundSchool) -> str:
+    """Why a grade is refused on a school's link: it names the grades the link takes."""
+    return _("%(school)s takes part in this survey only with %(grades)s; please choose one of these grades.") % {
+        "school": entry.school.name,
+        "grades": "、".join(str(GRADE_NAMES.get(g, g)) for g in entry.grades),
+    }
+
+
+def exclusive_refusal(*, question: Question, option: int) -> str:
+    choices = question.choices or []
+    label = choices[option - 1] if 0 < option <= len(choices) else str(option)
+    return _("“%(option)s” cannot be chosen together with another answer; choose it alone or leave it out.") % {
+        "option": label
+    }
+
+
 def response_submit(
     *,
     entry: RoundSchool,
@@ -387,8 +410,12 @@ def response_submit(
     survey_round = entry.round
     now = now or timezone.now()
     round_check_open(survey_round=survey_round, today=timezone.localdate(now))
-    if grade not in survey_round.grades:
-        raise SurveyError(_("This survey is not for that grade."))
+    if grade not in entry.grades:
+        raise SurveyError(grade_refusal(entry=entry))
+    for q in questions:
+        clash = exclusive_clash(q, answers.get(q.field_name)) if q.kind == QuestionKind.MULTIPLE else None
+        if clash is not None:
+            raise SurveyError(exclusive_refusal(question=q, option=clash))
     refers_to = previous_school_day(timezone.localdate(now))
     tally, rows = contributions(questions, answers, grade=grade)
     response = {

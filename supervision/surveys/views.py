@@ -90,7 +90,7 @@ def public_form(request: HttpRequest, token: str) -> HttpResponse:
     refusal = ""
     status = 200
     if request.method == "POST":
-        form = ResponseForm(request.POST, survey_round=survey_round, questions=questions)
+        form = ResponseForm(request.POST, entry=entry, questions=questions)
         if device is None:
             refusal = _("Your browser did not keep this survey's cookie. Allow cookies and open the link again.")
             status = 400
@@ -128,7 +128,7 @@ def public_form(request: HttpRequest, token: str) -> HttpResponse:
         else:
             status = 400
     else:
-        form = ResponseForm(survey_round=survey_round, questions=questions)
+        form = ResponseForm(entry=entry, questions=questions)
     context = {"entry": entry, "form": form, "refusal": refusal, "needs_captcha": needs_captcha}
     response = render(request, "supervision/surveys/public_form.html", context, status=status)
     captcha.captcha_cookie_apply(request=request, response=response)

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from tests.browser.conftest import PHONE, sign_in
 from tests.factories import PASSWORD, SemesterFactory
-from tests.supervision.surveys.helpers import entry, open_round, submit
+from tests.supervision.surveys.helpers import entry, make_junior, open_round, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,6 +47,7 @@ def _download(page, identifier: str, round_pk: int, field: str = "round") -> byt
 
 
 def test_parent_answers_once_bureau_closes_results_and_reports(world, worker_if_available, new_page) -> None:  # type: ignore[no-untyped-def]
+    make_junior(world.school_b)  # its parents answer for grade 8
     survey_round = open_round(world)
     for _ in range(9):
         submit(survey_round, world.school_a, minutes=80)

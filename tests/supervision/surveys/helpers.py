@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from schools.models import SchoolType
 from supervision.surveys.models import Question, Questionnaire, RoundSchool, SurveyRound
 from supervision.surveys.seed import PARENTS_KEY, PUPILS_KEY, seed_questionnaires
 from supervision.surveys.services import response_submit, round_create
@@ -38,6 +39,14 @@ def open_round(world: Any, *, schools: list[Any] | None = None, days_ago: int = 
         closes_on=today + datetime.timedelta(days=days_left),
         by=world.bureau,
     )
+
+
+def make_junior(school: Any) -> Any:
+    """Make a school a junior secondary one (grades 7-9): the factory's
+    schools are primary, whose links take grades 1-6 only."""
+    school.school_type = SchoolType.JUNIOR
+    school.save(update_fields=["school_type"])
+    return school
 
 
 def entry(survey_round: SurveyRound, school: Any) -> RoundSchool:
@@ -79,12 +88,13 @@ def form_data(
     return data
 
 
-def answers_of(survey_round: SurveyRound, **kwargs: Any) -> tuple[dict[str, Any], dict[int, str]]:
+def answers_of(survey_round: SurveyRound, school: Any, **kwargs: Any) -> tuple[dict[str, Any], dict[int, str]]:
     """The same answers as the service takes them."""
     from supervision.surveys.forms import ResponseForm
 
     data = form_data(survey_round, **kwargs)
-    form = ResponseForm(data, survey_round=survey_round, questions=list(survey_round.questionnaire.questions.all()))
+    questions = list(survey_round.questionnaire.questions.all())
+    form = ResponseForm(data, entry=entry(survey_round, school), questions=questions)
     assert form.is_valid(), form.errors
     return form.answers()
 
@@ -92,7 +102,7 @@ def answers_of(survey_round: SurveyRound, **kwargs: Any) -> tuple[dict[str, Any]
 def submit(survey_round: SurveyRound, school: Any, *, now: datetime.datetime | None = None, **kwargs: Any) -> Any:
     """A response stored through the service, as from a new device."""
     grade = kwargs.get("grade", 4)
-    answers, texts = answers_of(survey_round, **kwargs)
+    answers, texts = answers_of(survey_round, school, **kwargs)
     return response_submit(
         entry=entry(survey_round, school),
         questions=list(survey_round.questionnaire.questions.all()),

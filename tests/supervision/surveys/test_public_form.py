@@ -9,6 +9,7 @@ import threading
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -17,18 +18,22 @@ from django.utils import timezone
 
 from jianfu.counters import _redis_state
 from jianfu.models import AuditEvent
+from schools.models import SchoolType
 from supervision.surveys.models import (
+    Question,
+    QuestionKind,
+    SurveyAnswerTally,
     SurveyRateCounter,
     SurveyResponse,
     SurveySchoolTally,
     SurveyTally,
     SurveyTextAnswer,
 )
-from supervision.surveys.services import _count_hits
+from supervision.surveys.services import SurveyError, _count_hits, response_submit, round_create
 from supervision.surveys.views import DEVICE_COOKIE
 from tests.supervision.helpers import captcha_solve
 
-from .helpers import entry, form_data, open_link, open_round, post_link, public_client
+from .helpers import entry, form_data, open_link, open_round, parents_questionnaire, post_link, public_client
 
 pytestmark = pytest.mark.django_db
 
@@ -204,6 +209,134 @@ def test_bad_input_gets_a_chinese_message_and_changes_nothing(world) -> None:  #
     outside = post_link(client, survey_round, world.school_a, grade=12)
     assert outside.status_code == 400
     assert not SurveyResponse.objects.exists() and not SurveyTally.objects.exists()
+
+
+def test_a_primary_school_link_offers_and_takes_grades_1_to_6_only(world) -> None:  # type: ignore[no-untyped-def]
+    """The walk answered grade 8 on a primary school's link, and it was stored."""
+    survey_round = open_round(world)  # grades 1-9; school_a is a primary school
+    client = public_client()
+    page = open_link(client, survey_round, world.school_a).content.decode()
+    assert "六年级" in page and "七年级" not in page and "八年级" not in page
+    refused = post_link(client, survey_round, world.school_a, grade=8)
+    body = refused.content.decode()
+    assert refused.status_code == 400
+    assert world.school_a.name in body and "一年级、二年级、三年级、四年级、五年级、六年级" in body
+    assert not SurveyResponse.objects.exists() and not SurveyTally.objects.exists()
+    # The service refuses it too, whatever the caller.
+    with pytest.raises(SurveyError, match="请从中选择年级"):
+        response_submit(
+            entry=entry(survey_round, world.school_a),
+            questions=list(survey_round.questionnaire.questions.all()),
+            grade=8,
+            class_number=None,
+            answers={},
+            texts={},
+            device_id="test-device-grade-8",
+        )
+    assert not SurveyResponse.objects.exists()
+    assert post_link(client, survey_round, world.school_a, grade=6).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("school_type", "offered", "refused"),
+    [(SchoolType.JUNIOR, [7, 8, 9], 4), (SchoolType.NINE_YEAR, list(range(1, 10)), None)],
+    ids=["junior", "nine-year"],
+)
+def test_a_link_offers_the_grades_the_school_teaches(world, school_type, offered, refused) -> None:  # type: ignore[no-untyped-def]
+    world.school_b.school_type = school_type
+    world.school_b.save()
+    survey_round = open_round(world)
+    assert entry(survey_round, world.school_b).grades == offered
+    client = public_client()
+    form = open_link(client, survey_round, world.school_b).context["form"]
+    assert [value for value, _label in form.fields["grade"].choices if value != ""] == offered
+    if refused is not None:
+        assert post_link(client, survey_round, world.school_b, grade=refused).status_code == 400
+        assert not SurveyResponse.objects.exists()
+    assert post_link(client, survey_round, world.school_b, grade=offered[-1]).status_code == 302
+
+
+def test_a_round_refuses_a_school_teaching_none_of_its_grades(world) -> None:  # type: ignore[no-untyped-def]
+    world.school_b.school_type = SchoolType.JUNIOR
+    world.school_b.save()
+    today = timezone.localdate()
+    with pytest.raises(SurveyError, match="没有本轮调查的年级"):
+        round_create(
+            name="小学段问卷",
+            questionnaire=parents_questionnaire(),
+            schools=[world.school_a, world.school_b],
+            grades=[1, 2, 3, 4, 5, 6],
+            opens_on=today,
+            closes_on=today,
+            by=world.bureau,
+        )
+
+
+def _multiple(survey_round):  # type: ignore[no-untyped-def]
+    return survey_round.questionnaire.questions.get(kind=QuestionKind.MULTIPLE)
+
+
+def test_none_of_the_above_with_another_option_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+    """The walk ticked 要求家长批改作业 and 以上都没有 together, and it was stored."""
+    survey_round = open_round(world)
+    question = _multiple(survey_round)
+    assert question.choices[3] == "以上都没有"
+    client = public_client()
+    open_link(client, survey_round, world.school_a)
+    url = reverse("surveys:public_form", args=[entry(survey_round, world.school_a).token])
+    refused = client.post(url, {**form_data(survey_round), question.field_name: [1, 4]})
+    body = refused.content.decode()
+    assert refused.status_code == 400 and "“以上都没有”不能与其他选项同时选择" in body
+    assert not SurveyResponse.objects.exists() and not SurveyTally.objects.exists()
+    with pytest.raises(SurveyError, match="以上都没有"):
+        response_submit(
+            entry=entry(survey_round, world.school_a),
+            questions=list(survey_round.questionnaire.questions.all()),
+            grade=4,
+            class_number=None,
+            answers={question.field_name: [1, 4]},
+            texts={},
+            device_id="test-device-none-and-one",
+        )
+    assert not SurveyResponse.objects.exists() and not SurveyAnswerTally.objects.exists()
+    # Alone it is a fine answer, and so are the other options together.
+    assert client.post(url, {**form_data(survey_round), question.field_name: [4]}).status_code == 302
+    other = public_client(ip="203.0.113.6")
+    open_link(other, survey_round, world.school_a)
+    assert other.post(url, {**form_data(survey_round), question.field_name: [1, 2, 3]}).status_code == 302
+    assert SurveyResponse.objects.count() == 2
+    # The rule is the question's data: its option 4 is marked exclusive.
+    assert question.exclusive_choices == [4]
+
+
+def test_an_exclusive_option_is_data_of_any_multiple_choice_question() -> None:
+    from supervision.surveys.rules import exclusive_clash
+
+    question = Question(kind=QuestionKind.MULTIPLE, choices=["甲", "乙", "都不是"], exclusive_choices=[3])
+    assert exclusive_clash(question, [1, 3]) == 3
+    assert exclusive_clash(question, [3]) is None and exclusive_clash(question, [1, 2]) is None
+    assert exclusive_clash(Question(kind=QuestionKind.MULTIPLE, choices=["甲", "乙"]), [1, 2]) is None
+    question.exclusive_choices = [1]
+    assert exclusive_clash(question, [1, 2]) == 1
+    # Only a multiple-choice question has them, and only of its own options.
+    with pytest.raises(ValidationError):
+        Question(kind=QuestionKind.SINGLE, choices=["甲", "乙"], exclusive_choices=[2]).clean()
+    with pytest.raises(ValidationError):
+        Question(kind=QuestionKind.MULTIPLE, choices=["甲", "乙"], exclusive_choices=[3]).clean()
+
+
+def test_databases_seeded_before_exclusive_options_get_them_marked(world) -> None:  # type: ignore[no-untyped-def]
+    from supervision.surveys.models import Questionnaire
+    from supervision.surveys.seed import mark_exclusive_choices
+    from supervision.surveys.services import questionnaire_new_version
+
+    survey_round = open_round(world)
+    copy = questionnaire_new_version(questionnaire=survey_round.questionnaire)
+    Question.objects.update(exclusive_choices=[])
+    assert mark_exclusive_choices(Questionnaire, Question) == 2  # both versions' multiple-choice question
+    assert _multiple(survey_round).exclusive_choices == [4]
+    assert copy.questions.get(kind=QuestionKind.MULTIPLE).exclusive_choices == [4]
+    assert mark_exclusive_choices(Questionnaire, Question) == 0
 
 
 def test_unknown_link_is_404(world) -> None:  # type: ignore[no-untyped-def]

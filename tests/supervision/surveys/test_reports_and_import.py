@@ -19,7 +19,7 @@ from reports.models import JobStatus
 from supervision.surveys.models import PaperTally, SurveyTally
 from supervision.surveys.services import round_close, text_answer_redact
 
-from .helpers import open_round, submit
+from .helpers import make_junior, open_round, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,7 @@ def _run(kind: str, params: dict, user, capture) -> bytes:  # type: ignore[no-un
 
 
 def _round_with_answers(world):  # type: ignore[no-untyped-def]
+    make_junior(world.school_b)
     survey_round = open_round(world)
     for _ in range(12):
         submit(survey_round, world.school_a, grade=4, minutes=75, text="王老师作业太多")
@@ -68,6 +69,30 @@ def test_excel_aggregates_through_a_report_job(world, django_capture_on_commit_c
     by_code = {r[0]: r for r in rows}
     assert by_code[world.school_a.code][3] == 12 and by_code[world.school_a.code][5] == 1  # 100% over the cap
     assert by_code[world.school_b.code][4] == "答卷过少"
+
+
+def test_excel_aggregates_leave_out_a_week_day_below_the_threshold(world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    from supervision.surveys.rules import WEEKDAY_NAMES, previous_school_day
+
+    survey_round = open_round(world, days_ago=6)
+    now = timezone.now()
+    moments: dict[int, datetime.datetime] = {}
+    for back in range(6):
+        at = now - datetime.timedelta(days=back)
+        if timezone.localdate(at) >= survey_round.opens_on:
+            moments.setdefault(previous_school_day(timezone.localdate(at)).isoweekday(), at)
+    (busy_day, busy), (quiet_day, quiet), *_more = moments.items()
+    for _ in range(10):
+        submit(survey_round, world.school_a, now=busy)
+    for _ in range(2):
+        submit(survey_round, world.school_a, now=quiet)
+    data = _run("survey_aggregates_xlsx", {"round": survey_round.pk}, world.bureau, django_capture_on_commit_callbacks)
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    days = {r[0]: r for r in book["星期"].iter_rows(values_only=True) if r and r[0] in WEEKDAY_NAMES.values()}
+    assert list(days) == [WEEKDAY_NAMES[busy_day]] and days[WEEKDAY_NAMES[busy_day]][1] == 10
+    assert WEEKDAY_NAMES[quiet_day] not in days
+    notes = [r[0] for r in book["星期"].iter_rows(values_only=True) if r and r[0]]
+    assert "答卷少于10份的分组不列出" in notes
 
 
 def test_only_bureau_staff_run_survey_reports(world) -> None:  # type: ignore[no-untyped-def]
@@ -123,6 +148,10 @@ def test_paper_tallies_import(world) -> None:  # type: ignore[no-untyped-def]
     # A school outside the round is refused.
     response = client.post(url, {"file": _workbook([["9999999999", "", 4, 3] + [0] * 12])})
     assert response.status_code == 400 and "不是本轮调查的学校" in response.content.decode()
+    # So is a grade the school does not teach (a primary school's grade 8).
+    response = client.post(url, {"file": _workbook([[world.school_a.code, "", 8, 3] + [0] * 12])})
+    assert response.status_code == 400 and "没有 8 年级" in response.content.decode()
+    assert not PaperTally.objects.filter(grade=8).exists()
 
 
 def _semester_with_rounds(world):  # type: ignore[no-untyped-def]

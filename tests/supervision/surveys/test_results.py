@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from schools.models import HomeworkDay, SchoolClass
+from schools.models import HomeworkDay, SchoolClass, SchoolType
 from supervision.surveys.models import (
     ROUND_TALLY_SHARDS,
     PaperTally,
@@ -34,7 +34,7 @@ from supervision.surveys.services import (
 )
 from tests.factories import DistrictMembershipFactory, SchoolFactory
 
-from .helpers import entry, open_round, submit
+from .helpers import entry, make_junior, open_round, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,7 @@ def _school_url(survey_round, school) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_threshold_hides_a_school_below_ten(world) -> None:  # type: ignore[no-untyped-def]
+    make_junior(world.school_b)
     survey_round = open_round(world)
     for _ in range(9):
         submit(survey_round, world.school_a, minutes=80)
@@ -85,6 +86,77 @@ def test_grade_breakdown_hidden_when_a_grade_is_below_the_threshold(world) -> No
     submit(survey_round, world.school_a, grade=5)
     results = school_results(entry=entry(survey_round, world.school_a))
     assert results.enough and results.grades_hidden and results.grades == []
+
+
+def _two_described_days(survey_round) -> tuple[datetime.datetime, datetime.datetime]:  # type: ignore[no-untyped-def]
+    """Two moments within the round whose responses describe two different week days."""
+    now = timezone.now()
+    moments: dict[int, datetime.datetime] = {}
+    for back in range(6):
+        at = now - datetime.timedelta(days=back)
+        if timezone.localdate(at) >= survey_round.opens_on:
+            moments.setdefault(previous_school_day(timezone.localdate(at)).isoweekday(), at)
+    first, second, *_more = moments.values()
+    return first, second
+
+
+def _weekday_table(page: str) -> str:
+    start = page.index('data-testid="weekday-results"')
+    return page[start : page.index("</table>", start)]
+
+
+def test_a_school_page_hides_the_week_days_when_one_is_below_the_threshold(world) -> None:  # type: ignore[no-untyped-def]
+    """The walk found 星期三 "2 · 50" on a principal's page: two families'
+    figures. A week day below the threshold hides the breakdown, as a grade
+    does, with a notice; the rest of the page stays."""
+    survey_round = open_round(world, days_ago=6)
+    busy, quiet = _two_described_days(survey_round)
+    for _ in range(10):
+        submit(survey_round, world.school_a, minutes=40, now=busy)
+    for _ in range(2):
+        submit(survey_round, world.school_a, minutes=50, now=quiet)
+    results = school_results(entry=entry(survey_round, world.school_a))
+    assert results.enough and results.weekdays_hidden and results.weekdays == []
+    round_close(survey_round=survey_round, by=world.bureau)
+    for user in (world.principal_a, world.bureau):
+        page = _client(user).get(_school_url(survey_round, world.school_a)).content.decode()
+        assert 'data-testid="school-figures"' in page
+        assert 'data-testid="weekdays-hidden"' in page and "部分星期答卷过少" in page
+        assert 'data-testid="weekday-results"' not in page
+
+
+def test_a_school_page_shows_the_week_days_when_each_is_past_the_threshold(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world, days_ago=6)
+    busy, quiet = _two_described_days(survey_round)
+    for at in (busy, quiet):
+        for _ in range(10):
+            submit(survey_round, world.school_a, now=at)
+    results = school_results(entry=entry(survey_round, world.school_a))
+    assert not results.weekdays_hidden and [f.n for _d, f in results.weekdays] == [10, 10]
+    page = _client(world.bureau).get(_school_url(survey_round, world.school_a)).content.decode()
+    assert 'data-testid="weekday-results"' in page and 'data-testid="weekdays-hidden"' not in page
+    # Paper questionnaires (no week day) below the threshold would be the
+    # school's figures minus the days shown: they hide the days too.
+    PaperTally.objects.create(
+        round=survey_round, school=world.school_a, grade=4, responses=3, hw_n=3, hw_sum=90.0, imported_by=world.bureau
+    )
+    tallies_rebuild(survey_round=survey_round)
+    results = school_results(entry=entry(survey_round, world.school_a))
+    assert results.weekdays_hidden and results.weekdays == []
+
+
+def test_the_round_page_shows_no_figures_of_a_week_day_below_the_threshold(world) -> None:  # type: ignore[no-untyped-def]
+    survey_round = open_round(world, days_ago=6)
+    busy, quiet = _two_described_days(survey_round)
+    for _ in range(10):
+        submit(survey_round, world.school_a, minutes=40, now=busy)
+    for _ in range(2):
+        submit(survey_round, world.school_a, minutes=50, now=quiet)
+    for user in (world.bureau, world.supervisor_x):
+        table = _weekday_table(_client(user).get(reverse("surveys:round", args=[survey_round.pk])).content.decode())
+        assert table.count("<tr>") == 3  # the header and the two days
+        assert table.count("答卷过少") == 1 and ">2<" not in table and ">50<" not in table
+        assert ">10<" in table
 
 
 def test_supervisors_see_their_schools_only(world) -> None:  # type: ignore[no-untyped-def]
@@ -256,6 +328,9 @@ def _snapshot(survey_round):  # type: ignore[no-untyped-def]
 
 
 def test_rebuild_equals_the_incremental_rows(world) -> None:  # type: ignore[no-untyped-def]
+    for school in (world.school_a, world.school_b):  # answers of grades 3 to 9
+        school.school_type = SchoolType.NINE_YEAR
+        school.save(update_fields=["school_type"])
     survey_round = open_round(world, days_ago=6)
     now = timezone.now()
     for i in range(24):
