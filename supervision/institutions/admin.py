@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from supervision.models import (
@@ -21,11 +22,30 @@ from supervision.models import (
     TrainingInstitution,
 )
 
+from .checks import (
+    normalize_phone,
+    validate_contact_phone,
+    validate_fee_approved,
+    validate_licence_issued,
+    validate_listed_on,
+)
 from .credit_code import normalize_credit_code, validate_credit_code
+
+
+class FeeAdminForm(forms.ModelForm):
+    class Meta:
+        model = FeeStandard
+        fields = ("course", "unit", "amount", "approved_on")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The rules of the bureau's pages (checks.py), here too.
+        self.fields["approved_on"].validators.append(validate_fee_approved)
 
 
 class FeeInline(admin.TabularInline):
     model = FeeStandard
+    form = FeeAdminForm
     extra = 0
 
 
@@ -37,6 +57,10 @@ class EventInline(admin.TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[InstitutionEvent]:
+        # Each row's title names its institution (InstitutionEvent.__str__).
+        return super().get_queryset(request).select_related("institution", "by")
 
 
 class TrainingInstitutionAdminForm(forms.ModelForm):
@@ -61,10 +85,29 @@ class TrainingInstitutionAdminForm(forms.ModelForm):
             "internal_note",
         )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The rules of the bureau's pages (checks.py), here too.
+        self.fields["licence_issued_on"].validators.append(validate_licence_issued)
+        self.fields["contact_phone"].validators.append(validate_contact_phone)
+
     def clean_credit_code(self) -> str:
         code = normalize_credit_code(self.cleaned_data.get("credit_code") or "")
         validate_credit_code(code)
         return code
+
+    def clean_contact_phone(self) -> str:
+        return normalize_phone(self.cleaned_data.get("contact_phone") or "")
+
+
+class ListEntryAdminForm(forms.ModelForm):
+    class Meta:
+        model = ListEntry
+        fields = ("institution", "kind", "listed_on", "reason", "internal_note", "removal_reason")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["listed_on"].validators.append(validate_listed_on)
 
 
 @admin.register(TrainingInstitution)
@@ -101,6 +144,7 @@ class ReviewOutcomeAdmin(admin.ModelAdmin):
 
 @admin.register(ListEntry)
 class ListEntryAdmin(admin.ModelAdmin):
+    form = ListEntryAdminForm
     list_display = ("institution", "kind", "listed_on", "published", "removed_on")
     list_filter = ("kind", "published")
     search_fields = ("institution__name",)

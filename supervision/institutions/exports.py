@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from jianfu.xlsx import Column, Sheet
 from reports.exports.base import ExcelExporter, Progress
@@ -68,7 +68,7 @@ class InstitutionRegisterExcel(ExcelExporter):
                 title=str(_("Status and lists")),
                 columns=[
                     Column(str(_("Unified social credit code")), 22),
-                    Column(str(_("Name")), 28),
+                    Column(str(pgettext("institution", "Name")), 28),
                     Column(str(_("Status")), 16),
                     Column(str(_("Status since")), 12, "yyyy-mm-dd"),
                     Column(str(_("List")), 10),
@@ -82,7 +82,7 @@ class InstitutionRegisterExcel(ExcelExporter):
                 title=str(_("Approved fees")),
                 columns=[
                     Column(str(_("Unified social credit code")), 22),
-                    Column(str(_("Name")), 28),
+                    Column(str(pgettext("institution", "Name")), 28),
                     Column(str(_("Course")), 24),
                     Column(str(_("Charged per")), 10),
                     Column(str(_("Amount (yuan)")), 12, "0.00"),

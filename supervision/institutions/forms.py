@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jianfu.validators import SingleLineFieldsMixin
 from supervision.models import (
@@ -18,6 +19,13 @@ from supervision.models import (
     TrainingInstitution,
 )
 
+from .checks import (
+    normalize_phone,
+    validate_contact_phone,
+    validate_fee_approved,
+    validate_licence_issued,
+    validate_listed_on,
+)
 from .credit_code import normalize_credit_code, validate_credit_code
 from .models import NON_SUBJECT_KINDS
 from .services import Demand, FeeRow, InstitutionData
@@ -58,9 +66,14 @@ class InstitutionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = SupervisoryDistrict.objects.filter(active=True)  # type: ignore[attr-defined]
         self.fields["credit_code"].validators.append(validate_credit_code)
+        self.fields["licence_issued_on"].validators.append(validate_licence_issued)
+        self.fields["contact_phone"].validators.append(validate_contact_phone)
 
     def clean_credit_code(self) -> str:
         return normalize_credit_code(self.cleaned_data.get("credit_code") or "")
+
+    def clean_contact_phone(self) -> str:
+        return normalize_phone(self.cleaned_data.get("contact_phone") or "")
 
     def validate_unique(self) -> None:
         # The service checks uniqueness with its own message.
@@ -96,7 +109,7 @@ class FeeRowForm(SingleLineFieldsMixin, forms.Form):
     course = forms.CharField(label=_("Course"), max_length=100)
     unit = forms.CharField(label=_("Charged per"), max_length=30)
     amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=9, decimal_places=2, min_value=0)
-    approved_on = forms.DateField(label=_("Approved on"), widget=_date_input())
+    approved_on = forms.DateField(label=_("Approved on"), widget=_date_input(), validators=[validate_fee_approved])
 
 
 FeeFormSet = forms.formset_factory(FeeRowForm, extra=2, can_delete=True, max_num=50, validate_max=True)
@@ -117,7 +130,7 @@ def fee_rows(formset: Any) -> list[FeeRow]:
 
 class ListEntryForm(forms.Form):
     kind = forms.ChoiceField(label=_("List"), choices=ListKind.choices, widget=forms.RadioSelect)
-    listed_on = forms.DateField(label=_("Listed on"), widget=_date_input())
+    listed_on = forms.DateField(label=_("Listed on"), widget=_date_input(), validators=[validate_listed_on])
     reason = forms.CharField(
         label=_("Public reason"),
         required=False,
@@ -169,9 +182,15 @@ def demands(formset: Any) -> list[Demand]:
 
 
 class CampaignForm(SingleLineFieldsMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    # "Name" and "Description" alone are a person's name (姓名) and a
+    # complaint's content (反映内容) elsewhere: a campaign's have a context.
+    name = forms.CharField(label=pgettext_lazy("review campaign", "Name"), max_length=100)
     started_on = forms.DateField(label=_("Started"), widget=_date_input())
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=pgettext_lazy("review campaign", "Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class OutcomeForm(SingleLineFieldsMixin, forms.Form):

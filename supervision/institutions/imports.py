@@ -20,6 +20,7 @@ from jianfu.imports import ImportColumn, Importer, RowReader, as_text, display_w
 from schools.register.imports import known_district
 from supervision.models import InstitutionKind, SupervisoryDistrict, TrainingInstitution
 
+from .checks import contact_phone_error, licence_issued_error, normalize_phone
 from .credit_code import credit_code_error, normalize_credit_code
 from .services import InstitutionData, institution_create, institution_update
 
@@ -127,12 +128,20 @@ class InstitutionImporter(Importer):
         issued, expires = r.date(ISSUED), r.date(EXPIRES)
         if issued and expires and expires < issued:
             r.error(EXPIRES, _("The licence cannot expire before it was issued."))
+        # The register's own rules (as on its page), so that a row the
+        # preview accepts is one the services accept on confirmation.
+        message = licence_issued_error(issued)
+        if message:
+            r.error(ISSUED, message)
         policy = r.text(POLICY, max_length=50)
         policy_expires = r.date(POLICY_EXPIRES)
         premises = r.text(PREMISES, max_length=200)
         area = self._area(r)
         capacity = r.integer(CAPACITY, maximum=MAX_CAPACITY)
-        phone = r.phone(PHONE)
+        phone = normalize_phone(r.phone(PHONE))
+        message = contact_phone_error(phone) if phone and not r.failed(PHONE) else None
+        if message:
+            r.error(PHONE, message)
         existing = self.existing.get(code)
         if (
             existing is not None

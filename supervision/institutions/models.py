@@ -12,12 +12,17 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+# Every constraint below carries its own Chinese message and code: a form
+# (the admin's included) that runs into one shows that message, never
+# Django's default, which names the constraint ("约束 “…” 是无效的").
 
 
 class InstitutionKind(models.TextChoices):
@@ -45,6 +50,9 @@ OPERATING_STATUSES = (
     InstitutionStatus.RECTIFYING,
     InstitutionStatus.CONVERTED,
 )
+
+
+LICENCE_DATES_MESSAGE = _("The licence cannot expire before it was issued.")
 
 
 class TrainingInstitution(models.Model):
@@ -100,21 +108,36 @@ class TrainingInstitution(models.Model):
         indexes = [models.Index(fields=["kind", "status"], name="institution_kind_status")]
         constraints = [
             models.CheckConstraint(
-                name="institution_status_valid", condition=Q(status__in=[c.value for c in InstitutionStatus])
+                name="institution_status_valid",
+                condition=Q(status__in=[c.value for c in InstitutionStatus]),
+                violation_error_code="status",
+                violation_error_message=_("Choose one of the register's statuses."),
             ),
             models.CheckConstraint(
-                name="institution_kind_valid", condition=Q(kind__in=[c.value for c in InstitutionKind])
+                name="institution_kind_valid",
+                condition=Q(kind__in=[c.value for c in InstitutionKind]),
+                violation_error_code="kind",
+                violation_error_message=_("Choose the kind of training."),
             ),
             models.CheckConstraint(
                 name="institution_licence_dates_ordered",
                 condition=Q(licence_issued_on__isnull=True)
                 | Q(licence_expires_on__isnull=True)
                 | Q(licence_expires_on__gte=models.F("licence_issued_on")),
+                violation_error_code="licence_dates",
+                violation_error_message=LICENCE_DATES_MESSAGE,
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # The constraint's own check, here too so that the message stands on
+        # the field that is wrong (a constraint's error belongs to no field).
+        issued, expires = self.licence_issued_on, self.licence_expires_on
+        if issued and expires and expires < issued:
+            raise ValidationError({"licence_expires_on": ValidationError(LICENCE_DATES_MESSAGE, code="licence_dates")})
 
     @property
     def is_subject(self) -> bool:
@@ -143,8 +166,18 @@ class FeeStandard(models.Model):
         verbose_name_plural = _("approved fee standards")
         ordering = ["institution", "course", "pk"]
         constraints = [
-            models.CheckConstraint(name="fee_amount_not_negative", condition=Q(amount__gte=0)),
-            models.UniqueConstraint(fields=["institution", "course", "unit"], name="fee_one_per_course_unit"),
+            models.CheckConstraint(
+                name="fee_amount_not_negative",
+                condition=Q(amount__gte=0),
+                violation_error_code="negative",
+                violation_error_message=_("A fee cannot be negative."),
+            ),
+            models.UniqueConstraint(
+                fields=["institution", "course", "unit"],
+                name="fee_one_per_course_unit",
+                violation_error_code="unique",
+                violation_error_message=_("This course already has a fee standard charged per this unit."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -172,7 +205,10 @@ class InstitutionEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.institution_id} {self.from_status}→{self.to_status}"
+        # The admin and the audit trail read this: the states' Chinese labels
+        # and the bureau's day, never the codes and a UTC date.
+        day = f"{timezone.localdate(self.at):%Y-%m-%d}" if self.at else ""
+        return f"{self.institution} {self.get_from_status_display() or '—'}→{self.get_to_status_display()} {day}"
 
 
 class ReviewCampaign(models.Model):
@@ -195,6 +231,8 @@ class ReviewCampaign(models.Model):
             models.CheckConstraint(
                 name="campaign_closed_after_start",
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("started_on")),
+                violation_error_code="closed_before_start",
+                violation_error_message=_("A campaign cannot close before it started."),
             ),
         ]
 
@@ -241,18 +279,29 @@ class ReviewOutcome(models.Model):
         verbose_name_plural = _("review outcomes")
         ordering = ["campaign", "institution__name"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "institution"], name="one_outcome_per_campaign_institution"),
+            models.UniqueConstraint(
+                fields=["campaign", "institution"],
+                name="one_outcome_per_campaign_institution",
+                violation_error_code="unique",
+                violation_error_message=_("This institution is already in this review campaign."),
+            ),
             models.CheckConstraint(
-                name="review_outcome_valid", condition=Q(outcome__in=["", *[c.value for c in ReviewOutcomeKind]])
+                name="review_outcome_valid",
+                condition=Q(outcome__in=["", *[c.value for c in ReviewOutcomeKind]]),
+                violation_error_code="outcome",
+                violation_error_message=_("Choose the outcome: keep, rectify, cancel or convert."),
             ),
             models.CheckConstraint(
                 name="review_outcome_decided_has_date",
                 condition=Q(outcome="", decided_on__isnull=True) | (~Q(outcome="") & Q(decided_on__isnull=False)),
+                violation_error_code="decided_on",
+                violation_error_message=_("A decided outcome needs the day it was decided; an undecided one none."),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.campaign} · {self.institution_id} · {self.outcome}"
+        outcome = self.get_outcome_display() if self.outcome else _("pending")
+        return f"{self.campaign} · {self.institution} · {outcome}"
 
 
 class InspectionResult(models.TextChoices):
@@ -284,6 +333,8 @@ class InstitutionInspection(models.Model):
             models.CheckConstraint(
                 name="inspection_problems_have_findings",
                 condition=~Q(result=InspectionResult.PROBLEMS) | ~Q(findings=""),
+                violation_error_code="findings",
+                violation_error_message=_("Describe the problems found."),
             ),
         ]
 
@@ -324,19 +375,37 @@ class ListEntry(models.Model):
         indexes = [models.Index(fields=["kind", "published", "removed_on"], name="list_entry_public")]
         constraints = [
             models.UniqueConstraint(
-                fields=["institution"], condition=Q(removed_on__isnull=True), name="one_current_list_entry"
+                fields=["institution"],
+                condition=Q(removed_on__isnull=True),
+                name="one_current_list_entry",
+                violation_error_code="current_entry",
+                violation_error_message=_("The institution is already on a list."),
             ),
             models.CheckConstraint(
-                name="black_list_entry_has_reason", condition=~Q(kind=ListKind.BLACK) | ~Q(reason="")
+                name="black_list_entry_has_reason",
+                condition=~Q(kind=ListKind.BLACK) | ~Q(reason=""),
+                violation_error_code="reason",
+                violation_error_message=_("Give the reason for the black-listing; the public reads it."),
             ),
             models.CheckConstraint(
                 name="list_entry_published_has_time",
                 condition=Q(published=False) | Q(published_at__isnull=False),
+                violation_error_code="published_at",
+                violation_error_message=_("A published entry needs the time it was published."),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.institution} {self.kind} {self.listed_on}"
+        # The list's Chinese label (白名单/黑名单), not its code.
+        return f"{self.institution} {self.get_kind_display()} {self.listed_on:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        # An entry ends on or after the day it starts (the admin may change
+        # the day it was listed of an entry already removed).
+        if self.listed_on and self.removed_on and self.removed_on < self.listed_on:
+            raise ValidationError(
+                {"listed_on": ValidationError(_("An entry cannot end before it was listed."), code="ends_before")}
+            )
 
     @property
     def is_public(self) -> bool:

@@ -27,6 +27,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import DateField, F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,6 +53,7 @@ from supervision.models import (
     TrainingInstitution,
 )
 
+from .checks import contact_phone_error, fee_approved_error, licence_issued_error, listed_on_error, normalize_phone
 from .credit_code import credit_code_error, normalize_credit_code
 from .models import CUT_OUTCOMES, NON_SUBJECT_KINDS, OPERATING_STATUSES
 
@@ -138,9 +141,13 @@ def institution_cancel(
     """Any status but cancelled → cancelled (注销, 压减), final. Its white-list
     entry ends the same day."""
     _transition(institution, to=St.CANCELLED, by=by, reason=reason, reason_required=True)
+    day = on or timezone.localdate()
     audit_bulk_update(
         ListEntry.objects.filter(institution=institution, kind=ListKind.WHITE, removed_on__isnull=True),
-        removed_on=on or timezone.localdate(),
+        # An entry ends on or after the day it starts: one dated after the
+        # cancellation (possible before such dates were refused) ends on its
+        # own first day, so it is never public.
+        removed_on=Greatest(F("listed_on"), Value(day, output_field=DateField())),
         removal_reason=reason.strip(),
     )
     return institution
@@ -214,6 +221,13 @@ def _check(data: InstitutionData, *, pk: int | None) -> None:
         raise InstitutionError(_("Choose the kind of training."))
     if data.licence_issued_on and data.licence_expires_on and data.licence_expires_on < data.licence_issued_on:
         raise InstitutionError(_("The licence cannot expire before it was issued."))
+    message = licence_issued_error(data.licence_issued_on)
+    if message:
+        raise InstitutionError(message)
+    data.contact_phone = normalize_phone(data.contact_phone)
+    message = contact_phone_error(data.contact_phone) if data.contact_phone else None
+    if message:
+        raise InstitutionError(message)
 
 
 @transaction.atomic
@@ -262,6 +276,9 @@ def institution_fees_set(*, institution: TrainingInstitution, rows: Sequence[Fee
             raise InstitutionError(_("Each fee standard needs a course and what it is charged per."))
         if row.amount < 0:
             raise InstitutionError(_("A fee cannot be negative."))
+        message = fee_approved_error(row.approved_on)
+        if message:
+            raise InstitutionError(message)
         key = (row.course.strip(), row.unit.strip())
         if key in seen:
             raise InstitutionError(_("The course “%(course)s” is listed twice.") % {"course": row.course})
@@ -551,6 +568,9 @@ def list_entry_add(
         raise InstitutionError(_("Choose the white list or the black list."))
     if kind == ListKind.BLACK and not reason:
         raise InstitutionError(_("Give the reason for the black-listing; the public reads it."))
+    message = listed_on_error(day)
+    if message:
+        raise InstitutionError(message)
     row = _locked(institution)
     if kind == ListKind.WHITE and row.status not in OPERATING_STATUSES:
         raise InstitutionError(_("A cancelled institution cannot be on the white list."))
@@ -558,6 +578,12 @@ def list_entry_add(
     if current is not None:
         if current.kind == kind:
             raise InstitutionError(_("The institution is already on this list."))
+        if day < current.listed_on:
+            # The current entry ends the day the new one starts: never before its own start.
+            raise InstitutionError(
+                _("The institution's current entry was listed on %(date)s; the new entry cannot start before it.")
+                % {"date": f"{current.listed_on:%Y-%m-%d}"}
+            )
         current.removed_on = day
         current.removal_reason = _("Moved to the other list")
         current.save(update_fields=["removed_on", "removal_reason"])

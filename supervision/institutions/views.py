@@ -233,7 +233,11 @@ def staff_entry_add(request: HttpRequest, pk: int) -> HttpResponse:
     institution = selectors.institution_get_visible(user=request.user, pk=pk)
     form = f.ListEntryForm(request.POST, prefix="entry")
     if not form.is_valid():
-        messages.error(request, _("Choose the list and the date."))
+        if form.has_error("listed_on", code="future"):
+            # Its own message: the date is there, but after today.
+            _fail(request, ValidationError(list(form.errors["listed_on"])))
+        else:
+            messages.error(request, _("Choose the list and the date."))
         return redirect("institutions:detail", pk=pk)
     d = form.cleaned_data
     try:
