@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -264,7 +265,9 @@ def school_notice_pdf(request: HttpRequest, pk: int, school_pk: int) -> HttpResp
     entry = selectors.entry_get_visible(user=request.user, survey_round=survey_round, school_pk=school_pk)
     html = render_to_string("supervision/surveys/notice.html", {**_notice_context(entry), "pdf": True})
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename=survey-notice-{entry.school.code}.pdf"
+    # Named in Chinese like the portal's other downloads (the school's own name).
+    filename = f"{_('Burden survey notice')}-{entry.school.name}.pdf"
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     return response
 
 
@@ -313,7 +316,8 @@ def paper_template(request: HttpRequest, pk: int) -> HttpResponse:
     survey_round = selectors.round_get_visible(user=request.user, pk=pk)
     importer = PaperTallyImporter(survey_round=survey_round)
     response = HttpResponse(importer.workbook(survey_round.paper.select_related("school")), content_type=XLSX_MIMETYPE)
-    response["Content-Disposition"] = "attachment; filename=survey-paper-tallies.xlsx"
+    filename = f"{_('Paper questionnaire tallies')}-{survey_round.name}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     return response
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import urllib.parse
 
 import pytest
 from django import forms
@@ -128,7 +129,11 @@ def test_paper_tallies_import(world) -> None:  # type: ignore[no-untyped-def]
     client = Client()
     client.force_login(world.bureau)
     url = reverse("surveys:paper_import", args=[survey_round.pk])
-    assert client.get(reverse("surveys:paper_template", args=[survey_round.pk])).status_code == 200
+    template = client.get(reverse("surveys:paper_template", args=[survey_round.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert template.status_code == 200
+    # Named in Chinese like the portal's other downloads.
+    assert "filename*=utf-8''" in template["Content-Disposition"]
+    assert urllib.parse.quote("纸质问卷汇总") in template["Content-Disposition"]
     good = [world.school_a.code, world.school_a.name, 4, 30, 30, 62.5, 10, 30, 9.0, 20, 30, 3, 30, 25, 30, 6]
     bad = [world.school_a.code, "", 5, 10, 20, 60, 0, 0, None, 0, 0, 0, 0, 0, 0, 0]  # more answers than papers
     response = client.post(url, {"file": _workbook([good, bad])})
