@@ -75,7 +75,7 @@ def scores_panel(user: Any, semester: Semester) -> Panel | None:
             option=bar_option(
                 [_("My school"), _("Area average")], {_("score"): [float(own[0] or 0), round(float(average), 2)]}
             ),
-            note=_("Rank %(rank)s of %(n)s.") % {"rank": own[1], "n": run.scores.count()},
+            note=_("Rank %(rank)s of %(n)s.") % {"rank": own[1], "n": run.scores.exclude(rank=None).count()},
         )
     rows = list(
         scores_visible_in_run(run=run, user=user)

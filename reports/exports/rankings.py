@@ -25,7 +25,7 @@ from schools.models import SchoolType, Semester
 
 class RunChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.scheme.semester} {obj.computed_at:%Y-%m-%d %H:%M} #{obj.pk}"
+        return f"{obj.scheme.semester} {obj.computed_label} #{obj.pk}"
 
 
 class SemesterForm(forms.Form):

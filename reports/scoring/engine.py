@@ -123,10 +123,10 @@ def _compute(scheme: ScoringScheme, by: Any, chunk_size: int) -> ScoreRun:
                     total=total,
                     max_total=maximum,
                     score=score,
-                    # Placeholders: the ranks need every school's score and are
-                    # set in one statement once all chunks are in.
-                    rank=0,
-                    rank_in_type=0,
+                    # The ranks need every school's score and are set in one
+                    # statement once all chunks are in.
+                    rank=None,
+                    rank_in_type=None,
                     district_name=districts.get(school_id, ""),
                     vetoed=bool(vetoes.get(school_id)),
                     veto_reason="；".join(vetoes.get(school_id, [])),
@@ -238,20 +238,26 @@ def _school_breakdown(
 
 
 # Competition ranks (1, 2, 2, 4): vetoed schools after all others (false
-# sorts first), then schools with nothing assessed, then by score on 100, best
-# first; equal keys tie. Overall, among schools of the same type, and within
-# the district (only for schools in one: the others' rank stays empty).
+# sorts first), then by score on 100, best first; equal keys tie. Overall,
+# among schools of the same type, and within the district (only for schools
+# in one: the others' rank stays empty). A school without a score (nothing
+# assessed) has no rank at all: ranked, those schools all tied at the first
+# place when no school had a score, and the notice printed "1 … not assessed".
+# The windows are partitioned by "has a score" so that the unscored schools
+# leave no gap in the ranks of the scored ones.
 _RANKS_SQL = """
 UPDATE reports_schoolscore AS target
 SET rank = ranked.rank, rank_in_type = ranked.rank_in_type, rank_in_district = ranked.rank_in_district
 FROM (
     SELECT ss.id,
-        RANK() OVER (ORDER BY ss.vetoed, ss.score IS NULL, COALESCE(ss.score, 0) DESC) AS rank,
-        RANK() OVER (
-            PARTITION BY sc.school_type ORDER BY ss.vetoed, ss.score IS NULL, COALESCE(ss.score, 0) DESC
-        ) AS rank_in_type,
-        CASE WHEN ss.district_name <> '' THEN RANK() OVER (
-            PARTITION BY ss.district_name ORDER BY ss.vetoed, ss.score IS NULL, COALESCE(ss.score, 0) DESC
+        CASE WHEN ss.score IS NOT NULL THEN RANK() OVER (
+            PARTITION BY ss.score IS NULL ORDER BY ss.vetoed, ss.score DESC
+        ) END AS rank,
+        CASE WHEN ss.score IS NOT NULL THEN RANK() OVER (
+            PARTITION BY ss.score IS NULL, sc.school_type ORDER BY ss.vetoed, ss.score DESC
+        ) END AS rank_in_type,
+        CASE WHEN ss.score IS NOT NULL AND ss.district_name <> '' THEN RANK() OVER (
+            PARTITION BY ss.score IS NULL, ss.district_name ORDER BY ss.vetoed, ss.score DESC
         ) END AS rank_in_district
     FROM reports_schoolscore AS ss JOIN schools_school AS sc ON sc.id = ss.school_id
     WHERE ss.run_id = %s

@@ -4,7 +4,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -113,7 +114,7 @@ class ScoreRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.scheme} {self.computed_at:%Y-%m-%d %H:%M}"
+        return f"{self.scheme} {self.computed_label}"
 
     FROZEN_FIELDS = ("scheme_id", "weights", "excluded", "vetoes", "inputs", "document_number", "published_at")
 
@@ -126,6 +127,22 @@ class ScoreRun(models.Model):
                 if changed or self.status not in (old["status"], RunStatus.SUPERSEDED):
                     raise ValueError(f"score run {self.pk} is published and frozen")
         super().save(*args, **kwargs)
+
+    @property
+    def computed_label(self) -> str:
+        """When the run was computed, in the bureau's local time: the scores
+        page shows local time, so every other place naming a run must too."""
+        if self.computed_at is None:  # not saved yet
+            return ""
+        return f"{timezone.localtime(self.computed_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def excluded_names(self) -> list[str]:
+        """The names of the indicators left out, as users know them (the
+        keys are code)."""
+        from reports.registry import indicators
+
+        return [str(indicators[key].verbose_name) if key in indicators else key for key in self.excluded]
 
     @property
     def is_draft(self) -> bool:
@@ -148,8 +165,11 @@ class SchoolScore(models.Model):
         blank=True,
         help_text=_("Points as a share of the school's possible score; empty when nothing could be assessed."),
     )
-    rank = models.PositiveIntegerField(_("rank"))
-    rank_in_type = models.PositiveIntegerField(_("rank among schools of its type"))
+    # Empty for a school without a score (nothing could be assessed): it has
+    # no place in the ranking, and printing one (all such schools tied at 1
+    # when nothing is assessed) reads as a result.
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    rank_in_type = models.PositiveIntegerField(_("rank among schools of its type"), null=True, blank=True)
     rank_in_district = models.PositiveIntegerField(_("rank in its district"), null=True, blank=True)
     district_name = models.CharField(_("district"), max_length=50, blank=True)
     vetoed = models.BooleanField(_("vetoed"), default=False)
@@ -162,7 +182,7 @@ class SchoolScore(models.Model):
     class Meta:
         verbose_name = _("school score")
         verbose_name_plural = _("school scores")
-        ordering = ["run", "rank"]
+        ordering = ["run", F("rank").asc(nulls_last=True)]
         constraints = [models.UniqueConstraint(fields=["run", "school"], name="one_score_per_school_per_run")]
 
     def __str__(self) -> str:

@@ -18,7 +18,7 @@ from reports.registry import dashboard_panel, indicator, notice_section
 from reports.scoring.indicators import Evidence, Indicator, IndicatorResult, evidence_url, not_assessed
 from schools.afterschool.models import AfterSchoolDay
 from schools.afterschool.selectors import afterschool_figures_by_school
-from schools.homework.rules import over_cap_q, written_cap
+from schools.homework.rules import GRADE_NAMES, over_cap_q, written_cap
 from schools.homework.selectors import homework_counts_by_school, homework_rates_by_grade
 from schools.models import HomeworkDay, Semester
 from schools.selfchecks.crosscheck import selfcheck_gap_counts
@@ -124,6 +124,19 @@ class SelfCheckHonesty(Indicator):
         return out
 
 
+def _caps_sentence() -> str:
+    # The national rule gives grades 1-2 no written homework at all: a cap
+    # of "0 minutes" misstates it. A bureau that set another cap in the
+    # settings gets its minutes.
+    caps = {"p": written_cap(3), "j": written_cap(7)}
+    if written_cap(1) == 0:
+        return _("Caps in written homework a day: grades 1-2 none, 3-6 at most %(p)s, 7-9 at most %(j)s.") % caps
+    return _("Caps in written homework a day: grades 1-2 %(low)s minutes, 3-6 at most %(p)s, 7-9 at most %(j)s.") % {
+        **caps,
+        "low": written_cap(1),
+    }
+
+
 @notice_section(40)
 def homework_section(semester: Semester, run: ScoreRun, params: dict[str, Any]) -> Section | None:
     grades = list(
@@ -145,15 +158,14 @@ def homework_section(semester: Semester, run: ScoreRun, params: dict[str, Any]) 
         summary=summary,
         paragraphs=[
             summary,
-            _("Caps in written homework a day: grades 1-2 %(low)s minutes, 3-6 at most %(p)s, 7-9 at most %(j)s.")
-            % {"low": written_cap(1), "p": written_cap(3), "j": written_cap(7)},
+            _caps_sentence(),
         ],
         tables=[
             Table(
                 headers=[_("Grade"), _("Class-days"), _("Over the cap"), _("Within the caps")],
                 rows=[
                     [
-                        g["grade"],
+                        str(GRADE_NAMES.get(g["grade"], g["grade"])),
                         g["recorded"],
                         g["over"],
                         f"{round(100 * (g['recorded'] - g['over']) / g['recorded'])}%",
@@ -180,7 +192,7 @@ def homework_panel(user: Any, semester: Semester) -> Panel | None:
         key="homework",
         title=_("Homework within the caps, by grade"),
         option=bar_option(
-            [_("Grade %(n)s") % {"n": r["grade"]} for r in rows],
+            [str(GRADE_NAMES.get(r["grade"], r["grade"])) for r in rows],
             {_("Within the caps"): [round(100 * (r["recorded"] - r["over"]) / r["recorded"]) for r in rows]},
             percent=True,
         ),

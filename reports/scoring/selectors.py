@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Max, Min, Q, QuerySet
+from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet
 
 from jianfu.scoping import schools_visible_to
 from reports.models import PublishedNotice, RunStatus, SchoolScore, ScoreRun
@@ -97,8 +97,14 @@ def score_rows_for_list(*, scores: QuerySet[SchoolScore]) -> QuerySet[SchoolScor
     return scores.select_related("school").only(*SCORE_LIST_FIELDS)
 
 
+def rank_order(field: str = "rank") -> tuple[Any, ...]:
+    """Best rank first, the schools without a rank (without a score) last on
+    every database (SQLite sorts NULL first), then by school code."""
+    return (F(field).asc(nulls_last=True), "school__code")
+
+
 def scores_of_run(*, run: ScoreRun) -> QuerySet[SchoolScore]:
-    return run.scores.order_by("rank", "school__code")
+    return run.scores.order_by(*rank_order())
 
 
 @dataclass
@@ -118,7 +124,7 @@ def score_run_compare(*, draft: ScoreRun, published: ScoreRun) -> list[Move]:
     queries."""
     before = {s.school_id: s for s in published.scores.all()}
     moves = []
-    for after in draft.scores.select_related("school").order_by("rank", "school__code"):
+    for after in draft.scores.select_related("school").order_by(*rank_order()):
         old = before.get(after.school_id)
         reasons: list[str] = []
         if old is None:
@@ -134,7 +140,9 @@ def score_run_compare(*, draft: ScoreRun, published: ScoreRun) -> list[Move]:
                 )
         if after.vetoed != old.vetoed or after.veto_reason != old.veto_reason:
             reasons.append(f"一票否决：{old.veto_reason or '—'} → {after.veto_reason or '—'}")
-        change = old.rank - after.rank
+        # A school gaining or losing its score gains or loses its rank: no
+        # number of places to show, the before and after columns say it.
+        change = old.rank - after.rank if old.rank is not None and after.rank is not None else 0
         if change or reasons or (after.score or Decimal(0)) != (old.score or Decimal(0)):
             moves.append(Move(after.school, old, after, change, reasons))
     return moves

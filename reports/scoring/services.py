@@ -75,6 +75,23 @@ def score_run_publish(*, run: ScoreRun, document_number: str, by: Any, reason: s
         run = ScoreRun.objects.select_for_update().get(pk=run.pk)
         if not run.is_draft:
             raise ScoringError(_("Only a draft can be published."))
+        # One document number, one notice: the archive of notices lists each
+        # published run's (superseded ones too) by its number. Locking every
+        # scheme (one a semester: a handful of rows) serialises publications
+        # of different semesters, and the numbers are read by a later
+        # statement, so the second of two publications sees the first one's.
+        # Compared after trimming: numbers may have been stored untrimmed.
+        list(ScoringScheme.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+        used = (
+            ScoreRun.objects.exclude(status=RunStatus.DRAFT)
+            .exclude(pk=run.pk)
+            .values_list("document_number", flat=True)
+        )
+        if any(number.strip() == document_number for number in used):
+            raise ScoringError(
+                _("The document number %(number)s was used for another published notice: give the notice's own.")
+                % {"number": document_number}
+            )
         previous = (
             ScoreRun.objects.select_for_update().filter(scheme_id=run.scheme_id, status=RunStatus.PUBLISHED).first()
         )
@@ -166,6 +183,13 @@ def veto_decide(
         raise ScoringError(_("Give the date of the decision."))
     if decided_on > timezone.localdate():
         raise ScoringError(_("The date of the decision cannot be in the future."))
+    # The veto follows from the visit's finding: a decision dated before the
+    # visit would be printed as such in the notice and the ranking.
+    if decided_on < visit_result.visit.date:
+        raise ScoringError(
+            _("The date of the decision cannot be before the visit (%(date)s) that found it.")
+            % {"date": visit_result.visit.date.isoformat()}
+        )
     if visit_result.result != ItemResult.NON_COMPLIANT:
         raise ScoringError(_("Only an item found non-compliant can lead to a veto."))
     # Withdrawing a veto nobody confirmed yet is recorded too: the finding then no longer waits.

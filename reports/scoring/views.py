@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -15,12 +14,14 @@ from django.views.decorators.http import require_POST
 
 from jianfu.audit import audit_record
 from jianfu.models import AuditAction
+from jianfu.params import date_param
 from jianfu.scoping import schools_visible_to
 from jianfu.text import natural_key
 from reports.models import RunStatus, SchoolScore, VetoRule
 from reports.scoring.errors import ScoringError
 from reports.scoring.selectors import (
     notices_visible_to,
+    rank_order,
     score_district_summaries,
     score_rows_for_list,
     score_run_compare,
@@ -92,7 +93,7 @@ def scores(request: HttpRequest) -> HttpResponse:
             if district:
                 scored = scored.filter(district_name=district)
             order = "rank_in_type" if school_type else ("rank_in_district" if district else "rank")
-            listed = score_rows_for_list(scores=scored).order_by(order, "school__code")
+            listed = score_rows_for_list(scores=scored).order_by(*rank_order(order))
             page = Paginator(listed, SCORES_PER_PAGE).get_page(request.GET.get("page"))
     runs = list(score_runs_of_semester(semester=semester)) if semester and bureau else []
     published = score_run_latest(semester=semester, published=True) if semester and bureau else None
@@ -190,11 +191,19 @@ def score_run_compare_view(request: HttpRequest, pk: int) -> HttpResponse:
 def veto_decisions(request: HttpRequest) -> HttpResponse:
     """Bureau staff's list of the visit findings that propose a veto, each
     with its decision (pending, confirmed or withdrawn) and a form."""
-    from supervision.models import ItemResult, VisitItemResult
-
     if not veto_may_decide(user=request.user):
         raise Http404
     semesters, semester = _semester(request)
+    return render(request, "reports/veto_decisions.html", _veto_context(semesters, semester))
+
+
+def _veto_context(
+    semesters: list[Semester], semester: Semester | None, refused: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The veto page's context; ``refused`` is the decision just refused
+    (the finding's pk and what was typed), to show again."""
+    from supervision.models import ItemResult, VisitItemResult
+
     codes = sorted(
         {
             str(code)
@@ -214,8 +223,13 @@ def veto_decisions(request: HttpRequest) -> HttpResponse:
             .select_related("visit__school", "veto_confirmation__decided_by")
             .order_by("visit__date", "pk")
         )
-    context = {"semesters": semesters, "semester": semester, "findings": findings, "today": timezone.localdate()}
-    return render(request, "reports/veto_decisions.html", context)
+    return {
+        "semesters": semesters,
+        "semester": semester,
+        "findings": findings,
+        "today": timezone.localdate(),
+        "refused": refused,
+    }
 
 
 @login_required
@@ -226,23 +240,25 @@ def veto_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not veto_may_decide(user=request.user):
         raise Http404
     result = get_object_or_404(VisitItemResult.objects.select_related("visit"), pk=pk)
-    try:
-        day = datetime.date.fromisoformat(request.POST.get("decided_on", ""))
-    except ValueError:
-        day = None
-    try:
-        veto_decide(
-            visit_result=result,
-            state=request.POST.get("state", ""),
-            reason=request.POST.get("reason", ""),
-            decided_on=day,
-            by=request.user,
-        )
-    except ScoringError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The decision is recorded; it applies from the next score run."))
+    day = date_param(request.POST.get("decided_on", ""))
+    state, reason = request.POST.get("state", ""), request.POST.get("reason", "")
     semester = Semester.objects.filter(start_date__lte=result.visit.date, end_date__gte=result.visit.date).first()
+    try:
+        veto_decide(visit_result=result, state=state, reason=reason, decided_on=day, by=request.user)
+    except ScoringError as exc:
+        # The page again, not a redirect: the reason the user typed is kept
+        # in the finding's form, next to what was refused.
+        messages.error(request, " ".join(exc.messages))
+        refused = {
+            "pk": result.pk,
+            "state": state,
+            "reason": reason,
+            "decided_on": request.POST.get("decided_on", ""),
+        }
+        semesters = list(Semester.objects.select_related("school_year").order_by("-start_date"))
+        context = _veto_context(semesters, semester, refused)
+        return render(request, "reports/veto_decisions.html", context, status=400)
+    messages.success(request, _("The decision is recorded; it applies from the next score run."))
     suffix = f"?semester={semester.pk}" if semester else ""
     return redirect(f"{reverse('reports:veto_decisions')}{suffix}")
 

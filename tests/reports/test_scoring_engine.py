@@ -115,17 +115,19 @@ def _stored(run) -> list[tuple]:  # type: ignore[no-untyped-def]
 
 def _reference_ranks(run) -> list[tuple]:  # type: ignore[no-untyped-def]
     """Competition ranks computed here, in Python, from the stored scores:
-    vetoed after all, nothing assessed after the assessed, best score first."""
+    vetoed after all, best score first; nothing assessed, no rank."""
     from schools.models import School
 
     types = dict(School.objects.values_list("pk", "school_type"))
     rows = [(r[0], r[8], r[3], r[7]) for r in _stored(run)]  # school, vetoed, score, district
 
     def key(row):  # type: ignore[no-untyped-def]
-        return (row[1], row[2] is None, -(row[2] or Decimal(0)))
+        return (row[1], -row[2])
 
     def rank(row, among):  # type: ignore[no-untyped-def]
-        return 1 + sum(1 for other in among if key(other) < key(row))
+        if row[2] is None:
+            return None
+        return 1 + sum(1 for other in among if other[2] is not None and key(other) < key(row))
 
     return [
         (
