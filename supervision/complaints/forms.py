@@ -77,9 +77,11 @@ def _prepare_files(form: forms.Form, field: str, *, limit: int) -> list[Prepared
 
 
 ATTACHMENT_ACCEPT = "image/*,application/pdf,audio/*,.amr,.m4a"
-# The longest free text of a case: what a complainant may write, and what a
-# school reports it found (a text field without a limit stored 25,000
-# characters that every page and export then carried).
+
+# The longest free text of a case: what a complainant may write, what a
+# school reports it found, and what staff write on it (reason, summary,
+# conclusion, reply, notes). A field without a limit stored 25,000
+# characters that every page and export then carried.
 COMPLAINT_TEXT_MAX_LENGTH = 3000
 
 
@@ -435,7 +437,11 @@ class IntakeForm(SingleLineFieldsMixin, forms.Form):
     )
     category = forms.ModelChoiceField(label=_("Category"), queryset=ComplaintCategory.objects.filter(active=True))
     happened_on = forms.DateField(label=_("When it happened"), required=False, widget=_date_input())
-    description = forms.CharField(label=_("What the caller reports"), widget=forms.Textarea(attrs={"rows": 6}))
+    description = forms.CharField(
+        max_length=COMPLAINT_TEXT_MAX_LENGTH,
+        label=_("What the caller reports"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
     real_name = forms.BooleanField(label=_("Real-name report"), required=False)
     name = forms.CharField(label=_("Caller's name"), max_length=30, required=False)
     phone = forms.CharField(label=_("Caller's phone"), max_length=20, required=False)
@@ -500,11 +506,17 @@ class IntakeForm(SingleLineFieldsMixin, forms.Form):
 
 
 class NoteForm(SingleLineFieldsMixin, forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=COMPLAINT_TEXT_MAX_LENGTH, label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DeclineForm(SingleLineFieldsMixin, forms.Form):
-    reason = forms.CharField(label=_("Reason (the complainant reads it)"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        max_length=COMPLAINT_TEXT_MAX_LENGTH,
+        label=_("Reason (the complainant reads it)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class AssignForm(SingleLineFieldsMixin, forms.Form):
@@ -512,6 +524,7 @@ class AssignForm(SingleLineFieldsMixin, forms.Form):
     supervisor = forms.ModelChoiceField(label=_("Supervisor"), queryset=Supervisor.objects.none(), required=False)
     section = forms.ModelChoiceField(label=_("Section"), queryset=Group.objects.none(), required=False)
     school_summary = forms.CharField(
+        max_length=COMPLAINT_TEXT_MAX_LENGTH,
         label=_("Summary for the school"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -519,7 +532,12 @@ class AssignForm(SingleLineFieldsMixin, forms.Form):
             "Required when the school investigates itself. It sees only this text: nothing about who complained."
         ),
     )
-    note = forms.CharField(label=_("Instructions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=COMPLAINT_TEXT_MAX_LENGTH,
+        label=_("Instructions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args: Any, school: School | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -556,8 +574,15 @@ class ConcludeForm(SingleLineFieldsMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ComplaintOutcome.choices, widget=forms.RadioSelect)
     liability = forms.ChoiceField(label=_("Liability"), choices=Liability.choices, widget=forms.RadioSelect)
     liable_person = forms.CharField(label=_("Person liable (post and name)"), max_length=100, required=False)
-    measures = forms.CharField(label=_("Measures taken"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    conclusion = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 4}))
+    measures = forms.CharField(
+        max_length=COMPLAINT_TEXT_MAX_LENGTH,
+        label=_("Measures taken"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    conclusion = forms.CharField(
+        max_length=COMPLAINT_TEXT_MAX_LENGTH, label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class ReplyForm(SingleLineFieldsMixin, forms.Form):
@@ -567,7 +592,11 @@ class ReplyForm(SingleLineFieldsMixin, forms.Form):
         required=False,
         empty_label=_("(write freely)"),
     )
-    reply = forms.CharField(label=_("Reply to the complainant"), widget=forms.Textarea(attrs={"rows": 5}))
+    reply = forms.CharField(
+        max_length=COMPLAINT_TEXT_MAX_LENGTH,
+        label=_("Reply to the complainant"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -575,7 +604,9 @@ class ReplyForm(SingleLineFieldsMixin, forms.Form):
 
 
 class ReasonForm(SingleLineFieldsMixin, forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=COMPLAINT_TEXT_MAX_LENGTH, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ExtendForm(SingleLineFieldsMixin, forms.Form):

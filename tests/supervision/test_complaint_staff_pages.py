@@ -208,3 +208,20 @@ def test_rejected_conclusion_is_summarised_at_the_top_with_links_to_the_fields(w
     assert "办理结论</a>：此项为必填项。" in summary.group(0)
     case.refresh_from_db()
     assert case.status == "investigating"
+
+
+def test_staff_texts_on_a_case_are_limited_like_the_complainant_s(world, staff) -> None:  # type: ignore[no-untyped-def]
+    """A reason, note, conclusion or reply longer than the complaint's own
+    limit is refused on its field; the case does not move."""
+    from supervision.complaints.forms import COMPLAINT_TEXT_MAX_LENGTH
+
+    case = file_case(school=world.school_a, by=world.bureau).case
+    too_long = "字" * (COMPLAINT_TEXT_MAX_LENGTH + 1)
+    response = act(staff, case, "decline", reason=too_long)
+    assert response.status_code in (200, 400)
+    case.refresh_from_db()
+    assert case.status == "received"
+    assert act(staff, case, "accept", note=too_long).status_code in (200, 400)
+    case.refresh_from_db()
+    assert case.status == "received"
+    assert act(staff, case, "accept", note="字" * COMPLAINT_TEXT_MAX_LENGTH).status_code == 302
