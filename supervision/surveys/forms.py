@@ -7,7 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jianfu.scoping import schools_visible_to
 from jianfu.validators import SingleLineFieldsMixin
@@ -129,7 +131,7 @@ class ResponseForm(forms.Form):
 
 
 class RoundForm(SingleLineFieldsMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(label=pgettext_lazy("survey round", "Name"), max_length=120)
     questionnaire = forms.ModelChoiceField(label=_("Questionnaire"), queryset=Questionnaire.objects.none())
     grades = forms.TypedMultipleChoiceField(
         label=_("Grades"),
@@ -147,6 +149,15 @@ class RoundForm(SingleLineFieldsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["questionnaire"].queryset = Questionnaire.objects.filter(active=True)  # type: ignore[attr-defined]
         self.fields["schools"].queryset = schools_visible_to(user).filter(active=True).order_by("code")  # type: ignore[attr-defined]
+
+    def clean_closes_on(self) -> Any:
+        # A round created already closed takes no answers, yet the page
+        # would ask staff to print the parents' notices. (The service
+        # itself takes past dates: the demo keeps a finished round.)
+        day = self.cleaned_data["closes_on"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(_("This date has passed: a new round must stay open until today at least."))
+        return day
 
 
 class RedactForm(forms.Form):

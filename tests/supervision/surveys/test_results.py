@@ -486,3 +486,37 @@ def test_districts_read_in_their_natural_order(world) -> None:  # type: ignore[n
             submit(survey_round, school, minutes=60)
     results = round_results(survey_round=survey_round, user=world.bureau)
     assert [d.name for d in results.districts] == ["第2督学责任区", "第10督学责任区"]
+
+
+def test_a_new_round_from_the_page_cannot_be_closed_already(world) -> None:  # type: ignore[no-untyped-def]
+    """A round whose closing day has passed takes no answers, yet the page
+    then asked staff to print the parents' notices: the form refuses it (in
+    Chinese), names the round 名称, not 姓名, and saves nothing."""
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from supervision.surveys.models import SurveyRound
+    from tests.supervision.helpers import login
+    from tests.supervision.surveys.helpers import parents_questionnaire
+
+    questionnaire = parents_questionnaire()
+    client = login(world.bureau)
+    page = client.get(reverse("surveys:round_new"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "名称" in page and "姓名" not in page
+    today = timezone.localdate()
+    data = {
+        "name": "往期问卷",
+        "questionnaire": questionnaire.pk,
+        "grades": ["1", "2"],
+        "schools": [world.school_a.pk],
+        "opens_on": (today - datetime.timedelta(days=30)).isoformat(),
+        "closes_on": (today - datetime.timedelta(days=20)).isoformat(),
+    }
+    response = client.post(reverse("surveys:round_new"), data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code in (200, 400) and "该日期已过" in response.content.decode()
+    assert not SurveyRound.objects.exists()
+    data["closes_on"] = today.isoformat()
+    assert client.post(reverse("surveys:round_new"), data).status_code == 302
+    assert SurveyRound.objects.count() == 1
