@@ -20,7 +20,7 @@ from reports import registry
 from reports.dashboard.charts import Series, bar_chart
 from reports.models import SchoolScore, ScoreRun
 from reports.registry import notice_section
-from reports.scoring.selectors import rank_order
+from reports.scoring.selectors import score_rank_order
 from schools.models import Semester
 
 
@@ -74,7 +74,7 @@ def score_distribution(semester: Semester, run: ScoreRun, params: dict[str, Any]
 def notice_data(*, semester: Semester, run: ScoreRun, params: dict[str, Any]) -> NoticeData:
     # The notice names schools and their scores, never the explanations: not
     # decoding every school's breakdown saves memory and time at city scale.
-    scores = list(run.scores.select_related("school").defer("breakdown").order_by(*rank_order()))
+    scores = list(run.scores.select_related("school").defer("breakdown").order_by(*score_rank_order()))
     commend_n = int(params.get("commend") or 10)
     criticise_n = int(params.get("criticise") or 5)
     # Without any scored indicator every school has 0 of 0: nobody is

@@ -11,7 +11,7 @@ from decimal import Decimal
 from reports import registry
 from reports.models import SchemeWeight, ScoreRun, ScoringScheme, VetoRule
 from reports.scoring.engine import scores_compute
-from reports.scoring.selectors import rank_order
+from reports.scoring.selectors import score_rank_order
 from schools.models import Semester
 
 VETO_RULES = [
@@ -77,7 +77,7 @@ def _model_school_demo(last: Semester, bureau: object, today: datetime.date) -> 
         best = (
             ScoreRun.objects.get(scheme__semester=last, status=RunStatus.PUBLISHED)
             .scores.filter(vetoed=False)
-            .order_by(*rank_order())[:3]
+            .order_by(*score_rank_order())[:3]
         )
         for score in best:
             candidate = round.candidates.get(school_id=score.school_id)

@@ -97,14 +97,14 @@ def score_rows_for_list(*, scores: QuerySet[SchoolScore]) -> QuerySet[SchoolScor
     return scores.select_related("school").only(*SCORE_LIST_FIELDS)
 
 
-def rank_order(field: str = "rank") -> tuple[Any, ...]:
+def score_rank_order(*, field: str = "rank") -> tuple[Any, ...]:
     """Best rank first, the schools without a rank (without a score) last on
     every database (SQLite sorts NULL first), then by school code."""
     return (F(field).asc(nulls_last=True), "school__code")
 
 
 def scores_of_run(*, run: ScoreRun) -> QuerySet[SchoolScore]:
-    return run.scores.order_by(*rank_order())
+    return run.scores.order_by(*score_rank_order())
 
 
 @dataclass
@@ -124,7 +124,7 @@ def score_run_compare(*, draft: ScoreRun, published: ScoreRun) -> list[Move]:
     queries."""
     before = {s.school_id: s for s in published.scores.all()}
     moves = []
-    for after in draft.scores.select_related("school").order_by(*rank_order()):
+    for after in draft.scores.select_related("school").order_by(*score_rank_order()):
         old = before.get(after.school_id)
         reasons: list[str] = []
         if old is None:

@@ -21,8 +21,8 @@ from reports.models import RunStatus, SchoolScore, VetoRule
 from reports.scoring.errors import ScoringError
 from reports.scoring.selectors import (
     notices_visible_to,
-    rank_order,
     score_district_summaries,
+    score_rank_order,
     score_rows_for_list,
     score_run_compare,
     score_run_for_page,
@@ -93,7 +93,7 @@ def scores(request: HttpRequest) -> HttpResponse:
             if district:
                 scored = scored.filter(district_name=district)
             order = "rank_in_type" if school_type else ("rank_in_district" if district else "rank")
-            listed = score_rows_for_list(scores=scored).order_by(*rank_order(order))
+            listed = score_rows_for_list(scores=scored).order_by(*score_rank_order(field=order))
             page = Paginator(listed, SCORES_PER_PAGE).get_page(request.GET.get("page"))
     runs = list(score_runs_of_semester(semester=semester)) if semester and bureau else []
     published = score_run_latest(semester=semester, published=True) if semester and bureau else None
