@@ -236,9 +236,14 @@ def visits_section(semester: Semester, run: ScoreRun, params: dict[str, Any]) ->
         "schools": schools_visited,
         "rate": round(100 * sum(rates) / len(rates)) if rates else 0,
     }
-    if top:
-        summary += " " + _("The most frequent problem: %(item)s (%(n)s times).") % {
-            "item": top[0]["item_title"],
+    # Every item at the top count is named: naming one of several tied items
+    # (by its code's order) told the bureau it stood out when it did not.
+    tied = [p["item_title"] for p in top if p["n"] == top[0]["n"]] if top else []
+    if len(tied) == 1:
+        summary += " " + _("The most frequent problem: %(item)s (%(n)s times).") % {"item": tied[0], "n": top[0]["n"]}
+    elif tied:
+        summary += " " + _("The most frequent problems, %(n)s times each: %(items)s.") % {
+            "items": "、".join(tied),
             "n": top[0]["n"],
         }
     return Section(

@@ -49,7 +49,7 @@ FIGURE_COLUMNS = [
     Column("作业超时占比", 10, "0.0%"),
     Column("睡眠平均（小时）", 10, "0.0"),
     Column("睡眠不足占比", 10, "0.0%"),
-    Column("自带手机进校占比", 10, "0.0%"),
+    Column("学生自行保管手机占比", 10, "0.0%"),  # the flagged answer: brought in and kept by the pupil
     Column("参加课后服务占比", 10, "0.0%"),
     Column("参加校外收费学科培训占比", 12, "0.0%"),
 ]

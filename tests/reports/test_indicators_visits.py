@@ -97,3 +97,29 @@ def test_notice_and_workbook_carry_visits(world, setup) -> None:  # type: ignore
     assert "责任区督导覆盖率" in wb.sheetnames and "未销号整改" in wb.sheetnames
     open_rows = list(wb["未销号整改"].iter_rows(min_row=2, values_only=True))
     assert [r[2] for r in open_rows] == ["作业公示"] and open_rows[0][5] == 2
+
+
+def test_the_notice_names_every_problem_tied_for_most_frequent(world) -> None:  # type: ignore[no-untyped-def]
+    """Two items found non-compliant as often as each other: the summary
+    names both (it named the first by code, as if it stood out); one ahead
+    of the rest: it alone."""
+    from django.utils import translation
+
+    from reports.scoring.visits import visits_section
+
+    semester = semester_holding_today()
+    today = timezone.localdate()
+    for code in ("4.1", "5.1"):
+        for school in (world.school_a, world.school_b):
+            visit = VisitFactory(school=school, date=today)
+            VisitItemResultFactory(visit=visit, item=item(code), result=ItemResult.NON_COMPLIANT)
+    with translation.override("zh-hans"):
+        section = visits_section(semester, None, {})  # type: ignore[arg-type]
+    assert section is not None
+    assert f"{item('4.1').title}、{item('5.1').title}" in section.summary and "各 2 次" in section.summary
+    visit = VisitFactory(school=world.school_a, date=today)
+    VisitItemResultFactory(visit=visit, item=item("5.1"), result=ItemResult.NON_COMPLIANT)
+    with translation.override("zh-hans"):
+        section = visits_section(semester, None, {})  # type: ignore[arg-type]
+    assert section is not None
+    assert f"最常见的问题：{item('5.1').title}（3 次）" in section.summary and item("4.1").title not in section.summary

@@ -520,3 +520,22 @@ def test_a_new_round_from_the_page_cannot_be_closed_already(world) -> None:  # t
     data["closes_on"] = today.isoformat()
     assert client.post(reverse("surveys:round_new"), data).status_code == 302
     assert SurveyRound.objects.count() == 1
+
+
+def test_the_phone_figure_has_one_name_in_the_page_the_workbook_and_the_report() -> None:
+    """The flagged answer is "brought in and kept by the pupil": the page and
+    the workbook said 自带手机进校 (which counts a phone handed in at the gate
+    too) while the PDF said 自行保管."""
+    from django.utils import translation
+
+    from supervision.surveys.exports import FIGURE_COLUMNS
+
+    with translation.override("zh-hans"):
+        page = translation.gettext("Phone kept by pupil")
+        report = translation.gettext(
+            "Phones kept by pupils in school: %(phone)s; taking the after-school service: "
+            "%(after)s; in paid off-campus subject tutoring: %(tutor)s."
+        )
+    workbook = [c for c in FIGURE_COLUMNS if "手机" in c.header]
+    assert "自行保管手机" in page and "自行保管手机" in report
+    assert len(workbook) == 1 and "自行保管手机" in workbook[0].header
