@@ -66,10 +66,17 @@ def install_single_line_validators() -> None:
 
 class SingleLineFieldsMixin(forms.BaseForm):
     """For a plain form (``class F(SingleLineFieldsMixin, forms.Form)``):
-    every CharField not shown as a text area refuses control characters."""
+    every CharField not shown as a text area refuses control characters.
+    A text area carries no ``maxlength`` in the page: a browser cuts a longer
+    pasted text there without a word, while the server refuses it with the
+    count and the form gives the whole text back to be shortened."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.Textarea):
+            if not isinstance(field, forms.CharField):
+                continue
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.pop("maxlength", None)
+            else:
                 field.validators = [*field.validators, no_control_characters]

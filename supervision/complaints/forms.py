@@ -562,13 +562,6 @@ class FindingsForm(SingleLineFieldsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # No maxlength in the page: a browser cuts a longer pasted text
-        # without a word; the server refuses it with the count and the
-        # form keeps it, so the school shortens it itself.
-        self.fields["findings"].widget.attrs.pop("maxlength", None)
-
 
 class ConcludeForm(SingleLineFieldsMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ComplaintOutcome.choices, widget=forms.RadioSelect)

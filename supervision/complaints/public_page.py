@@ -39,7 +39,7 @@ from jianfu.versioned_cache import versioned_cache_bump_on_save, versioned_cache
 PAGE_SECONDS = 60
 # Raise when the form's templates change, so that pages cached in a shared
 # cache (Redis) by the previous release are not served.
-PAGE_TEMPLATE_VERSION = 2
+PAGE_TEMPLATE_VERSION = 3
 VERSION_KEY = "complaint_public_form:version"
 
 

@@ -44,7 +44,7 @@ RECEIPT_SHOWN_SCOPE = "receipt_shown"
 RECEIPT_TTL = datetime.timedelta(minutes=10)
 # Raise when complaints/_public_form_fields.html changes, so that fields
 # cached in a shared cache (Redis) by the previous release are not shown.
-FIELDS_TEMPLATE_VERSION = 2
+FIELDS_TEMPLATE_VERSION = 3
 # How much of each chosen file's name the notice that they were not kept
 # shows: enough to recognise a photo (IMG_2041.jpg), not a page of text.
 FILE_NAME_SHOWN = 60
