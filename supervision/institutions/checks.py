@@ -17,14 +17,18 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supervision.complaints.identity import is_mainland_mobile
+from supervision.complaints.identity import normalize_phone as phone_digits
+
 # ASCII digits only (``\d`` would also take other scripts' digits). A landline
 # is an area code (0 and two or three digits: 010, 021, 0573) and a local
 # number of 7 or 8 digits not starting with 0 or 1, written 0573-85012345,
 # 0573 85012345, (0573)85012345 or 057385012345, with an optional extension.
 LANDLINE_RE = re.compile(r"(?:0[1-9][0-9]{1,2}|\(0[1-9][0-9]{1,2}\))[- ]?[2-9][0-9]{6,7}(?:(?:-|转)[0-9]{1,6})?")
-# A mainland mobile: 11 digits from 13… to 19…, typed in groups (138 0000 1111,
-# 138-0000-1111) or with the country code +86.
-MOBILE_RE = re.compile(r"(?:\+?86)?1[3-9][0-9]{9}")
+# A mobile as typed: digits in groups (138 0000 1111, 138-0000-1111), the
+# country code +86 allowed; whether the digits are a mainland mobile is the
+# complaints' rule (``is_mainland_mobile`` of the digits).
+MOBILE_TYPED_RE = re.compile(r"\+?[0-9][0-9 -]*")
 
 
 def normalize_phone(text: str) -> str:
@@ -37,7 +41,7 @@ def normalize_phone(text: str) -> str:
 def contact_phone_error(text: str) -> str | None:
     """Why ``text`` (normalised, not empty) is not a plausible Chinese phone
     number, in words for the user, or None when it is one."""
-    if LANDLINE_RE.fullmatch(text) or MOBILE_RE.fullmatch(re.sub(r"[ -]", "", text)):
+    if LANDLINE_RE.fullmatch(text) or (MOBILE_TYPED_RE.fullmatch(text) and is_mainland_mobile(phone_digits(text))):
         return None
     return _(
         "“%(value)s” is not a phone number: write a landline with its area code, "
