@@ -10,8 +10,8 @@ hashes, never as addresses, phones or names.
 A counter that need not follow the caller's transaction (``transactional=
 False``) is kept in Redis when it answers: INCRBY is as atomic as the
 upsert, and a request that only counts then writes nothing to the database
-and commits nothing (the commit's flush to disk was most of a status
-look-up's time). When Redis is not configured or does not answer, the same
+and commits nothing (a commit's flush to disk costs more than the rest of
+a light public request). When Redis is not configured or does not answer, the same
 counter is kept in the database; a switch between the two starts the count
 again, so a limit may let through up to twice its number once, never refuse
 more. The Redis client and its pause after a failure live here for every
@@ -185,6 +185,24 @@ def counter_value(*, scope: str, value: str, window: datetime.timedelta, transac
     if not transactional:
         return counters_hit([Count(scope, value, window, read_only=True)])[0]
     return _value_database(scope=scope, value=value, window=window)
+
+
+def counter_value_subquery() -> str:
+    """A scalar subquery giving one database counter's total within its
+    window (NULL when there is none), for a statement that reads a counter
+    with other rows in the same round trip (the status look-up reads the
+    address's failures with the case). Its three placeholders take
+    :func:`counter_value_params`; the rule is :func:`counter_value`'s."""
+    from jianfu.models import RateCounter
+
+    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    return f"(SELECT r.count FROM {table} r WHERE r.scope = %s AND r.key_hash = %s AND r.window_start >= %s)"  # noqa: S608 - table name from the model
+
+
+def counter_value_params(*, scope: str, value: str | None, window: datetime.timedelta) -> list[Any]:
+    """The parameters of :func:`counter_value_subquery` for the counter of
+    ``value`` in ``scope`` (no value: a key no counter has, so NULL)."""
+    return [scope, _key(scope, value) if value else "", timezone.now() - window]
 
 
 def _value_database(*, scope: str, value: str, window: datetime.timedelta) -> int:

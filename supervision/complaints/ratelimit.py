@@ -8,7 +8,9 @@ otherwise) before the work it limits is done.
 The places live outside the caller's transaction (``transactional=False``):
 a request that only counts writes nothing to the database while Redis
 answers, and an attempt that turns out not to count gives its place back
-explicitly (:func:`give_back`) instead of by a rollback."""
+explicitly (:func:`give_back`) instead of by a rollback. The status
+look-up's failures are the exception: always in the database
+(:func:`failure_counted`), where a right code reads them with the case."""
 
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ from jianfu.counters import Count, counter_hit, counter_release, counters_hit, c
 SUBMIT_BY_IP = "submit_ip"
 SUBMIT_BY_PHONE = "submit_phone"
 STATUS_FAILURE_BY_IP = "status_fail_ip"
+# A status look-up's failures count against the address for this long.
+STATUS_FAILURE_WINDOW = datetime.timedelta(hours=1)
 CAPTCHA_FAILURE_BY_IP = "captcha_fail_ip"
 SCHOOL_SEARCH_BY_IP = "school_search_ip"
 INSTITUTION_SEARCH_BY_IP = "institution_search_ip"
@@ -61,18 +65,20 @@ def give_back(scope: str, value: str | None) -> None:
         counter_release(scope=scope, value=value, transactional=False)
 
 
-def attempt_counted(scope: str, value: str | None, *, failed: bool, limit: int, window: datetime.timedelta) -> bool:
-    """Count an attempt whose outcome is known but not yet shown, in one
-    atomic step: a failure adds one, a success nothing; either way the answer
-    is whether fewer than ``limit`` failures came before it (the row lock, or
-    Redis's single thread, orders simultaneous attempts). Not undone by a
-    rollback: a failed look-up counts whatever happens after it, so the
-    counter lives in Redis when Redis answers, and the look-up writes
-    nothing to the database."""
+def failure_counted(scope: str, value: str | None, *, limit: int, window: datetime.timedelta) -> bool:
+    """Count a failed attempt whose outcome is not yet shown, by one upsert
+    in the database, and say whether fewer than ``limit`` failures came
+    before it: the row lock orders simultaneous failures, each sees its own
+    total. A success counts nothing; its caller reads the failures in the
+    statement that decided it (the status look-up:
+    :func:`supervision.complaints.services.complaint_check_query`), which is
+    why these failures live in the database and not in Redis: the read and
+    the count must be in one place. The look-up runs outside any
+    transaction, so the upsert is committed at once and nothing that
+    happens after it takes the failure back."""
     if not value:
         return True
-    failures = counter_hit(scope=scope, value=value, window=window, amount=1 if failed else 0, transactional=False)
-    return failures - (1 if failed else 0) < limit
+    return counter_hit(scope=scope, value=value, window=window) - 1 < limit
 
 
 def purge(*, older_than: datetime.timedelta) -> int:

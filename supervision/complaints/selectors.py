@@ -17,9 +17,11 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from jianfu.counters import counter_value_params, counter_value_subquery
 from jianfu.prepared import prepared_fetchall
 from jianfu.scoping import schools_visible_to, supervisor_of
 from schools.models import School
+from supervision.complaints import ratelimit
 from supervision.complaints.models import (
     OPEN_STATUSES,
     PUBLIC_EVENT_ACTIONS,
@@ -354,6 +356,9 @@ class PublicCaseStatus:
 
     case: PublicCase
     timeline: list[PublicMilestone]
+    # The failed look-ups from the asking address within the hour, read in
+    # the same statement as the case (0 when no address was given).
+    failures: int = 0
 
 
 @functools.cache
@@ -380,11 +385,13 @@ def _public_status_sql() -> str:
         " (SELECT s.name FROM {school} s WHERE s.id = c.school_id),"
         " (SELECT i.name FROM {institution} i WHERE i.id = c.institution_id),"
         " (SELECT k.name FROM {category} k WHERE k.id = c.category_id),"
-        " e.action, e.at"
+        " e.action, e.at,"
+        # The asking address's failures, in the same round trip.
+        " {failures}"
         " FROM {case} c"
         " LEFT JOIN {event} e ON e.case_id = c.id AND e.action IN ({actions})"
         " WHERE c.number = %s ORDER BY e.at, e.id"
-    ).format(actions=actions, **tables)
+    ).format(actions=actions, failures=counter_value_subquery(), **tables)
 
 
 def _db_datetime(value: Any) -> datetime.datetime:
@@ -402,11 +409,16 @@ def _db_date(value: Any) -> Any:
 PUBLIC_STATUS_STATEMENT = "jianfu_complaint_public_status"
 
 
-def complaint_public_status_get(*, number: str) -> PublicCaseStatus | None:
+def complaint_public_status_get(*, number: str, failures_of: str | None = None) -> PublicCaseStatus | None:
     """The case numbered ``number`` as the public status page shows it, in
     one statement, or None. Not scoped: the caller checks the query code
-    before showing anything (:func:`complaint_check_query`)."""
-    rows = prepared_fetchall(name=PUBLIC_STATUS_STATEMENT, sql=_public_status_sql(), params=[number])
+    before showing anything (:func:`complaint_check_query`). With
+    ``failures_of`` (an address), that address's failed look-ups within the
+    hour are read by the same statement."""
+    failures = counter_value_params(
+        scope=ratelimit.STATUS_FAILURE_BY_IP, value=failures_of, window=ratelimit.STATUS_FAILURE_WINDOW
+    )
+    rows = prepared_fetchall(name=PUBLIC_STATUS_STATEMENT, sql=_public_status_sql(), params=[*failures, number])
     if not rows:
         return None
     (pk, number, code_hash, status, received_at, accept_due, conclude_due, not_accepted_reason, reply) = rows[0][:9]
@@ -425,7 +437,9 @@ def complaint_public_status_get(*, number: str) -> PublicCaseStatus | None:
         category_name=category_name,
     )
     events = [(row[12], _db_datetime(row[13])) for row in rows if row[12] is not None]
-    return PublicCaseStatus(case=case, timeline=complaint_public_milestones(events=events))
+    return PublicCaseStatus(
+        case=case, timeline=complaint_public_milestones(events=events), failures=int(rows[0][14] or 0)
+    )
 
 
 def complaint_attachments(*, case: ComplaintCase, include_recordings: bool) -> list[ComplaintAttachment]:

@@ -549,25 +549,30 @@ def complaint_check_query(*, number: str, code: str, ip: str | None) -> PublicCa
     its query code, else None. A wrong number and a wrong code take the same
     path and the same time; failures count against the address, and past
     the limit even right answers get None until the hour has passed."""
-    found = complaint_public_status_get(number=number.strip().upper())
+    found = complaint_public_status_get(number=number.strip().upper(), failures_of=ip)
     case = found.case if found else None
     # An unknown number is compared with a digest too, so it takes as long.
     stored = case.query_code_hash if case else query_code_digest(code=new_query_code())
     # (compared first, then the case tested: ``case is not None and ...``
     # skipped the comparison for an unknown number)
     matched = _code_matches(code=code, stored=stored) and case is not None
-    # One upsert, after the comparison and before its result is used: the
-    # address's row lock orders simultaneous guesses, and a right one is
-    # accepted only if fewer than the limit of failures came before it, as
-    # when each guess took a place first and a success gave it back (two
-    # statements in one transaction until issue 17).
-    if not ratelimit.attempt_counted(
-        ratelimit.STATUS_FAILURE_BY_IP,
-        ip,
-        failed=not matched,
-        limit=settings.COMPLAINT_STATUS_FAILURES_PER_IP_HOUR,
-        window=datetime.timedelta(hours=1),
-    ):
+    limit = settings.COMPLAINT_STATUS_FAILURES_PER_IP_HOUR
+    if matched:
+        # The address's failures as the statement that read the case saw
+        # them. Whether the code matches does not depend on when it is
+        # compared, so the right code is answered as of that statement: if
+        # fewer than the limit of failures had been counted then, it was
+        # within the limit; a failure counted after it comes after it. One
+        # round trip for a right code, no write, no Redis.
+        allowed = found is not None and found.failures < limit
+    else:
+        # One upsert: simultaneous wrong codes queue on the address's row and
+        # each sees its own total, so at most ``limit`` of them are answered
+        # "not found" and every one after them "too many".
+        allowed = ratelimit.failure_counted(
+            ratelimit.STATUS_FAILURE_BY_IP, ip, limit=limit, window=ratelimit.STATUS_FAILURE_WINDOW
+        )
+    if not allowed:
         raise ComplaintRefused(
             _("Too many unsuccessful look-ups from this network. Please try again in an hour."), code="rate_limited"
         )

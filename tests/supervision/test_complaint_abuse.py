@@ -17,6 +17,7 @@ from django.db import connection, connections
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from jianfu.models import AuditAction, AuditEvent
 from supervision.complaints import captcha, services
@@ -240,7 +241,7 @@ def test_simultaneous_complaints_from_one_address_stop_at_the_limit() -> None:
     assert sorted(statuses) == [302, 302, 302, 429, 429, 429, 429, 429]
 
 
-# --- the look-up's failures in Redis, in the database when Redis is down (issue 17) ---
+# --- the look-up's failures: one upsert each; a right code reads them with the case (issue 17) ---
 
 
 def _status_case(world):  # type: ignore[no-untyped-def]
@@ -261,36 +262,34 @@ def _guess_until_refused(case, code: str, ip: str) -> int:  # type: ignore[no-un
 
 
 @override_settings(COMPLAINT_STATUS_FAILURES_PER_IP_HOUR=3)
-def test_with_redis_the_look_up_counts_its_failures_there_and_writes_no_row(world) -> None:  # type: ignore[no-untyped-def]
-    from django.conf import settings
-
-    from jianfu.counters import _redis_state
+def test_the_look_up_counts_its_failures_in_the_database_and_a_right_code_writes_nothing(world) -> None:  # type: ignore[no-untyped-def]
     from jianfu.models import RateCounter
+    from jianfu.prepared import prepared_statements_apply
     from supervision.complaints.ratelimit import STATUS_FAILURE_BY_IP
 
-    if not settings.REDIS_URL:
-        pytest.skip("needs REDIS_URL")
-    _redis_state["paused_until"] = 0.0
     case, code = _status_case(world)
     # Three wrong codes are allowed; after them even the right one is refused.
     assert _guess_until_refused(case, code, "203.0.113.61") == 3
-    assert not RateCounter.objects.filter(scope=STATUS_FAILURE_BY_IP).exists()
+    assert RateCounter.objects.get(scope=STATUS_FAILURE_BY_IP).count == 3
+    # The refusal says so, and the wrong code past the limit says the same.
+    page = Client(REMOTE_ADDR="203.0.113.61").post(STATUS, {"number": case.number, "code": "WRONG234"})
+    assert "该网络查询失败次数过多，请一小时后再试。" in page.content.decode()
+    assert RateCounter.objects.get(scope=STATUS_FAILURE_BY_IP).count == 4  # counted too
     # Another visitor is not concerned, and a right code counts nothing.
     owner = Client(REMOTE_ADDR="203.0.113.62")
     for _ in range(5):
         assert status_page_number(owner.post(STATUS, {"number": case.number, "code": code})) == case.number
     with CaptureQueriesContext(connection) as queries:
         owner.post(STATUS, {"number": case.number, "code": code})
-    # One read (the case with its names and milestones, prepared on
-    # PostgreSQL: jianfu/prepared.py), no write.
+    # One read (the case with its names, milestones and the address's
+    # failures, prepared on PostgreSQL: jianfu/prepared.py), no write.
     words = [q["sql"].split()[0] for q in queries.captured_queries if not q["sql"].startswith("PREPARE")]
-    from jianfu.prepared import prepared_statements_apply
-
     assert words == (["EXECUTE"] if prepared_statements_apply() else ["SELECT"])
+    assert RateCounter.objects.filter(scope=STATUS_FAILURE_BY_IP).count() == 1
 
 
 @override_settings(COMPLAINT_STATUS_FAILURES_PER_IP_HOUR=3, REDIS_URL="redis://127.0.0.1:1/0")
-def test_with_redis_down_the_look_up_counts_its_failures_in_the_database(world) -> None:  # type: ignore[no-untyped-def]
+def test_with_redis_down_the_look_up_works_and_limits_as_before(world) -> None:  # type: ignore[no-untyped-def]
     from jianfu.counters import _redis_state
     from jianfu.models import RateCounter
     from supervision.complaints.ratelimit import STATUS_FAILURE_BY_IP
@@ -302,37 +301,75 @@ def test_with_redis_down_the_look_up_counts_its_failures_in_the_database(world) 
     _redis_state["paused_until"] = 0.0
 
 
-def test_simultaneous_wrong_codes_in_redis_let_no_right_one_past_the_limit(world) -> None:  # type: ignore[no-untyped-def]
-    """Twenty look-ups at once from one address, one of them right, with a
-    limit of 5 failures: the right one is accepted only if fewer than five
-    failures were counted before it, so at most five wrong ones precede an
-    accepted right one; INCRBY orders them as the row lock did."""
-    from django.conf import settings
+@override_settings(COMPLAINT_STATUS_FAILURES_PER_IP_HOUR=3)
+def test_failures_older_than_the_hour_no_longer_count(world) -> None:  # type: ignore[no-untyped-def]
+    from jianfu.models import RateCounter
+    from supervision.complaints.ratelimit import STATUS_FAILURE_BY_IP
 
-    from jianfu.counters import _redis_state
+    case, code = _status_case(world)
+    assert _guess_until_refused(case, code, "203.0.113.66") == 3
+    RateCounter.objects.filter(scope=STATUS_FAILURE_BY_IP).update(
+        window_start=timezone.now() - datetime.timedelta(minutes=61)
+    )
+    client = Client(REMOTE_ADDR="203.0.113.66")
+    assert status_page_number(client.post(STATUS, {"number": case.number, "code": code})) == case.number
+    # A new failure starts a new hour at one.
+    client.post(STATUS, {"number": case.number, "code": "WRONG234"})
+    assert RateCounter.objects.get(scope=STATUS_FAILURE_BY_IP).count == 1
 
-    if not settings.REDIS_URL:
-        pytest.skip("needs REDIS_URL")
-    _redis_state["paused_until"] = 0.0
-    from supervision.complaints.ratelimit import STATUS_FAILURE_BY_IP, attempt_counted
 
-    outcomes: list[tuple[bool, bool]] = []
-    barrier = threading.Barrier(20)
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+@override_settings(COMPLAINT_STATUS_FAILURES_PER_IP_HOUR=5)
+def test_simultaneous_wrong_codes_let_no_right_one_past_the_limit() -> None:
+    """Twenty look-ups at once from one address, each on its own database
+    connection, one of them right, with a limit of 5 failures: exactly five
+    wrong ones are answered "not found" (the upsert's row lock orders them),
+    the rest "too many"; the right one is answered only if fewer than five
+    failures were counted when its statement read the case, so at most five
+    wrong ones come before an accepted right one. Run four times, as the
+    threads fall differently each time."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's concurrent connections")
+    from jianfu.models import RateCounter
 
-    def one(i: int) -> None:
-        barrier.wait()
-        failed = i != 7
-        allowed = attempt_counted(
-            STATUS_FAILURE_BY_IP, "203.0.113.64", failed=failed, limit=5, window=datetime.timedelta(hours=1)
-        )
-        outcomes.append((failed, allowed))
+    ensure_complaint_seed_data()
+    school = SchoolFactory()
+    filed = file_case(school=school)
+    for attempt in range(4):
+        ip = f"203.0.113.{70 + attempt}"
+        outcomes: list[tuple[bool, str]] = []
+        barrier = threading.Barrier(20)
 
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    # Exactly the first five failures were within the limit, wherever the right one fell.
-    assert sum(1 for failed, allowed in outcomes if failed and allowed) == 5
-    right = [allowed for failed, allowed in outcomes if not failed]
-    assert len(right) == 1
+        def one(
+            i: int,
+            ip: str = ip,
+            outcomes: list[tuple[bool, str]] = outcomes,
+            barrier: threading.Barrier = barrier,
+        ) -> None:
+            failed = i != 7
+            try:
+                barrier.wait()
+                try:
+                    found = services.complaint_check_query(
+                        number=filed.case.number, code="WRONG234" if failed else filed.query_code, ip=ip
+                    )
+                except services.ComplaintRefused:
+                    outcomes.append((failed, "refused"))
+                else:
+                    outcomes.append((failed, "found" if found else "not found"))
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(20)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(outcomes) == 20
+        assert sum(1 for failed, answer in outcomes if failed and answer == "not found") == 5
+        assert all(answer == "refused" for failed, answer in outcomes if failed and answer != "not found")
+        right = [answer for failed, answer in outcomes if not failed]
+        assert right in (["found"], ["refused"])
+        # Every wrong one was counted, the refused ones too.
+        assert RateCounter.objects.filter(scope="status_fail_ip", count=19).count() == attempt + 1

@@ -56,10 +56,10 @@ def test_a_status_look_up_runs_one_statement_and_no_transaction(world) -> None: 
         with CaptureQueriesContext(connection) as ctx:
             response = client.post(STATUS, {"number": filed.case.number, "code": code}, REMOTE_ADDR="10.9.1.1")
         assert ('data-testid="case-status"' in response.content.decode()) is found
-        # The case with its names and milestones in one read; the address's
-        # failures in Redis (no write at all) when it is configured, in one
-        # upsert (no BEGIN/COMMIT of its own) when it is not.
-        counted = [] if settings.REDIS_URL else ["INSERT jianfu_ratecounter"]
+        # The case with its names and milestones and the address's failures
+        # in one read; a wrong code adds one upsert (no BEGIN/COMMIT of its
+        # own), with or without Redis.
+        counted = [] if found else ["INSERT jianfu_ratecounter"]
         # Prepared once per connection on PostgreSQL (jianfu/prepared.py).
         read = (
             f"EXECUTE {PUBLIC_STATUS_STATEMENT}" if prepared_statements_apply() else "SELECT supervision_complaintcase"
