@@ -112,27 +112,64 @@ def selfcheck_page(request: HttpRequest, school: School, round_pk: int) -> HttpR
     round_ = get_object_or_404(
         SelfCheckRound.objects.select_related("semester__school_year"), pk=round_pk, schools=school
     )
+    if request.method == "POST":
+        user: Any = request.user
+        if not user.is_principal:
+            raise Http404
+        selfcheck = SelfCheck.objects.filter(round=round_, school=school).first()
+        if not _can_edit(request, round_, selfcheck):
+            messages.error(request, _("This self-check cannot be changed now."))
+            # The page shows what was posted, so that no text is lost.
+            return _render_page(request, school=school, round_=round_, posted=True)
+        return _save(request, school=school, round_=round_)
+    return _render_page(request, school=school, round_=round_)
+
+
+def _can_edit(request: HttpRequest, round_: SelfCheckRound, selfcheck: SelfCheck | None) -> bool:
+    user: Any = request.user
+    return bool(
+        user.is_principal and round_.state() != RoundState.UPCOMING and (selfcheck is None or selfcheck.is_editable)
+    )
+
+
+def _render_page(
+    request: HttpRequest,
+    *,
+    school: School,
+    round_: SelfCheckRound,
+    posted: bool = False,
+    review_form: ReviewForm | None = None,
+) -> HttpResponse:
+    """The self-check page. After a refused post (``posted`` for the school's
+    answers, a bound ``review_form`` for the review) the page shows the texts as
+    they were posted, with their errors, not the stored ones: nothing the user
+    wrote is lost. A text the page can no longer offer in a form (the
+    self-check changed state meanwhile) is shown read-only to copy."""
     selfcheck = (
         SelfCheck.objects.filter(round=round_, school=school).select_related("submitted_by", "reviewed_by").first()
     )
     user: Any = request.user
-    is_school = user.is_principal
     state = round_.state()
-    can_edit = is_school and state != RoundState.UPCOMING and (selfcheck is None or selfcheck.is_editable)
-    if request.method == "POST":
-        if not is_school:
-            raise Http404
-        if not can_edit:
-            messages.error(request, _("This self-check cannot be changed now."))
-            return HttpResponseRedirect(_page_url(school, round_))
-        return _save(request, school=school, round_=round_)
+    can_edit = _can_edit(request, round_, selfcheck)
+    can_review = user.is_bureau and selfcheck is not None and selfcheck.status == SelfCheckStatus.SUBMITTED
     rows = selectors.selfcheck_item_rows(round=round_, selfcheck=selfcheck)
+    unsaved: list[tuple[str, str]] = []
     if can_edit:
         for row in rows:
             row.form = SelfCheckItemForm(
+                request.POST if posted else None,
                 prefix=f"item-{row.item.pk}",
                 initial={"result": row.result.result, "explanation": row.result.explanation} if row.result else {},
             )
+    elif posted:
+        for row in rows:
+            text = request.POST.get(f"item-{row.item.pk}-explanation", "").strip()
+            if text and text != (row.result.explanation if row.result else ""):
+                unsaved.append((row.code, text))
+    if review_form is None:
+        review_form = ReviewForm()
+    elif not can_review and review_form["comment"].value():
+        unsaved.append((str(review_form.fields["comment"].label), review_form["comment"].value()))
     context = {
         "school": school,
         "round": round_,
@@ -141,8 +178,9 @@ def selfcheck_page(request: HttpRequest, school: School, round_pk: int) -> HttpR
         "timing": selectors.selfcheck_timing(round=round_, selfcheck=selfcheck),
         "rows": rows,
         "can_edit": can_edit,
-        "can_review": user.is_bureau and selfcheck is not None and selfcheck.status == SelfCheckStatus.SUBMITTED,
-        "review_form": ReviewForm(),
+        "can_review": can_review,
+        "review_form": review_form,
+        "unsaved": unsaved,
         "events": selectors.selfcheck_events(selfcheck=selfcheck) if selfcheck else [],
         "result_choices": RESULT_CHOICES,
     }
@@ -150,14 +188,17 @@ def selfcheck_page(request: HttpRequest, school: School, round_pk: int) -> HttpR
 
 
 def _save(request: HttpRequest, *, school: School, round_: SelfCheckRound) -> HttpResponse:
-    """Save the answers and new evidence as a draft; then, when asked,
-    remove one evidence file or submit. Always redirects back."""
+    """Save the valid answers and new evidence as a draft; then, when asked,
+    remove one evidence file or submit. Redirects back when all went well.
+    Otherwise the page comes back with the answers as posted: an answer the
+    form refuses (an explanation over 2000 characters, say) is not saved and
+    is shown again, whole, beside its error, to be corrected."""
     try:
         selfcheck = services.selfcheck_start(round=round_, school=school, by=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-        return HttpResponseRedirect(_page_url(school, round_))
+        return _render_page(request, school=school, round_=round_, posted=True)
     items = list(round_.items.order_by("order", "code"))
     answers: dict[int, tuple[str, str]] = {}
     invalid = False
@@ -171,8 +212,11 @@ def _save(request: HttpRequest, *, school: School, round_: SelfCheckRound) -> Ht
                 for error in errors:
                     messages.error(request, f"{item.code}: {error}")
     problems: list[str] = []
+    saved = False
+    submitting = request.POST.get("action") == "submit"
     try:
         services.selfcheck_save_draft(selfcheck=selfcheck, answers=answers, by=request.user)
+        saved = True
         for item in items:
             for upload in request.FILES.getlist(f"evidence-{item.pk}"):
                 try:
@@ -188,7 +232,7 @@ def _save(request: HttpRequest, *, school: School, round_: SelfCheckRound) -> Ht
             )
             services.selfcheck_remove_evidence(evidence=evidence, by=request.user)
             messages.success(request, _("The file was removed."))
-        elif request.POST.get("action") == "submit" and not problems and not invalid:
+        elif submitting and not problems and not invalid:
             services.selfcheck_submit(selfcheck=selfcheck, by=request.user)
             messages.success(request, _("The self-check was submitted to the education bureau."))
             return HttpResponseRedirect(_page_url(school, round_))
@@ -196,26 +240,48 @@ def _save(request: HttpRequest, *, school: School, round_: SelfCheckRound) -> Ht
         problems += exc.messages
     for problem in problems:
         messages.error(request, problem)
-    if not problems and not invalid and not request.POST.get("remove_evidence"):
-        messages.success(request, _("Draft saved."))
-    elif request.POST.get("action") == "submit":
+    if not problems and not invalid:
+        if not request.POST.get("remove_evidence"):
+            messages.success(request, _("Draft saved."))
+        return HttpResponseRedirect(_page_url(school, round_))
+    if invalid:
+        messages.warning(
+            request,
+            _(
+                "The answers marked below were not saved; they are shown as you wrote them. "
+                "Correct them and save again."
+            ),
+        )
+        if submitting:
+            messages.warning(request, _("The self-check was not submitted."))
+    elif submitting and saved:
         messages.warning(request, _("Your answers are saved as a draft, but the self-check was not submitted."))
-    return HttpResponseRedirect(_page_url(school, round_))
+    return _render_page(request, school=school, round_=round_, posted=True)
 
 
 @filing_view
 @require_POST
 def selfcheck_review(request: HttpRequest, school: School, round_pk: int) -> HttpResponse:
-    """Bureau staff accept a submitted self-check or return it with comments."""
+    """Bureau staff accept a submitted self-check or return it with comments.
+    A refused review (comments over 4000 characters, a return without them)
+    changes nothing and brings the page back with the comments as written."""
     user: Any = request.user
     if not user.is_bureau:
         raise Http404
-    selfcheck = get_object_or_404(SelfCheck, round_id=round_pk, school=school)
+    selfcheck = get_object_or_404(
+        SelfCheck.objects.select_related("round__semester__school_year"), round_id=round_pk, school=school
+    )
     form = ReviewForm(request.POST)
     decision = request.POST.get("decision")
     if decision not in {"accept", "return"}:
         raise Http404
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    if not form.is_valid():
+        # Never accept or return without the comments the reviewer wrote.
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"{form.fields['comment'].label}: {error}")
+        return _render_page(request, school=school, round_=selfcheck.round, review_form=form)
+    comment = form.cleaned_data["comment"]
     try:
         if decision == "accept":
             services.selfcheck_accept(selfcheck=selfcheck, by=user, comment=comment)
@@ -226,6 +292,7 @@ def selfcheck_review(request: HttpRequest, school: School, round_pk: int) -> Htt
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
+        return _render_page(request, school=school, round_=selfcheck.round, review_form=form)
     return HttpResponseRedirect(_page_url(school, selfcheck.round))
 
 
