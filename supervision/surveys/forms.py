@@ -100,7 +100,12 @@ class ResponseForm(forms.Form):
             )
             setattr(number, "unit", q.unit)  # noqa: B010 - shown beside the input
             return number
-        return forms.CharField(max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), **common)
+        text = forms.CharField(max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), **common)
+        # No maxlength in the page: a browser would cut a longer pasted text
+        # without a word. The server refuses it with the count and the form
+        # gives the whole text back to be shortened.
+        text.widget.attrs.pop("maxlength", None)
+        return text
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
