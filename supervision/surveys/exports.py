@@ -55,6 +55,41 @@ FIGURE_COLUMNS = [
 ]
 
 
+def _pooled_note(results: RoundResults, *, weekdays: bool = False) -> list[str]:
+    """Why some shown schools are one row of a breakdown (the rule:
+    :func:`.selectors._pool_schools_without_breakdown`); nothing when none is."""
+    if not (results.weekdays_pooled if weekdays else results.grades_pooled).n:
+        return []
+    if weekdays:
+        text = gettext(
+            "A school with a week day (or paper questionnaires) of fewer than %(n)s responses is counted in one "
+            "row, not by week day, as on its own page: the days' figures minus those shown school by school would "
+            "otherwise give that day away."
+        )
+    else:
+        text = gettext(
+            "A school with a grade of fewer than %(n)s responses is counted in one row, not by grade, as on its own "
+            "page: the grades' figures minus those shown school by school would otherwise give that grade away."
+        )
+    return [text % {"n": results.min_responses}]
+
+
+def _grade_rows(results: RoundResults) -> list[tuple[str, Figures]]:
+    """The round's grades, then the schools pooled for want of a grade breakdown."""
+    rows = [(str(GRADE_NAMES.get(g, g)), f) for g, f in results.grades if f.enough]
+    if results.grades_pooled.n:
+        rows.append((gettext("Schools with a grade of too few responses"), results.grades_pooled))
+    return rows
+
+
+def _weekday_rows(results: RoundResults) -> list[tuple[str, Figures]]:
+    """The round's week days, then the schools pooled for want of a week-day breakdown."""
+    rows = [(WEEKDAY_NAMES.get(d, str(d)), f) for d, f in results.weekdays if f.enough]
+    if results.weekdays_pooled.n:
+        rows.append((gettext("Schools with a week day of too few responses"), results.weekdays_pooled))
+    return rows
+
+
 def _figure_cells(f: Figures) -> list[Any]:
     return [
         f.n,
@@ -115,15 +150,15 @@ class SurveyAggregatesExcel(ExcelExporter):
             ),
             Sheet(
                 title="年级",
-                notes=[left_out],
+                notes=[left_out, *_pooled_note(results)],
                 columns=[Column("年级", 10), *FIGURE_COLUMNS],
-                rows=[[str(GRADE_NAMES.get(g, g)), *_figure_cells(f)] for g, f in results.grades if f.enough],
+                rows=[[label, *_figure_cells(f)] for label, f in _grade_rows(results)],
             ),
             Sheet(
                 title="星期",
-                notes=[left_out],
+                notes=[left_out, *_pooled_note(results, weekdays=True)],
                 columns=[Column("所述上学日", 10), *FIGURE_COLUMNS],
-                rows=[[WEEKDAY_NAMES.get(d, str(d)), *_figure_cells(f)] for d, f in results.weekdays if f.enough],
+                rows=[[label, *_figure_cells(f)] for label, f in _weekday_rows(results)],
             ),
         ]
 
@@ -260,14 +295,15 @@ class SemesterSurveyExcel(ExcelExporter):
             Sheet(
                 title="年级",
                 notes=[
-                    gettext("groups with fewer than %(n)s responses are left out") % {"n": all_results[0].min_responses}
+                    gettext("groups with fewer than %(n)s responses are left out")
+                    % {"n": all_results[0].min_responses},
+                    *next((_pooled_note(res) for res in all_results if res.grades_pooled.n), []),
                 ],
                 columns=[round_column, Column("年级", 10), *FIGURE_COLUMNS],
                 rows=[
-                    [_round_label(res), str(GRADE_NAMES.get(g, g)), *_figure_cells(f)]
+                    [_round_label(res), label, *_figure_cells(f)]
                     for res in all_results
-                    for g, f in res.grades
-                    if f.enough
+                    for label, f in _grade_rows(res)
                 ],
             ),
         ]

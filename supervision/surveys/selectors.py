@@ -11,10 +11,14 @@ one page of schools (or one district's), whose figures it reads by id.
 Thresholds: a school's figures are shown only from SURVEY_MIN_RESPONSES
 responses on; the district, grade and week-day totals add up only schools
 past the threshold, so that no total minus the shown schools gives away a
-school below it; a grade or week day below the threshold shows no figures
-(pages and exports alike). Within a school, the grade and the week-day
-breakdowns are each shown only when every group that answered is past the
-threshold."""
+school below it. Within a school, the grade and the week-day breakdowns are
+each shown only when every group that answered is past the threshold
+(:func:`breakdown_hidden`). The round's grade (week-day) rows add up only
+the schools whose own grade (week-day) breakdown is shown; the other shown
+schools are one pooled row, so that every figure of the round, on the page
+and in the exports, is a sum of figures already shown school by school and
+no difference of them gives away a group below the threshold (see
+:func:`_pool_schools_without_breakdown`)."""
 
 from __future__ import annotations
 
@@ -336,6 +340,10 @@ class RoundResults:
     page: Page[Any] | None = None
     district: DistrictRow | None = None
     min_responses: int = field(default_factory=min_responses)
+    # The shown schools whose own grade (week-day) breakdown is hidden, as
+    # one row: their answers are in no row of ``grades`` (``weekdays``).
+    grades_pooled: Figures = field(default_factory=Figures)
+    weekdays_pooled: Figures = field(default_factory=Figures)
 
 
 def survey_round_weeks(*, survey_round: SurveyRound) -> tuple[datetime.date, datetime.date]:
@@ -400,6 +408,93 @@ def _district_sums(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [tuple(row) for row in cursor.fetchall()]
+
+
+def breakdown_hidden(groups: Iterable[Figures]) -> bool:
+    """Whether a school's breakdown (by grade, or by week day with its paper
+    tallies) is hidden on its page: when any group that answered is below
+    the threshold, since the school's figures minus the groups shown would
+    give that group away. :func:`_schools_without_breakdown` is the same
+    rule in the database, for the round's figures."""
+    return any(not f.enough for f in groups)
+
+
+def _schools_without_breakdown(
+    *, survey_round: SurveyRound, visible: list[int] | None, dimension: str, least: int
+) -> QuerySet[Any]:
+    """Ids of the round's schools (of ``visible`` if given) with a group by
+    ``dimension`` ("grade" or "weekday", the paper tallies' 0 included)
+    below ``least``, a summary row of 0 included: those whose own page hides
+    their breakdown by it (and every school below the threshold). One
+    grouping of the round's rows per school, grade and week day, to be
+    joined with the shown schools outside it, on the few it finds: the join
+    inside took half as long again at 3,000 schools x 300 responses. (Both
+    breakdowns in one pass, by a filtered sum per grade and week day, took
+    longer than the two groupings.)"""
+    tallies = SurveyTally.objects.filter(round=survey_round)
+    if visible is not None:
+        tallies = tallies.filter(school_id__in=visible)
+    return (
+        tallies.values("school_id", dimension).annotate(group_n=Sum("n")).filter(group_n__lt=least).values("school_id")
+    )
+
+
+def _pool_schools_without_breakdown(
+    rows: dict[int, Figures],
+    *,
+    survey_round: SurveyRound,
+    visible: list[int] | None,
+    shown: QuerySet[Any],
+    dimension: str,
+    least: int,
+) -> Figures:
+    """Take out of the round's ``rows`` by ``dimension`` ("grade" or
+    "weekday") the answers of the ``shown`` schools (a ``values("school_id")``
+    query) whose own page hides their breakdown by it, and return them
+    summed: the pooled row.
+
+    Why pool whole schools, rather than hide the round's small groups: the
+    round shows every shown school's figures and, on the school's page, its
+    grades and week days when none is below the threshold. A round's row
+    below the threshold next to its total gave that group away by
+    subtraction (a school of 10 answers in grade 3 and 2 in grade 5: 12 - 10
+    = 2 families' figures of grade 5); so did a row past it, through the
+    school pages: with school B's grade 5 (10) on its page, the round's
+    grade 5 (12) minus B's gave school A's two families, whose grades A's own
+    page hides. Hiding the small group alone (or with the next smallest,
+    complementary suppression) stops the first and not the second; totals
+    "of the shown groups only" cannot hold since the schools' own rows add
+    up to the whole. Pooling at the school, the unit whose figures are shown
+    anyway, makes every row of the round a sum of figures its reader may
+    already read school by school: each grade (week-day) row is a sum of
+    school groups each past the threshold, so it is past it too, and the
+    pooled row is a sum of shown schools, past it as well. No row is ever
+    blank, the rows still add up to the total (the week days with the paper
+    tallies, not listed), and a round of large schools, none with a small
+    group, reads as before.
+
+    The price: a grouping of the round's rows per school, grade and week
+    day for each breakdown (the shards spare the rest of the page that
+    pass), 20 to 30 ms each at 3,000 schools x 300 responses: the bureau's
+    page at p95 79 ms in ``bench/surveys.py`` on an idle machine (target
+    300 ms), some 40 to 60 ms more than without them."""
+    pooled = Figures()
+    without = _schools_without_breakdown(survey_round=survey_round, visible=visible, dimension=dimension, least=least)
+    for key, *sums in (
+        SurveyTally.objects.filter(round=survey_round, school_id__in=without)
+        .filter(school_id__in=shown)
+        .values(dimension)
+        .annotate(**_sums())
+        .order_by()
+        .values_list(dimension, *TALLY_FIELDS)
+    ):
+        figures = Figures.of_values(sums)
+        pooled.add(figures)
+        if key in rows:  # the paper tallies (week day 0) are in no row
+            rows[key].subtract(figures)
+    for key in [key for key, figures in rows.items() if not figures.n]:
+        del rows[key]
+    return pooled
 
 
 def round_results(
@@ -484,6 +579,15 @@ def round_results(
         by_grade.setdefault(grade, Figures()).add(figures)
         if weekday:
             by_weekday.setdefault(weekday, Figures()).add(figures)
+    # The shown schools whose own page hides their grades (week days): one
+    # pooled row each, out of the rows by grade (week day).
+    shown_ids = shown_tallies.values("school_id")
+    grades_pooled = _pool_schools_without_breakdown(
+        by_grade, survey_round=survey_round, visible=visible, shown=shown_ids, dimension="grade", least=least
+    )
+    weekdays_pooled = _pool_schools_without_breakdown(
+        by_weekday, survey_round=survey_round, visible=visible, shown=shown_ids, dimension="weekday", least=least
+    )
 
     # The schools listed: a page (of a district) or all of them.
     chosen: DistrictRow | None = None
@@ -535,6 +639,8 @@ def round_results(
         schools_shown=schools_shown,
         page=page,
         district=chosen,
+        grades_pooled=grades_pooled,
+        weekdays_pooled=weekdays_pooled,
     )
 
 
@@ -598,7 +704,7 @@ def school_results(*, entry: RoundSchool) -> SchoolResults:
         recorded.over += rec.over
         minutes += (rec.avg or 0) * rec.days
     recorded.avg = minutes / recorded.days if recorded.days else None
-    grades_hidden = any(not f.enough for _g, f in grade_rows)
+    grades_hidden = breakdown_hidden(f for _g, f in grade_rows)
     grades = [] if grades_hidden else [(g, f, recorded_by_grade.get((entry.school_id, g))) for g, f in grade_rows]
     # The week days as the grades: one below the threshold hides them all,
     # since the school's figures minus the days shown would give it away.
@@ -606,7 +712,7 @@ def school_results(*, entry: RoundSchool) -> SchoolResults:
     day_rows = [
         (row["weekday"], Figures.of(row)) for row in tallies.values("weekday").annotate(**_sums()).order_by("weekday")
     ]
-    weekdays_hidden = any(not f.enough for _d, f in day_rows)
+    weekdays_hidden = breakdown_hidden(f for _d, f in day_rows)
     weekdays = [] if weekdays_hidden else [(d, f) for d, f in day_rows if d]
     questions = questions_of(survey_round=survey_round)
     counts: dict[tuple[int, int], tuple[int, float]] = {}
