@@ -13,7 +13,7 @@ responses on; the district, grade and week-day totals add up only schools
 past the threshold, so that no total minus the shown schools gives away a
 school below it. Within a school, the grade and the week-day breakdowns are
 each shown only when every group that answered is past the threshold
-(:func:`breakdown_hidden`). The round's grade (week-day) rows add up only
+(:func:`survey_breakdown_hidden`). The round's grade (week-day) rows add up only
 the schools whose own grade (week-day) breakdown is shown; the other shown
 schools are one pooled row, so that every figure of the round, on the page
 and in the exports, is a sum of figures already shown school by school and
@@ -410,7 +410,7 @@ def _district_sums(
         return [tuple(row) for row in cursor.fetchall()]
 
 
-def breakdown_hidden(groups: Iterable[Figures]) -> bool:
+def survey_breakdown_hidden(*, groups: Iterable[Figures]) -> bool:
     """Whether a school's breakdown (by grade, or by week day with its paper
     tallies) is hidden on its page: when any group that answered is below
     the threshold, since the school's figures minus the groups shown would
@@ -704,7 +704,7 @@ def school_results(*, entry: RoundSchool) -> SchoolResults:
         recorded.over += rec.over
         minutes += (rec.avg or 0) * rec.days
     recorded.avg = minutes / recorded.days if recorded.days else None
-    grades_hidden = breakdown_hidden(f for _g, f in grade_rows)
+    grades_hidden = survey_breakdown_hidden(groups=(f for _g, f in grade_rows))
     grades = [] if grades_hidden else [(g, f, recorded_by_grade.get((entry.school_id, g))) for g, f in grade_rows]
     # The week days as the grades: one below the threshold hides them all,
     # since the school's figures minus the days shown would give it away.
@@ -712,7 +712,7 @@ def school_results(*, entry: RoundSchool) -> SchoolResults:
     day_rows = [
         (row["weekday"], Figures.of(row)) for row in tallies.values("weekday").annotate(**_sums()).order_by("weekday")
     ]
-    weekdays_hidden = breakdown_hidden(f for _d, f in day_rows)
+    weekdays_hidden = survey_breakdown_hidden(groups=(f for _d, f in day_rows))
     weekdays = [] if weekdays_hidden else [(d, f) for d, f in day_rows if d]
     questions = questions_of(survey_round=survey_round)
     counts: dict[tuple[int, int], tuple[int, float]] = {}
