@@ -423,7 +423,10 @@ def response_submit(
         "school_id": entry.school_id,
         "grade": grade,
         "class_number": class_number,
-        "submitted_at": now,
+        # As the ORM writes it: the raw INSERT below would store an aware
+        # time in its own zone's text on SQLite (19:30+08:00 sorting after
+        # the ORM's 15:49 UTC of a later moment).
+        "submitted_at": connection.ops.adapt_datetimefield_value(now),
         "refers_to": refers_to,
         "answers": json.dumps(dict(answers)),
         "device_hash": device_hash(survey_round=survey_round, device_id=device_id),

@@ -540,3 +540,22 @@ def test_the_phone_figure_has_one_name_in_the_page_the_workbook_and_the_report()
     workbook = [c for c in FIGURE_COLUMNS if "手机" in c.header]
     assert "自行保管手机" in page and "自行保管手机" in report
     assert len(workbook) == 1 and "自行保管手机" in workbook[0].header
+
+
+def test_a_response_keeps_its_moment_whatever_zone_it_was_given_in(world) -> None:  # type: ignore[no-untyped-def]
+    """The demo gave a response 19:30 Beijing time of today: written by the
+    raw INSERT as its own zone's text on SQLite, it sorted after the ORM's
+    UTC text of a later moment (at 15:49 UTC it was "in the future")."""
+    from supervision.surveys.models import SurveyResponse
+
+    survey_round = open_round(world, days_ago=3)
+    beijing = timezone.get_fixed_timezone(8 * 60)
+    at = (timezone.now() - datetime.timedelta(days=1)).astimezone(beijing).replace(microsecond=0)
+    submit(survey_round, world.school_a, now=at)
+    stored = SurveyResponse.objects.get(round=survey_round)
+    assert stored.submitted_at == at
+    # One second later (in UTC, as the ORM compares) finds it before; one
+    # second earlier does not.
+    assert SurveyResponse.objects.filter(submitted_at__lt=at + datetime.timedelta(seconds=1)).count() == 1
+    assert SurveyResponse.objects.filter(submitted_at__gt=at).count() == 0
+    assert SurveyResponse.objects.filter(submitted_at__gt=at - datetime.timedelta(seconds=1)).count() == 1
