@@ -31,6 +31,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from jianfu.form_fields import fields_copied_fast_install
+
 PORTAL_APPS = ("jianfu", "schools", "supervision", "reports")
 
 # C0 and C1 controls (line feed, carriage return, tab, NEL …) and the two
@@ -72,6 +74,8 @@ class SingleLineFieldsMixin(forms.BaseForm):
     count and the form gives the whole text back to be shortened."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Each instance's copy of the fields, made by hand (jianfu.form_fields).
+        fields_copied_fast_install(form_class=type(self))
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if not isinstance(field, forms.CharField):
