@@ -35,8 +35,11 @@ What it does:
    before the batch's clock starts, and the receipt after it stops;
 4. prints, per pair, each side's requests per second and p95, B's rate as a
    ratio of A's pooled over the rounds and the median of the rounds'
-   ratios (the verdict takes the lower of the two), and the load average
-   before and after;
+   ratios (the verdict takes the lower of the two), each side's CPU time
+   per request by process (gunicorn, PostgreSQL, Redis, this client; read
+   from ``/proc`` around the counted batches, so PostgreSQL's and Redis's
+   figures hold other users' work too: a quiet machine gives the clean
+   figure), and the load average before and after;
 5. runs the mixed phase (``--mixed-seconds``, 0 to skip) and checks every
    accepted case number against the database.
 
@@ -446,6 +449,9 @@ class Pair:
     goal: float
     a: list[Batch] = field(default_factory=list)
     b: list[Batch] = field(default_factory=list)
+    # CPU seconds spent by each kind of process during each side's counted
+    # batches (:func:`cpu_by_process`).
+    cpu: dict[str, dict[str, float]] = field(default_factory=lambda: {"a": defaultdict(float), "b": defaultdict(float)})
 
     @staticmethod
     def rate(batches: list[Batch]) -> float:
@@ -459,6 +465,16 @@ class Pair:
 
     def errors(self) -> list[str]:
         return [e for x in self.a + self.b for e in x.errors]
+
+    def describe_cpu(self) -> str:
+        """Each side's CPU per request, by process."""
+        lines = []
+        for side, name, batches in (("a", self.a_name, self.a), ("b", self.b_name, self.b)):
+            done = max(sum(len(x.times) for x in batches), 1)
+            parts = " ".join(f"{kind} {seconds / done * 1000:.3f}" for kind, seconds in self.cpu[side].items())
+            total = sum(self.cpu[side].values()) / done * 1000
+            lines.append(f"  CPU ms per request, {side.upper()} {name:<18} {parts} | total {total:.3f}")
+        return "\n".join(lines)
 
     def describe(self) -> str:
         a_rate, b_rate = self.rate(self.a), self.rate(self.b)
@@ -476,6 +492,35 @@ class Pair:
             f"B/A {ratio:5.2f}x pooled, {median:5.2f}x median of rounds ({verdict} the goal >= {self.goal}x; "
             f"rounds {rounds}), {len(self.errors())} errors"
         )
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of ``pids`` so far (Linux ``/proc``)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # a process that ended meanwhile
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _pids(pattern: str) -> list[int]:
+    found = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True, check=False)  # noqa: S603, S607
+    return [int(pid) for pid in found.stdout.split()]
+
+
+def cpu_by_process(port: int) -> dict[str, float]:
+    """CPU seconds so far of this run's gunicorn (master and workers), of
+    every PostgreSQL and Redis server process of the machine (other
+    databases' work included: run on a quiet machine), and of this client."""
+    return {
+        "gunicorn": _cpu_seconds(_pids(f"gunicorn jianfu.wsgi:application.*127.0.0.1:{port}")),
+        "postgres": _cpu_seconds(_pids("postgres")),
+        "redis": _cpu_seconds(_pids("redis-server")),
+        "client": _cpu_seconds([os.getpid()]),
+    }
 
 
 def load_average() -> str:
@@ -723,9 +768,13 @@ def run(args: argparse.Namespace, env: dict[str, str], media: Path) -> int:
                     ("b", b_items, b_action),
                 ]
                 for side, items, action in sides if round_no % 2 == 0 else reversed(sides):
+                    cpu_before = cpu_by_process(port)
                     batch = run_batch(items, threads, action)
+                    cpu_after = cpu_by_process(port)
                     if round_no >= 0:
                         getattr(pair, side).append(batch)
+                        for kind, seconds in cpu_after.items():
+                            pair.cpu[side][kind] += seconds - cpu_before[kind]
                     else:
                         warm_errors.extend(batch.errors)
                 if pair.key == "complaint":
@@ -734,6 +783,7 @@ def run(args: argparse.Namespace, env: dict[str, str], media: Path) -> int:
             print(f"{label}: load average {load_average()}")
         for pair in pairs:
             print(pair.describe())
+            print(pair.describe_cpu())
             for error in pair.errors()[:5]:
                 print(f"  error: {error}")
         for error in warm_errors[:5]:
