@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
@@ -102,8 +102,9 @@ def prepared_fetchall(*, name: str, sql: str, params: Sequence[Any]) -> list[tup
     status look-up's database time. A read can simply be tried instead:
     if it fails and the connection no longer answers, the connection is
     replaced and the read sent once more, which is what the health check
-    would have done first. Writes keep the check (a write whose reply was
-    lost may have happened), and so does anything inside a transaction."""
+    would have done first. A write may have happened even if its reply was
+    lost: :func:`prepared_write_once` looks for it before sending it again.
+    Anything inside a transaction keeps the check."""
     db: Any = connection  # the health check's flags are not in django-stubs
     retry = (
         db.connection is not None and db.health_check_enabled and not db.health_check_done and not db.in_atomic_block
@@ -121,6 +122,51 @@ def prepared_fetchall(*, name: str, sql: str, params: Sequence[Any]) -> list[tup
     with connection.cursor() as cursor:
         prepared_execute(cursor=cursor, name=name, sql=sql, params=params)
         return cursor.fetchall()
+
+
+def prepared_write_once(
+    *, name: str, sql: str, params: Sequence[Any], written: Callable[[], tuple[Any, ...] | None]
+) -> tuple[Any, ...] | None:
+    """The first row returned by the write ``sql`` (one statement: outside a
+    transaction it is its own, committed or not as a whole), with the
+    connection's health check replaced as :func:`prepared_fetchall` does,
+    and the write done once even if the connection fails under it.
+
+    The health check's ``SELECT 1`` is a round trip before the write (a
+    tenth of a public complaint's time in the database). Without it, a
+    connection the server or a firewall dropped while idle fails under the
+    statement instead. Then the statement may or may not have run: it ran
+    only if its commit was done before the connection went. So the
+    connection is replaced and ``written()`` asked for the row the write
+    would have made (found by a value only this write holds); if there is
+    none, the statement is sent once more. The same holds when a sound
+    connection breaks mid-statement, which the health check never covered:
+    the parent gets the case that was filed, not an error and a second
+    filing. (A server that goes on with a statement after losing its
+    client can still commit it after that look: then the complaint is there
+    twice, as when a parent sends the form again after an error page.)
+    Inside a transaction nothing changes (the check was done when it
+    began, and a failure undoes it all)."""
+    db: Any = connection  # the health check's flags are not in django-stubs
+    retry = (
+        db.connection is not None and db.health_check_enabled and not db.health_check_done and not db.in_atomic_block
+    )
+    if retry:
+        db.health_check_done = True
+    try:
+        with connection.cursor() as cursor:
+            prepared_execute(cursor=cursor, name=name, sql=sql, params=params)
+            return cursor.fetchone()
+    except (OperationalError, InterfaceError):
+        if not retry or connection.is_usable():
+            raise  # the statement failed, not the connection
+        connection.close()
+    found = written()
+    if found is not None:
+        return found
+    with connection.cursor() as cursor:
+        prepared_execute(cursor=cursor, name=name, sql=sql, params=params)
+        return cursor.fetchone()
 
 
 def prepared_deallocate_all() -> None:

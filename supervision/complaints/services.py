@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from jianfu.audit import audit_bulk_update, audit_created_entry, audit_record
 from jianfu.models import AuditAction, AuditEvent
 from jianfu.outbox import publish_after_commit
-from jianfu.prepared import prepared_execute
+from jianfu.prepared import prepared_write_once
 from jianfu.roles import SECTIONS
 from schools.models import School
 from supervision.complaints import ratelimit
@@ -270,9 +270,15 @@ def _file_in_one_statement(case: ComplaintCase, event: ComplaintEvent, day: date
         event_entry.object_repr,
         json.dumps({k: v for k, v in event_entry.changes.items() if k not in ("id", "case_id")}),
     ]
-    with connection.cursor() as cursor:
-        prepared_execute(cursor=cursor, name=FILING_STATEMENT, sql=_filing_sql(), params=params)
-        case.pk, case.number = cursor.fetchone()
+
+    def written() -> tuple[Any, ...] | None:
+        # The query code's digest is drawn for this filing alone.
+        row = ComplaintCase.objects.filter(query_code_hash=case.query_code_hash).values_list("pk", "number").first()
+        return tuple(row) if row else None
+
+    row = prepared_write_once(name=FILING_STATEMENT, sql=_filing_sql(), params=params, written=written)
+    assert row is not None  # noqa: S101 - the statement returns the case it inserted
+    case.pk, case.number = row
     case._state.adding = False
     case._state.db = connection.alias
 
