@@ -69,21 +69,14 @@ def _kind(cls: type, copies: dict[Any, str]) -> str | None:
     return kind if kind and _copies_plainly(cls) else None
 
 
-# The kind of each class met so far (a dict: the classes are few and fixed).
-_kinds: dict[tuple[type, str], str | None] = {}
+# The kind of each class met so far, per table (the classes are few and fixed).
+_kinds: dict[tuple[type, int], str | None] = {}
 
 
-def _field_kind(cls: type) -> str | None:
-    key = (cls, "field")
+def _kind_cached(cls: type, copies: dict[Any, str]) -> str | None:
+    key = (cls, id(copies))
     if key not in _kinds:
-        _kinds[key] = _kind(cls, _FIELD_COPIES)
-    return _kinds[key]
-
-
-def _widget_kind(cls: type) -> str | None:
-    key = (cls, "widget")
-    if key not in _kinds:
-        _kinds[key] = _kind(cls, _WIDGET_COPIES)
+        _kinds[key] = _kind(cls, copies)
     return _kinds[key]
 
 
@@ -97,7 +90,7 @@ def widget_copy(widget: Any, memo: dict[int, Any]) -> Any:
     """``copy.deepcopy(widget, memo)``, by hand where that is the same."""
     if id(widget) in memo:
         return memo[id(widget)]
-    kind = _widget_kind(type(widget))
+    kind = _kind_cached(type(widget), _WIDGET_COPIES)
     if kind is None:
         return copy.deepcopy(widget, memo)
     new = _plain_copy(widget)
@@ -117,7 +110,7 @@ def field_copy(field: Any, memo: dict[int, Any]) -> Any:
     """``copy.deepcopy(field, memo)``, by hand where that is the same."""
     if id(field) in memo:
         return memo[id(field)]
-    kind = _field_kind(type(field))
+    kind = _kind_cached(type(field), _FIELD_COPIES)
     if kind is None:
         return copy.deepcopy(field, memo)
     new = _plain_copy(field)

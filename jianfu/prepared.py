@@ -105,23 +105,7 @@ def prepared_fetchall(*, name: str, sql: str, params: Sequence[Any]) -> list[tup
     would have done first. A write may have happened even if its reply was
     lost: :func:`prepared_write_once` looks for it before sending it again.
     Anything inside a transaction keeps the check."""
-    db: Any = connection  # the health check's flags are not in django-stubs
-    retry = (
-        db.connection is not None and db.health_check_enabled and not db.health_check_done and not db.in_atomic_block
-    )
-    if retry:
-        db.health_check_done = True
-    try:
-        with connection.cursor() as cursor:
-            prepared_execute(cursor=cursor, name=name, sql=sql, params=params)
-            return cursor.fetchall()
-    except (OperationalError, InterfaceError):
-        if not retry or connection.is_usable():
-            raise  # the statement failed, not the connection
-        connection.close()
-    with connection.cursor() as cursor:
-        prepared_execute(cursor=cursor, name=name, sql=sql, params=params)
-        return cursor.fetchall()
+    return _tried_without_health_check(name=name, sql=sql, params=params, fetch=lambda cursor: cursor.fetchall())
 
 
 def prepared_write_once(
@@ -147,6 +131,24 @@ def prepared_write_once(
     twice, as when a parent sends the form again after an error page.)
     Inside a transaction nothing changes (the check was done when it
     began, and a failure undoes it all)."""
+    return _tried_without_health_check(
+        name=name, sql=sql, params=params, fetch=lambda cursor: cursor.fetchone(), written=written
+    )
+
+
+def _tried_without_health_check(
+    *,
+    name: str,
+    sql: str,
+    params: Sequence[Any],
+    fetch: Callable[[Any], Any],
+    written: Callable[[], Any] | None = None,
+) -> Any:
+    """``fetch(cursor)`` after ``sql`` ran, the connection's health check
+    skipped (outside a transaction, on a request's first statement): if the
+    statement fails because the connection went, the connection is replaced,
+    ``written()`` (a write's) is asked for what the statement may have done
+    before it went, and otherwise the statement is sent once more."""
     db: Any = connection  # the health check's flags are not in django-stubs
     retry = (
         db.connection is not None and db.health_check_enabled and not db.health_check_done and not db.in_atomic_block
@@ -156,17 +158,17 @@ def prepared_write_once(
     try:
         with connection.cursor() as cursor:
             prepared_execute(cursor=cursor, name=name, sql=sql, params=params)
-            return cursor.fetchone()
+            return fetch(cursor)
     except (OperationalError, InterfaceError):
         if not retry or connection.is_usable():
             raise  # the statement failed, not the connection
         connection.close()
-    found = written()
+    found = written() if written is not None else None
     if found is not None:
         return found
     with connection.cursor() as cursor:
         prepared_execute(cursor=cursor, name=name, sql=sql, params=params)
-        return cursor.fetchone()
+        return fetch(cursor)
 
 
 def prepared_deallocate_all() -> None:
