@@ -21,11 +21,11 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 
+from jianfu.csrf import csrf_token_get
 from jianfu.stamped import stamped_render
 
 SHELL_TEMPLATE = "public_shell.html"
@@ -45,7 +45,13 @@ def _placeholder_for(what: str, secret: str) -> str:
 
 def shell_applies(request: HttpRequest) -> bool:
     """Whether ``request`` would see the layout every anonymous visitor sees."""
-    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES or request.GET:
+    # The raw query string, not ``request.GET``: parsing it into a QueryDict
+    # only to see that it is empty was a hundredth of a status look-up.
+    if (
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or "messages" in request.COOKIES
+        or request.META.get("QUERY_STRING")
+    ):
         return False
     user = getattr(request, "user", None)
     return user is None or not user.is_authenticated
@@ -97,7 +103,7 @@ def public_layout_render(
     fixed = fixed or {}
     if not shell_applies(request):
         return HttpResponse(render_to_string(template, {**fixed, **context}, request=request), status=status)
-    token = get_token(request)
+    token = csrf_token_get(request=request)
     before, after = _shell(request, title)
     body = stamped_render(
         template=body_template,

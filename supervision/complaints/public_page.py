@@ -30,10 +30,10 @@ from django.conf import settings
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 
+from jianfu.csrf import csrf_token_get
 from jianfu.versioned_cache import versioned_cache_bump_on_save, versioned_cache_get
 
 PAGE_SECONDS = 60
@@ -136,7 +136,7 @@ def cached_form_page(request: HttpRequest, render_page: Callable[[str], tuple[Ht
     :func:`jianfu.versioned_cache.versioned_cache_get`) together.
     """
     key = _key(request)
-    token = get_token(request)
+    token = csrf_token_get(request=request)
     placeholder = csrf_placeholder()
     rendered: list[HttpResponse] = []
 
