@@ -30,7 +30,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connection, connections
 
 # SQLSTATE of "prepared statement ... does not exist" / "... already exists".
 _UNKNOWN_STATEMENT = "26000"
@@ -41,9 +41,11 @@ _DUPLICATE_STATEMENT = "42P05"
 _prepared_on: dict[str, weakref.WeakSet[Any]] = {}
 
 
-def prepared_statements_apply() -> bool:
-    """Whether statements are prepared on this connection."""
-    return connection.vendor == "postgresql" and not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+def prepared_statements_apply(db: Any = None) -> bool:
+    """Whether statements are prepared on this connection (``db``, the
+    default connection itself when the caller already has it)."""
+    db = db or connections[DEFAULT_DB_ALIAS]
+    return db.vendor == "postgresql" and not db.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
 
 
 @functools.lru_cache(maxsize=32)
@@ -63,20 +65,27 @@ def _sqlstate(exc: BaseException) -> str | None:
 def prepared_execute(*, cursor: Any, name: str, sql: str, params: Sequence[Any]) -> None:
     """Run ``sql`` (``%s`` placeholders, no literal ``%``) with ``params``,
     prepared on this connection where that is safe."""
-    if not prepared_statements_apply():
-        cursor.execute(sql, params)
+    # The connection itself, looked up once: each attribute read through
+    # ``django.db.connection`` looks it up again (a context-local read).
+    db = connections[DEFAULT_DB_ALIAS]
+    if not prepared_statements_apply(db):
+        with db.wrap_database_errors:
+            cursor.execute(sql, params)
         return
     if "%%" in sql:
         raise ValueError("a prepared statement's text cannot hold a literal %")
     statement = prepared_name(name=name, sql=sql)
-    raw = connection.connection
+    raw = db.connection
     done = _prepared_on.setdefault(statement, weakref.WeakSet())
-    recoverable = not connection.in_atomic_block
+    recoverable = not db.in_atomic_block
+    # (``wrap_database_errors``: the cursor may be the driver's own, see
+    # :func:`_run`; around Django's cursor it changes nothing)
     if raw not in done:
         parts = sql.split("%s")
         numbered = parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], 1))
         try:
-            cursor.execute(f"PREPARE {statement} AS {numbered}")
+            with db.wrap_database_errors:
+                cursor.execute(f"PREPARE {statement} AS {numbered}")
         except DatabaseError as exc:
             # Already there: the same text under the same name (a pool that
             # shares server connections between clients).
@@ -84,13 +93,20 @@ def prepared_execute(*, cursor: Any, name: str, sql: str, params: Sequence[Any])
                 raise
         done.add(raw)
     try:
-        cursor.execute(f"EXECUTE {statement} ({', '.join(['%s'] * len(params))})", params)
+        with db.wrap_database_errors:
+            cursor.execute(_execute_text(statement, len(params)), params)
     except DatabaseError as exc:
         if not (recoverable and _sqlstate(exc) == _UNKNOWN_STATEMENT):
             raise
         # The server connection is not the one that prepared it.
         done.discard(raw)
-        cursor.execute(sql, params)
+        with db.wrap_database_errors:
+            cursor.execute(sql, params)
+
+
+@functools.lru_cache(maxsize=32)
+def _execute_text(statement: str, count: int) -> str:
+    return f"EXECUTE {statement} ({', '.join(['%s'] * count)})"
 
 
 def prepared_fetchall(*, name: str, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
@@ -149,26 +165,57 @@ def _tried_without_health_check(
     statement fails because the connection went, the connection is replaced,
     ``written()`` (a write's) is asked for what the statement may have done
     before it went, and otherwise the statement is sent once more."""
-    db: Any = connection  # the health check's flags are not in django-stubs
+    # (the connection itself, not ``django.db.connection``, which looks it up
+    # again on every attribute; the health check's flags are not in django-stubs)
+    db: Any = connections[DEFAULT_DB_ALIAS]
     retry = (
         db.connection is not None and db.health_check_enabled and not db.health_check_done and not db.in_atomic_block
     )
     if retry:
         db.health_check_done = True
     try:
-        with connection.cursor() as cursor:
-            prepared_execute(cursor=cursor, name=name, sql=sql, params=params)
-            return fetch(cursor)
+        return _run(db, name=name, sql=sql, params=params, fetch=fetch)
     except (OperationalError, InterfaceError):
-        if not retry or connection.is_usable():
+        if not retry or db.is_usable():
             raise  # the statement failed, not the connection
-        connection.close()
+        db.close()
     found = written() if written is not None else None
     if found is not None:
         return found
-    with connection.cursor() as cursor:
+    return _run(db, name=name, sql=sql, params=params, fetch=fetch)
+
+
+def _run(db: Any, *, name: str, sql: str, params: Sequence[Any], fetch: Callable[[Any], Any]) -> Any:
+    """``fetch(cursor)`` after ``sql`` ran on ``db``.
+
+    On PostgreSQL outside a transaction, on the driver's cursor as Django
+    makes it (``create_cursor``: its time zones set), without Django's
+    wrapper around it: the wrapper's layers (the cursor wrapped, the
+    statement passed through the execute wrappers and the error wrapper,
+    the cursor closed through them again) were a tenth of a status
+    look-up's CPU, measured in the request. What the wrapper does that
+    matters is kept: the connection opened if it is not, the thread
+    checked, the driver's errors turned into Django's (the retry above and
+    the prepared statement's recovery read them). Where the wrapper does
+    more, it is used: when queries are logged (``DEBUG``, a test counting
+    them), when execute wrappers are installed, inside a transaction
+    (Django refuses statements after an error in one) and on SQLite."""
+    if db.vendor != "postgresql" or db.queries_logged or db.execute_wrappers or db.in_atomic_block:
+        with db.cursor() as cursor:
+            prepared_execute(cursor=cursor, name=name, sql=sql, params=params)
+            return fetch(cursor)
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    with db.wrap_database_errors:
+        cursor = db.create_cursor()
+    try:
         prepared_execute(cursor=cursor, name=name, sql=sql, params=params)
-        return fetch(cursor)
+        with db.wrap_database_errors:
+            return fetch(cursor)
+    finally:
+        with db.wrap_database_errors:
+            cursor.close()
 
 
 def prepared_deallocate_all() -> None:

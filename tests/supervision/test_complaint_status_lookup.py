@@ -268,6 +268,50 @@ def test_the_look_up_replaces_the_health_check_by_one_retry(world, monkeypatch) 
     assert checks == [False, True]  # sound: the statement's own failure is raised
 
 
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_read_runs_on_the_drivers_cursor_and_recovers_as_before(world) -> None:  # type: ignore[no-untyped-def]
+    """With queries not logged (production), the look-up's read does not go
+    through Django's cursor wrapper, and what the wrapper gave stays: the
+    driver's errors come as Django's, so a statement the server connection
+    no longer knows (a pool) is sent as text, and a failing statement raises
+    Django's error with nothing left broken. When queries are logged (a test
+    counting them, DEBUG) the wrapper is used and the statement counted."""
+    if not prepared_statements_apply():
+        pytest.skip("PostgreSQL's prepared statement")
+    from django.db import DataError, connections
+
+    from jianfu.prepared import prepared_deallocate_all, prepared_fetchall
+
+    ensure_complaint_seed_data()
+    filed = file_case(school=world.school_a)
+    prepared_deallocate_all()
+    db = connections["default"]
+
+    def no_wrapper() -> None:
+        raise AssertionError("Django's cursor wrapper used outside a transaction")
+
+    try:
+        db.cursor = no_wrapper  # type: ignore[method-assign,assignment]  # (on the instance; deleted below)
+        assert complaint_public_status_get(number=filed.case.number) is not None  # PREPARE, EXECUTE
+        # What another server connection knows; the portal still thinks the
+        # statement prepared here.
+        raw = connection.connection.cursor()
+        raw.execute("DEALLOCATE ALL")
+        raw.close()
+        found = complaint_public_status_get(number=filed.case.number)
+        assert found is not None and found.case.number == filed.case.number
+        with pytest.raises(DataError):
+            prepared_fetchall(name="jianfu_test_cast", sql="SELECT %s::int", params=["not a number"])
+        assert complaint_public_status_get(number=filed.case.number) is not None
+        del db.cursor
+        with CaptureQueriesContext(connection) as ctx:
+            assert complaint_public_status_get(number=filed.case.number) is not None
+        assert [_kind(q["sql"]) for q in ctx.captured_queries] == [f"EXECUTE {PUBLIC_STATUS_STATEMENT}"]
+    finally:
+        db.__dict__.pop("cursor", None)
+        prepared_deallocate_all()
+
+
 def test_the_complaint_pages_are_tried_first_and_nothing_else_matches_them() -> None:
     """The root URLconf tries the complaint pages first (the busiest public
     requests pass no other pattern); that is safe only while no other
