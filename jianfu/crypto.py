@@ -79,7 +79,9 @@ def keyed_hash(value: str, *, purpose: str) -> str:
     """A hex HMAC of ``value`` for ``purpose`` (so hashes of the same phone
     for different uses do not match each other)."""
     key = _current()[1]
-    return hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+    # (the one-shot ``hmac.digest``: the same HMAC, a third of the time of
+    # building an ``hmac.HMAC`` object; every public request hashes its address)
+    return hmac.digest(key, f"{purpose}:{value}".encode(), "sha256").hex()
 
 
 def mask_phone(phone: str) -> str:

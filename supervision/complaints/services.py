@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hmac
 import json
 import secrets
 from collections.abc import Iterable
@@ -299,14 +300,15 @@ def query_code_digest(*, code: str) -> str:
     code is eight random characters (about 10^12), not a password, so a keyed
     hash is enough and a look-up costs microseconds instead of a password
     hash's second and a half of CPU."""
-    import hashlib
-    import hmac
+    key = _lookup_code_key(settings.LOOKUP_CODE_KEY, settings.SECRET_KEY)
+    return CODE_DIGEST_PREFIX + hmac.digest(key, query_code_normalize(code=code).encode(), "sha256").hex()
 
-    key = (
-        settings.LOOKUP_CODE_KEY.encode()
-        or hmac.new(settings.SECRET_KEY.encode(), b"jianfu.complaint-lookup-code", hashlib.sha256).digest()
-    )
-    return CODE_DIGEST_PREFIX + hmac.new(key, query_code_normalize(code=code).encode(), hashlib.sha256).hexdigest()
+
+@functools.lru_cache(maxsize=4)
+def _lookup_code_key(configured: str, secret_key: str) -> bytes:
+    """LOOKUP_CODE_KEY, or a key derived from SECRET_KEY when it is not set
+    (derived once per pair of settings, not per look-up)."""
+    return configured.encode() or hmac.digest(secret_key.encode(), b"jianfu.complaint-lookup-code", "sha256")
 
 
 def _code_matches(*, code: str, stored: str) -> bool:

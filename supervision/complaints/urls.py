@@ -5,13 +5,15 @@ from supervision.complaints import views_assigned, views_public, views_staff
 app_name = "complaints"
 
 urlpatterns = [
-    # public, no login
+    # public, no login; the busiest first (each pattern tried before the
+    # one that matches is a regular expression run for nothing): the form,
+    # then the status look-up
     path("complain/", views_public.complain, name="public_form"),
+    path("complain/status/", views_public.public_status, name="public_status"),
     path("complain/captcha.png", views_public.captcha_image, name="captcha"),
     path("complain/schools/", views_public.school_search, name="school_search"),
     path("complain/institutions/", views_public.institution_search, name="institution_search"),
     path("complain/done/", views_public.public_done, name="public_done"),
-    path("complain/status/", views_public.public_status, name="public_status"),
     # bureau staff
     path("bureau/complaints/", views_staff.case_list, name="staff_list"),
     path("bureau/complaints/new/", views_staff.case_intake, name="staff_intake"),
