@@ -1,0 +1,176 @@
+"""A change's effect on one request's CPU, when the machine's speed drifts:
+two Django processes (two source trees, or one tree and two requests) each
+answer the request through the WSGI handler in-process, in batches
+alternated between them, and each batch's CPU time per request (this
+process's own, ``time.process_time``) is compared with the other side's
+batch next to it.
+
+    DJANGO_SETTINGS_MODULE=bench.settings DATABASE_URL=postgres://postgres@127.0.0.1:5432/jianfu_x \\
+        REDIS_URL=redis://127.0.0.1:6379/8 .venv/bin/python bench/request_cpu.py --tree-a /tmp/before
+
+On this machine the speed moved by half within minutes (a bare GET's CPU
+per request from 0.42 to 0.84 ms under gunicorn), so runs of ``load.py``
+one after another cannot tell a change of 10 % from the drift. Batches a
+few hundred milliseconds long, alternated and paired, can: each pair ran
+under the same conditions, and the median of the pairs' ratios is printed
+with its quartiles. No gunicorn, no client, no other process's CPU: the
+Django side of a request only (``load.py`` and ``status_split.py`` give
+the whole).
+
+The database must be migrated and hold the demo district (``manage.py
+demo_data``); the first case's query code is set to one this script knows
+(a bench database, not production). A tree other than this one needs its
+translations compiled (``manage.py compilemessages``), or it answers in
+English and its pages differ in size (printed)."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CODE = "ABCD2345"
+
+
+def serve(path: str, method: str) -> None:
+    """The child: answer ``path`` on request, one batch per line of stdin."""
+    import django
+
+    django.setup()
+    from urllib.parse import urlencode
+
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret  # type: ignore[attr-defined]
+
+    from supervision.complaints.services import query_code_digest
+    from supervision.models import ComplaintCase
+
+    case = ComplaintCase.objects.order_by("pk").first()
+    if case is None:
+        sys.exit("no complaint case: run manage.py demo_data on this database first")
+    ComplaintCase.objects.filter(pk=case.pk).update(query_code_hash=query_code_digest(code=CODE))
+    secret = _get_new_csrf_string()
+    body = urlencode({"csrfmiddlewaretoken": _mask_cipher_secret(secret), "number": case.number, "code": CODE})
+    data = body.encode() if method == "POST" else b""
+    app = WSGIHandler()
+    statuses: list[str] = []
+
+    def start_response(status: str, headers: list[Any], exc_info: Any = None) -> None:
+        statuses.append(status)
+
+    def one() -> bytes:
+        environ = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "SCRIPT_NAME": "",
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_HOST": "127.0.0.1:8000",
+            "HTTP_COOKIE": "csrftoken=" + secret,
+            "HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(data),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+            "wsgi.version": (1, 0),
+        }
+        if method == "POST":
+            environ["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
+            environ["CONTENT_LENGTH"] = str(len(data))
+        response: Any = app(environ, start_response)  # type: ignore[arg-type]
+        try:
+            return b"".join(response)
+        finally:
+            response.close()
+
+    page = one()
+    if not statuses[-1].startswith("200"):
+        sys.exit(f"{method} {path}: {statuses[-1]}")
+    if path.startswith("/complain/status/") and method == "POST" and case.number.encode() not in page:
+        sys.exit("the look-up did not find the case")
+    for _ in range(300):  # warm: first-request imports, caches, prepared statements
+        one()
+    print("ready", len(page), flush=True)
+    for line in sys.stdin:
+        count = int(line)
+        cpu, wall = time.process_time(), time.perf_counter()
+        for _ in range(count):
+            one()
+        print((time.process_time() - cpu) / count * 1e6, (time.perf_counter() - wall) / count * 1e6, flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tree-a", default=str(ROOT), help="source tree of side A (default this one)")
+    parser.add_argument("--tree-b", default=str(ROOT), help="source tree of side B (default this one)")
+    parser.add_argument("--request-a", default="POST /complain/status/", help='side A request (default "%(default)s")')
+    parser.add_argument("--request-b", default="POST /complain/status/", help='side B request (default "%(default)s")')
+    parser.add_argument("--rounds", type=int, default=40, help="alternated pairs of batches (default 40)")
+    parser.add_argument("--batch", type=int, default=300, help="requests per batch (default 300)")
+    parser.add_argument("--serve", nargs=2, metavar=("PATH", "METHOD"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    if args.serve:
+        serve(*args.serve)
+        return 0
+
+    sides = []
+    for tree, request in ((args.tree_a, args.request_a), (args.tree_b, args.request_b)):
+        method, path = request.split()
+        env = dict(os.environ, PYTHONPATH=tree)  # the tree's modules before any installed copy
+        child = subprocess.Popen(  # noqa: S603 - this interpreter and this script
+            [sys.executable, str(Path(__file__).resolve()), "--serve", path, method],
+            cwd=tree,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert child.stdin is not None and child.stdout is not None  # noqa: S101 - pipes asked for above
+        ready = child.stdout.readline().split()
+        if not ready or ready[0] != "ready":
+            sys.exit(f"side {tree} {request} did not start")
+        sides.append((f"{request} ({tree})", child, int(ready[1])))
+    cpu: list[list[float]] = [[], []]
+    wall: list[list[float]] = [[], []]
+    for number in range(args.rounds):
+        # Each pair in turn A-B and B-A, so that neither side always runs second.
+        for index in (0, 1) if number % 2 == 0 else (1, 0):
+            child = sides[index][1]
+            child.stdin.write(f"{args.batch}\n")  # type: ignore[union-attr]
+            child.stdin.flush()  # type: ignore[union-attr]
+            used, took = map(float, child.stdout.readline().split())  # type: ignore[union-attr]
+            cpu[index].append(used)
+            wall[index].append(took)
+    for _label, child, _size in sides:
+        child.stdin.close()  # type: ignore[union-attr]
+        child.wait()
+    print(f"{args.rounds} alternated pairs of {args.batch} requests, load average {os.getloadavg()[0]:.2f}")
+    for index, (label, _child, size) in enumerate(sides):
+        print(
+            f"{'AB'[index]}: {label}: CPU per request median {statistics.median(cpu[index]):.1f} us,"
+            f" wall {statistics.median(wall[index]):.1f} us, page {size} bytes"
+        )
+    ratios = [b / a for a, b in zip(cpu[0], cpu[1], strict=True)]
+    quartiles = statistics.quantiles(ratios, n=4)
+    print(
+        f"B/A CPU per request, by pair: median {statistics.median(ratios):.3f}"
+        f" (quartiles {quartiles[0]:.3f}-{quartiles[2]:.3f})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
