@@ -22,6 +22,7 @@ consumes from the private Redis and writes files under ``media_root``."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,9 +50,18 @@ def _detach_broker_pools(app, *, close: bool) -> None:  # type: ignore[no-untype
     # Celery keeps a connection pool and a producer pool for the broker URL it
     # first saw; detach them so that the next publish uses the current URL.
     # kombu registers pools globally by URL: the machine's must stay open for
-    # the tests that run after these, the private ones are closed.
+    # the tests that run after these, the private ones are closed and taken
+    # out of kombu's registry. Left in it, a later test whose private Redis
+    # got the same free port (the kernel hands a released port out again)
+    # was given the closed pool: "Acquire on closed pool" (CI, 2026-12-03).
     if close and app._pool is not None:
         app._pool.force_close_all()
+        from kombu import pools
+
+        connection = app.connection_for_write()  # the private URL, still configured
+        for group in (pools.producers, pools.connections):
+            with contextlib.suppress(KeyError):
+                del group[connection]
     app._pool = None
     if "amqp" in app.__dict__:
         app.amqp._producer_pool = None
