@@ -17,12 +17,16 @@ see changes: the shortcut is only ever taken where the result is the same.
 from __future__ import annotations
 
 import functools
+import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 from django.utils.crypto import salted_hmac
+from django.utils.http import http_date
 from django.utils.translation import get_language
 
 from jianfu.csrf import csrf_token_get
@@ -112,3 +116,30 @@ def public_layout_render(
     )
     csrf = _placeholder("csrf")
     return HttpResponse(before.replace(csrf, token) + body + after.replace(csrf, token), status=status)
+
+
+# What ``add_never_cache_headers`` writes on a response that has neither header.
+_NEVER_CACHE_CONTROL = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def never_cache_fast(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Django's ``never_cache`` for the public pages' views: a response with
+    neither ``Expires`` nor ``Cache-Control`` (every page of
+    :func:`public_layout_render`) gets the two headers Django would write,
+    set directly instead of parsing and rebuilding ``Cache-Control`` twice
+    (a fiftieth of a status look-up); any other response goes through
+    Django's own function. ``tests/jianfu/test_public_layout_headers.py``
+    compares both."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        headers = response.headers
+        if "Expires" in headers or "Cache-Control" in headers:
+            add_never_cache_headers(response)
+        else:
+            headers["Expires"] = http_date(time.time())
+            headers["Cache-Control"] = _NEVER_CACHE_CONTROL
+        return response
+
+    return wrapped

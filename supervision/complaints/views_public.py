@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods
 
 from jianfu.client_ip import client_ip
 from jianfu.counters import counter_hit
-from jianfu.public_layout import public_layout_render
+from jianfu.public_layout import never_cache_fast, public_layout_render
 from schools.models import School
 from supervision.complaints import captcha, public_page, ratelimit
 from supervision.complaints.forms import PublicComplaintForm, StatusForm
@@ -292,7 +292,7 @@ def _status_card(found: PublicCaseStatus) -> dict[str, Any]:
     }
 
 
-@never_cache
+@never_cache_fast
 @require_http_methods(["GET", "POST"])
 def public_status(request: HttpRequest) -> HttpResponse:
     form = StatusForm(request.POST) if request.method == "POST" else None
