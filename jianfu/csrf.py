@@ -63,7 +63,8 @@ def csrf_token_get(*, request: HttpRequest) -> str:
         cipher = "".join(map(_SHIFT.__getitem__, zip(secret, mask, strict=True)))
     except KeyError:
         # Not a secret of the alphabet: the middleware replaces such a
-        # cookie before any view runs, so this is only a safety net.
+        # cookie before any view runs, so this never happens there; outside
+        # it, Django's own function does what it does (it raises).
         return get_token(request)
     # As get_token: the cookie is used, so it is sent again (its expiry renewed).
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
