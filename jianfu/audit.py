@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import decimal
+import functools
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
@@ -128,12 +129,22 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+# Values _plain returns as they are, told by their exact type first: a
+# snapshot is mostly these, and every save of an audited row takes one.
+_PLAIN_AS_IS = frozenset({type(None), bool, int, float, str})
+
+
+@functools.cache
+def _snapshot_attnames(model: type[models.Model]) -> tuple[str, ...]:
+    """The columns a snapshot of ``model`` holds: all but the redacted ones."""
+    return tuple(f.attname for f in model._meta.concrete_fields if not _redacted(f.name))
+
+
 def _snapshot(instance: models.Model) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for field in instance._meta.concrete_fields:
-        if _redacted(field.name):
-            continue
-        data[field.attname] = _plain(getattr(instance, field.attname))
+    for attname in _snapshot_attnames(type(instance)):
+        value = getattr(instance, attname)
+        data[attname] = value if type(value) in _PLAIN_AS_IS else _plain(value)
     return data
 
 

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -194,11 +194,58 @@ def _insert_fields(model: Any, skip: frozenset[str]) -> tuple[tuple[Any, ...], s
     return fields, names, ", ".join(f"%s::{f.cast_db_type(connection)}" for f in fields)
 
 
+# Field classes (exactly these, not subclasses: an encrypted or custom
+# field converts its values itself) whose ``get_db_prep_save`` on PostgreSQL
+# with psycopg2 hands a value of the listed exact types to the driver
+# unchanged. The filing sends such values as they are and asks the field
+# only for any other: Django's conversion of the four rows' sixty values was
+# a tenth of the complaint POST's CPU, nearly all of it returning its input.
+# ``tests/supervision/test_complaint_filing_values.py`` compares both ways
+# for every field the statement writes.
+_NONE = type(None)
+_SENT_AS_IS: dict[type, tuple[type, ...]] = {
+    models.CharField: (str, _NONE),
+    models.TextField: (str, _NONE),
+    models.BooleanField: (bool,),  # None is refused on a non-null field, so asked
+    models.IntegerField: (int, _NONE),
+    models.SmallIntegerField: (int, _NONE),
+    models.BigIntegerField: (int, _NONE),
+    models.PositiveIntegerField: (int, _NONE),
+    models.PositiveSmallIntegerField: (int, _NONE),
+    models.DateField: (datetime.date, _NONE),  # exact: a datetime is made a date
+}
+_KEYS_AS_IS = (models.AutoField, models.BigAutoField)
+
+
+def _as_is_types(field: Any) -> tuple[type, ...]:
+    """The exact types of value ``field`` passes to psycopg2 unchanged."""
+    kind = type(field)
+    if kind is models.ForeignKey and type(field.target_field) in _KEYS_AS_IS:
+        return (int, _NONE)
+    if kind is models.DateTimeField:
+        # Aware datetimes only (tested in _values): a naive one is made aware.
+        return (datetime.datetime, _NONE)
+    return _SENT_AS_IS.get(kind, ())
+
+
+@functools.cache
+def _value_plan(model: Any, skip: frozenset[str]) -> tuple[tuple[Any, str, tuple[type, ...]], ...]:
+    return tuple((f, f.attname, _as_is_types(f)) for f in _insert_fields(model, skip)[0])
+
+
 def _values(instance: Any, skip: frozenset[str]) -> list[Any]:
-    """``instance``'s values for :func:`_insert_fields`, as the ORM sends them."""
+    """``instance``'s values for :func:`_insert_fields`, as the ORM sends
+    them on PostgreSQL (the only database the statement runs on)."""
     model: Any = type(instance)
-    fields = _insert_fields(model, skip)[0]
-    return [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in fields]
+    values = []
+    for field, attname, as_is in _value_plan(model, skip):
+        value = getattr(instance, attname)
+        kind = type(value)
+        if kind in as_is and (kind is not datetime.datetime or value.tzinfo is not None):
+            values.append(value)
+        else:
+            values.append(field.get_db_prep_save(value, connection))
+    return values
 
 
 @functools.cache
