@@ -209,7 +209,9 @@ def complaint_due_soon_q(today: datetime.date) -> Q:
 class ComplaintCase(models.Model):
     """投诉案件: a complaint case from the hotline, a letter or the public form, followed from 受理 to 办结."""
 
-    number = models.CharField(_("case number"), max_length=20, unique=True, editable=False)
+    # Unique by a constraint in Meta, not ``unique=True``: that would also
+    # build a second index for LIKE searches nothing runs.
+    number = models.CharField(_("case number"), max_length=20, editable=False)
     query_code_hash = models.CharField(_("query code (hashed)"), max_length=128, editable=False)
     # Exactly one of school and institution: the case is about a school or
     # about an off-campus training institution (issue 16).
@@ -220,6 +222,7 @@ class ComplaintCase(models.Model):
         related_name="complaint_cases",
         null=True,
         blank=True,
+        db_index=False,
     )
     institution = models.ForeignKey(
         "supervision.TrainingInstitution",
@@ -228,6 +231,7 @@ class ComplaintCase(models.Model):
         related_name="complaint_cases",
         null=True,
         blank=True,
+        db_index=False,
     )
     # For a school case of a paid-tutoring category: the institution where the
     # school or its teachers tutor or send pupils.
@@ -238,6 +242,7 @@ class ComplaintCase(models.Model):
         related_name="linked_complaint_cases",
         null=True,
         blank=True,
+        db_index=False,
     )
     category = models.ForeignKey(
         ComplaintCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="cases"
@@ -256,7 +261,7 @@ class ComplaintCase(models.Model):
     real_name = models.BooleanField(_("real-name report"), default=False)
     name_encrypted = models.TextField(_("name (encrypted)"), blank=True, editable=False)
     phone_encrypted = models.TextField(_("phone (encrypted)"), blank=True, editable=False)
-    phone_hash = models.CharField(_("phone (keyed hash)"), max_length=64, blank=True, db_index=True, editable=False)
+    phone_hash = models.CharField(_("phone (keyed hash)"), max_length=64, blank=True, editable=False)
 
     operator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -265,6 +270,7 @@ class ComplaintCase(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     status = models.CharField(
         _("status"), max_length=20, choices=ComplaintStatus.choices, default=ComplaintStatus.RECEIVED
@@ -282,9 +288,16 @@ class ComplaintCase(models.Model):
         null=True,
         blank=True,
         related_name="complaint_cases",
+        db_index=False,
     )
     assigned_section = models.ForeignKey(
-        "auth.Group", verbose_name=_("section"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "auth.Group",
+        verbose_name=_("section"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     assignment_note = models.TextField(_("instructions"), blank=True)
 
@@ -309,6 +322,7 @@ class ComplaintCase(models.Model):
         null=True,
         blank=True,
         related_name="duplicates",
+        db_index=False,
     )
     rectification_raised_at = models.DateTimeField(_("rectification demanded"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -329,8 +343,28 @@ class ComplaintCase(models.Model):
             models.Index(fields=["school", "received_at"], name="complaint_school_received"),
             # The bureau's list, newest first, read a page at a time by keyset.
             models.Index(fields=["-received_at", "-id"], name="complaint_received_desc"),
+            # (in Meta, not db_index=True, which adds an index for LIKE)
+            models.Index(fields=["phone_hash"], name="complaint_phone_hash"),
+            # The links most cases do not have, indexed where they are set:
+            # a parent's complaint, which has none of them, adds nothing to
+            # these indexes, and a search for one value (the list's filters,
+            # the deletion checks) implies "is not null", so uses them.
+            # The school needs no index of its own: it leads
+            # complaint_school_received.
+            *(
+                models.Index(fields=[name], condition=Q(**{f"{name}__isnull": False}), name=f"complaint_{short}_set")
+                for name, short in (
+                    ("institution", "institution"),
+                    ("linked_institution", "linked_inst"),
+                    ("operator", "operator"),
+                    ("assigned_supervisor", "supervisor"),
+                    ("assigned_section", "section"),
+                    ("duplicate_of", "duplicate_of"),
+                )
+            ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="complaint_number_unique"),
             models.CheckConstraint(
                 name="complaint_school_xor_institution",
                 condition=Q(school__isnull=False, institution__isnull=True)
@@ -496,6 +530,7 @@ class ComplaintEvent(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     at = models.DateTimeField(_("time"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
@@ -505,6 +540,9 @@ class ComplaintEvent(models.Model):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         ordering = ["at", "pk"]
+        # Who acted, indexed only where someone did: a public complaint's
+        # "received" has nobody and adds nothing to it.
+        indexes = [models.Index(fields=["by"], condition=Q(by__isnull=False), name="complaint_event_by_set")]
 
     def __str__(self) -> str:
         return f"{self.case} {self.get_action_display()}"
