@@ -32,11 +32,67 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE = "ABCD2345"
+
+
+def _environ(*, method: str, path: str, body: bytes, cookie: str, address: str = "127.0.0.1") -> dict[str, Any]:
+    """A WSGI request as gunicorn hands it to Django (a form POST if ``body``)."""
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": address,
+        "HTTP_HOST": "127.0.0.1:8000",
+        "HTTP_COOKIE": cookie,
+        "HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "wsgi.version": (1, 0),
+    }
+    if method == "POST":
+        environ["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
+        environ["CONTENT_LENGTH"] = str(len(body))
+    return environ
+
+
+def _answer(app: Any, environ: dict[str, Any]) -> tuple[str, bytes]:
+    """The status and body of ``app``'s response to ``environ``."""
+    statuses: list[str] = []
+
+    def start_response(status: str, headers: list[Any], exc_info: Any = None) -> None:
+        statuses.append(status)
+
+    response: Any = app(environ, start_response)
+    try:
+        return statuses[-1] if statuses else "", b"".join(response)
+    finally:
+        response.close()
+
+
+def _timed_batches(make: Callable[[], dict[str, Any]], send: Callable[[dict[str, Any]], Any]) -> None:
+    """For each line of stdin (a count): that many requests made by ``make``
+    before the clock starts, then sent; prints CPU and wall microseconds per
+    request."""
+    for line in sys.stdin:
+        batch = [make() for _ in range(int(line))]
+        cpu, wall = time.process_time(), time.perf_counter()
+        for environ in batch:
+            send(environ)
+        used, took = time.process_time() - cpu, time.perf_counter() - wall
+        print(used / len(batch) * 1e6, took / len(batch) * 1e6, flush=True)
 
 
 def serve(path: str, method: str) -> None:
@@ -52,66 +108,33 @@ def serve(path: str, method: str) -> None:
     from supervision.complaints.services import query_code_digest
     from supervision.models import ComplaintCase
 
+    app = WSGIHandler()
+    secret = _get_new_csrf_string()
+    if path == "/complain/" and method == "POST":
+        serve_complaints(app, secret)
+        return
     case = ComplaintCase.objects.order_by("pk").first()
     if case is None:
         sys.exit("no complaint case: run manage.py demo_data on this database first")
     ComplaintCase.objects.filter(pk=case.pk).update(query_code_hash=query_code_digest(code=CODE))
-    secret = _get_new_csrf_string()
     body = urlencode({"csrfmiddlewaretoken": _mask_cipher_secret(secret), "number": case.number, "code": CODE})
     data = body.encode() if method == "POST" else b""
-    app = WSGIHandler()
-    statuses: list[str] = []
 
-    def start_response(status: str, headers: list[Any], exc_info: Any = None) -> None:
-        statuses.append(status)
+    def make() -> dict[str, Any]:
+        return _environ(method=method, path=path, body=data, cookie="csrftoken=" + secret)
 
-    def one() -> bytes:
-        environ = {
-            "REQUEST_METHOD": method,
-            "PATH_INFO": path,
-            "SCRIPT_NAME": "",
-            "QUERY_STRING": "",
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "8000",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "REMOTE_ADDR": "127.0.0.1",
-            "HTTP_HOST": "127.0.0.1:8000",
-            "HTTP_COOKIE": "csrftoken=" + secret,
-            "HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9",
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(data),
-            "wsgi.errors": sys.stderr,
-            "wsgi.multithread": False,
-            "wsgi.multiprocess": True,
-            "wsgi.run_once": False,
-            "wsgi.version": (1, 0),
-        }
-        if method == "POST":
-            environ["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
-            environ["CONTENT_LENGTH"] = str(len(data))
-        response: Any = app(environ, start_response)  # type: ignore[arg-type]
-        try:
-            return b"".join(response)
-        finally:
-            response.close()
+    def send(environ: dict[str, Any]) -> bytes:
+        return _answer(app, environ)[1]
 
-    if path == "/complain/" and method == "POST":
-        serve_complaints(app, secret)
-        return
-    page = one()
-    if not statuses[-1].startswith("200"):
-        sys.exit(f"{method} {path}: {statuses[-1]}")
+    status, page = _answer(app, make())
+    if not status.startswith("200"):
+        sys.exit(f"{method} {path}: {status}")
     if path.startswith("/complain/status/") and method == "POST" and case.number.encode() not in page:
         sys.exit("the look-up did not find the case")
     for _ in range(300):  # warm: first-request imports, caches, prepared statements
-        one()
+        send(make())
     print("ready", len(page), flush=True)
-    for line in sys.stdin:
-        count = int(line)
-        cpu, wall = time.process_time(), time.perf_counter()
-        for _ in range(count):
-            one()
-        print((time.process_time() - cpu) / count * 1e6, (time.perf_counter() - wall) / count * 1e6, flush=True)
+    _timed_batches(make, send)
 
 
 def serve_complaints(app: Any, secret: str) -> None:
@@ -136,12 +159,8 @@ def serve_complaints(app: Any, secret: str) -> None:
     if school is None or category is None:
         sys.exit("no school or category: run manage.py demo_data on this database first")
     addresses = itertools.count(int(time.time()) % 100_000 * 8)
-    statuses: list[str] = []
 
-    def start_response(status: str, headers: list[Any], exc_info: Any = None) -> None:
-        statuses.append(status)
-
-    def prepared() -> dict[str, Any]:
+    def make() -> dict[str, Any]:
         n = next(addresses) % (1 << 19)
         answer = captcha._new_answer()
         token = captcha.captcha_issue(request=HttpRequest(), answer=answer)
@@ -160,50 +179,23 @@ def serve_complaints(app: Any, secret: str) -> None:
                 "captcha": answer,
             }
         ).encode()
-        return {
-            "REQUEST_METHOD": "POST",
-            "PATH_INFO": "/complain/",
-            "SCRIPT_NAME": "",
-            "QUERY_STRING": "",
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "8000",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "REMOTE_ADDR": f"10.{200 + (n >> 16)}.{(n >> 8) & 255}.{n & 255}",
-            "HTTP_HOST": "127.0.0.1:8000",
-            "HTTP_ORIGIN": "http://127.0.0.1:8000",
-            "HTTP_COOKIE": f"csrftoken={secret}; {captcha.COOKIE}={token}",
-            "HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9",
-            "CONTENT_TYPE": "application/x-www-form-urlencoded",
-            "CONTENT_LENGTH": str(len(body)),
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(body),
-            "wsgi.errors": sys.stderr,
-            "wsgi.multithread": False,
-            "wsgi.multiprocess": True,
-            "wsgi.run_once": False,
-            "wsgi.version": (1, 0),
-        }
-
-    def post(environ: dict[str, Any]) -> None:
-        response: Any = app(environ, start_response)
-        try:
-            b"".join(response)
-        finally:
-            response.close()
-        if not statuses[-1].startswith("302"):
-            sys.exit(f"POST /complain/: {statuses[-1]}")
-
-    for environ in [prepared() for _ in range(100)]:  # warm
-        post(environ)
-    print("ready 0", flush=True)
-    for line in sys.stdin:
-        batch = [prepared() for _ in range(int(line))]
-        cpu, wall = time.process_time(), time.perf_counter()
-        for environ in batch:
-            post(environ)
-        print(
-            (time.process_time() - cpu) / len(batch) * 1e6, (time.perf_counter() - wall) / len(batch) * 1e6, flush=True
+        return _environ(
+            method="POST",
+            path="/complain/",
+            body=body,
+            cookie=f"csrftoken={secret}; {captcha.COOKIE}={token}",
+            address=f"10.{200 + (n >> 16)}.{(n >> 8) & 255}.{n & 255}",
         )
+
+    def send(environ: dict[str, Any]) -> None:
+        status, _body = _answer(app, environ)
+        if not status.startswith("302"):
+            sys.exit(f"POST /complain/: {status}")
+
+    for _ in range(100):  # warm
+        send(make())
+    print("ready 0", flush=True)
+    _timed_batches(make, send)
 
 
 def main() -> int:
