@@ -66,6 +66,12 @@ def install_single_line_validators() -> None:
                     field.validators.append(no_control_characters)
 
 
+def single_line_applies(field: forms.Field) -> bool:
+    """Whether :class:`SingleLineFieldsMixin` has ``field`` refuse control
+    characters: a text field not shown as a text area."""
+    return isinstance(field, forms.CharField) and not isinstance(field.widget, forms.Textarea)
+
+
 class SingleLineFieldsMixin(forms.BaseForm):
     """For a plain form (``class F(SingleLineFieldsMixin, forms.Form)``):
     every CharField not shown as a text area refuses control characters.
@@ -78,9 +84,7 @@ class SingleLineFieldsMixin(forms.BaseForm):
         fields_copied_fast_install(form_class=type(self))
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if not isinstance(field, forms.CharField):
-                continue
-            if isinstance(field.widget, forms.Textarea):
-                field.widget.attrs.pop("maxlength", None)
-            else:
+            if single_line_applies(field):
                 field.validators = [*field.validators, no_control_characters]
+            elif isinstance(field, forms.CharField):
+                field.widget.attrs.pop("maxlength", None)

@@ -295,25 +295,30 @@ def _status_card(found: PublicCaseStatus) -> dict[str, Any]:
 @never_cache_fast
 @require_http_methods(["GET", "POST"])
 def public_status(request: HttpRequest) -> HttpResponse:
-    form = StatusForm(request.POST) if request.method == "POST" else None
+    form = None
     found = None
     error = ""
-    if form is not None and form.is_valid():
-        try:
-            found = complaint_check_query(
-                number=form.cleaned_data["number"], code=form.cleaned_data["code"], ip=client_ip(request)
-            )
-        except ComplaintRefused as exc:
-            error = exc.messages[0]
-        else:
-            if found is None:
-                error = _("No case matches this number and query code. Please check both and try again.")
+    if request.method == "POST":
+        # The form itself is made only to be shown again (what was typed is
+        # refused, or nothing was found): a look-up that finds its case never
+        # shows it, and making it was a twelfth of the look-up.
+        cleaned = StatusForm.cleaned_if_valid(request.POST)
+        if cleaned is not None:
+            try:
+                found = complaint_check_query(number=cleaned["number"], code=cleaned["code"], ip=client_ip(request))
+            except ComplaintRefused as exc:
+                error = exc.messages[0]
+            else:
+                if found is None:
+                    error = _("No case matches this number and query code. Please check both and try again.")
+        if found is None:
+            form = StatusForm(request.POST)
     title = _("Follow a complaint")
     context = {
         "page_title": title,
         # The form as posted when nothing was found (its values and errors);
         # otherwise the empty one, rendered once per language.
-        "form": form if found is None else None,
+        "form": form,
         "card": _status_card(found) if found else None,
         "error": error,
     }
