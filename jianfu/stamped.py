@@ -25,6 +25,7 @@ A test compares both ways byte for byte for each shape the pages use.
 
 from __future__ import annotations
 
+import html
 import re
 import secrets
 from collections.abc import Mapping
@@ -50,9 +51,11 @@ def _placeholder(index: int) -> str:
     return f"jfstamp{_NONCE}n{index}x"
 
 
-def _walk(value: Any, strings: list[Any], shape: list[Any]) -> Any:
-    """``value`` with a placeholder for each non-empty string (appended to
-    ``strings``); its shape appended to ``shape``."""
+def _walk(value: Any, strings: list[Any], shape: list[Any], *, stand_ins: bool) -> Any:
+    """Appends each non-empty string of ``value`` to ``strings`` and its
+    shape to ``shape``; with ``stand_ins``, returns ``value`` with a
+    placeholder for each of those strings (needed only to make a stamp, so
+    a request served from one builds nothing but the two lists)."""
     if value is None or value is True or value is False:
         shape.append(value)
         return value
@@ -64,14 +67,29 @@ def _walk(value: Any, strings: list[Any], shape: list[Any]) -> Any:
             return value
         shape.append(isinstance(value, SafeData))
         strings.append(value)
-        return _placeholder(len(strings) - 1)
+        return _placeholder(len(strings) - 1) if stand_ins else None
     if isinstance(value, list | tuple):
         shape.append(len(value))
-        return [_walk(item, strings, shape) for item in value]
+        if stand_ins:
+            return [_walk(item, strings, shape, stand_ins=True) for item in value]
+        for item in value:
+            _walk(item, strings, shape, stand_ins=False)
+        return None
     if isinstance(value, Mapping):
         shape.append(tuple(value))
-        return {key: _walk(item, strings, shape) for key, item in value.items()}
+        if stand_ins:
+            return {key: _walk(item, strings, shape, stand_ins=True) for key, item in value.items()}
+        for item in value.values():
+            _walk(item, strings, shape, stand_ins=False)
+        return None
     raise _NotStampable(type(value).__name__)
+
+
+def _escaped(value: Any) -> str:
+    """``conditional_escape(value)`` as text: a plain ``str`` (not safe, no
+    ``__html__``) escaped directly, as Django's ``escape`` does, without its
+    checks for lazy arguments; anything else by Django's own function."""
+    return html.escape(value) if type(value) is str else conditional_escape(value)
 
 
 # (template, language, fixed context, shape) -> the stamp's text between the
@@ -102,18 +120,22 @@ def stamped_render(*, template: str, context: Mapping[str, Any], fixed: Mapping[
     strings: list[Any] = []
     shape: list[Any] = []
     try:
-        stand_ins = {key: _walk(value, strings, shape) for key, value in context.items()}
+        for value in context.values():
+            _walk(value, strings, shape, stand_ins=False)
     except _NotStampable:
         return render_to_string(template, {**fixed, **context})
     key = (template, get_language(), tuple(fixed.items()), tuple(context), tuple(shape))
     found = _STAMPS.get(key)
     if found is None:
+        # The same walk again, numbering the same strings in the same order.
+        numbered: list[Any] = []
+        stand_ins = {name: _walk(value, numbered, [], stand_ins=True) for name, value in context.items()}
         found = _stamp(template, stand_ins, fixed)
         if len(_STAMPS) >= _STAMPS_MAX:
             _STAMPS.clear()
         _STAMPS[key] = found
     texts, order = found
-    escaped = [conditional_escape(value) for value in strings]
+    escaped = [_escaped(value) for value in strings]
     out = [texts[0]]
     for index, text in zip(order, texts[1:], strict=True):
         out.append(escaped[index])

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.test import override_settings
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from jianfu import stamped
 
@@ -19,6 +20,7 @@ BODY = """{% load i18n %}<h1>{% translate "Follow a complaint" %}</h1>
 {% if card.due %}<p>{{ card.due }}</p>{% endif %}{% if card.reply %}<div>{{ card.reply }}</div>{% endif %}
 <ol>{% for m in card.timeline %}<li data-stage="{{ m.stage }}">{{ m.label }} {{ m.on }}</li>{% endfor %}</ol>
 {% else %}<p>{{ error }}</p>{% endif %}{% if flag %}<b>{{ fixed_html }}</b>{% endif %}<i>{{ hotline }}</i>
+<s>{{ note }}</s>
 """
 FILTERED = "<p>{{ name|upper }}</p>"
 CUT = "<p>{{ name|cut:'j' }}</p>"
@@ -38,6 +40,14 @@ def templates(tmp_path: Path):  # type: ignore[no-untyped-def]
         stamped.stamps_clear()
         yield
     stamped.stamps_clear()
+
+
+class _OwnHtml(str):
+    """A text that is not Django's safe string but gives its own HTML, which
+    Django prints as it gives it."""
+
+    def __html__(self) -> str:
+        return "<mark>" + self + "</mark>"
 
 
 def _card(**extra: object) -> dict[str, object]:
@@ -64,6 +74,14 @@ CONTEXTS = [
     },
     {"card": None, "error": "没有找到 <这个> 案件", "flag": True},
     {"card": None, "error": "", "flag": False},
+    # Strings under two keys of the context (numbered across both), quotes,
+    # a lazy translation and a text that knows its own HTML.
+    {
+        "card": _card(subject='O\'Brien "甲" 小学', reply=gettext_lazy("Follow a complaint")),
+        "error": "",
+        "flag": False,
+        "note": _OwnHtml("<u>自带</u>"),
+    },
 ]
 
 
