@@ -1,13 +1,12 @@
 """The demo district (``manage.py demo_data``) as the README's quick start
 builds it on today's date: the district of seed 000, the pledges and
-self-checks, the institutions of seed 002, the score runs, and nothing
-doubled by a second run.
+self-checks, the institutions of seed 002, the score runs, the register
+upload left to confirm, and nothing doubled by a second run.
 
 The demo is built (twice) once for this module, inside a transaction rolled
 back after its last test, and each test reads it inside its own savepoint:
-building it is ten seconds, and five modules each built it twice. The
-demos built on other days, and the one whose test changes it (the register
-import), keep their own builds in their apps' tests."""
+building it is ten seconds, and six modules each built it twice. The
+demo on a fixed day is read in ``test_demo_on_a_fixed_day.py``."""
 
 from __future__ import annotations
 
@@ -23,10 +22,13 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
 
+from jianfu.demo import build_demo
 from jianfu.models import User
 from jianfu.roles import Role
 from reports.models import ModelSchoolRound, RoundStatus, RunStatus, SchoolScore, ScoreRun
-from schools.models import School, SchoolPledge, SelfCheck, Semester
+from schools.models import ImportBatch, ImportStatus, School, SchoolPledge, SelfCheck, Semester
+from schools.register.demo import DEMO_FILE_NAME
+from schools.register.services import import_batch_apply
 from schools.selfchecks.selectors import selfcheck_rounds_with_rates
 from supervision.institutions.selectors import institution_figures
 from supervision.models import (
@@ -156,3 +158,18 @@ def test_demo_scores_runs_and_model_schools(demo: Built) -> None:
     # The seed-001 policy: visit findings wait for confirmation, so few schools are vetoed.
     draft_scores = SchoolScore.objects.filter(run__scheme__semester=current)
     assert draft_scores.filter(vetoed=True).count() < 7
+
+
+def test_demo_has_a_pending_register_import_that_a_rebuild_leaves_alone(demo: Built) -> None:
+    """The demo leaves a register upload for the demo bureau account to
+    confirm; once confirmed, building the demo again (inside this test's
+    savepoint) uploads nothing more and still builds."""
+    batch = ImportBatch.objects.get(file_name=DEMO_FILE_NAME)
+    assert batch.status == ImportStatus.PENDING
+    assert (batch.count("create"), batch.count("update")) == (1, 2)
+
+    import_batch_apply(batch=batch, by=batch.created_by)
+    assert School.objects.get(code="3133000099").name == "示范区新城小学"
+
+    build_demo()  # the fixture's day: today
+    assert ImportBatch.objects.filter(file_name=DEMO_FILE_NAME).count() == 1
