@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import transaction
 
 from jianfu.demo import build_demo
 from jianfu.models import User
@@ -40,30 +39,21 @@ from supervision.models import (
     SupervisoryDistrict,
     TrainingInstitution,
 )
+from tests.demo_built import BuiltTwice, demo_built_twice
 
 pytestmark = pytest.mark.django_db
 
 
-def _counts() -> dict[str, int]:
-    return {model._meta.label: model.objects.count() for model in apps.get_models() if model._meta.managed}
+@pytest.fixture(scope="module")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Built]:
+    out = io.StringIO()
+    with django_db_blocker.unblock(), demo_built_twice(lambda: call_command("demo_data", stdout=out)) as built:
+        yield Built(output=out.getvalue(), first=built.first, second=built.second)
 
 
 @dataclass(frozen=True)
-class Built:
-    output: str
-    first: dict[str, int]
-    second: dict[str, int]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Built]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = io.StringIO()
-        call_command("demo_data", stdout=out)
-        first = _counts()
-        call_command("demo_data", stdout=out)  # twice: nothing doubles
-        yield Built(output=out.getvalue(), first=first, second=_counts())
-        transaction.set_rollback(True)
+class Built(BuiltTwice):
+    output: str = ""
 
 
 def test_a_second_run_adds_nothing_anywhere(demo: Built) -> None:

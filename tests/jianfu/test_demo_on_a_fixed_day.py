@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.apps import apps
-from django.db import transaction
 
 from jianfu.demo import build_demo
 from jianfu.models import User
@@ -34,38 +31,25 @@ from schools.models import (
 )
 from schools.selfchecks.crosscheck import Via, crosscheck_overview
 from supervision.models import Rectification, RectificationStatus, Visit, VisitKind
+from tests.demo_built import BuiltTwice, demo_built_twice
 
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(2026, 11, 24)
 
 
-def _counts() -> dict[str, int]:
-    return {model._meta.label: model.objects.count() for model in apps.get_models() if model._meta.managed}
-
-
-@dataclass(frozen=True)
-class Built:
-    first: dict[str, int]
-    second: dict[str, int]
-
-
 @pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Built]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        build_demo(today=DAY)
-        first = _counts()
-        build_demo(today=DAY)
-        yield Built(first=first, second=_counts())
-        transaction.set_rollback(True)
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[BuiltTwice]:
+    with django_db_blocker.unblock(), demo_built_twice(lambda: build_demo(today=DAY)) as built:
+        yield built
 
 
-def test_a_second_run_adds_nothing_anywhere(demo: Built) -> None:
+def test_a_second_run_adds_nothing_anywhere(demo: BuiltTwice) -> None:
     assert demo.second == demo.first
     assert SelfCheckRound.objects.filter(period_kind=PeriodKind.SEMESTER).count() == 1
 
 
-def test_demo_visits_show_the_whole_loop(demo: Built) -> None:
+def test_demo_visits_show_the_whole_loop(demo: BuiltTwice) -> None:
     assert Visit.objects.count() > 60
     statuses = set(Rectification.objects.values_list("status", flat=True))
     assert {RectificationStatus.OPEN, RectificationStatus.ACCEPTED} <= statuses
@@ -74,7 +58,7 @@ def test_demo_visits_show_the_whole_loop(demo: Built) -> None:
     assert not Visit.objects.filter(date__gt=DAY).exists()
 
 
-def test_demo_records_are_realistic(demo: Built) -> None:
+def test_demo_records_are_realistic(demo: BuiltTwice) -> None:
     """Every records page has data; homework is mostly within the caps, on
     school days only, never after the day."""
     for model in (SchoolClass, HomeworkDay, HomeworkItem, HomeworkPublication, AfterSchoolPlan, AfterSchoolDay):
@@ -86,7 +70,7 @@ def test_demo_records_are_realistic(demo: Built) -> None:
     assert 0 < FiveManagementRecord.objects.count() < AfterSchoolPlan.objects.count()
 
 
-def test_demo_crosscheck_shows_gaps_and_roll_ups(demo: Built) -> None:
+def test_demo_crosscheck_shows_gaps_and_roll_ups(demo: BuiltTwice) -> None:
     """Gaps on sub-items and on whole areas (compared with their sub-items)."""
     bureau = User.objects.get(username="bureau")
     overview = crosscheck_overview(user=bureau, on=DAY)
