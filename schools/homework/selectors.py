@@ -86,6 +86,29 @@ def covered_range(*, date_from: datetime.date, date_to: datetime.date) -> tuple[
     return start, end
 
 
+def edge_days(
+    *,
+    days: QuerySet[HomeworkDay],
+    date_from: datetime.date,
+    date_to: datetime.date,
+    covered: tuple[datetime.date, datetime.date],
+) -> QuerySet[HomeworkDay]:
+    """The class-days of ``days`` (already limited to the period) outside
+    the ``covered`` range of :func:`covered_range`: at most six dates at each
+    end of the period, named one by one. Named, they are the index's own
+    condition; "not between" the covered range would be a filter applied
+    after reading every class-day of the period (a semester to date at city
+    scale: six million index entries, most of a second, to keep a few
+    hundred thousand). With no covered range the whole period is the edge."""
+    covered_from, covered_to = covered
+    if covered_from > covered_to:
+        return days
+    one = datetime.timedelta(days=1)
+    dates = [date_from + one * n for n in range((covered_from - date_from).days)]
+    dates += [covered_to + one * n for n in range(1, (date_to - covered_to).days + 1)]
+    return days.filter(date__in=dates)
+
+
 def with_reason(*, days: QuerySet[HomeworkDay]) -> QuerySet[HomeworkDay]:
     return days.annotate(reason=reason_expression())
 
@@ -374,7 +397,7 @@ def _sources(
         fragments=summaries,
         months=months,
         month_fragments=month_fragments,
-        edges=days.exclude(date__range=(covered_from, covered_to)),
+        edges=edge_days(days=days, date_from=date_from, date_to=date_to, covered=(covered_from, covered_to)),
     )
 
 
@@ -604,9 +627,9 @@ def homework_counts_by_school(
         .annotate(recorded=Sum("recorded"), over=Sum("over"))
         .order_by()
     )
+    days = HomeworkDay.objects.filter(school_id__in=ids, date__range=(date_from, date_to))
     edges = (
-        HomeworkDay.objects.filter(school_id__in=ids, date__range=(date_from, date_to))
-        .exclude(date__range=(covered_from, covered_to))
+        edge_days(days=days, date_from=date_from, date_to=date_to, covered=(covered_from, covered_to))
         .values("school_id")
         .annotate(recorded=Count("*"), over=Count("grade", filter=over_cap_q()))
         .order_by()

@@ -13,7 +13,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from schools.homework.models import fragment_of
-from schools.homework.selectors import ComplianceReport, covered_range, homework_compliance, homework_rates_by_grade
+from schools.homework.selectors import (
+    ComplianceReport,
+    covered_range,
+    edge_days,
+    homework_compliance,
+    homework_rates_by_grade,
+)
 from schools.homework.services import homework_day_delete
 from schools.homework.upload import homework_week_upload
 from schools.models import GradeEnrolment, HomeworkDay, HomeworkMonthSummary, HomeworkSummary
@@ -127,6 +133,47 @@ PERIODS = [
 ]
 
 
+def test_edge_days_are_named_so_the_index_finds_them(busy) -> None:  # type: ignore[no-untyped-def]
+    """The class-days outside the covered range are read by naming their
+    dates, which an index can look up, not by excluding the covered range,
+    which PostgreSQL can only apply after reading every class-day of the
+    period (a semester to date at city scale: most of a second)."""
+    date_from, date_to = D(2026, 9, 2), D(2026, 10, 2)
+    covered = covered_range(date_from=date_from, date_to=date_to)
+    assert covered == (D(2026, 9, 7), D(2026, 9, 30))
+    days = HomeworkDay.objects.filter(date__range=(date_from, date_to))
+    edges = edge_days(days=days, date_from=date_from, date_to=date_to, covered=covered)
+    expected = days.exclude(date__range=covered)
+    assert sorted(edges.values_list("pk", flat=True)) == sorted(expected.values_list("pk", flat=True))
+    assert {d.month for d in edges.values_list("date", flat=True)} == {9, 10}  # days at both ends
+    sql, params = edges.query.sql_with_params()
+    # The five days before the covered range and the two after it, named.
+    assert " IN (%s, %s, %s, %s, %s, %s, %s)" in sql and "NOT" not in sql
+    named = [D(2026, 9, n) for n in range(2, 7)] + [D(2026, 10, 1), D(2026, 10, 2)]
+    assert {str(d) for d in named} <= {str(p) for p in params}  # (SQLite's parameters are text)
+    if connection.vendor == "postgresql":
+        # Even on a table this small: with sequential scans off, the dates
+        # are the index's condition, not a filter after it.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            cursor.execute("RESET enable_seqscan")
+        assert "Index Cond" in plan and "ANY" in plan.split("Index Cond", 1)[1].split("\n", 1)[0], plan
+    # No whole fragment in the period: every day of it is an edge day.
+    inside = (D(2026, 9, 8), D(2026, 9, 10))
+    within = HomeworkDay.objects.filter(date__range=inside)
+    assert (
+        edge_days(
+            days=within,
+            date_from=inside[0],
+            date_to=inside[1],
+            covered=covered_range(date_from=inside[0], date_to=inside[1]),
+        )
+        is within
+    )
+
+
 def test_summaries_and_raw_rows_give_the_same_report(busy) -> None:  # type: ignore[no-untyped-def]
     for date_from, date_to in PERIODS:
         for persona in ("bureau", "supervisor_x", "principal_a"):
@@ -154,7 +201,8 @@ def test_rates_by_grade_equal_the_report_and_the_raw_rows(busy) -> None:  # type
     period = {"user": busy.bureau, "date_from": D(2026, 9, 1), "date_to": D(2026, 10, 31)}
     with CaptureQueriesContext(connection) as ctx:
         before = sum(r.recorded for r in homework_rates_by_grade(**period))
-    assert len(ctx.captured_queries) == 3  # the two months, their other fragments (none), the edges
+    # The two months and their other fragments (none); no edge days, so no query for them.
+    assert len(ctx.captured_queries) == 2
     first = HomeworkMonthSummary.objects.order_by("pk").values("pk")[:1]
     HomeworkMonthSummary.objects.filter(pk=first).update(recorded=10_000)
     assert sum(r.recorded for r in homework_rates_by_grade(**period)) > before + 9_000
