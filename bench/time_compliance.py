@@ -2,16 +2,19 @@
 bench/generate_homework.py (PostgreSQL), each against the raw aggregate.
 
 First, after one warm-up run each, --repeat runs of the compliance page
-(bureau and one supervisor) for a week, a month and the data's whole span,
-and of the selector for the school year, printing best and median wall time,
-the SQL queries and the class-days covered. Then, warm, each of the
+(bureau and one supervisor) for a week, a month, the school year, the
+page's default period (the semester to date, which on most days ends in the
+middle of a week) and ten weeks from a Wednesday to a Friday (the last two
+read their edge days from the raw class-days), and of the dashboard,
+printing best and median wall time, the SQL queries and the class-days
+covered. Then, warm, each of the
 following A/B pairs alternated A B A B ... in one run, with each side's p95
 and the ratio B/A:
 
 - the bureau's compliance page (through the Django test client: routing,
-  scoping, the selector and the template) for an ISO week, a calendar month
-  and the school year, reading the summaries (A) or computing every figure
-  from the raw class-days (B);
+  scoping, the selector and the template) for each of those periods,
+  reading the summaries (A) or computing every figure from the raw
+  class-days (B);
 - the same for the selector alone;
 - the bureau's dashboard for the current semester (every panel), its
   homework panel reading the summaries (A) or the raw class-days (B).
@@ -55,7 +58,7 @@ from jianfu.models import User  # noqa: E402
 from reports import registry  # noqa: E402
 from reports.scoring import records as scoring_records  # noqa: E402
 from schools.homework import views as homework_views  # noqa: E402
-from schools.homework.selectors import homework_compliance  # noqa: E402
+from schools.homework.selectors import default_period, homework_compliance  # noqa: E402
 from schools.models import HomeworkDay, HomeworkSummary, Semester  # noqa: E402
 
 
@@ -165,10 +168,20 @@ def main() -> None:
     month_end = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
     year_from = datetime.date(first.year if first.month >= 8 else first.year - 1, 8, 20)
     year_to = year_from.replace(year=year_from.year + 1) - datetime.timedelta(days=1)
+    # Besides periods made of whole weeks or months, two that are not: the
+    # page as a clerk first opens it (the semester to date, which ends in
+    # the middle of the current week on most days), and ten weeks from a
+    # Wednesday to a Friday. Their edge days are read from the raw
+    # class-days, which the aligned periods never show.
+    opened_from, opened_to = default_period()
+    opened_to = min(opened_to, last)
+    wednesday = monday + datetime.timedelta(days=2)
     periods = [
         ("an ISO week", monday, monday + datetime.timedelta(days=6)),
         ("a calendar month", month, month_end),
         ("the school year", year_from, year_to),
+        ("the default period (semester to date)", opened_from, opened_to),
+        ("ten weeks, Wednesday to Friday", wednesday, wednesday + datetime.timedelta(weeks=9, days=2)),
     ]
     bureau_client, supervisor_client = Client(), Client()
     bureau_client.force_login(bureau)
@@ -230,8 +243,8 @@ def main() -> None:
             times.append(time.perf_counter() - started)
         print(f"  dashboard panel {key:<38} p95 {p95(times) * 1000:8.1f} ms", flush=True)
     print(load(), flush=True)
-    if args.explain:
-        _name, a, b = periods[-1]
+    if args.explain and periods:
+        _name, a, b = periods[2]  # the school year
         with CaptureQueriesContext(connection) as ctx:
             homework_compliance(user=bureau, date_from=a, date_to=b)
         for query in ctx.captured_queries:
