@@ -273,8 +273,10 @@ class HomeworkSummary(models.Model):
     not answer a month and a per-month row could not answer a week; the
     fragment answers both exactly (a week is the sum of its one or two
     fragments, a month of its four to six). A range that starts or ends
-    inside a fragment reads the few days at its edges from the raw class-days,
-    so every figure equals the raw computation. A year of a city (3,000
+    inside a fragment reads either its days there from the raw class-days or
+    the fragment's row less its days outside the range (whichever are fewer:
+    :func:`schools.homework.selectors.homework_edge_plan`), so every figure
+    equals the raw computation. A year of a city (3,000
     schools, 9 grades, ~60 fragments) is still many rows, but grouped by an
     index-only scan over about a twentieth of the class-days.
 

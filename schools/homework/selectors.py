@@ -6,10 +6,12 @@ COUNT(... FILTER over-cap) and SUM, grouped in SQL. The report's totals,
 grades, weeks, months, districts and schools read the summaries
 (:class:`~schools.homework.models.HomeworkSummary`, one row per school, grade
 and week-within-a-month fragment) for the fragments the period covers whole,
-and the raw class-days only for the days at its edges that fall in a
-fragment it covers in part (at most six days at each end). The classes over
-the cap are listed from the over-cap class-days alone (a partial index),
-grouped by class before anything is joined. Each page is a fixed number of
+and the raw class-days only for the fragments it covers in part: their days
+in the period, or the fragment's summary less its days outside the period,
+whichever holds fewer school days (at most two at each end; none at the end
+of a period that ends today). The classes over the cap are listed from the
+over-cap class-days alone (a partial index), grouped by class before
+anything is joined. Each page is a fixed number of
 queries whatever the number of classes, days or schools."""
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum, Window
+from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, Q, QuerySet, Sum, Value, When, Window
 from django.utils import timezone
 
 from jianfu.scoping import districts_visible_to, schools_visible_to
@@ -75,38 +77,82 @@ def homework_summaries_visible_to(*, user: Any) -> QuerySet[HomeworkSummary]:
     return HomeworkSummary.objects.filter(school__in=visible.values("pk"))
 
 
-def covered_range(*, date_from: datetime.date, date_to: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The part of [date_from, date_to] made of whole summary fragments.
-    Empty (start after end) when the period covers none."""
-    one = datetime.timedelta(days=1)
-    first, last = fragment_of(date_from)
-    start = date_from if first == date_from else last + one
-    first, last = fragment_of(date_to)
-    end = date_to if last == date_to else first - one
-    return start, end
+@dataclass(frozen=True)
+class EdgePlan:
+    """How a period is read: the whole fragments of ``covered`` from the
+    summaries (none when it is empty: start after end), the class-days of
+    the ``plus`` dates (in the period, outside those fragments) from the raw
+    rows, and the class-days of the ``minus`` dates (outside the period,
+    inside a fragment read whole) from the raw rows, taken away."""
+
+    covered: tuple[datetime.date, datetime.date]
+    plus: tuple[datetime.date, ...] = ()
+    minus: tuple[datetime.date, ...] = ()
 
 
-def edge_days(
-    *,
-    days: QuerySet[HomeworkDay],
-    date_from: datetime.date,
-    date_to: datetime.date,
-    covered: tuple[datetime.date, datetime.date],
-) -> QuerySet[HomeworkDay]:
-    """The class-days of ``days`` (already limited to the period) outside
-    the ``covered`` range of :func:`covered_range`: at most six dates at each
-    end of the period, named one by one. Named, they are the index's own
-    condition; "not between" the covered range would be a filter applied
-    after reading every class-day of the period (a semester to date at city
-    scale: six million index entries, most of a second, to keep a few
-    hundred thousand). With no covered range the whole period is the edge."""
-    covered_from, covered_to = covered
-    if covered_from > covered_to:
-        return days
+def homework_edge_plan(*, date_from: datetime.date, date_to: datetime.date, today: datetime.date) -> EdgePlan:
+    """The cheapest exact reading of [date_from, date_to]: the fragments it
+    covers whole from the summaries and, for each fragment it covers in
+    part, either its days in the period read raw, or the fragment's summary
+    less its days outside the period read raw, whichever holds fewer school
+    days (Monday to Friday) up to ``today``. Records are never dated after
+    today, so a period that ends today (the report as first opened, the
+    semester to date) reads the current week's summary and no raw row at
+    its end. Both ways are exact whatever the rows: the choice is only
+    about speed. The dates are named one by one, which an index can look up
+    (a range excluded would be a filter after reading the whole period)."""
     one = datetime.timedelta(days=1)
-    dates = [date_from + one * n for n in range((covered_from - date_from).days)]
-    dates += [covered_to + one * n for n in range(1, (date_to - covered_to).days + 1)]
-    return days.filter(date__in=dates)
+
+    def span(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+        return [first + one * n for n in range((last - first).days + 1)]
+
+    def cost(dates: list[datetime.date]) -> int:
+        return sum(1 for d in dates if d <= today and d.weekday() < 5)
+
+    first_lo, first_hi = fragment_of(date_from)
+    last_lo, last_hi = fragment_of(date_to)
+    if first_lo == last_lo:
+        inside = span(date_from, date_to)
+        if inside == span(first_lo, first_hi):
+            return EdgePlan(covered=(date_from, date_to))
+        outside = span(first_lo, date_from - one) + span(date_to + one, first_hi)
+        if cost(outside) < cost(inside):
+            return EdgePlan(covered=(first_lo, first_hi), minus=tuple(outside))
+        return EdgePlan(covered=(date_to, date_from), plus=tuple(inside))
+    covered_from, covered_to = date_from, date_to
+    plus: list[datetime.date] = []
+    minus: list[datetime.date] = []
+    if date_from != first_lo:
+        inside, outside = span(date_from, first_hi), span(first_lo, date_from - one)
+        if cost(outside) < cost(inside):
+            covered_from, minus = first_lo, minus + outside
+        else:
+            covered_from, plus = first_hi + one, plus + inside
+    if date_to != last_hi:
+        inside, outside = span(last_lo, date_to), span(date_to + one, last_hi)
+        if cost(outside) < cost(inside):
+            covered_to, minus = last_hi, minus + outside
+        else:
+            covered_to, plus = last_lo - one, plus + inside
+    return EdgePlan(covered=(covered_from, covered_to), plus=tuple(plus), minus=tuple(minus))
+
+
+def _edge_sums(minus: Iterable[datetime.date]) -> dict[str, Any]:
+    """:func:`_aggregates` with the class-days of the ``minus`` dates
+    counted negatively (an :class:`EdgePlan`'s days taken away)."""
+    away = list(minus)
+    if not away:
+        return _aggregates()
+    out = Q(date__in=away)
+    return {
+        "recorded": Sum(Case(When(out, then=Value(-1)), default=Value(1))),
+        "over": Sum(
+            Case(When(out & over_cap_q(), then=Value(-1)), When(over_cap_q(), then=Value(1)), default=Value(0))
+        ),
+        "written": Sum(
+            Case(When(out, then=-F("written_minutes")), default=F("written_minutes"), output_field=IntegerField())
+        ),
+    }
 
 
 def with_reason(*, days: QuerySet[HomeworkDay]) -> QuerySet[HomeworkDay]:
@@ -299,7 +345,9 @@ def _rollup(groups: Iterable[dict[str, Any]], key: Any) -> list[Rate]:
     for g in groups:
         k = key(g)
         rates.setdefault(k, Rate(key=k)).add(g["recorded"], g["over"], g["written"] or 0)
-    return [rates[k] for k in sorted(rates)]
+    # A group whose days were all taken away again (an EdgePlan's minus
+    # dates) adds up to nothing: it is not in the period.
+    return [rates[k] for k in sorted(rates) if rates[k].recorded]
 
 
 def _aggregates() -> dict[str, Any]:
@@ -333,21 +381,24 @@ class _Sources:
     """Where a period's figures come from. ``fragments`` cover the whole
     covered range (for figures by week); figures without weeks read its whole
     months from ``months`` and only the rest of it from ``month_fragments``;
-    ``edges`` are the class-days outside the covered range."""
+    ``edges`` are the class-days of the plan's dates, summed with
+    ``edge_sums`` (the days taken away counted negatively)."""
 
     days: QuerySet[HomeworkDay]
     fragments: QuerySet[HomeworkSummary]
     months: QuerySet[HomeworkMonthSummary]
     month_fragments: QuerySet[HomeworkSummary]
     edges: QuerySet[HomeworkDay]
+    edge_sums: dict[str, Any]
 
     def groups_by(self, field: str) -> list[dict[str, Any]]:
         """Recorded, over and written sums by ``field`` ("school" or
-        "grade") over the period, without weeks: three queries."""
+        "grade") over the period, without weeks: three queries at most
+        (none for what the plan does not read)."""
         sums = _summary_sums()
         groups = list(self.months.values(field).annotate(**sums).order_by())
         groups += list(self.month_fragments.values(field).annotate(**sums).order_by())
-        groups += list(self.edges.values(field).annotate(**_aggregates()).order_by())
+        groups += list(self.edges.values(field).annotate(**self.edge_sums).order_by())
         return groups
 
 
@@ -361,24 +412,30 @@ def _sources(
     from_summaries: bool = True,
 ) -> _Sources:
     """The visible class-days of the period, the summaries of the fragments
-    and months it covers whole, and the class-days at its edges outside those."""
-    days = homework_days_visible_to(user=user).filter(date__range=(date_from, date_to))
+    and months its plan (:func:`homework_edge_plan`) reads whole, and the
+    class-days of the plan's dates."""
+    visible = homework_days_visible_to(user=user)
     summaries = homework_summaries_visible_to(user=user)
     months = homework_month_summaries_visible_to(user=user)
     if district is not None:
         members = DistrictMembership.objects.active_on(timezone.localdate()).filter(district=district)
-        days = days.filter(school__in=members.values("school_id"))
+        visible = visible.filter(school__in=members.values("school_id"))
         summaries = summaries.filter(school__in=members.values("school_id"))
         months = months.filter(school__in=members.values("school_id"))
     if school is not None:
-        days = days.filter(school=school)
+        visible = visible.filter(school=school)
         summaries = summaries.filter(school=school)
         months = months.filter(school=school)
-    covered_from, covered_to = (
-        covered_range(date_from=date_from, date_to=date_to) if from_summaries else (date_to, date_from)
-    )
-    # An empty covered range (start after end) selects no summary and
-    # excludes no day, so the raw rows then answer alone.
+    days = visible.filter(date__range=(date_from, date_to))
+    if from_summaries:
+        plan = homework_edge_plan(date_from=date_from, date_to=date_to, today=timezone.localdate())
+        dates = plan.plus + plan.minus
+        edges = visible.filter(date__in=dates) if dates else visible.none()
+    else:
+        # No summary: the raw rows of the period answer alone.
+        plan, edges = EdgePlan(covered=(date_to, date_from)), days
+    covered_from, covered_to = plan.covered
+    # An empty covered range (start after end) selects no summary.
     # first_date <= covered_to follows from the last condition, but bounds
     # the scan of the range index, which would otherwise read every later
     # fragment to the end of the data.
@@ -397,7 +454,8 @@ def _sources(
         fragments=summaries,
         months=months,
         month_fragments=month_fragments,
-        edges=edge_days(days=days, date_from=date_from, date_to=date_to, covered=(covered_from, covered_to)),
+        edges=edges,
+        edge_sums=_edge_sums(plan.minus),
     )
 
 
@@ -505,8 +563,10 @@ def homework_compliance(
 ) -> ComplianceReport:
     """Compliance of the class-days between two dates (inclusive) that the
     user may see, optionally of one district or one school (the caller has
-    checked that the user may see it). Eight queries (seven when the
-    period holds no whole calendar month), one more with a school; with
+    checked that the user may see it). Eight queries: one fewer when what
+    it reads from the summaries holds no whole calendar month, one fewer
+    when its plan (:func:`homework_edge_plan`) names no raw day; one more
+    with a school; with
     ``class_limit=0`` the classes over the cap are neither listed nor
     counted (one fewer). ``from_summaries=False`` computes everything from
     the raw class-days (the benchmark and the tests compare the two).
@@ -537,7 +597,7 @@ def homework_compliance(
         groups += list(sources.month_fragments.values("grade", "month").annotate(**sums).order_by())
     groups += [
         {"grade": g["grade"], "week": week_start(g["date"]), "month": g["date"].replace(day=1), **g}
-        for g in edges.values("grade", "date").annotate(**_aggregates()).order_by()
+        for g in edges.values("grade", "date").annotate(**sources.edge_sums).order_by()
     ]
     total = Rate(key=None)
     for g in groups:
@@ -549,6 +609,8 @@ def homework_compliance(
     by_school: dict[int, Rate] = {}
     for g in sources.groups_by("school"):
         by_school.setdefault(g["school"], Rate(key=g["school"])).add(g["recorded"], g["over"], g["written"] or 0)
+    # (a school whose days were all taken away again is not in the period)
+    by_school = {key: rate for key, rate in by_school.items() if rate.recorded}
     # Worst first: the lowest rate, then the most class-days over the cap.
     worst = sorted(by_school.values(), key=lambda r: (r.rate or 0, -r.over, r.key))[:school_limit]
     names = dict(School.objects.filter(pk__in=[r.key for r in worst]).values_list("pk", "name"))
@@ -613,13 +675,14 @@ def homework_counts_by_school(
     *, school_ids: Iterable[int], date_from: datetime.date, date_to: datetime.date
 ) -> dict[int, tuple[int, int]]:
     """(class-days recorded, over the cap) of each given school with records
-    between two dates (inclusive): the summaries for the fragments the
-    period covers whole, the raw class-days for the days at its edges, as
-    the compliance report counts them. Two queries whatever the period, so
+    between two dates (inclusive): the summaries and raw class-days of the
+    period's plan (:func:`homework_edge_plan`), as the compliance report
+    counts them. Two queries at most whatever the period, so
     a semester's scores read a few dozen summary rows per school instead of
     thousands of class-days."""
     ids = list(school_ids)
-    covered_from, covered_to = covered_range(date_from=date_from, date_to=date_to)
+    plan = homework_edge_plan(date_from=date_from, date_to=date_to, today=timezone.localdate())
+    covered_from, covered_to = plan.covered
     counts: dict[int, tuple[int, int]] = {}
     summaries = (
         HomeworkSummary.objects.filter(school_id__in=ids, first_date__gte=covered_from, last_date__lte=covered_to)
@@ -627,15 +690,17 @@ def homework_counts_by_school(
         .annotate(recorded=Sum("recorded"), over=Sum("over"))
         .order_by()
     )
-    days = HomeworkDay.objects.filter(school_id__in=ids, date__range=(date_from, date_to))
+    sums = _edge_sums(plan.minus)
+    days = plan.plus + plan.minus
     edges = (
-        edge_days(days=days, date_from=date_from, date_to=date_to, covered=(covered_from, covered_to))
+        (HomeworkDay.objects.filter(school_id__in=ids, date__in=days) if days else HomeworkDay.objects.none())
         .values("school_id")
-        .annotate(recorded=Count("*"), over=Count("grade", filter=over_cap_q()))
+        .annotate(recorded=sums["recorded"], over=sums["over"])
         .order_by()
     )
     for query in (summaries, edges):
         for row in query:
             recorded, over = counts.get(row["school_id"], (0, 0))
             counts[row["school_id"]] = (recorded + row["recorded"], over + row["over"])
-    return counts
+    # (a school whose days were all taken away again has none in the period)
+    return {school_id: pair for school_id, pair in counts.items() if pair[0]}
