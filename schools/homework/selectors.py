@@ -509,13 +509,20 @@ def _over_cap_classes(over_days: QuerySet[HomeworkDay], *, limit: int) -> tuple[
     quote = connection.ops.quote_name
     # The first ``limit`` groups by every key but the class number, with
     # their ties, hold the first ``limit`` by every key: only they are joined.
+    # They are taken as the first ``limit`` (a bounded sort, which keeps a
+    # heap of ``limit`` rows) and the groups tied with the last of those:
+    # FETCH FIRST ... WITH TIES would sort every group (a calendar month of a
+    # city: 43,000, a quarter of the query's time).
     query = (
-        "SELECT g.s, school.name, g.c, cls.number, g.g, g.n, g.top, g.last, g.classes "  # noqa: S608 - names are ours
-        f"FROM (SELECT * FROM ({sql}) AS a (s, c, g, n, top, last, classes) "
-        "ORDER BY n DESC, top DESC, s, g FETCH FIRST %s ROWS WITH TIES) AS g "
-        f"JOIN {quote(School._meta.db_table)} AS school ON school.id = g.s "
-        f"JOIN {quote(SchoolClass._meta.db_table)} AS cls ON cls.id = g.c "
-        "ORDER BY g.n DESC, g.top DESC, g.s, g.g, cls.number LIMIT %s"
+        f"WITH a (s, c, g, n, top, last, classes) AS MATERIALIZED ({sql}), "  # noqa: S608 - names are ours
+        "b AS (SELECT * FROM a ORDER BY n DESC, top DESC, s, g LIMIT %s), "
+        "t AS (SELECT * FROM b UNION SELECT a.* FROM a JOIN "
+        "(SELECT n, top, s, g FROM b ORDER BY n, top, s DESC, g DESC LIMIT 1) AS e "
+        "ON a.n = e.n AND a.top IS NOT DISTINCT FROM e.top AND a.s = e.s AND a.g = e.g) "
+        "SELECT t.s, school.name, t.c, cls.number, t.g, t.n, t.top, t.last, t.classes FROM t "
+        f"JOIN {quote(School._meta.db_table)} AS school ON school.id = t.s "
+        f"JOIN {quote(SchoolClass._meta.db_table)} AS cls ON cls.id = t.c "
+        "ORDER BY t.n DESC, t.top DESC, t.s, t.g, cls.number LIMIT %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(query, (*params, limit, limit))
