@@ -125,3 +125,31 @@ def test_homework_counts_from_summaries_equal_the_raw_count(world) -> None:  # t
     )
     assert counts == raw and raw[world.school_a.pk][1] > 0
     assert world.school_b.pk not in counts  # its two days are before the period
+
+
+def test_a_semester_holds_the_cases_of_its_local_days(world) -> None:  # type: ignore[no-untyped-def]
+    """The semester's cases are those received on its days in Beijing time:
+    23:59 on its last day is in, midnight after it and 23:59 before its
+    first day are out (the range of instants the query uses must keep the
+    meaning of the local dates)."""
+    from reports.scoring.complaints import _cases
+    from schools.models import Semester
+
+    semester = Semester.objects.create(
+        school_year=semester_holding_today().school_year,
+        term=2,
+        start_date=datetime.date(2031, 2, 17),
+        end_date=datetime.date(2031, 7, 10),
+    )
+    local = timezone.get_default_timezone()
+
+    def at(day: datetime.date, hour: int, minute: int) -> int:
+        case = case_in_status(S.RECEIVED, school=world.school_a)
+        received = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=local)
+        ComplaintCase.objects.filter(pk=case.pk).update(received_at=received)
+        return case.pk
+
+    inside = {at(datetime.date(2031, 2, 17), 0, 0), at(datetime.date(2031, 7, 10), 23, 59)}
+    at(datetime.date(2031, 2, 16), 23, 59)
+    at(datetime.date(2031, 7, 11), 0, 0)
+    assert set(_cases(semester).values_list("pk", flat=True)) == inside
