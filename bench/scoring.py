@@ -10,10 +10,12 @@ row that the ORM wrote, so every column has a valid value):
 
 - schools (a third junior secondary) in districts of 20, 24 classes each;
 - homework: the summary rows (one per school, grade and fragment of a week,
-  what the homework indicator reads for the weeks the semester covers whole)
-  for the 19 whole weeks, and the raw class-days of the last, partial week
-  (2026-07-06 to 07-10), which the indicator reads raw, as it does at the
-  semester's edges. The interior weeks' raw class-days (some 34 million
+  what the homework indicator reads) for the 19 whole weeks, made directly,
+  and the raw class-days of the last, partial week (2026-07-06 to 07-10)
+  with its summary rows computed from them by the portal's own refresh.
+  The semester ends on a Friday, so the indicator reads that week's summary
+  less its weekend (:func:`schools.homework.selectors.homework_edge_plan`),
+  no raw class-day. The interior weeks' raw class-days (some 34 million
   rows at 30,000 schools) are not made: the scores never read them;
 - four visits per school with ten rated checklist items each;
 - a rectification demand for every third school, half of them closed on time;
@@ -94,6 +96,7 @@ def generate(n: int) -> int:
     from reports import registry
     from reports.models import SchemeWeight, ScoringScheme
     from schools.homework.models import fragment_of, week_start
+    from schools.homework.services import homework_summaries_refresh
     from schools.models import HomeworkDay, HomeworkSummary, School, SchoolClass, SchoolPledge, SchoolYear, Semester
     from schools.pledges.models import PledgeText
     from supervision.checklist.seed import seed_checklist
@@ -114,7 +117,9 @@ def generate(n: int) -> int:
     # Templates, on a school that is never scored (inactive).
     school = School.objects.create(code=TEMPLATE_CODE, name="模板学校", school_type="primary", active=False)
     district = SupervisoryDistrict.objects.create(name="模板责任区", number=32000)
-    membership = DistrictMembership.objects.create(school=school, district=district, start_date="2024-09-01")
+    membership = DistrictMembership.objects.create(
+        school=school, district=district, start_date=datetime.date(2024, 9, 1)
+    )
     klass = SchoolClass.objects.create(school=school, grade=1, number=1)
     summary = HomeworkSummary.objects.create(
         school=school, grade=1, week_start=START, month=START, first_date=START, last_date=START
@@ -242,6 +247,13 @@ def generate(n: int) -> int:
         [edge],
     )
     started = _step(f"{rows:,} raw class-days of the last week", started)
+    # ... and that week's summary rows, as the portal keeps them: the
+    # semester ends on a Friday, so the indicator reads the week's summary
+    # less its weekend (no class-day) rather than its five days raw.
+    homework_summaries_refresh(
+        school_ids=School.objects.filter(code__startswith=CODE_PREFIX).values_list("pk", flat=True), dates=[END]
+    )
+    started = _step("the last week's summary rows", started)
 
     _clone(
         Visit,
