@@ -91,7 +91,8 @@ def test_edge_plan_reads_the_fewer_school_days() -> None:
         minus=_days(D(2026, 10, 15), D(2026, 10, 18)),
     )
     # Inside one fragment: Tuesday to Thursday is read as the week less its
-    # Monday and Friday; Monday and Tuesday are read as they are.
+    # Monday, Friday and weekend (two school days, not three); Monday and
+    # Tuesday are read as they are (two, not three).
     assert plan(date_from=D(2026, 9, 8), date_to=D(2026, 9, 10), today=today) == EdgePlan(
         covered=(D(2026, 9, 7), D(2026, 9, 13)), minus=(D(2026, 9, 7), *_days(D(2026, 9, 11), D(2026, 9, 13)))
     )
