@@ -112,9 +112,9 @@ def homework_edge_plan(*, date_from: datetime.date, date_to: datetime.date, toda
     first_lo, first_hi = fragment_of(date_from)
     last_lo, last_hi = fragment_of(date_to)
     if first_lo == last_lo:
-        inside = span(date_from, date_to)
-        if inside == span(first_lo, first_hi):
+        if (date_from, date_to) == (first_lo, first_hi):
             return EdgePlan(covered=(date_from, date_to))
+        inside = span(date_from, date_to)
         outside = span(first_lo, date_from - one) + span(date_to + one, first_hi)
         if cost(outside) < cost(inside):
             return EdgePlan(covered=(first_lo, first_hi), minus=tuple(outside))
@@ -698,9 +698,9 @@ def homework_counts_by_school(
         .order_by()
     )
     sums = _edge_sums(plan.minus)
-    days = plan.plus + plan.minus
+    dates = plan.plus + plan.minus
     edges = (
-        (HomeworkDay.objects.filter(school_id__in=ids, date__in=days) if days else HomeworkDay.objects.none())
+        (HomeworkDay.objects.filter(school_id__in=ids, date__in=dates) if dates else HomeworkDay.objects.none())
         .values("school_id")
         .annotate(recorded=sums["recorded"], over=sums["over"])
         .order_by()
